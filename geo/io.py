@@ -1,0 +1,276 @@
+"""Reading and writing: the one place that touches files.
+
+Zones are read from GeoJSON, GeoPackage, Shapefile or FlatGeobuf in any CRS, validated (every problem is
+collected and reported at once, naming the file, the feature and the fix) and returned in EPSG:4326 with the
+project's columns. Outputs are written to a temporary file beside the target and renamed over it, so an
+interrupted or failed write never leaves half a file and never touches the inputs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import tempfile
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+
+from ._errors import InputError, InputFileNotFoundError, OutputError
+from ._validate import ZONE_COLUMNS, validate_zones
+from .settings import GEOGRAPHIC_CRS
+
+log = logging.getLogger(__name__)
+
+#: Encodings tried, in order, for a shapefile's .dbf that has no .cpg: Korean files are UTF-8 or CP949
+#: (a superset of EUC-KR).
+SHAPEFILE_ENCODINGS: tuple[str, ...] = ("utf-8", "cp949")
+
+
+def read_zones(
+    path: str | os.PathLike,
+    *,
+    layer: str | None = None,
+    id_field: str | None = None,
+    name_field: str | None = None,
+    assume_crs: str | None = None,
+    fix: bool = False,
+    encoding: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Read, validate and normalise a zone file.
+
+    Parameters
+    ----------
+    path
+        GeoJSON, GeoPackage, Shapefile or FlatGeobuf (anything GDAL reads as polygons).
+    layer
+        Layer name inside a multi-layer source such as a GeoPackage.
+    id_field, name_field
+        Fields to use as ``zone_id`` and as the zone name (for example ``dan_id`` and ``dan_name`` in the
+        national industrial-complex boundary export). Without them ``zone_id`` / ``name_ko`` are used, or
+        the feature number and ``zone_id``.
+    assume_crs
+        CRS for a file that has none (for example a shapefile without a .prj). Ignored when it has one.
+    fix
+        Repair invalid geometry with ``make_valid`` (keeping the polygonal part) and log what changed.
+    encoding
+        Text encoding of the attributes; by default GDAL's, or for a shapefile without .cpg the first of
+        :data:`SHAPEFILE_ENCODINGS` that decodes its .dbf.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        One row per feature in EPSG:4326 (degrees; for storage and drawing, never for measuring) with the
+        columns of :data:`geo._validate.ZONE_COLUMNS`, defaults filled for those the file lacks.
+
+    Raises
+    ------
+    InputError
+        Listing every problem found, one per line, each naming the file, the feature and the fix.
+    """
+    path = Path(path)
+    frame = _read_vector(path, layer=layer, encoding=encoding)
+    frame = _normalise_columns(frame, path, id_field=id_field, name_field=name_field)
+    frame = _resolve_crs(frame, path, assume_crs=assume_crs)
+    zones = validate_zones(frame, path.name, fix=fix)
+    log.info("read %d zones from %s (source CRS %s)", len(zones), path, frame.crs.to_string())
+    return zones
+
+
+def _read_vector(path: Path, *, layer: str | None, encoding: str | None) -> gpd.GeoDataFrame:
+    if not path.exists():
+        raise InputFileNotFoundError(f"{path}: no such file; check the path")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; name a zone file (.geojson, .gpkg, .shp or .fgb)")
+    if path.stat().st_size == 0:
+        raise InputError(f"{path.name}: the file is empty (0 bytes); export the zones again")
+    if layer is not None:
+        available = _layers(path)
+        if layer not in available:
+            raise InputError(f"{path.name}: no layer {layer!r}; pass --layer with one of: {', '.join(available)}")
+    if encoding is None and path.suffix.lower() == ".shp" and not path.with_suffix(".cpg").exists():
+        encoding = _guess_dbf_encoding(path.with_suffix(".dbf"))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            frame = pyogrio.read_dataframe(path, layer=layer, encoding=encoding)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
+        detail = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise InputError(
+            f"{path.name}: cannot be read as a vector file ({_shorten(detail)}); "
+            "check that it is a complete GeoJSON, GeoPackage, Shapefile or FlatGeobuf"
+        ) from None
+    except UnicodeDecodeError:
+        raise InputError(
+            f"{path.name}: its text is not in {encoding or 'the declared encoding'}; pass --encoding cp949 "
+            "or --encoding utf-8"
+        ) from None
+    if not isinstance(frame, gpd.GeoDataFrame) or "geometry" not in frame:
+        raise InputError(f"{path.name}: has no geometry column; zones must be polygons")
+    if len(frame) == 0:
+        raise InputError(f"{path.name}: has no features; export the zones again or pick another --layer")
+    return frame
+
+
+def _layers(path: Path) -> list[str]:
+    try:
+        return [str(name) for name in pyogrio.list_layers(path)[:, 0]]
+    except pyogrio.errors.DataSourceError:
+        raise InputError(
+            f"{path.name}: cannot be read as a vector file; check that it is a complete GeoPackage"
+        ) from None
+
+
+def _guess_dbf_encoding(dbf: Path) -> str | None:
+    """The first of :data:`SHAPEFILE_ENCODINGS` that decodes the .dbf's records, or None to let GDAL decide."""
+    if not dbf.exists():
+        return None
+    raw = dbf.read_bytes()
+    header_length = int.from_bytes(raw[8:10], "little") if len(raw) >= 10 else 0
+    records = raw[header_length:]
+    if records.isascii():
+        return None
+    for candidate in SHAPEFILE_ENCODINGS:
+        try:
+            records.decode(candidate)
+        except UnicodeDecodeError:
+            continue
+        log.info("%s has no .cpg; its text decodes as %s", dbf.with_suffix(".shp").name, candidate)
+        return candidate
+    return None
+
+
+def _normalise_columns(
+    frame: gpd.GeoDataFrame, path: Path, *, id_field: str | None, name_field: str | None
+) -> gpd.GeoDataFrame:
+    for option, field in (("--id-field", id_field), ("--name-field", name_field)):
+        if field is not None and field not in frame.columns:
+            fields = ", ".join(str(c) for c in frame.columns if c != "geometry") or "none"
+            raise InputError(f"{path.name}: no field {field!r} for {option}; its fields are: {fields}")
+    frame = frame.copy()
+    if id_field is not None:
+        frame["zone_id"] = frame[id_field]
+    elif "zone_id" not in frame.columns:
+        frame["zone_id"] = [f"zone-{i + 1}" for i in range(len(frame))]
+    frame["zone_id"] = frame["zone_id"].map(lambda value: None if _is_missing(value) else str(value))
+    if name_field is not None:
+        names = frame[name_field].astype("string")
+        for language in ("name_ko", "name_en", "name_ja"):
+            frame[language] = names
+    for column, default in ZONE_COLUMNS.items():
+        if column not in frame.columns:
+            frame[column] = frame["name_ko"] if column in {"name_en", "name_ja"} and "name_ko" in frame else default
+    frame["name_ko"] = frame["name_ko"].where(frame["name_ko"].notna(), frame["zone_id"])
+    for language in ("name_en", "name_ja"):
+        frame[language] = frame[language].where(frame[language].notna(), frame["name_ko"])
+    if "part" in frame:
+        frame["part"] = frame["part"].where(frame["part"].notna(), frame["zone_id"])
+    return frame
+
+
+def _resolve_crs(frame: gpd.GeoDataFrame, path: Path, *, assume_crs: str | None) -> gpd.GeoDataFrame:
+    if frame.crs is None:
+        if assume_crs is None:
+            hint = " (no .prj beside it)" if path.suffix.lower() == ".shp" else ""
+            raise InputError(
+                f"{path.name}: has no CRS{hint}; pass --assume-crs with the CRS it was made in, "
+                "e.g. --assume-crs EPSG:5186"
+            )
+        try:
+            crs = CRS.from_user_input(assume_crs)
+        except CRSError:
+            raise InputError(f"--assume-crs {assume_crs!r} is not a CRS; use a code such as EPSG:5186") from None
+        log.info("%s has no CRS; assuming %s", path.name, crs.to_string())
+        return frame.set_crs(crs)
+    # An ESRI .prj often names a Korean CRS without the datum shift; use its EPSG definition when it is
+    # clearly one, so that, for example, EPSG:5174 gets its Bessel-to-GRS80 transformation.
+    crs = CRS.from_user_input(frame.crs)
+    if crs.to_epsg() is None:
+        code = crs.to_epsg(min_confidence=70)
+        if code is not None:
+            log.info("%s: CRS %r identified as EPSG:%d", path.name, crs.name, code)
+            frame = frame.set_crs(f"EPSG:{code}", allow_override=True)
+    return frame
+
+
+def to_geographic(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A copy in EPSG:4326 (drawing and storage only)."""
+    return frame.to_crs(GEOGRAPHIC_CRS)
+
+
+def read_table(path: str | os.PathLike) -> pd.DataFrame:
+    """Read one of the project's CSV tables (UTF-8, with or without BOM) as strings and numbers."""
+    path = Path(path)
+    if not path.exists():
+        raise InputFileNotFoundError(f"{path}: no such file; check the path")
+    try:
+        return pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False, na_values=[""])
+    except (pd.errors.ParserError, UnicodeDecodeError) as error:
+        raise InputError(
+            f"{path.name}: is not a UTF-8 CSV table ({_shorten(str(error))}); save it as UTF-8 CSV"
+        ) from None
+
+
+@contextlib.contextmanager
+def atomic_path(target: str | os.PathLike, *, inputs: tuple[Path, ...] = ()) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; rename it over ``target`` only if the block succeeds.
+
+    Raises
+    ------
+    OutputError
+        If ``target`` is one of ``inputs``: an output never overwrites an input.
+    """
+    target = Path(target)
+    refuse_overwriting_inputs(target, inputs)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent)
+    os.close(handle)
+    temporary_path = Path(temporary)
+    temporary_path.unlink()
+    try:
+        yield temporary_path
+        os.replace(temporary_path, target)
+    finally:
+        if temporary_path.exists():
+            temporary_path.unlink()
+    log.info("wrote %s", target)
+
+
+def write_text(target: str | os.PathLike, text: str, *, encoding: str = "utf-8", inputs: tuple[Path, ...] = ()) -> Path:
+    """Write ``text`` to ``target`` atomically and return the path."""
+    with atomic_path(target, inputs=inputs) as temporary:
+        temporary.write_text(text, encoding=encoding, newline="")
+    return Path(target)
+
+
+def write_bytes(target: str | os.PathLike, data: bytes, *, inputs: tuple[Path, ...] = ()) -> Path:
+    """Write ``data`` to ``target`` atomically and return the path."""
+    with atomic_path(target, inputs=inputs) as temporary:
+        temporary.write_bytes(data)
+    return Path(target)
+
+
+def refuse_overwriting_inputs(target: Path, inputs: tuple[Path, ...]) -> None:
+    """Raise OutputError if ``target`` is the same file as any of ``inputs`` (or a shapefile sidecar of one)."""
+    resolved = target.resolve()
+    for source in inputs:
+        source = Path(source).resolve()
+        same_stem = source.suffix.lower() == ".shp" and resolved.with_suffix("") == source.with_suffix("")
+        if resolved == source or same_stem:
+            raise OutputError(f"{target}: is one of the inputs; write the output somewhere else (--out)")
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA
+
+
+def _shorten(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
