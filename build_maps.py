@@ -16,10 +16,15 @@ import logging
 import sys
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
 
 import geo
 from geo import report
+from geo.overlay import RasterOverlay
 from geo.settings import DEFAULT_TOLERANCE, MAPS_DIR
 
 log = logging.getLogger("build_maps")
@@ -63,17 +68,32 @@ def run_build(args: argparse.Namespace) -> int:
     zones = _zones(args)
     claims = geo.load_claims(args.claims)
     result = geo.run_audit(zones, claims, tolerance=args.tolerance)
+    context = BuildContext(args=args, out=out, inputs=inputs, zones=zones, claims=claims, audit=result)
     for kind, name in report.REPORT_FILES.items():
         geo.io.write_text(out / name, report.FORMATS[kind](result), inputs=inputs)
     geo.io.write_text(out / report.ZONE_AREAS_CSV, report.to_csv(result, table="zones"), inputs=inputs)
-    for step in BUILD_STEPS:
-        step(args, zones, result)
+    for _, step in sorted(BUILD_STEPS, key=lambda item: item[0]):
+        step(context)
     print(f"built {out}", file=sys.stderr)
     return EXIT_OK
 
 
-#: Further outputs of ``build``, each a function (args, zones, audit result) -> None.
-BUILD_STEPS: list[Callable[[argparse.Namespace, object, geo.AuditResult], None]] = []
+@dataclass
+class BuildContext:
+    """What every build step gets: the parsed options, the output folder, the inputs and what came before."""
+
+    args: argparse.Namespace
+    out: Path
+    inputs: tuple[Path, ...]
+    zones: gpd.GeoDataFrame
+    claims: pd.DataFrame
+    audit: geo.AuditResult
+    overlays: list[RasterOverlay] = field(default_factory=list)
+
+
+#: Further outputs of ``build`` as (order, step): rasters (10) come before maps (20), which draw them,
+#: and before exports (30).
+BUILD_STEPS: list[tuple[int, Callable[[BuildContext], None]]] = []
 
 
 def _zones(args: argparse.Namespace):

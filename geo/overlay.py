@@ -1,0 +1,36 @@
+"""A raster drawn on the HTML maps: what geo.raster produces and geo.maps draws."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class RasterOverlay:
+    """An image overlay already reprojected to Web Mercator and encoded as PNG.
+
+    Attributes
+    ----------
+    name : str
+        Layer name shown in the layer control (escaped by the map).
+    png_data_url : str
+        ``data:image/png;base64,…`` of the RGBA image, so the HTML stays self-contained.
+    bounds : tuple
+        ((south, west), (north, east)) in degrees (EPSG:4326) of the image's corners.
+    legend_title : str
+        Title of the colour legend, with units (e.g. "Distance to transport (km)").
+    legend_stops : list of (float, str)
+        Values and their hex colours, low to high, for the legend's colour bar.
+    opacity : float
+        Initial opacity, 0 to 1.
+    show : bool
+        Whether the overlay is switched on when the map opens.
+    """
+
+    name: str
+    png_data_url: str
+    bounds: tuple[tuple[float, float], tuple[float, float]]
+    legend_title: str
+    legend_stops: list[tuple[float, str]] = field(default_factory=list)
+    opacity: float = 0.6
+    show: bool = False

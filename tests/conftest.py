@@ -1,0 +1,40 @@
+"""Shared fixtures: the project's own layers and small synthetic zone files with known answers."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+import shapely
+
+import geo
+
+
+@pytest.fixture(scope="session")
+def zones() -> gpd.GeoDataFrame:
+    """The project's zone parts (schematic outlines), EPSG:4326."""
+    return geo.load_zones()
+
+
+@pytest.fixture(scope="session")
+def claims() -> pd.DataFrame:
+    return geo.load_claims()
+
+
+@pytest.fixture(scope="session")
+def audit_result(zones, claims) -> geo.AuditResult:
+    return geo.run_audit(zones, claims)
+
+
+@pytest.fixture
+def square_zones() -> gpd.GeoDataFrame:
+    """Two 0.01° squares near Gwangju in EPSG:4326, with the project's columns."""
+    return gpd.GeoDataFrame(
+        {
+            "zone_id": ["a", "b"],
+            "name_ko": ["가", "나"],
+            "in_belt": [True, True],
+        },
+        geometry=[shapely.box(126.70, 35.15, 126.71, 35.16), shapely.box(126.72, 35.15, 126.73, 35.16)],
+        crs="EPSG:4326",
+    )
