@@ -105,6 +105,7 @@ def _zones(args: argparse.Namespace):
         assume_crs=args.assume_crs,
         fix=args.fix,
         encoding=args.encoding,
+        belt_ids=args.belt.split(",") if args.belt else None,
     )
 
 
@@ -137,6 +138,7 @@ def _parser() -> argparse.ArgumentParser:
     zones.add_argument("--assume-crs", metavar="CRS", help="CRS of a file that has none, e.g. EPSG:5186")
     zones.add_argument("--fix", action="store_true", help="repair invalid geometry with make_valid")
     zones.add_argument("--encoding", help="text encoding of the attributes (e.g. cp949)")
+    zones.add_argument("--belt", metavar="ID,ID", help="zone ids that form the belt (default: the in_belt column)")
     common.add_argument("--claims", metavar="FILE", help="claims table (CSV); default: layers/claims.csv")
     common.add_argument(
         "--tolerance", type=_tolerance, default=DEFAULT_TOLERANCE, help="relative tolerance (0.02 = 2 %%)"

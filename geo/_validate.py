@@ -24,7 +24,7 @@ ZONE_COLUMNS: dict[str, object] = {
     "name_ja": None,
     "role": "",
     "status": "",
-    "in_belt": True,
+    "in_belt": False,
     "official_area_m2": np.nan,
     "official_area_source": "",
     "geometry_quality": "supplied",
@@ -158,7 +158,7 @@ def _as_bool(value: object) -> bool:
     if isinstance(value, bool | np.bool_):
         return bool(value)
     if value is None or (isinstance(value, float) and np.isnan(value)):
-        return True
+        return False
     text = str(value).strip().lower()
     if text in _TRUE:
         return True

@@ -43,6 +43,7 @@ def read_zones(
     assume_crs: str | None = None,
     fix: bool = False,
     encoding: str | None = None,
+    belt_ids: list[str] | None = None,
 ) -> gpd.GeoDataFrame:
     """Read, validate and normalise a zone file.
 
@@ -63,6 +64,9 @@ def read_zones(
     encoding
         Text encoding of the attributes; by default GDAL's, or for a shapefile without .cpg the first of
         :data:`SHAPEFILE_ENCODINGS` that decodes its .dbf.
+    belt_ids
+        Zone ids that form the belt; they get ``in_belt = True`` and every other zone ``False``. Without it
+        the file's ``in_belt`` column is used, and a file without one has no belt.
 
     Returns
     -------
@@ -78,6 +82,12 @@ def read_zones(
     path = Path(path)
     frame = _read_vector(path, layer=layer, encoding=encoding)
     frame = _normalise_columns(frame, path, id_field=id_field, name_field=name_field)
+    if belt_ids is not None:
+        unknown = sorted(set(belt_ids) - set(frame["zone_id"]))
+        if unknown:
+            known = ", ".join(sorted(set(frame["zone_id"].dropna()))[:10])
+            raise InputError(f"{path.name}: no zone {', '.join(unknown)} for --belt; its zone ids include: {known}")
+        frame["in_belt"] = frame["zone_id"].isin(belt_ids)
     frame = _resolve_crs(frame, path, assume_crs=assume_crs)
     zones = validate_zones(frame, path.name, fix=fix)
     log.info("read %d zones from %s (source CRS %s)", len(zones), path, frame.crs.to_string())

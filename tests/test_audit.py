@@ -1,0 +1,107 @@
+"""The claims audit: the belt claim, tolerances, subjects, overlaps and the schematic caveat."""
+
+from __future__ import annotations
+
+import warnings
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+import geo
+from geo import audit
+
+
+def _claim(claim_id, subject, claimed_m2):
+    return pd.DataFrame({"claim_id": [claim_id], "subject": [subject], "claimed_m2": [claimed_m2]})
+
+
+def test_the_belt_claim_is_minus_1_8_percent_and_holds_at_2_percent(audit_result):
+    row = audit_result.claims.set_index("claim_id").loc["investkorea_belt"]
+    assert row["claimed_m2"] == pytest.approx(7_272_727.27, abs=0.01)
+    assert row["geometry_m2"] == pytest.approx(7_140_000, abs=5)
+    assert row["official_m2"] == 7_140_000
+    assert row["difference_pct"] == pytest.approx(-1.825, abs=0.001)
+    assert row["within_tolerance"] is True and row["verdict"] == audit.VERDICT_HOLDS
+    assert row["note"] == audit.BY_CONSTRUCTION_NOTE
+
+
+def test_a_one_percent_tolerance_fails_the_belt_claim(zones, claims):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        checked = geo.audit_claims(zones, claims, tolerance=0.01)
+    messages = [str(w.message) for w in caught if issubclass(w.category, audit.ClaimsAuditWarning)]
+    assert any(m.startswith("claim investkorea_belt (belt): 7,272,727 m² claimed") for m in messages)
+    assert checked.set_index("claim_id").loc["investkorea_belt", "within_tolerance"] is False
+
+
+def test_known_disagreements_are_found_at_the_default_tolerance(audit_result):
+    off = set(audit_result.claims.loc[audit_result.claims["verdict"] == audit.VERDICT_OFF, "claim_id"])
+    # 1,000,000 pyeong = 3,305,785 m² and MOTIE's 약 331만㎡ against the 3,384,000 m² new complex.
+    assert off == {"investkorea_future", "motie_future"}
+    assert not audit_result.passed
+
+
+def test_belt_is_the_union_of_in_belt_zones_only(audit_result, zones):
+    belt = audit_result.belt
+    assert belt["members"] == ["bitgoeul/gwangju", "jingok/main", "future/main"]
+    assert belt["official_sum_m2"] == 7_140_000
+    assert belt["area_pyeong"] == pytest.approx(2_159_850, abs=2)
+    assert belt["schematic"] is True
+    assert audit.belt_geometry(zones).geom_type in {"Polygon", "MultiPolygon"}
+
+
+def test_zone_subjects_cover_all_parts_and_feature_subjects_one(zones):
+    claims = pd.concat([_claim("whole", "bitgoeul", 4_070_000), _claim("part", "bitgoeul/gwangju", 1_847_000)])
+    checked = geo.audit_claims(zones, claims.reset_index(drop=True))
+    assert checked["geometry_m2"].iloc[0] == pytest.approx(4_070_000, abs=5)
+    assert checked["geometry_m2"].iloc[1] == pytest.approx(1_847_000, abs=1)
+
+
+def test_an_overlap_is_counted_once_and_reported(caplog):
+    a = shapely.box(126.700, 35.100, 126.710, 35.110)
+    b = shapely.box(126.705, 35.100, 126.715, 35.110)
+    zones = gpd.GeoDataFrame(
+        {
+            "feature_id": ["a", "b"],
+            "zone_id": ["a", "b"],
+            "in_belt": [True, True],
+            "official_area_m2": [np.nan, np.nan],
+            "geometry_quality": ["supplied"] * 2,
+        },
+        geometry=[a, b],
+        crs=4326,
+    )
+    union = geo.area_m2(gpd.GeoSeries([a.union(b)], crs=4326)).iloc[0]
+    result = geo.run_audit(zones, _claim("belt", "belt", union))
+    assert result.claims["geometry_m2"].iloc[0] == pytest.approx(union, rel=1e-9)
+    assert result.claims["within_tolerance"].iloc[0] is True and result.passed
+    assert list(result.overlaps[["a", "b"]].iloc[0]) == ["a", "b"]
+    assert "zones a and b overlap" in caplog.text
+
+
+def test_a_file_with_none_of_the_subjects_is_still_measured(square_zones, claims):
+    square_zones = square_zones.assign(
+        feature_id=square_zones["zone_id"], official_area_m2=np.nan, geometry_quality="supplied"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = geo.run_audit(square_zones, claims[claims["subject"] != "belt"])
+    assert result.claims["within_tolerance"].isna().all()
+    assert (result.claims["verdict"] == audit.VERDICT_NOT_FOUND).all()
+    assert result.passed  # nothing checked, nothing failed
+    assert (result.zones["area_m2"] > 1_000_000).all()
+
+
+def test_negative_tolerance_is_refused(zones, claims):
+    with pytest.raises(ValueError, match="tolerance must be 0 or more"):
+        geo.audit_claims(zones, claims, tolerance=-0.1)
+
+
+def test_measure_zones_reports_the_official_difference(zones):
+    table = geo.measure_zones(zones)
+    assert list(table.index) == list(zones.index)
+    assert (table["official_difference_pct"].abs() < 1e-4).all()
+    assert (table["area_m2_epsg5186"] > table["area_m2"]).all()

@@ -1,0 +1,102 @@
+"""The command line: exit codes, one-line errors, and the reports the build writes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import geopandas as gpd
+import pyogrio
+import pytest
+import shapely
+
+import build_maps
+from geo.settings import PROJECT_ROOT
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "build_maps.py"), *args], capture_output=True, text=True, timeout=300
+    )
+
+
+def test_audit_default_exits_1_because_two_claims_are_off(capsys):
+    assert build_maps.main(["audit"]) == 1
+    out = capsys.readouterr().out
+    assert "investkorea_belt" in out and "-1.83 %" in out
+
+
+def test_audit_json_and_tolerance(capsys):
+    assert build_maps.main(["audit", "--format", "json", "--tolerance", "0.03"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["passed"] is True and document["tolerance"] == 0.03
+    assert build_maps.main(["audit", "--format", "json", "--tolerance", "0.01"]) == 1
+    document = json.loads(capsys.readouterr().out)
+    belt = next(c for c in document["claims"] if c["claim_id"] == "investkorea_belt")
+    assert belt["within_tolerance"] is False
+
+
+def test_audit_of_a_users_file_with_none_of_the_subjects_measures_its_zones(tmp_path, capsys):
+    frame = gpd.GeoDataFrame(
+        {"dan_id": ["D1"], "dan_name": ["어느 산단"]}, geometry=[shapely.box(126.7, 35.1, 126.71, 35.11)], crs=4326
+    )
+    path = tmp_path / "damdan.gpkg"
+    pyogrio.write_dataframe(frame.to_crs(5186), path)
+    code = build_maps.main(
+        ["audit", "--zones", str(path), "--id-field", "dan_id", "--name-field", "dan_name", "--format", "json"]
+    )
+    document = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert document["zones"][0]["zone_id"] == "D1" and document["zones"][0]["area_m2"] > 1e6
+    assert all(c["within_tolerance"] is None for c in document["claims"])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["audit", "--zones", "missing.geojson"], "error: missing.geojson: no such file; check the path"),
+        (["audit", "--claims", "missing.csv"], "error: missing.csv: no such file; check the path"),
+    ],
+)
+def test_bad_input_is_one_line_on_stderr_and_exit_2(args, message):
+    result = _run(*args)
+    assert result.returncode == 2
+    assert result.stderr.strip() == message
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_zone_file_through_the_command_line(tmp_path):
+    path = tmp_path / "lines.geojson"
+    pyogrio.write_dataframe(
+        gpd.GeoDataFrame({"zone_id": ["x"]}, geometry=[shapely.LineString([(126.7, 35.1), (126.8, 35.2)])], crs=4326),
+        path,
+    )
+    result = _run("audit", "--zones", str(path))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("error: lines.geojson feature 1 (x): is a LineString, not a polygon")
+
+
+def test_bad_claims_file(tmp_path):
+    claims = tmp_path / "claims.csv"
+    claims.write_text("claim_id,subject,figure,unit,publisher,date,url,language,quote\nc1,belt,lots,acre,p,,u,ko,q\n")
+    result = _run("audit", "--claims", str(claims))
+    assert result.returncode == 2
+    assert "claims.csv: claims.csv row 2 (c1): figure 'lots' is not a positive number" in result.stderr
+    assert "unit 'acre' is unknown" in result.stderr
+
+
+def test_bad_tolerance_is_an_argument_error():
+    result = _run("audit", "--tolerance", "2%")
+    assert result.returncode == 2 and "is not a number; write e.g. 0.02 for 2 %" in result.stderr
+
+
+def test_build_writes_the_reports(tmp_path):
+    out = tmp_path / "out"
+    assert build_maps.main(["audit", "--format", "md"]) == 1  # warm: the same process builds below
+    assert build_maps.main(["build", "--out", str(out)]) == 0
+    for name in ("audit.json", "audit.md", "audit_claims.csv", "zone_areas.csv"):
+        assert (out / name).stat().st_size > 0, name
+    assert (out / "audit_claims.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]

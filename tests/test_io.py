@@ -1,0 +1,258 @@
+"""Loading anyone's zone file: formats, encodings, CRSs, and every bad input with its message and its fix."""
+
+from __future__ import annotations
+
+import logging
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pyproj import CRS
+
+import geo
+from geo.io import atomic_path, read_zones, write_text
+
+HANGUL_NAME = "빛그린국가산업단지"
+BOX = shapely.box(126.67, 35.16, 126.68, 35.17)
+
+
+def _frame(geometries, crs="EPSG:4326", **columns) -> gpd.GeoDataFrame:
+    data = {"zone_id": [f"z{i}" for i in range(len(geometries))], **columns}
+    return gpd.GeoDataFrame(data, geometry=list(geometries), crs=crs)
+
+
+def _write(frame: gpd.GeoDataFrame, path, **options):
+    pyogrio.write_dataframe(frame, path, **options)
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".geojson", ".gpkg", ".shp", ".fgb"])
+def test_every_format_loads_in_4326_with_the_same_area(tmp_path, suffix):
+    path = _write(_frame([BOX], name_ko=[HANGUL_NAME]), tmp_path / f"zones{suffix}")
+    zones = read_zones(path)
+    assert zones.crs == CRS("EPSG:4326")
+    assert zones["name_ko"].iloc[0] == HANGUL_NAME
+    assert geo.area_m2(zones).iloc[0] == pytest.approx(geo.geodesic_area_m2(_frame([BOX])).iloc[0], rel=1e-9)
+
+
+def test_geopackage_layer_is_chosen_with_layer(tmp_path):
+    path = tmp_path / "zones.gpkg"
+    _write(_frame([BOX]), path, layer="first")
+    _write(_frame([BOX, shapely.box(126.7, 35.16, 126.71, 35.17)]), path, layer="second", append=False)
+    assert len(read_zones(path, layer="second")) == 2
+    with pytest.raises(geo.InputError, match=r"zones.gpkg: no layer 'third'; pass --layer with one of: first, second"):
+        read_zones(path, layer="third")
+
+
+@pytest.mark.parametrize("cpg", [None, "EUC-KR", "CP949", "949"])
+def test_cp949_shapefile_reads_as_hangul_with_or_without_cpg(tmp_path, cpg):
+    path = _write(_frame([BOX], dan_name=[HANGUL_NAME]), tmp_path / "damdan.shp", encoding="cp949")
+    cpg_path = path.with_suffix(".cpg")
+    cpg_path.unlink(missing_ok=True)
+    if cpg is not None:
+        cpg_path.write_text(cpg)
+    zones = read_zones(path, name_field="dan_name")
+    assert zones["name_ko"].iloc[0] == HANGUL_NAME
+
+
+def test_utf8_shapefile_without_cpg_still_reads_as_hangul(tmp_path):
+    path = _write(_frame([BOX], dan_name=[HANGUL_NAME]), tmp_path / "utf8.shp", encoding="utf-8")
+    path.with_suffix(".cpg").unlink(missing_ok=True)
+    assert read_zones(path, name_field="dan_name")["name_ko"].iloc[0] == HANGUL_NAME
+
+
+@pytest.mark.parametrize("epsg", [5174, 5181, 5186, 5179, 4326, 3857])
+def test_korean_crss_land_on_the_same_ground(tmp_path, epsg):
+    truth = _frame([BOX])
+    path = _write(truth.to_crs(epsg), tmp_path / f"z{epsg}.gpkg")
+    loaded = read_zones(path)
+    # Within 1 cm of the original corners: each CRS's datum transformation is applied both ways.
+    assert shapely.hausdorff_distance(loaded.geometry.iloc[0], BOX) < 1e-7
+
+
+def test_epsg5174_from_an_esri_prj_gets_its_bessel_datum_shift(tmp_path):
+    path = _write(_frame([BOX]).to_crs(5174), tmp_path / "bessel.shp")
+    path.with_suffix(".prj").write_text(CRS(5174).to_wkt("WKT1_ESRI"))
+    loaded = read_zones(path)
+    assert shapely.hausdorff_distance(loaded.geometry.iloc[0], BOX) < 1e-7
+    # Without the datum shift the outline would land hundreds of metres away.
+    naive = gpd.GeoSeries([BOX], crs=4326).to_crs(
+        "+proj=tmerc +lat_0=38 +lon_0=127.0028902777778 +k=1 +x_0=200000 +y_0=500000 +ellps=bessel +units=m +no_defs"
+    )
+    shifted = naive.set_crs(5174, allow_override=True).to_crs(4326).iloc[0]
+    assert shapely.hausdorff_distance(shifted, BOX) > 1e-3
+
+
+def test_id_and_name_fields_map_the_official_schema(tmp_path):
+    frame = gpd.GeoDataFrame(
+        {"dan_id": ["D0001", "D0002"], "dan_name": ["진곡일반산업단지", "빛그린국가산업단지"]},
+        geometry=[BOX, shapely.box(126.7, 35.16, 126.71, 35.17)],
+        crs=4326,
+    ).to_crs(5186)
+    path = _write(frame, tmp_path / "damdan.gpkg")
+    zones = read_zones(path, id_field="dan_id", name_field="dan_name")
+    assert list(zones["zone_id"]) == ["D0001", "D0002"]
+    assert list(zones["name_en"]) == ["진곡일반산업단지", "빛그린국가산업단지"]
+    assert not zones["in_belt"].any() and (zones["geometry_quality"] == "supplied").all()
+    assert list(read_zones(path, id_field="dan_id", belt_ids=["D0002"])["in_belt"]) == [False, True]
+    with pytest.raises(geo.InputError, match=r"damdan.gpkg: no zone D9 for --belt; its zone ids include: D0001"):
+        read_zones(path, id_field="dan_id", belt_ids=["D9"])
+    with pytest.raises(
+        geo.InputError, match=r"damdan.gpkg: no field .dan_code. for --id-field; its fields are: dan_id"
+    ):
+        read_zones(path, id_field="dan_code")
+
+
+def test_z_values_are_dropped_with_a_notice(tmp_path, caplog):
+    box_z = shapely.Polygon([(x, y, 12.0) for x, y in BOX.exterior.coords])
+    path = _write(_frame([box_z]), tmp_path / "z.gpkg")
+    with caplog.at_level(logging.WARNING):
+        zones = read_zones(path)
+    assert not zones.geometry.has_z.any()
+    assert "dropped Z values from 1 features" in caplog.text
+
+
+# Bad input: each problem names the file, the feature and the fix; then the fix works.
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(geo.InputFileNotFoundError, match=r"nothere.geojson: no such file; check the path"):
+        read_zones(tmp_path / "nothere.geojson")
+
+
+def test_empty_and_corrupt_files(tmp_path):
+    empty = tmp_path / "empty.geojson"
+    empty.write_text("")
+    with pytest.raises(geo.InputError, match=r"empty.geojson: the file is empty \(0 bytes\)"):
+        read_zones(empty)
+    corrupt = tmp_path / "corrupt.gpkg"
+    corrupt.write_bytes(b"SQLite format 3\x00" + b"\x13" * 500)
+    with pytest.raises(geo.InputError, match=r"corrupt.gpkg: cannot be read as a vector file .*check that it is a"):
+        read_zones(corrupt)
+    no_features = tmp_path / "none.geojson"
+    no_features.write_text('{"type": "FeatureCollection", "features": []}')
+    with pytest.raises(geo.InputError, match=r"none.geojson: has no features"):
+        read_zones(no_features)
+
+
+def test_missing_crs_suggests_assume_crs_which_then_works(tmp_path):
+    path = _write(_frame([BOX]).to_crs(5186), tmp_path / "noprj.shp")
+    path.with_suffix(".prj").unlink()
+    with pytest.raises(geo.InputError, match=r"noprj.shp: has no CRS \(no .prj beside it\); pass --assume-crs"):
+        read_zones(path)
+    loaded = read_zones(path, assume_crs="EPSG:5186")
+    assert shapely.hausdorff_distance(loaded.geometry.iloc[0], BOX) < 1e-7
+    with pytest.raises(geo.InputError, match=r"--assume-crs 'EPSG:nonsense' is not a CRS"):
+        read_zones(path, assume_crs="EPSG:nonsense")
+
+
+def test_swapped_lat_lon_is_named(tmp_path):
+    swapped = shapely.transform(BOX, lambda xy: xy[:, ::-1])
+    path = _write(_frame([BOX, swapped], zone_id=["ok", "jingok"]), tmp_path / "zones.geojson")
+    with pytest.raises(
+        geo.InputError,
+        match=r"zones.geojson feature 2 \(jingok\): coordinates look like lat/lon swapped \(x=35.16, y=126.7\)",
+    ):
+        read_zones(path)
+
+
+def test_coordinates_outside_korea_and_degrees_labelled_as_metres(tmp_path):
+    far = shapely.box(2.3, 48.8, 2.4, 48.9)
+    path = _write(_frame([far]), tmp_path / "paris.geojson")
+    with pytest.raises(geo.InputError, match=r"paris.geojson feature 1 \(z0\): lies outside Korea"):
+        read_zones(path)
+    mislabelled = _write(_frame([BOX]).set_crs(5186, allow_override=True), tmp_path / "mislabelled.gpkg")
+    with pytest.raises(geo.InputError, match=r"coordinates look like degrees .* but the file says EPSG:5186"):
+        read_zones(mislabelled)
+
+
+def test_non_polygon_and_empty_geometry(tmp_path):
+    line = shapely.LineString([(126.7, 35.1), (126.8, 35.2)])
+    path = _write(_frame([BOX, line]), tmp_path / "mixed.gpkg")
+    with pytest.raises(geo.InputError, match=r"mixed.gpkg feature 2 \(z1\): is a LineString, not a polygon"):
+        read_zones(path)
+    frame = _frame([BOX, BOX])
+    frame.loc[1, "geometry"] = None
+    path = _write(frame, tmp_path / "null.geojson")
+    with pytest.raises(geo.InputError, match=r"null.geojson feature 2 \(z1\): has no geometry"):
+        read_zones(path)
+
+
+def test_invalid_geometry_suggests_fix_which_repairs_it(tmp_path, caplog):
+    bowtie = shapely.Polygon([(126.70, 35.15), (126.71, 35.16), (126.71, 35.15), (126.70, 35.16)])
+    path = _write(_frame([bowtie], zone_id=["bow"]), tmp_path / "bowtie.geojson")
+    with pytest.raises(
+        geo.InputError,
+        match=r"bowtie.geojson feature 1 \(bow\): invalid geometry \(Self-intersection"
+        r".*\); pass --fix to repair it with make_valid",
+    ):
+        read_zones(path)
+    with caplog.at_level(logging.WARNING):
+        fixed = read_zones(path, fix=True)
+    assert fixed.geometry.iloc[0].is_valid and fixed.geometry.iloc[0].geom_type == "MultiPolygon"
+    assert "repaired invalid geometry" in caplog.text and "became MultiPolygon with 2 parts" in caplog.text
+    assert path.read_text().count("126.7") > 0  # the input file is untouched
+
+
+def test_duplicate_ids_are_named_and_another_id_field_fixes_them(tmp_path):
+    frame = _frame([BOX, shapely.box(126.7, 35.16, 126.71, 35.17)], zone_id=["same", "same"], code=["c1", "c2"])
+    path = _write(frame, tmp_path / "dups.geojson")
+    with pytest.raises(geo.InputError, match=r"dups.geojson features 1 and 2 share the id 'same'; make ids unique"):
+        read_zones(path)
+    assert list(read_zones(path, id_field="code")["zone_id"]) == ["c1", "c2"]
+
+
+def test_all_problems_are_reported_at_once(tmp_path):
+    line = shapely.LineString([(126.7, 35.1), (126.8, 35.2)])
+    swapped = shapely.transform(BOX, lambda xy: xy[:, ::-1])
+    path = _write(_frame([line, swapped, BOX], zone_id=["a", "b", "a"]), tmp_path / "many.geojson")
+    with pytest.raises(geo.InputError) as raised:
+        read_zones(path)
+    message = str(raised.value)
+    assert message.startswith("many.geojson: 3 problems: ")
+    assert "feature 1 (a): is a LineString" in message
+    assert "feature 2 (b): coordinates look like lat/lon swapped" in message
+    assert "features 1 and 3 share the id 'a'" in message
+    assert "\n" not in message
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(garbage=st.binary(min_size=1, max_size=300))
+def test_random_bytes_never_escape_as_anything_but_input_error(tmp_path, garbage):
+    path = tmp_path / "random.geojson"
+    path.write_bytes(garbage)
+    try:
+        read_zones(path)
+    except geo.InputError as error:
+        assert "random.geojson" in str(error)
+
+
+def test_atomic_write_leaves_the_previous_file_when_the_block_fails(tmp_path):
+    target = tmp_path / "out.txt"
+    write_text(target, "old")
+    with pytest.raises(RuntimeError), atomic_path(target) as temporary:
+        temporary.write_text("half")
+        raise RuntimeError("interrupted")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_an_output_never_overwrites_an_input(tmp_path):
+    source = tmp_path / "zones.shp"
+    source.write_text("input")
+    with pytest.raises(geo.OutputError, match=r"is one of the inputs; write the output somewhere else"):
+        write_text(tmp_path / "zones.dbf", "x", inputs=(source,))
+    assert source.read_text() == "input"
+
+
+def test_official_area_and_in_belt_columns_are_coerced(tmp_path):
+    frame = _frame([BOX, shapely.box(126.7, 35.16, 126.71, 35.17)], in_belt=["false", "1"], official_area_m2=["12", ""])
+    zones = read_zones(_write(frame, tmp_path / "typed.geojson"))
+    assert list(zones["in_belt"]) == [False, True]
+    assert zones["official_area_m2"].iloc[0] == 12 and np.isnan(zones["official_area_m2"].iloc[1])
+    assert isinstance(zones, gpd.GeoDataFrame) and not isinstance(zones["zone_id"], pd.DataFrame)

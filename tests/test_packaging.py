@@ -1,0 +1,27 @@
+"""pip and conda users get the same dependencies."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+import yaml
+
+from geo.settings import PROJECT_ROOT
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~ \[]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_environment_yml_lists_the_same_dependencies_as_pyproject():
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]
+    required = {_name(r): r for r in project["dependencies"]}
+    environment = yaml.safe_load((PROJECT_ROOT / "environment.yml").read_text())
+    conda = [d for d in environment["dependencies"] if isinstance(d, str)]
+    pip = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
+    listed = {_name(r): r.replace(" ", "") for r in conda + pip if not r.startswith("-e")}
+    listed.pop("python"), listed.pop("pip")
+    assert set(listed) == set(required)
+    for name, requirement in required.items():
+        assert listed[name] == requirement.replace(" ", ""), name

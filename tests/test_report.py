@@ -1,0 +1,66 @@
+"""Report formats: the JSON contract, Excel-ready CSV, Markdown and the terminal table."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from geo import report
+
+
+def test_json_contract(audit_result):
+    document = json.loads(report.to_json(audit_result))
+    assert {"zones", "claims", "belt", "tolerance", "passed", "crs", "overlaps"} <= set(document)
+    for zone in document["zones"]:
+        assert {"zone_id", "area_m2", "area_m2_epsg5186", "area_pyeong"} <= set(zone)
+    for claim in document["claims"]:
+        assert {
+            "claim_id",
+            "subject",
+            "claimed_m2",
+            "geometry_m2",
+            "difference_pct",
+            "within_tolerance",
+            "source",
+        } <= set(claim)
+        assert claim["source"]["url"].startswith("http")
+    belt = next(c for c in document["claims"] if c["claim_id"] == "investkorea_belt")
+    assert belt["within_tolerance"] is True and round(belt["difference_pct"], 1) == -1.8
+    assert belt["source"]["quote"].startswith("220万坪")
+
+
+def test_json_writes_missing_values_as_null(audit_result):
+    text = report.to_json(audit_result)
+    assert "NaN" not in text
+
+
+def test_csv_has_a_bom_and_round_trips_hangul_and_kana(audit_result):
+    text = report.to_csv(audit_result)
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text[1:])))
+    assert len(rows) == len(audit_result.claims)
+    assert any(r["quote"] == "약 714만㎡(220만평)" for r in rows)
+    assert any(r["quote"].startswith("220万坪") for r in rows)
+    zones = list(csv.DictReader(io.StringIO(report.to_csv(audit_result, table="zones")[1:])))
+    assert zones[0]["name_ja"] == "ビッグリーン国家産業団地（光州側）"
+
+
+def test_markdown_tables_link_sources_and_escape_pipes(audit_result):
+    text = report.to_markdown(audit_result)
+    assert "| claim | subject |" in text
+    assert "[News1 2024-06-18](https://news1.kr/amp/local/gwangju-jeonnam/5451253)" in text
+    assert "by construction" in text
+    claims = audit_result.claims.copy()
+    claims.loc[0, "claim_id"] = "a|b"
+    hostile = type(audit_result)(audit_result.zones, claims, audit_result.belt, audit_result.overlaps, 0.02)
+    assert "a\\|b" in report.to_markdown(hostile)
+
+
+def test_table_aligns_double_width_text(audit_result):
+    lines = report.to_table(audit_result).splitlines()
+    header = next(line for line in lines if line.startswith("claim "))
+    row = next(line for line in lines if line.startswith("grandculture_jingok"))
+    # 한국향토문화전자대전 is 20 columns wide on a terminal; the verdict column still lines up.
+    assert report._display_width(header[: header.index("verdict")]) == report._display_width(row[: row.index("holds")])
+    assert lines[-1] == "Tolerance ±2 %: some claims are outside the tolerance."
