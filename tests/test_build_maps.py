@@ -100,3 +100,60 @@ def test_build_writes_the_reports(tmp_path):
         assert (out / name).stat().st_size > 0, name
     assert (out / "audit_claims.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def _bad_files(tmp_path):
+    """One file per kind of bad input, with the start of the message each must give."""
+    box = shapely.box(126.67, 35.16, 126.68, 35.17)
+    files = {}
+
+    def write(name, geometries, crs=4326, **columns):
+        frame = gpd.GeoDataFrame(
+            {"zone_id": [f"z{i}" for i in range(len(geometries))], **columns}, geometry=geometries, crs=crs
+        )
+        pyogrio.write_dataframe(frame, tmp_path / name)
+        return tmp_path / name
+
+    no_prj = write("noprj.shp", [box])
+    no_prj.with_suffix(".prj").unlink()
+    files[no_prj] = "noprj.shp: has no CRS"
+    files[write("swapped.geojson", [shapely.transform(box, lambda xy: xy[:, ::-1])])] = "swapped.geojson feature 1"
+    files[write("far.geojson", [shapely.box(2.3, 48.8, 2.4, 48.9)])] = "far.geojson feature 1 (z0): lies outside"
+    files[write("point.geojson", [shapely.Point(126.7, 35.1)])] = "point.geojson feature 1 (z0): is a Point"
+    bowtie = shapely.Polygon([(126.70, 35.15), (126.71, 35.16), (126.71, 35.15), (126.70, 35.16)])
+    files[write("bowtie.geojson", [bowtie])] = "bowtie.geojson feature 1 (z0): invalid geometry"
+    files[write("dups.geojson", [box, box], zone_id=["a", "a"])] = "dups.geojson features 1 and 2 share the id"
+    (tmp_path / "empty.gpkg").write_bytes(b"")
+    files[tmp_path / "empty.gpkg"] = "empty.gpkg: the file is empty"
+    (tmp_path / "corrupt.geojson").write_text('{"type": "FeatureCollection", "features": [')
+    files[tmp_path / "corrupt.geojson"] = "corrupt.geojson: cannot be read"
+    files[tmp_path / "missing.fgb"] = "missing.fgb: no such file"
+    return files
+
+
+@pytest.mark.parametrize("command", ["audit", "build"])
+def test_every_bad_input_gives_one_line_and_exit_2(tmp_path, capsys, command):
+    for path, start in _bad_files(tmp_path).items():
+        before = path.read_bytes() if path.exists() else None
+        args = [command, "--zones", str(path)] + (["--out", str(tmp_path / "out")] if command == "build" else [])
+        assert build_maps.main(args) == 2, path.name
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        lines = captured.err.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(
+            f"error: {tmp_path / path.name}" if "no such" in start else f"error: {start}"
+        ), captured.err
+        assert "Traceback" not in captured.err
+        assert (path.read_bytes() if path.exists() else None) == before  # inputs are never modified
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_suggested_fixes_work_from_the_command_line(tmp_path, capsys, caplog):
+    files = _bad_files(tmp_path)
+    bowtie = next(p for p in files if p.name == "bowtie.geojson")
+    assert build_maps.main(["audit", "--zones", str(bowtie), "--fix", "--format", "json"]) == 0
+    capsys.readouterr()
+    assert "repaired invalid geometry" in caplog.text
+    no_prj = next(p for p in files if p.name == "noprj.shp")
+    assert build_maps.main(["audit", "--zones", str(no_prj), "--assume-crs", "EPSG:4326", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["zones"][0]["area_m2"] > 1e6
