@@ -96,6 +96,76 @@ class BuildContext:
 BUILD_STEPS: list[tuple[int, Callable[[BuildContext], None]]] = []
 
 
+def run_raster_stats(args: argparse.Namespace) -> int:
+    from geo import raster
+
+    stats = raster.zonal_stats(
+        _zones(args),
+        args.raster,
+        band=raster.parse_band(args.band),
+        mode=args.mode,
+        percentiles=args.percentiles,
+    )
+    sys.stdout.write(raster.STATS_FORMATS[args.format](stats, raster=args.raster, mode=args.mode))
+    return EXIT_OK
+
+
+def run_raster_rasterize(args: argparse.Namespace) -> int:
+    from geo import raster
+
+    path = raster.rasterize_zones(_zones(args), args.out, resolution_m=args.resolution, inputs=_inputs(args))
+    print(f"wrote {path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def run_raster_convergence(args: argparse.Namespace) -> int:
+    from geo import raster
+
+    table = raster.area_convergence(_zones(args), resolutions_m=args.resolutions)
+    sys.stdout.write(raster.CONVERGENCE_FORMATS[args.format](table))
+    return EXIT_OK
+
+
+def _raster_step(ctx: BuildContext) -> None:
+    """The distance-to-transport GeoTIFF and its overlay, and an overlay of ``--raster`` if given."""
+    from geo import raster
+    from geo.settings import POINTS_FILE
+
+    user_raster = getattr(ctx.args, "raster", None)
+    inputs = (*ctx.inputs, POINTS_FILE, *((Path(user_raster),) if user_raster else ()))
+    path = raster.write_distance_raster(ctx.out / raster.DISTANCE_FILE, geo.load_points(), ctx.zones, inputs=inputs)
+    ctx.overlays.append(raster.distance_overlay(path))
+    if user_raster:
+        ctx.overlays.append(raster.raster_overlay(user_raster, band=getattr(ctx.args, "raster_band", 1)))
+
+
+BUILD_STEPS.append((10, _raster_step))
+
+
+def _percentiles(text: str) -> list[float]:
+    try:
+        values = [float(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a list of numbers; write e.g. 10,90") from None
+    if any(not 0 <= value <= 100 for value in values):
+        raise argparse.ArgumentTypeError(f"{text} has a percentile outside 0-100; write e.g. 10,90")
+    return values
+
+
+def _metres(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of metres; write e.g. 10") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number of metres; write e.g. 10")
+    return value
+
+
+def _metres_list(text: str) -> list[float]:
+    return [_metres(part) for part in text.split(",") if part.strip()]
+
+
 def _zones(args: argparse.Namespace):
     return geo.load_zones(
         args.zones,
@@ -153,12 +223,49 @@ def _parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", parents=[common], help="build maps, reports and exports (default)")
     build.add_argument("--out", default=str(MAPS_DIR), metavar="DIR", help="output folder (default: maps/)")
+    build.add_argument("--raster", metavar="FILE", help="draw this raster (any CRS) as an overlay on the maps")
+    build.add_argument("--raster-band", type=int, default=1, metavar="N", help="band of --raster to draw (default 1)")
     build.set_defaults(run=run_build)
 
     audit = commands.add_parser("audit", parents=[common], help="check published area claims; exit 1 if any is off")
     audit.add_argument("--format", choices=sorted(report.FORMATS), default="table")
     audit.add_argument("--table", choices=("claims", "zones"), default="claims", help="which table --format csv writes")
     audit.set_defaults(run=run_audit)
+
+    raster = commands.add_parser("raster", help="zonal statistics of a raster, zone masks, pixel-area convergence")
+    raster_commands = raster.add_subparsers(dest="raster_command", required=True)
+    stats = raster_commands.add_parser(
+        "stats", parents=[common], help="exact coverage-weighted statistics of a raster per zone"
+    )
+    stats.add_argument("--raster", required=True, metavar="FILE", help="raster file (any CRS GDAL reads)")
+    stats.add_argument("--band", default="1", metavar="N", help="band number from 1, or all (default 1)")
+    stats.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    stats.add_argument(
+        "--mode",
+        choices=("exact", "centre"),
+        default="exact",
+        help="exact: weight pixels by the covered share (default); centre: count pixels whose centre is inside",
+    )
+    stats.add_argument(
+        "--percentiles", type=_percentiles, default=[], metavar="Q,Q", help="weighted percentiles, e.g. 10,90"
+    )
+    stats.set_defaults(run=run_raster_stats)
+    rasterize = raster_commands.add_parser(
+        "rasterize", parents=[common], help="write a zone-id Cloud-Optimized GeoTIFF in EPSG:5186"
+    )
+    rasterize.add_argument("--out", required=True, metavar="FILE.tif", help="output GeoTIFF")
+    rasterize.add_argument(
+        "--resolution", type=_metres, default=10.0, metavar="METRES", help="pixel size in metres (default 10)"
+    )
+    rasterize.set_defaults(run=run_raster_rasterize)
+    convergence = raster_commands.add_parser(
+        "convergence", parents=[common], help="pixel-count area of each zone against its vector area, by pixel size"
+    )
+    convergence.add_argument(
+        "--resolutions", type=_metres_list, default=[100.0, 50.0, 20.0, 10.0, 5.0, 2.0], metavar="M,M"
+    )
+    convergence.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    convergence.set_defaults(run=run_raster_convergence)
     return parser
 
 

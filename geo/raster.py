@@ -439,6 +439,42 @@ def stats_to_table(stats: pd.DataFrame, *, raster: str | os.PathLike, mode: str)
 STATS_FORMATS: Final = {"table": stats_to_table, "json": stats_to_json, "csv": stats_to_csv}
 
 
+def convergence_to_table(table: pd.DataFrame) -> str:
+    """:func:`area_convergence` as a terminal table."""
+    from .report import _text_table
+
+    headers = ["zone", "pixel m", "pixels", "pixel-count m²", "vector m² (GRS80)", "Δ m²", "Δ %"]
+    rows = [
+        [
+            str(row["feature_id"]),
+            f"{row['resolution_m']:g}",
+            f"{row['pixels']:,}",
+            f"{row['pixel_area_m2']:,.0f}",
+            f"{row['vector_area_m2']:,.0f}",
+            f"{row['difference_m2']:+,.0f}",
+            f"{row['difference_pct']:+.4f}",
+        ]
+        for _, row in table.iterrows()
+    ]
+    note = "Pixel-count areas converge to the planar EPSG:5186 area, about 8 ppm above GRS80 near Gwangju."
+    return "\n".join([*_text_table(headers, rows), "", note]) + "\n"
+
+
+def convergence_to_json(table: pd.DataFrame) -> str:
+    """:func:`area_convergence` as JSON: top-level ``zones``, one entry per zone and resolution."""
+    records = [{key: _json_value(value) for key, value in row.items()} for row in table.to_dict("records")]
+    return json.dumps({"zones": records}, ensure_ascii=False, indent=2) + "\n"
+
+
+def convergence_to_csv(table: pd.DataFrame) -> str:
+    """:func:`area_convergence` as CSV with a UTF-8 BOM."""
+    return "\ufeff" + table.to_csv(index=False, lineterminator="\r\n", float_format="%.6f")
+
+
+#: Output formats of ``raster convergence --format``.
+CONVERGENCE_FORMATS: Final = {"table": convergence_to_table, "json": convergence_to_json, "csv": convergence_to_csv}
+
+
 def _json_value(value: object) -> object:
     if isinstance(value, float) and math.isnan(value):
         return None
@@ -629,6 +665,7 @@ def write_cog(
             transform=transform,
             nodata=nodata,
             compress="deflate",
+            predictor="yes",
             blocksize=COG_BLOCK_SIZE,
             overview_resampling=resampling,
         ) as dataset:
