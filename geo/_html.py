@@ -1,0 +1,64 @@
+"""Escaping for the generated HTML: every string that comes from data goes through here.
+
+Two contexts matter in a Leaflet page:
+
+- HTML: tooltips, popups, legends and the layer control put strings into the page with ``innerHTML``;
+- JavaScript: folium writes tooltip and popup HTML inside template literals (`` `…${…}…` ``), and data
+  embedded in a ``<script>`` element ends at the first ``</script>``.
+
+:func:`escape` makes a string inert in both HTML and template literals (it turns ``$``, backticks and
+backslashes into character references as well as ``<``, ``>``, ``&`` and quotes); :func:`script_json`
+serialises data for a ``<script>`` element.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+
+#: Characters that HTML escaping leaves alone but a JavaScript template literal interprets.
+_TEMPLATE_LITERAL_REFERENCES = {"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"}
+_TEMPLATE_LITERAL_PATTERN = re.compile("[`$\\\\{}]")
+#: Characters that must not appear literally inside a <script> element or a JavaScript string.
+_SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_SCRIPT_PATTERN = re.compile("[<>&\u2028\u2029]")
+#: Fonts of the maps and pages: system UI fonts, then CJK fonts so Hangul and Kana render everywhere.
+FONT_STACK = (
+    'system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK KR", "Noto Sans CJK JP", '
+    '"Apple SD Gothic Neo", "Malgun Gothic", "Hiragino Sans", "Yu Gothic", sans-serif'
+)
+_URL_PATTERN = re.compile(r"https?://[^\s,;()<>\"']+")
+
+
+def escape(value: object) -> str:
+    """Text safe inside HTML (element content or a quoted attribute) and inside a JS template literal.
+
+    ``None`` and NaN become the empty string; anything else is converted with ``str``.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    text = html.escape(str(value), quote=True)
+    return _TEMPLATE_LITERAL_PATTERN.sub(lambda match: _TEMPLATE_LITERAL_REFERENCES[match.group()], text)
+
+
+def script_json(data: object) -> str:
+    """JSON for a ``<script>`` element: ``</script>``, ``<!--`` and line separators cannot end or break it."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return _SCRIPT_PATTERN.sub(lambda match: _SCRIPT_ESCAPES[match.group()], text)
+
+
+def first_url(text: object) -> str | None:
+    """The first http(s) URL in ``text`` (e.g. an official figure's source line), or None."""
+    if not isinstance(text, str):
+        return None
+    match = _URL_PATTERN.search(text)
+    return match.group().rstrip(".") if match else None
+
+
+def link(url: object, label: object) -> str:
+    """An escaped link that opens in a new tab, or the escaped label alone if ``url`` is not http(s)."""
+    if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
+        return escape(label)
+    return f'<a href="{escape(url)}" target="_blank" rel="noopener noreferrer">{escape(label)}</a>'

@@ -1,0 +1,145 @@
+"""The maps' interface strings in Korean, English and Japanese: one registry, one entry per message.
+
+Zone names come from the data (``name_ko``, ``name_en``, ``name_ja``); role and status labels from
+:mod:`geo.style`. Everything else a map shows is here, so a missing translation is a test failure, not a
+blank on the map.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from .settings import LANGUAGES
+
+#: The language's own name, for the index page and ``<html lang>``.
+LANGUAGE_NAMES: Final[dict[str, str]] = {"ko": "한국어", "en": "English", "ja": "日本語"}
+
+#: Message id → text per language code of :data:`geo.settings.LANGUAGES`.
+MESSAGES: Final[dict[str, dict[str, str]]] = {
+    "belt_title": {
+        "ko": "광주 미래차 삼각벨트",
+        "en": "Gwangju future-vehicle triangle belt",
+        "ja": "光州 次世代自動車三角ベルト",
+    },
+    "zone_title_suffix": {"ko": "구역 지도", "en": "zone map", "ja": "区域地図"},
+    "layer_zones": {"ko": "산업단지", "en": "Industrial complexes", "ja": "産業団地"},
+    "layer_belt": {"ko": "벨트 외곽 (합집합)", "en": "Belt outline (union)", "ja": "ベルト外周（和集合）"},
+    "layer_triangle": {"ko": "삼각벨트 연결선", "en": "Triangle joining the complexes", "ja": "三角ベルト連結線"},
+    "layer_context": {
+        "ko": "법정동·리 경계 (국토지리정보원)",
+        "en": "Legal dong and ri boundaries (NGII)",
+        "ja": "法定洞・里の境界（国土地理情報院）",
+    },
+    "layer_context_labels": {"ko": "법정동·리 이름", "en": "Legal dong and ri names", "ja": "法定洞・里の名称"},
+    "layer_border": {"ko": "광주·전남 경계", "en": "Gwangju–Jeonnam border", "ja": "光州・全南の境界"},
+    "layer_points": {"ko": "입지 참고 지점", "en": "Site-selection points", "ja": "立地の参考地点"},
+    "layer_parcels": {"ko": "필지", "en": "Parcels", "ja": "筆地"},
+    "basemap_light": {"ko": "밝은 배경 (Esri)", "en": "Light grey (Esri)", "ja": "淡色背景（Esri）"},
+    "basemap_osm": {"ko": "OpenStreetMap", "en": "OpenStreetMap", "ja": "OpenStreetMap"},
+    "basemap_imagery": {"ko": "위성영상 (Esri)", "en": "Imagery (Esri)", "ja": "衛星画像（Esri）"},
+    "legend_title": {"ko": "범례", "en": "Legend", "ja": "凡例"},
+    "legend_roles": {"ko": "역할", "en": "Role", "ja": "役割"},
+    "legend_status": {"ko": "상태", "en": "Status", "ja": "状況"},
+    "legend_outline": {"ko": "경계", "en": "Outline", "ja": "境界"},
+    "legend_supplied": {
+        "ko": "제공된 경계 (실선)",
+        "en": "Supplied outline (solid)",
+        "ja": "提供された境界（実線）",
+    },
+    "legend_belt": {"ko": "벨트 외곽 (합집합)", "en": "Belt outline (union)", "ja": "ベルト外周（和集合）"},
+    "legend_triangle": {"ko": "삼각벨트 연결선", "en": "Triangle joining the complexes", "ja": "三角ベルト連結線"},
+    "area_heading": {
+        "ko": "면적 (GRS80 타원체)",
+        "en": "Area (GRS80 ellipsoid)",
+        "ja": "面積（GRS80楕円体）",
+    },
+    "area_planar": {"ko": "평면 EPSG:5186", "en": "Planar EPSG:5186", "ja": "平面 EPSG:5186"},
+    "official_figure": {"ko": "공식 면적", "en": "Official figure", "ja": "公式面積"},
+    "no_official_figure": {"ko": "공식 면적 없음", "en": "No official figure", "ja": "公式面積なし"},
+    "source": {"ko": "출처", "en": "Source", "ja": "出典"},
+    "status": {"ko": "상태", "en": "Status", "ja": "状況"},
+    "outline": {"ko": "경계", "en": "Outline", "ja": "境界"},
+    "outline_supplied": {"ko": "제공된 경계", "en": "Supplied outline", "ja": "提供された境界"},
+    "audit": {"ko": "면적 주장 검증", "en": "Area claims audit", "ja": "面積主張の検証"},
+    "no_claims": {
+        "ko": "이 구역에 대한 주장 없음",
+        "en": "No published claim on this zone",
+        "ja": "この区域への主張なし",
+    },
+    "claimed": {"ko": "주장", "en": "Claimed", "ja": "主張"},
+    "measured": {"ko": "측정", "en": "Measured", "ja": "測定"},
+    "difference": {"ko": "차이", "en": "Difference", "ja": "差"},
+    "verdict": {"ko": "판정", "en": "Verdict", "ja": "判定"},
+    "verdict_holds": {"ko": "허용오차 이내", "en": "holds", "ja": "許容範囲内"},
+    "verdict_off": {"ko": "허용오차 초과", "en": "outside tolerance", "ja": "許容範囲外"},
+    "verdict_not_found": {"ko": "대상 구역 없음", "en": "subject not in zones", "ja": "対象区域なし"},
+    "schematic_short": {"ko": "개략", "en": "schematic", "ja": "概略"},
+    "uncertain_claim": {"ko": "불확실", "en": "uncertain", "ja": "不確か"},
+    "tolerance": {"ko": "허용오차", "en": "tolerance", "ja": "許容誤差"},
+    "belt_measured": {
+        "ko": "벨트 측정 면적 (벨트 구역의 합집합, GRS80)",
+        "en": "Belt measured (union of the in-belt zones, GRS80)",
+        "ja": "ベルト測定面積（ベルト区域の和集合、GRS80）",
+    },
+    "belt_official_sum": {"ko": "공식 면적 합계", "en": "Official figures add to", "ja": "公式面積の合計"},
+    "belt_empty": {
+        "ko": "벨트에 속한 구역이 없습니다.",
+        "en": "No zone is marked as part of the belt.",
+        "ja": "ベルトに属する区域はありません。",
+    },
+    "schematic_note": {
+        "ko": "개략 경계: 면적이 공식 수치와 일치하는 것은 그렇게 그렸기 때문입니다.",
+        "en": "Schematic outlines: their agreement with the official figures is by construction.",
+        "ja": "概略境界：公式面積との一致は作図によるものです。",
+    },
+    "distances": {
+        "ko": "각 구역까지의 거리 (측지선, GRS80)",
+        "en": "Distance to each zone (geodesic, GRS80)",
+        "ja": "各区域までの距離（測地線、GRS80）",
+    },
+    "inside": {"ko": "구역 안", "en": "inside", "ja": "区域内"},
+    "uncertain": {"ko": "위치 불확실", "en": "Location uncertain", "ja": "位置は不確か"},
+    "side_lengths": {"ko": "변 길이 (측지선)", "en": "Side lengths (geodesic)", "ja": "辺の長さ（測地線）"},
+    "fullscreen": {"ko": "전체 화면", "en": "Full screen", "ja": "全画面"},
+    "measure": {"ko": "면적 재기", "en": "Measure area", "ja": "面積を測る"},
+    "measure_hint": {
+        "ko": "클릭해 꼭짓점 추가, 더블클릭으로 끝내기",
+        "en": "Click to add points; double-click to finish",
+        "ja": "クリックで頂点を追加、ダブルクリックで終了",
+    },
+    "measure_finish": {"ko": "끝내기", "en": "Finish", "ja": "終了"},
+    "measure_clear": {"ko": "지우기", "en": "Clear", "ja": "消去"},
+    "measure_area": {"ko": "면적", "en": "Area", "ja": "面積"},
+    "measure_perimeter": {"ko": "둘레", "en": "Perimeter", "ja": "周長"},
+    "measure_method": {
+        "ko": "GRS80 등적 구면에서 계산 (대략값)",
+        "en": "Computed on the GRS80 authalic sphere (approximate)",
+        "ja": "GRS80 等積球面上で計算（概算）",
+    },
+    "opacity": {"ko": "불투명도", "en": "Opacity", "ja": "不透明度"},
+    "index_title": {
+        "ko": "광주 미래차 삼각벨트 지도",
+        "en": "Gwangju future-vehicle triangle belt maps",
+        "ja": "光州 次世代自動車三角ベルト地図",
+    },
+    "index_belt": {"ko": "벨트 전체 지도", "en": "Belt map", "ja": "ベルト全体地図"},
+    "index_zones": {"ko": "구역별 지도", "en": "Zone maps", "ja": "区域別地図"},
+    "unit_m2": {"ko": "㎡", "en": "m²", "ja": "㎡"},
+    "unit_ha": {"ko": "ha", "en": "ha", "ja": "ha"},
+    "unit_pyeong": {"ko": "평", "en": "pyeong", "ja": "坪"},
+    "unit_km": {"ko": "km", "en": "km", "ja": "km"},
+    "unit_m": {"ko": "m", "en": "m", "ja": "m"},
+}
+
+
+def text(key: str, language: str) -> str:
+    """The message ``key`` in ``language`` (a code of :data:`geo.settings.LANGUAGES`)."""
+    check_language(language)
+    return MESSAGES[key][language]
+
+
+def check_language(language: str) -> str:
+    """Return ``language`` if it is supported, else raise ValueError naming the supported codes."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
+    return language
