@@ -122,10 +122,11 @@ def pixel_space_area(polygon: shapely.Geometry) -> float:
 def weighted_quantiles(values: np.ndarray, weights: np.ndarray, quantiles: np.ndarray) -> np.ndarray:
     """Weighted quantiles: the linear-interpolation (Hyndman–Fan type 7) quantile generalised to weights.
 
-    Sort the values x₁ ≤ … ≤ xₙ with weights w₁ … wₙ and cumulative weights Wₖ = w₁ + … + wₖ, and place
-    xₖ at sₖ = (k − 1)·wₖ + (n − 1)·Wₖ₋₁ (s₁ = 0). The q-quantile is found by linear interpolation at
-    q·sₙ between the two xₖ whose sₖ bracket it. With equal weights sₖ = (k − 1)·w·n, which is
-    :func:`numpy.quantile`'s default ("linear") rule; it is the rule exactextract uses for coverage weights.
+    Merge equal values (adding their weights), sort the distinct values x₁ < … < xₙ with weights w₁ … wₙ
+    and cumulative weights Wₖ = w₁ + … + wₖ, and place xₖ at sₖ = (k − 1)·wₖ + (n − 1)·Wₖ₋₁ (s₁ = 0). The
+    q-quantile is found by linear interpolation at q·sₙ between the two xₖ whose sₖ bracket it. With equal
+    weights and distinct values sₖ = (k − 1)·w·n, which is :func:`numpy.quantile`'s default ("linear")
+    rule; it is also the rule exactextract uses for coverage weights.
 
     Parameters
     ----------
@@ -145,6 +146,9 @@ def weighted_quantiles(values: np.ndarray, weights: np.ndarray, quantiles: np.nd
     order = np.argsort(values, kind="stable")
     x = np.asarray(values, dtype=float)[order]
     w = np.asarray(weights, dtype=float)[order]
+    # Merge equal values (summing their weights), so the result does not depend on how ties are ordered.
+    starts = np.flatnonzero(np.r_[True, x[1:] != x[:-1]])
+    x, w = x[starts], np.add.reduceat(w, starts)
     n = len(x)
     cumulative = np.cumsum(w)
     s = np.arange(n) * w

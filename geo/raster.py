@@ -106,8 +106,8 @@ STATS_DEFINITIONS: Final = {
     "projected CRS, the exact area on GRS80 between a pixel's meridians and parallels for a geographic one",
     "std": "weighted population standard deviation, √(Σw(x − mean)² / Σw)",
     "median": "weighted quantile 0.5 (see percentiles)",
-    "percentiles": "weighted linear (Hyndman–Fan type 7) quantile: x_k placed at (k−1)·w_k + (n−1)·W_(k−1); "
-    "equal to numpy.percentile with equal weights",
+    "percentiles": "weighted linear (Hyndman–Fan type 7) quantile: equal values merged, the k-th distinct value "
+    "placed at (k−1)·w_k + (n−1)·W_(k−1), linear between; numpy.percentile's rule for equal weights",
     "nodata_share": "share of the zone's area (in pixels) without valid data: nodata, masked, NaN or outside "
     "the raster",
 }

@@ -22,7 +22,7 @@ from geo import raster
 from geo.area import geodesic_area_m2
 
 # A plane z = A·x + B·y + C over a 40 × 30 grid of 10 m pixels in EPSG:5186 near Gwangju.
-A, B, C = 0.003, -0.002, 5.0
+A, B, C = 0.003, -0.0017, 5.0  # no two pixels of a test window tie
 PLANAR_TRANSFORM = Affine(10.0, 0.0, 200_000.0, 0.0, -10.0, 300_000.0)
 # The same in degrees: 0.001° pixels from 126.70° E, 35.20° N.
 GEOGRAPHIC_TRANSFORM = Affine(0.001, 0.0, 126.70, 0.0, -0.001, 35.20)

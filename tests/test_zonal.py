@@ -88,3 +88,11 @@ def test_weighted_moments():
     total, mean, std = _zonal.weighted_moments(np.array([1.0, 3.0]), np.array([1.0, 3.0]))
     assert (total, mean) == (4.0, 2.5)
     assert std == pytest.approx(np.sqrt((1 * 1.5**2 + 3 * 0.5**2) / 4))
+
+
+def test_ties_are_merged_so_their_order_does_not_matter():
+    values = np.array([1.0, 2.0, 2.0, 3.0])
+    split = _zonal.weighted_quantiles(values, np.array([1.0, 0.3, 0.7, 1.0]), np.array([0.25, 0.5]))
+    merged = _zonal.weighted_quantiles(np.array([1.0, 2.0, 3.0]), np.ones(3), np.array([0.25, 0.5]))
+    np.testing.assert_allclose(split, merged)
+    np.testing.assert_allclose(merged, [1.5, 2.0])
