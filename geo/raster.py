@@ -221,7 +221,7 @@ def zonal_stats(
         log.info("zonal statistics of %s (%s) over %d zones, %s mode", name, dataset.crs, len(zones), mode)
         pixel_area = _pixel_area_m2(dataset, name)
         inverse = ~dataset.transform
-        accumulators = []
+        summaries = []
         overlapping = 0
         for geom in _progress(projected.values, enabled=progress):
             pixel_geom = _to_pixels(geom, inverse)
@@ -230,31 +230,50 @@ def zonal_stats(
             if window is not None:
                 overlapping += 1
                 _accumulate(dataset, bands, pixel_geom, window, pixel_area, mode, accumulator)
-            accumulators.append(accumulator)
+            summaries.append([accumulator.summary(index, quantiles) for index in range(len(bands))])
         if overlapping == 0:
             raise InputError(
                 f"{name}: no zone overlaps the raster (its bounds are {_bounds_text(dataset.bounds)} in "
                 f"{dataset.crs}); use a raster that covers the zones"
             )
-    return _stats_frame(zones, bands, accumulators, quantiles, percentiles)
+    return _stats_frame(zones, bands, summaries, percentiles)
 
 
 @dataclass
 class _ZoneAccumulator:
-    """Values and weights of one zone's valid pixels, per band, gathered strip by strip."""
+    """One zone's valid pixels per band, gathered strip by strip: values wholly inside (weight 1, kept in
+    the raster's dtype), partly covered values with their weights, and the covered area."""
 
     n_bands: int
     zone_pixels: float
 
     def __post_init__(self) -> None:
-        self.values: list[list[np.ndarray]] = [[] for _ in range(self.n_bands)]
+        self.whole: list[list[np.ndarray]] = [[] for _ in range(self.n_bands)]
+        self.partial: list[list[np.ndarray]] = [[] for _ in range(self.n_bands)]
         self.weights: list[list[np.ndarray]] = [[] for _ in range(self.n_bands)]
         self.area_m2 = np.zeros(self.n_bands)
 
-    def add(self, index: int, values: np.ndarray, weights: np.ndarray, area_m2: float) -> None:
-        self.values[index].append(values)
-        self.weights[index].append(weights)
-        self.area_m2[index] += area_m2
+    def summary(self, index: int, quantiles: np.ndarray) -> dict:
+        """Count, pixels, covered area, min, max, mean, std, median and ``quantiles`` of band ``index``."""
+        whole = np.concatenate(self.whole[index]) if self.whole[index] else np.empty(0)
+        partial = np.concatenate(self.partial[index]) if self.partial[index] else np.empty(0)
+        weights = np.concatenate(self.weights[index]) if self.weights[index] else np.empty(0)
+        x, w = _zonal.distinct_weighted(whole, partial, weights)
+        total, mean, std = _zonal.weighted_moments(x, w)
+        ranks = _zonal.quantiles_of_distinct(x, w, np.concatenate([[0.5], quantiles]))
+        empty = len(x) == 0
+        return {
+            "count": total,
+            "pixels": len(whole) + len(partial),
+            "covered_area_m2": float(self.area_m2[index]),
+            "min": float("nan") if empty else float(x[0]),
+            "max": float("nan") if empty else float(x[-1]),
+            "mean": mean,
+            "std": std,
+            "median": float(ranks[0]),
+            "quantiles": ranks[1:],
+            "nodata_share": float(np.clip(1 - total / self.zone_pixels, 0, 1)) if self.zone_pixels > 0 else 1.0,
+        }
 
 
 def _accumulate(
@@ -278,17 +297,23 @@ def _accumulate(
         weights = _zonal.coverage_fractions(local, (height, width))
         if mode == "centre":
             weights = _centre_weights(local, weights)
-        touched = weights > 0
-        if not touched.any():
+        whole = weights == 1.0
+        partial = (weights > 0) & ~whole
+        if not (whole.any() or partial.any()):
             continue
         data = dataset.read(bands, window=Window(col0, top, width, height), masked=True)
-        row_area = pixel_area if np.isscalar(pixel_area) else pixel_area[top : top + height, None]
-        area_weights = np.broadcast_to(row_area, weights.shape)
+        row_area = np.full(height, pixel_area) if np.isscalar(pixel_area) else pixel_area[top : top + height]
         for index in range(len(bands)):
-            layer = data[index]
-            values = np.ma.getdata(layer).astype(float)
-            valid = touched & ~np.ma.getmaskarray(layer) & np.isfinite(values)
-            accumulator.add(index, values[valid], weights[valid], float(np.dot(weights[valid], area_weights[valid])))
+            values = np.ma.getdata(data[index])
+            valid = ~np.ma.getmaskarray(data[index])
+            if np.issubdtype(values.dtype, np.floating):
+                valid &= np.isfinite(values)
+            accumulator.whole[index].append(values[whole & valid])
+            partial_valid = partial & valid
+            accumulator.partial[index].append(values[partial_valid])
+            accumulator.weights[index].append(weights[partial_valid])
+            covered = np.where(valid, weights, 0.0).sum(axis=1)
+            accumulator.area_m2[index] += float(covered @ row_area)
 
 
 def _centre_weights(local: shapely.Geometry, fractions: np.ndarray) -> np.ndarray:
@@ -302,38 +327,19 @@ def _centre_weights(local: shapely.Geometry, fractions: np.ndarray) -> np.ndarra
 
 
 def _stats_frame(
-    zones: gpd.GeoDataFrame,
-    bands: list[int],
-    accumulators: list[_ZoneAccumulator],
-    quantiles: np.ndarray,
-    percentiles: Sequence[float],
+    zones: gpd.GeoDataFrame, bands: list[int], summaries: list[list[dict]], percentiles: Sequence[float]
 ) -> pd.DataFrame:
     quality = zones["geometry_quality"] if "geometry_quality" in zones else pd.Series("", index=zones.index)
     records = []
-    for (_, zone), accumulator, geometry_quality in zip(zones.iterrows(), accumulators, quality, strict=True):
-        for index, band in enumerate(bands):
-            values = np.concatenate(accumulator.values[index]) if accumulator.values[index] else np.empty(0)
-            weights = np.concatenate(accumulator.weights[index]) if accumulator.weights[index] else np.empty(0)
-            total, mean, std = _zonal.weighted_moments(values, weights)
-            ranks = _zonal.weighted_quantiles(values, weights, np.concatenate([[0.5], quantiles]))
-            empty = len(values) == 0
-            record = {
-                "feature_id": zone.get("feature_id", zone.get("zone_id")),
-                "zone_id": zone.get("zone_id"),
-                "band": band,
-                "count": total,
-                "pixels": len(values),
-                "covered_area_m2": float(accumulator.area_m2[index]),
-                "min": float("nan") if empty else float(values.min()),
-                "max": float("nan") if empty else float(values.max()),
-                "mean": mean,
-                "std": std,
-                "median": float(ranks[0]),
-            }
-            for percentile, value in zip(percentiles, ranks[1:], strict=True):
+    for (_, zone), zone_summaries, geometry_quality in zip(zones.iterrows(), summaries, quality, strict=True):
+        for band, summary in zip(bands, zone_summaries, strict=True):
+            ranks = summary.pop("quantiles")
+            nodata_share = summary.pop("nodata_share")
+            record = {"feature_id": zone.get("feature_id", zone.get("zone_id")), "zone_id": zone.get("zone_id")}
+            record |= {"band": band, **summary}
+            for percentile, value in zip(percentiles, ranks, strict=True):
                 record[_percentile_column(percentile)] = float(value)
-            zone_pixels = accumulator.zone_pixels
-            record["nodata_share"] = float(np.clip(1 - total / zone_pixels, 0, 1)) if zone_pixels > 0 else 1.0
+            record["nodata_share"] = nodata_share
             record["geometry_quality"] = geometry_quality
             records.append(record)
     return pd.DataFrame.from_records(records)
