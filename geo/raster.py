@@ -46,8 +46,8 @@ from .overlay import RasterOverlay
 from .settings import GEOGRAPHIC_CRS, PLANAR_CRS, WEB_MERCATOR_CRS
 
 if TYPE_CHECKING:
-    from affine import Affine
     from rasterio.io import DatasetReader
+    from rasterio.transform import Affine
 
 log = logging.getLogger(__name__)
 
@@ -629,7 +629,7 @@ def _positive_resolution(resolution_m: float) -> float:
 
 def _aligned_grid(bounds: Sequence[float], resolution: float) -> tuple[Affine, tuple[int, int]]:
     """North-up transform and (rows, columns) covering ``bounds``, with edges on multiples of ``resolution``."""
-    from affine import Affine
+    from rasterio.transform import Affine
 
     minx, miny, maxx, maxy = bounds
     west = math.floor(minx / resolution) * resolution
@@ -755,15 +755,15 @@ def raster_overlay(
 
 
 def _scaled(transform: Affine, sx: float, sy: float) -> Affine:
-    from affine import Affine
+    from rasterio.transform import Affine
 
     return Affine(transform.a * sx, transform.b * sy, transform.c, transform.d * sx, transform.e * sy, transform.f)
 
 
 def _web_mercator_grid(crs: object, bounds: Sequence[float], shape: tuple[int, int]) -> tuple[Affine, tuple[int, int]]:
     """A north-up EPSG:3857 grid over the raster's (densified) bounds with about as many pixels as it has."""
-    from affine import Affine
     from pyproj import Transformer
+    from rasterio.transform import Affine
 
     transformer = Transformer.from_crs(crs, WEB_MERCATOR_CRS, always_xy=True)
     west, south, east, north = transformer.transform_bounds(*bounds, densify_pts=21)

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import rasterio
 import shapely
-from affine import Affine
+from rasterio.transform import Affine
 
 import build_maps
 import geo
@@ -148,6 +148,17 @@ def test_half_covered_pixels_count_half(tmp_path):
     assert exact["pixels"] == 10 * 12
     # A symmetric shrink keeps the centroid, so the coverage-weighted mean is still the centroid's value.
     assert exact["mean"] == pytest.approx(A * box.centroid.x + B * box.centroid.y + C, rel=1e-12)
+
+
+def test_rotated_grid(tmp_path):
+    transform = Affine.translation(200_000.0, 300_000.0) @ Affine.rotation(30.0) @ Affine.scale(10.0, -10.0)
+    path = _write(tmp_path / "rotated.tif", np.arange(1200.0).reshape(SHAPE), transform=transform, crs="EPSG:5186")
+    corners = [transform @ (c, r) for c, r in ((5, 8), (15, 8), (15, 20), (5, 20))]
+    stats = raster.zonal_stats(_zone(shapely.Polygon(corners), "EPSG:5186"), path).iloc[0]
+    inside = np.arange(1200.0).reshape(SHAPE)[8:20, 5:15]
+    assert stats["count"] == pytest.approx(120) and stats["pixels"] == 120
+    assert stats["mean"] == pytest.approx(inside.mean()) and stats["min"] == inside.min()
+    assert stats["covered_area_m2"] == pytest.approx(120 * 100.0)
 
 
 def test_zones_are_reprojected_to_the_raster(tmp_path):
