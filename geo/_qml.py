@@ -1,0 +1,254 @@
+"""QGIS layer styles (QML) for the GeoPackage export: categorised colours, labels, aliases, dashed outlines.
+
+A :class:`LayerStyle` says what to draw; :func:`to_qml` turns it into the QML document QGIS stores in a
+GeoPackage's ``layer_styles`` table. Every string that comes from data (labels, aliases, field names) goes
+through the XML writer, so it is escaped. The QML uses the ``<prop k= v=>`` form, which every QGIS 3 reads.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Final
+
+#: The QGIS version the QML is written for; QGIS reads styles written for older versions.
+QGIS_VERSION: Final = "3.28.0-Firenze"
+#: Outline width of polygons and lines, and marker size, in millimetres on paper (QGIS "MM" unit).
+OUTLINE_WIDTH_MM: Final = 0.6
+LINE_WIDTH_MM: Final = 0.8
+MARKER_SIZE_MM: Final = 3.0
+LABEL_FONT_SIZE_PT: Final = 9
+LABEL_BUFFER_MM: Final = 0.8
+
+#: QGIS ``layerGeometryType`` codes.
+_GEOMETRY_CODES: Final = {"point": "0", "line": "1", "polygon": "2"}
+#: QGIS label placement codes: over the centroid for polygons, along the line, around the point.
+_LABEL_PLACEMENT: Final = {"point": "0", "line": "2", "polygon": "1"}
+_SYMBOL_TYPES: Final = {"point": "marker", "line": "line", "polygon": "fill"}
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """How one category is drawn.
+
+    Attributes
+    ----------
+    color : str
+        Hex sRGB colour (``#rrggbb``) of the outline, line or marker; the fill is the same colour.
+    fill_opacity : float
+        Opacity of polygon fills and markers, 0 to 1 (outlines are opaque).
+    dashed : bool
+        Dashed outline or line (schematic geometry); solid otherwise.
+    filled : bool
+        Whether polygons are filled at all (context boundaries are outlines only).
+    """
+
+    color: str
+    fill_opacity: float = 0.4
+    dashed: bool = False
+    filled: bool = True
+
+
+@dataclass(frozen=True)
+class Category:
+    """One legend entry of a categorised renderer: features whose field equals ``value``."""
+
+    value: str
+    label: str
+    symbol: Symbol
+
+
+@dataclass(frozen=True)
+class LayerStyle:
+    """A layer's style: renderer, labels and field aliases.
+
+    Attributes
+    ----------
+    geometry : str
+        ``"polygon"``, ``"line"`` or ``"point"``.
+    symbol : Symbol
+        The single symbol, or the symbol of features that match no category.
+    category_field : str or None
+        Field whose values select the categories; None for a single-symbol renderer.
+    categories : tuple of Category
+        Legend entries in order.
+    label_field : str or None
+        Field shown as the label (in the chosen language); None for no labels.
+    dash_expression : str or None
+        QGIS expression giving the outline style per feature (``'dash'`` or ``'solid'``), overriding the
+        symbol's static style, so a file mixing schematic and surveyed outlines draws each right.
+    fill_expressions : dict
+        Per category value, a QGIS expression for the fill colour (planned zones fainter than operating ones).
+    aliases : dict
+        Field name to a readable alias shown in QGIS instead of the short field name.
+    """
+
+    geometry: str
+    symbol: Symbol
+    category_field: str | None = None
+    categories: tuple[Category, ...] = ()
+    label_field: str | None = None
+    dash_expression: str | None = None
+    fill_expressions: Mapping[str, str] = field(default_factory=dict)
+    aliases: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.geometry not in _GEOMETRY_CODES:
+            raise ValueError(f"geometry must be one of {', '.join(_GEOMETRY_CODES)}, got {self.geometry!r}")
+
+
+def rgba(color: str, opacity: float = 1.0) -> str:
+    """``#rrggbb`` and an opacity (0 to 1) as QGIS's ``r,g,b,a`` with 0-255 components."""
+    red, green, blue = (int(color.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
+    return f"{red},{green},{blue},{round(opacity * 255)}"
+
+
+def color_expression(color: str, opacity: float) -> str:
+    """A QGIS expression for ``color`` at ``opacity`` (for data-defined fills)."""
+    return f"color_rgba({rgba(color, opacity)})"
+
+
+def to_qml(style: LayerStyle) -> str:
+    """The QML document of ``style``: well-formed XML naming only the fields the style was given."""
+    root = ET.Element(
+        "qgis",
+        {
+            "version": QGIS_VERSION,
+            "styleCategories": "Symbology|Labeling|Fields",
+            "labelsEnabled": "1" if style.label_field else "0",
+        },
+    )
+    root.append(_renderer(style))
+    if style.label_field:
+        root.append(_labeling(style))
+    if style.aliases:
+        aliases = ET.SubElement(root, "aliases")
+        for index, (name, alias) in enumerate(style.aliases.items()):
+            ET.SubElement(aliases, "alias", {"field": name, "index": str(index), "name": alias})
+    ET.SubElement(root, "layerGeometryType").text = _GEOMETRY_CODES[style.geometry]
+    ET.indent(root)
+    body = ET.tostring(root, encoding="unicode")
+    return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + body + "\n"
+
+
+def _renderer(style: LayerStyle) -> ET.Element:
+    common = {"symbollevels": "0", "enableorderby": "0", "forceraster": "0"}
+    if style.category_field is None:
+        renderer = ET.Element("renderer-v2", {"type": "singleSymbol", **common})
+        symbols = ET.SubElement(renderer, "symbols")
+        symbols.append(_symbol(style, style.symbol, "0", fill_expression=None))
+        return renderer
+    renderer = ET.Element("renderer-v2", {"type": "categorizedSymbol", "attr": style.category_field, **common})
+    categories = ET.SubElement(renderer, "categories")
+    symbols = ET.SubElement(renderer, "symbols")
+    for index, category in enumerate(style.categories):
+        name = str(index)
+        ET.SubElement(
+            categories, "category", {"symbol": name, "value": category.value, "label": category.label, "render": "true"}
+        )
+        symbols.append(
+            _symbol(style, category.symbol, name, fill_expression=style.fill_expressions.get(category.value))
+        )
+    source = ET.SubElement(renderer, "source-symbol")
+    source.append(_symbol(style, style.symbol, "0", fill_expression=None))
+    return renderer
+
+
+def _symbol(style: LayerStyle, symbol: Symbol, name: str, *, fill_expression: str | None) -> ET.Element:
+    kind = _SYMBOL_TYPES[style.geometry]
+    element = ET.Element("symbol", {"type": kind, "name": name, "alpha": "1", "clip_to_extent": "1", "force_rhr": "0"})
+    outline = "dash" if symbol.dashed else "solid"
+    if style.geometry == "polygon":
+        layer_class = "SimpleFill"
+        props = {
+            "color": rgba(symbol.color, symbol.fill_opacity if symbol.filled else 0.0),
+            "style": "solid" if symbol.filled else "no",
+            "outline_color": rgba(symbol.color),
+            "outline_style": outline,
+            "outline_width": str(OUTLINE_WIDTH_MM),
+            "outline_width_unit": "MM",
+            "joinstyle": "bevel",
+        }
+        defined = {"outlineStyle": style.dash_expression, "fillColor": fill_expression}
+    elif style.geometry == "line":
+        layer_class = "SimpleLine"
+        props = {
+            "line_color": rgba(symbol.color),
+            "line_style": outline,
+            "line_width": str(LINE_WIDTH_MM),
+            "line_width_unit": "MM",
+            "capstyle": "round",
+            "joinstyle": "round",
+        }
+        defined = {"strokeStyle": style.dash_expression}
+    else:
+        layer_class = "SimpleMarker"
+        props = {
+            "name": "circle",
+            "color": rgba(symbol.color, symbol.fill_opacity),
+            "outline_color": "255,255,255,255",
+            "outline_style": "solid",
+            "outline_width": "0.4",
+            "outline_width_unit": "MM",
+            "size": str(MARKER_SIZE_MM),
+            "size_unit": "MM",
+        }
+        defined = {}
+    layer = ET.SubElement(element, "layer", {"class": layer_class, "enabled": "1", "locked": "0", "pass": "0"})
+    for key, value in props.items():
+        ET.SubElement(layer, "prop", {"k": key, "v": value})
+    layer.append(_data_defined({key: value for key, value in defined.items() if value}))
+    return element
+
+
+def _data_defined(expressions: Mapping[str, str]) -> ET.Element:
+    """QGIS's data-defined property collection: each property an active expression."""
+    container = ET.Element("data_defined_properties")
+    collection = ET.SubElement(container, "Option", {"type": "Map"})
+    ET.SubElement(collection, "Option", {"type": "QString", "name": "name", "value": ""})
+    properties = ET.SubElement(collection, "Option", {"type": "Map", "name": "properties"})
+    for key, expression in expressions.items():
+        prop = ET.SubElement(properties, "Option", {"type": "Map", "name": key})
+        ET.SubElement(prop, "Option", {"type": "bool", "name": "active", "value": "true"})
+        ET.SubElement(prop, "Option", {"type": "QString", "name": "expression", "value": expression})
+        ET.SubElement(prop, "Option", {"type": "int", "name": "type", "value": "3"})
+    ET.SubElement(collection, "Option", {"type": "QString", "name": "type", "value": "collection"})
+    return container
+
+
+def _labeling(style: LayerStyle) -> ET.Element:
+    labeling = ET.Element("labeling", {"type": "simple"})
+    settings = ET.SubElement(labeling, "settings", {"calloutType": "simple"})
+    text = ET.SubElement(
+        settings,
+        "text-style",
+        {
+            "fieldName": str(style.label_field),
+            "isExpression": "0",
+            "fontSize": str(LABEL_FONT_SIZE_PT),
+            "fontSizeUnit": "Point",
+            "textColor": "0,0,0,255",
+            "textOpacity": "1",
+            "multilineHeight": "1",
+        },
+    )
+    ET.SubElement(
+        text,
+        "text-buffer",
+        {
+            "bufferDraw": "1",
+            "bufferSize": str(LABEL_BUFFER_MM),
+            "bufferSizeUnits": "MM",
+            "bufferColor": "255,255,255,255",
+            "bufferOpacity": "1",
+        },
+    )
+    ET.SubElement(settings, "text-format", {"wrapChar": "", "multilineAlign": "3"})
+    ET.SubElement(
+        settings,
+        "placement",
+        {"placement": _LABEL_PLACEMENT[style.geometry], "dist": "1", "distUnits": "MM", "priority": "5"},
+    )
+    ET.SubElement(settings, "rendering", {"obstacle": "1", "displayAll": "0", "scaleVisibility": "0"})
+    return labeling
