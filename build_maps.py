@@ -96,6 +96,51 @@ class BuildContext:
 BUILD_STEPS: list[tuple[int, Callable[[BuildContext], None]]] = []
 
 
+def run_export(args: argparse.Namespace) -> int:
+    from geo import export
+    from geo.settings import CONTEXT_FILE, POINTS_FILE
+
+    zones = _zones(args)
+    result = geo.run_audit(zones, geo.load_claims(args.claims), tolerance=args.tolerance)
+    path = export.export(
+        args.out,
+        zones,
+        result,
+        crs=args.crs,
+        language=args.lang,
+        points=geo.load_points(),
+        context=geo.load_context(),
+        inputs=(*_inputs(args), POINTS_FILE, CONTEXT_FILE),
+    )
+    print(f"exported {path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _export_step(ctx: BuildContext) -> None:
+    """The GeoPackage (EPSG:5186) and the GeoJSON; labels in ``--lang`` if it names one language, else English."""
+    from geo import export
+    from geo.settings import CONTEXT_FILE, LANGUAGES, POINTS_FILE
+
+    lang = getattr(ctx.args, "lang", None)
+    if isinstance(lang, list | tuple) and len(lang) == 1:
+        lang = lang[0]
+    language = lang if isinstance(lang, str) and lang in LANGUAGES else export.DEFAULT_LANGUAGE
+    inputs = (*ctx.inputs, POINTS_FILE, CONTEXT_FILE)
+    export.export_geopackage(
+        ctx.out / export.GEOPACKAGE_NAME,
+        ctx.zones,
+        ctx.audit,
+        points=geo.load_points(),
+        context=geo.load_context(),
+        language=language,
+        inputs=inputs,
+    )
+    export.export_geojson(ctx.out / export.GEOJSON_NAME, ctx.zones, ctx.audit, inputs=inputs)
+
+
+BUILD_STEPS.append((30, _export_step))
+
+
 def run_raster_stats(args: argparse.Namespace) -> int:
     from geo import raster
 
@@ -261,6 +306,21 @@ def _parser() -> argparse.ArgumentParser:
     convergence = raster_commands.add_parser(
         "convergence", parents=[common], help="pixel-count area of each zone against its vector area, by pixel size"
     )
+    export = commands.add_parser(
+        "export", parents=[common], help="write a styled GeoPackage for QGIS (or GeoJSON / CSV by --out suffix)"
+    )
+    export.add_argument(
+        "--out",
+        default=str(MAPS_DIR / "triangle_belt.gpkg"),
+        metavar="FILE",
+        help="output file: .gpkg (default: maps/triangle_belt.gpkg), .geojson (EPSG:4326) or .csv (zone areas)",
+    )
+    export.add_argument("--crs", metavar="CRS", help="CRS of the GeoPackage layers (default: EPSG:5186)")
+    export.add_argument(
+        "--lang", choices=("ko", "en", "ja"), default="en", help="language of labels and layer titles (default: en)"
+    )
+    export.set_defaults(run=run_export)
+
     convergence.add_argument(
         "--resolutions", type=_metres_list, default=[100.0, 50.0, 20.0, 10.0, 5.0, 2.0], metavar="M,M"
     )

@@ -1,0 +1,468 @@
+"""GeoPackage, GeoJSON and CSV exports: read back and compared, styled, documented, reproducible and safe."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import warnings
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import pytest
+import shapely
+
+import build_maps
+import geo
+from geo import _gpkg, export, report, style
+from geo.settings import CLAIMS_FILE, CONTEXT_FILE, POINTS_FILE, ZONES_FILE
+
+SPATIAL = ["zone_parts", "zones", "belt", "context_areas", "context_border", "site_points"]
+ATTRIBUTES = ["audit_zones", "audit_claims"]
+EPOCH = 1_700_000_000  # 2023-11-14T22:13:20Z
+QGIS_LAYER_STYLES_COLUMNS = [
+    "id",
+    "f_table_catalog",
+    "f_table_schema",
+    "f_table_name",
+    "f_geometry_column",
+    "styleName",
+    "styleQML",
+    "styleSLD",
+    "useAsDefault",
+    "description",
+    "owner",
+    "ui",
+    "update_time",
+]
+
+
+@pytest.fixture(scope="module")
+def points() -> gpd.GeoDataFrame:
+    return geo.load_points()
+
+
+@pytest.fixture(scope="module")
+def context() -> gpd.GeoDataFrame:
+    return geo.load_context()
+
+
+@pytest.fixture(scope="module")
+def gpkg(tmp_path_factory, zones, audit_result, points, context) -> Path:
+    """Our layers exported once with labels in English and the default CRS."""
+    path = tmp_path_factory.mktemp("export") / "belt.gpkg"
+    stamp = datetime.fromtimestamp(EPOCH, UTC)
+    export.export_geopackage(path, zones, audit_result, points=points, context=context, timestamp=stamp)
+    return path
+
+
+def _query(path: Path, sql: str, *args) -> list[tuple]:
+    connection = sqlite3.connect(path)
+    try:
+        return connection.execute(sql, args).fetchall()
+    finally:
+        connection.close()
+
+
+def _styles(path: Path) -> dict[str, ET.Element]:
+    return {name: ET.fromstring(qml) for name, qml in _query(path, "SELECT f_table_name, styleQML FROM layer_styles")}
+
+
+def _supplied_zones(tmp_path: Path, square_zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    path = tmp_path / "squares.geojson"
+    square_zones.to_file(path)
+    return geo.load_zones(path)
+
+
+# --- layers and tables ------------------------------------------------------------------------------------------
+
+
+def test_layers_and_tables_are_written_in_order_with_their_geometry_types(gpkg):
+    layers = dict(pyogrio.list_layers(gpkg))
+    assert list(layers)[: len(SPATIAL + ATTRIBUTES)] == SPATIAL + ATTRIBUTES
+    assert layers["zone_parts"] == "MultiPolygon" and layers["context_border"] == "MultiLineString"
+    assert layers["site_points"] == "Point"
+    assert all(layers[name] is None for name in ATTRIBUTES)
+    kinds = dict(_query(gpkg, "SELECT table_name, data_type FROM gpkg_contents"))
+    assert all(kinds[name] == "features" for name in SPATIAL)
+    assert all(kinds[name] == "attributes" for name in ATTRIBUTES)
+
+
+def test_zone_parts_read_back_equal_the_zones_in_epsg5186(gpkg, zones, audit_result):
+    parts = pyogrio.read_dataframe(gpkg, layer="zone_parts")
+    assert parts.crs.to_epsg() == 5186
+    assert list(parts["feature_id"]) == list(zones["feature_id"])
+    assert list(parts["name_ja"]) == list(zones["name_ja"])
+    assert list(parts["quality"]) == ["schematic"] * len(zones)
+    original = zones.to_crs(5186).geometry.values
+    for written, drawn in zip(parts.geometry.values, original, strict=True):
+        np.testing.assert_allclose(shapely.get_coordinates(written), shapely.get_coordinates(drawn), atol=1e-6)
+
+
+def test_areas_round_trip_in_m2_ha_pyeong_and_planar(gpkg, audit_result):
+    parts = pyogrio.read_dataframe(gpkg, layer="zone_parts")
+    measured = audit_result.zones
+    np.testing.assert_array_equal(parts["area_m2"], measured["area_m2"])
+    np.testing.assert_array_equal(parts["area5186"], measured["area_m2_epsg5186"])
+    np.testing.assert_allclose(parts["area_py"], parts["area_m2"] * 121 / 400, rtol=1e-15)
+    np.testing.assert_allclose(parts["area_ha"], parts["area_m2"] / 10_000, rtol=1e-15)
+    np.testing.assert_array_equal(parts["offic_m2"], measured["official_area_m2"])
+    # the schematic outlines are sized to the official figures to 0.5 m²
+    np.testing.assert_allclose(parts["area_m2"], parts["offic_m2"], atol=0.5)
+
+
+def test_field_names_fit_a_shapefile_and_survive_one(gpkg, tmp_path):
+    for name in SPATIAL + ATTRIBUTES:
+        fields = pyogrio.read_info(gpkg, layer=name)["fields"]
+        assert all(len(field) <= 10 for field in fields), (name, [f for f in fields if len(f) > 10])
+    parts = pyogrio.read_dataframe(gpkg, layer="zone_parts")
+    shapefile = tmp_path / "parts.shp"
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Value .* has been truncated to 254 characters", RuntimeWarning)
+        pyogrio.write_dataframe(parts, shapefile, encoding="UTF-8")
+    assert list(pyogrio.read_info(shapefile)["fields"]) == list(parts.columns.drop("geometry"))
+
+
+def test_zones_are_the_parts_dissolved_by_zone_id(gpkg, zones):
+    dissolved = pyogrio.read_dataframe(gpkg, layer="zones").set_index("zone_id")
+    assert list(dissolved.index) == ["bitgoeul", "jingok", "future"]
+    bitgoeul = dissolved.loc["bitgoeul"]
+    assert bitgoeul["parts"] == 2 and bool(bitgoeul["in_belt"]) is True
+    assert bitgoeul["offic_m2"] == 1_847_000 + 2_223_000
+    parts = zones[zones["zone_id"] == "bitgoeul"]
+    union = gpd.GeoSeries([shapely.union_all(parts.geometry.values)], crs=parts.crs)
+    assert bitgoeul["area_m2"] == pytest.approx(geo.area_m2(union).iloc[0], rel=1e-9)
+    assert bitgoeul["area_m2"] <= geo.area_m2(parts).sum()
+
+
+def test_belt_union_has_the_audits_area_and_the_triangle_joins_the_three_zones(gpkg, zones, audit_result):
+    belt = pyogrio.read_dataframe(gpkg, layer="belt").set_index("kind")
+    assert list(belt.index) == ["union", "triangle"]
+    assert belt.loc["union", "area_m2"] == pytest.approx(audit_result.belt["area_m2"], rel=1e-9)
+    assert belt.loc["union", "offic_m2"] == 7_140_000
+    assert belt.loc["union", "area_py"] == pytest.approx(belt.loc["union", "area_m2"] * 0.3025, rel=1e-15)
+    triangle = belt.loc["triangle", "geometry"]
+    corners = shapely.get_coordinates(triangle)[:-1]
+    assert len(corners) == 3
+    in_belt = zones[zones["in_belt"]].to_crs(5186)
+    for zone_id in ("bitgoeul", "jingok", "future"):
+        outline = shapely.union_all(in_belt.loc[in_belt["zone_id"] == zone_id].geometry.values)
+        assert sum(outline.contains(shapely.Point(xy)) for xy in corners) == 1, zone_id
+    assert belt.loc["triangle", "members"] == "bitgoeul, jingok, future"
+
+
+def test_context_and_points_layers_keep_their_names_and_attribution(gpkg, context, points):
+    areas = pyogrio.read_dataframe(gpkg, layer="context_areas")
+    border = pyogrio.read_dataframe(gpkg, layer="context_border")
+    assert len(areas) + len(border) == len(context)
+    assert "진곡동" in set(areas["name_ko"])
+    assert areas["source"].str.contains("National Geographic Information Institute").all()
+    sites = pyogrio.read_dataframe(gpkg, layer="site_points")
+    assert list(sites["point_id"]) == list(points["point_id"])
+    assert list(sites["uncertain"]) == list(points["uncertain"])
+
+
+def test_audit_tables_hold_the_claims_and_verdicts(gpkg, audit_result):
+    claims = pyogrio.read_dataframe(gpkg, layer="audit_claims")
+    assert list(claims["claim_id"]) == list(audit_result.claims["claim_id"])
+    assert list(claims["verdict"]) == list(audit_result.claims["verdict"])
+    expected = audit_result.claims["within_tolerance"].map({True: True, False: False, None: None})
+    assert [None if pd.isna(v) else bool(v) for v in claims["within_tol"]] == list(expected)
+    np.testing.assert_allclose(claims["claimed_m2"], audit_result.claims["claimed_m2"])
+    zones = pyogrio.read_dataframe(gpkg, layer="audit_zones")
+    np.testing.assert_array_equal(zones["area_m2"], audit_result.zones["area_m2"])
+
+
+# --- styles -------------------------------------------------------------------------------------------------
+
+
+def test_every_spatial_layer_has_one_default_qgis_style(gpkg):
+    columns = [row[1] for row in _query(gpkg, "PRAGMA table_info(layer_styles)")]
+    assert columns == QGIS_LAYER_STYLES_COLUMNS
+    geometry_columns = dict(_query(gpkg, "SELECT table_name, column_name FROM gpkg_geometry_columns"))
+    rows = _query(
+        gpkg,
+        "SELECT f_table_name, f_table_schema, f_geometry_column, useAsDefault, styleName, update_time "
+        "FROM layer_styles ORDER BY id",
+    )
+    assert [row[0] for row in rows] == SPATIAL
+    for name, schema, geometry_column, default, style_name, updated in rows:
+        assert schema == ""
+        assert geometry_column == geometry_columns[name] == "geom"
+        assert default == 1 and style_name
+        assert updated == "2023-11-14T22:13:20.000Z"
+
+
+def _referenced_fields(root: ET.Element) -> set[str]:
+    fields = {root.find("renderer-v2").get("attr")} - {None}
+    fields |= {e.get("fieldName") for e in root.iter("text-style")}
+    fields |= {e.get("field") for e in root.iter("alias")}
+    for option in root.iter("Option"):
+        if option.get("name") == "expression":
+            fields |= set(re.findall(r'"([^"]+)"', option.get("value")))
+    return fields
+
+
+def test_each_qml_is_well_formed_and_names_only_existing_fields(gpkg):
+    for name, root in _styles(gpkg).items():
+        fields = set(pyogrio.read_info(gpkg, layer=name)["fields"])
+        referenced = _referenced_fields(root)
+        assert referenced, name
+        assert referenced <= fields, (name, referenced - fields)
+
+
+def test_zone_styles_use_the_html_maps_role_colours_dashed_for_schematic_outlines(gpkg):
+    for name in ("zone_parts", "zones"):
+        root = _styles(gpkg)[name]
+        renderer = root.find("renderer-v2")
+        assert renderer.get("attr") == "role"
+        symbols = {s.get("name"): s for s in renderer.find("symbols")}
+        for category in renderer.find("categories"):
+            props = {p.get("k"): p.get("v") for p in symbols[category.get("symbol")].iter("prop")}
+            red, green, blue = (int(style.ROLE_COLORS[category.get("value")][i : i + 2], 16) for i in (1, 3, 5))
+            assert props["outline_color"] == f"{red},{green},{blue},255"
+            assert props["outline_style"] == "dash"
+            assert category.get("label").endswith("(schematic)")
+        assert {c.get("value") for c in renderer.find("categories")} == {"certification", "parts", "demonstration"}
+
+
+@pytest.mark.parametrize("language", ["ko", "ja"])
+def test_labels_legend_and_titles_follow_the_language(tmp_path, zones, audit_result, language):
+    path = export.export_geopackage(tmp_path / "x.gpkg", zones, audit_result, language=language)
+    root = _styles(path)["zone_parts"]
+    assert root.find("labeling/settings/text-style").get("fieldName") == f"name_{language}"
+    labels = {c.get("value"): c.get("label") for c in root.iter("category")}
+    assert labels["parts"].startswith(style.ROLE_LABELS["parts"][language])
+    titles = dict(_query(path, "SELECT table_name, identifier FROM gpkg_contents"))
+    assert titles["zones"].startswith(export.TABLE_TITLES["zones"][language])
+
+
+def test_supplied_outlines_are_solid_and_not_called_schematic(tmp_path, square_zones, claims):
+    zones = _supplied_zones(tmp_path, square_zones)
+    audit = geo.run_audit(zones, claims)
+    path = export.export_geopackage(tmp_path / "supplied.gpkg", zones, audit)
+    root = _styles(path)["zone_parts"]
+    props = {p.get("k"): p.get("v") for p in root.find("renderer-v2/symbols/symbol/layer").iter("prop")}
+    assert props["outline_style"] == "solid"
+    descriptions = " ".join(d for (d,) in _query(path, "SELECT description FROM gpkg_contents"))
+    assert "Schematic" not in descriptions
+    dissolved = pyogrio.read_dataframe(path, layer="zones")
+    assert list(dissolved["quality"]) == ["supplied", "supplied"]
+    belt = pyogrio.read_dataframe(path, layer="belt")
+    assert list(belt["kind"]) == ["union"]  # two zones make no triangle
+
+
+# --- documentation ------------------------------------------------------------------------------------------
+
+
+def test_contents_name_and_describe_every_table_and_say_schematic(gpkg):
+    rows = {r[0]: r[1:] for r in _query(gpkg, "SELECT table_name, identifier, description FROM gpkg_contents")}
+    for name in SPATIAL + ATTRIBUTES:
+        identifier, description = rows[name]
+        assert identifier and description and identifier != name
+    for name in ("zone_parts", "zones", "belt"):
+        assert "(schematic)" in rows[name][0]
+        assert style.SCHEMATIC_LABEL["en"] in rows[name][1] and style.SCHEMATIC_LABEL["ko"] in rows[name][1]
+
+
+def test_column_titles_are_in_gpkg_data_columns(gpkg):
+    titles = dict(_query(gpkg, "SELECT column_name, name FROM gpkg_data_columns WHERE table_name = 'zone_parts'"))
+    assert titles["area_py"].startswith("Area, pyeong")
+    assert "EPSG:5186" in titles["area5186"]
+    extensions = _query(gpkg, "SELECT table_name, extension_name FROM gpkg_extensions")
+    assert ("gpkg_data_columns", "gpkg_schema") in extensions
+
+
+def test_provenance_is_in_gpkg_metadata_with_the_extension_registered(gpkg):
+    extensions = set(_query(gpkg, "SELECT table_name, extension_name, scope FROM gpkg_extensions"))
+    assert ("gpkg_metadata", "gpkg_metadata", "read-write") in extensions
+    assert ("gpkg_metadata_reference", "gpkg_metadata", "read-write") in extensions
+    ((scope, mime, text),) = _query(
+        gpkg,
+        "SELECT r.reference_scope, m.mime_type, m.metadata FROM gpkg_metadata m "
+        "JOIN gpkg_metadata_reference r ON r.md_file_id = m.id WHERE r.table_name IS NULL",
+    )
+    assert (scope, mime) == ("geopackage", "application/json")
+    record = json.loads(text)
+    assert record["build_date"] == "2023-11-14T22:13:20.000Z"
+    assert record["version"] == report.tool_version()
+    assert record["schematic_statement"]["en"] == style.SCHEMATIC_LABEL["en"]
+    assert any("NGII" in source for source in record["attribution"])
+    assert record["crs"] == "EPSG:5186"
+    referenced = {t for (t,) in _query(gpkg, "SELECT table_name FROM gpkg_metadata_reference WHERE table_name > ''")}
+    assert {"zone_parts", "context_areas", "site_points"} <= referenced
+
+
+# --- reproducible and safe ----------------------------------------------------------------------------------
+
+
+def test_same_inputs_give_a_byte_identical_file(tmp_path, zones, audit_result, points, context, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    first = export.export_geopackage(tmp_path / "a.gpkg", zones, audit_result, points=points, context=context)
+    second = export.export_geopackage(tmp_path / "b.gpkg", zones, audit_result, points=points, context=context)
+    assert first.read_bytes() == second.read_bytes()
+    stamps = {s for (s,) in _query(first, "SELECT last_change FROM gpkg_contents")}
+    assert stamps == {"2023-11-14T22:13:20.000Z"}
+
+
+def test_build_date_is_source_date_epoch_else_the_newest_input(tmp_path, monkeypatch):
+    old, new = tmp_path / "old.csv", tmp_path / "new.csv"
+    old.write_text("a"), new.write_text("b")
+    os.utime(old, (1_600_000_000, 1_600_000_000))
+    os.utime(new, (1_650_000_000.7, 1_650_000_000.7))
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert export.build_timestamp([old, new]) == (
+        datetime.fromtimestamp(1_650_000_000, UTC),
+        "modification time of the newest input (new.csv)",
+    )
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert export.build_timestamp([old, new])[0] == datetime.fromtimestamp(EPOCH, UTC)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(geo.InputError, match="SOURCE_DATE_EPOCH='yesterday' is not a whole number"):
+        export.build_timestamp([old])
+
+
+def test_refuses_to_overwrite_an_input(tmp_path, zones, audit_result):
+    source = tmp_path / "zones.gpkg"
+    source.write_bytes(b"precious")
+    with pytest.raises(geo.OutputError, match="is one of the inputs"):
+        export.export_geopackage(source, zones, audit_result, inputs=[source])
+    assert source.read_bytes() == b"precious"
+
+
+def test_a_failed_export_leaves_the_previous_file_and_no_temporary_files(tmp_path, zones, audit_result, monkeypatch):
+    target = export.export_geopackage(tmp_path / "belt.gpkg", zones, audit_result)
+    before = target.read_bytes()
+
+    def half_written(path, tables, **_):
+        pyogrio.write_dataframe(tables[0].frame, path, layer=tables[0].name, driver="GPKG")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(export, "write_geopackage", half_written)
+    with pytest.raises(OSError, match="No space left"):
+        export.export_geopackage(target, zones, audit_result)
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["belt.gpkg"]
+
+
+def test_another_crs_on_request(tmp_path, zones, audit_result, gpkg):
+    path = export.export_geopackage(tmp_path / "wgs84.gpkg", zones, audit_result, crs="EPSG:4326")
+    parts = pyogrio.read_dataframe(path, layer="zone_parts")
+    assert parts.crs.to_epsg() == 4326
+    # areas do not depend on the CRS the layers are stored in
+    reference = pyogrio.read_dataframe(gpkg, layer="zone_parts")
+    np.testing.assert_array_equal(parts["area_m2"], reference["area_m2"])
+
+
+@pytest.mark.parametrize(
+    ("crs", "message"),
+    [
+        ("EPSG:99999", "--crs 'EPSG:99999' is not a CRS; use an EPSG code such as EPSG:5186"),
+        ("EPSG:4978", "--crs EPSG:4978: WGS 84 is not a two-dimensional map CRS"),
+    ],
+)
+def test_an_unusable_crs_is_one_clear_error(tmp_path, zones, audit_result, crs, message):
+    with pytest.raises(geo.InputError, match=re.escape(message)):
+        export.export_geopackage(tmp_path / "x.gpkg", zones, audit_result, crs=crs)
+    assert not (tmp_path / "x.gpkg").exists()
+
+
+# --- GeoJSON and CSV ----------------------------------------------------------------------------------------
+
+
+def test_geojson_is_rfc7946_with_six_decimals_and_the_areas(tmp_path, zones, audit_result):
+    path = export.export_geojson(tmp_path / "zones.geojson", zones, audit_result)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert "crs" not in document
+    assert style.SCHEMATIC_LABEL["en"] in document["description"]
+    coordinates = re.findall(
+        r"\[\s*(-?\d+\.?\d*),\s*(-?\d+\.?\d*)\s*\]", json.dumps(document["features"][0]["geometry"])
+    )
+    assert coordinates and all(len(x.split(".")[-1]) <= 6 and len(y.split(".")[-1]) <= 6 for x, y in coordinates)
+    lon, lat = map(float, coordinates[0])
+    assert 126 < lon < 127.5 and 34.5 < lat < 35.5
+    properties = [f["properties"] for f in document["features"]]
+    assert [p["feature_id"] for p in properties] == list(zones["feature_id"])
+    np.testing.assert_array_equal([p["area_m2"] for p in properties], audit_result.zones["area_m2"])
+    assert {p["geometry_quality"] for p in properties} == {"schematic"}
+
+
+def test_geojson_exterior_rings_are_counter_clockwise(tmp_path, zones, audit_result):
+    path = export.export_geojson(tmp_path / "zones.geojson", zones, audit_result)
+    for geometry in gpd.read_file(path).geometry:
+        for polygon in getattr(geometry, "geoms", [geometry]):
+            assert polygon.exterior.is_ccw
+
+
+def test_zone_areas_csv_is_the_reports_table_with_a_bom(tmp_path, zones, audit_result):
+    path = export.export_zone_areas(tmp_path / "areas.csv", zones, audit_result)
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert raw.decode("utf-8") == report.to_csv(audit_result, table="zones")
+
+
+def test_export_picks_the_format_from_the_suffix_and_rejects_others(tmp_path, zones, audit_result):
+    assert export.export(tmp_path / "a.csv", zones, audit_result).read_bytes().startswith(b"\xef\xbb\xbf")
+    with pytest.raises(geo.InputError, match=r"--out a\.shp: unknown format \.shp; end it in \.gpkg"):
+        export.export(tmp_path / "a.shp", zones, audit_result)
+    with pytest.raises(geo.InputError, match="always EPSG:4326"):
+        export.export(tmp_path / "a.geojson", zones, audit_result, crs="EPSG:5186")
+
+
+# --- command line -------------------------------------------------------------------------------------------
+
+
+def test_export_command_writes_the_geopackage_in_the_language_asked(tmp_path, capsys):
+    out = tmp_path / "belt.gpkg"
+    assert build_maps.main(["export", "--out", str(out), "--lang", "ja"]) == 0
+    assert "(概略境界)" in dict(_query(out, "SELECT table_name, identifier FROM gpkg_contents"))["zone_parts"]
+    record = json.loads(_query(out, "SELECT metadata FROM gpkg_metadata WHERE id = 1")[0][0])
+    assert record["inputs"] == [p.name for p in (ZONES_FILE, CLAIMS_FILE, POINTS_FILE, CONTEXT_FILE)]
+
+
+def test_export_command_bad_crs_is_one_line_and_exit_2(tmp_path, capsys):
+    out = tmp_path / "belt.gpkg"
+    assert build_maps.main(["export", "--out", str(out), "--crs", "EPSG:99999"]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and error.startswith("error: --crs 'EPSG:99999' is not a CRS")
+    assert not out.exists()
+
+
+def test_export_command_refuses_to_overwrite_the_claims_file(tmp_path, capsys):
+    claims = tmp_path / "claims.gpkg"
+    claims.write_bytes(CLAIMS_FILE.read_bytes())
+    before = claims.read_bytes()
+    # a claims file named like an output: the export must not write over it
+    assert build_maps.main(["export", "--claims", str(claims), "--out", str(claims)]) == 2
+    assert "is one of the inputs" in capsys.readouterr().err
+    assert claims.read_bytes() == before
+
+
+def test_build_step_writes_geopackage_and_geojson(tmp_path, zones, claims, audit_result):
+    assert (30, build_maps._export_step) in build_maps.BUILD_STEPS
+    args = build_maps._parser().parse_args(["build", "--out", str(tmp_path)])
+    context = build_maps.BuildContext(
+        args=args, out=tmp_path, inputs=(ZONES_FILE, CLAIMS_FILE), zones=zones, claims=claims, audit=audit_result
+    )
+    build_maps._export_step(context)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [export.GEOJSON_NAME, export.GEOPACKAGE_NAME]
+    label = _styles(tmp_path / export.GEOPACKAGE_NAME)["zone_parts"].find("labeling/settings/text-style")
+    assert label.get("fieldName") == "name_en"
+
+
+def test_writer_refuses_nothing_it_cannot_register(tmp_path):
+    """A GeoPackage of one attributes table still gets metadata but no layer_styles table."""
+    table = _gpkg.Table(name="t", frame=pd.DataFrame({"a": [1]}), identifier="T", description="d")
+    path = tmp_path / "t.gpkg"
+    _gpkg.write_geopackage(path, [table], timestamp=datetime(2024, 1, 1, tzinfo=UTC), metadata={"k": "v"})
+    names = {n for (n,) in _query(path, "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "layer_styles" not in names and "gpkg_metadata" in names
+    assert _query(path, "SELECT data_type, last_change FROM gpkg_contents") == [
+        ("attributes", "2024-01-01T00:00:00.000Z")
+    ]
