@@ -214,6 +214,8 @@ def weighted_moments(values: np.ndarray, weights: np.ndarray) -> tuple[float, fl
     total = float(weights.sum())
     if total <= 0:
         return total, float("nan"), float("nan")
-    mean = float(np.dot(weights, values) / total)
-    variance = float(np.dot(weights, (values - mean) ** 2) / total)
+    # einsum, not np.dot: a BLAS dot product may spin up threads that cost more than the sum on a busy machine.
+    mean = float(np.einsum("i,i->", weights, values) / total)
+    deviation = values - mean
+    variance = float(np.einsum("i,i,i->", weights, deviation, deviation) / total)
     return total, mean, float(np.sqrt(max(variance, 0.0)))
