@@ -4,8 +4,8 @@ GDAL (pyogrio) writes each layer with its identifier and description in ``gpkg_c
 what GDAL does not: the QGIS ``layer_styles`` table, field titles in ``gpkg_data_columns`` (the GeoPackage
 schema extension, which GDAL reads as field alternative names and QGIS shows as aliases), and provenance in
 ``gpkg_metadata`` / ``gpkg_metadata_reference`` (the metadata extension), each registered in
-``gpkg_extensions``. Every timestamp is the given one and every row is written in a fixed order, and the file
-is vacuumed at the end, so the same inputs give the same bytes.
+``gpkg_extensions``. Every timestamp is the given one and every row is written in a fixed order, so the same
+inputs give the same bytes (nothing is deleted, so there are no free pages and no need to vacuum).
 """
 
 from __future__ import annotations
@@ -180,7 +180,6 @@ def write_geopackage(
             _write_data_columns(connection, tables)
             _write_metadata(connection, tables, metadata, stamp=stamp)
             connection.execute("UPDATE gpkg_contents SET last_change = ?", (stamp,))
-        connection.execute("VACUUM")
     finally:
         connection.close()
     log.debug("wrote %d tables to %s", len(tables), path)

@@ -35,7 +35,7 @@ from ._errors import InputError
 from ._gpkg import TIMESTAMP_FORMAT, Table, write_geopackage
 from .area import area_table
 from .audit import SCHEMATIC, AuditResult
-from .settings import COORDINATE_DECIMALS, GEOGRAPHIC_CRS, LANGUAGES, PLANAR_CRS
+from .settings import COORDINATE_DECIMALS, GEOGRAPHIC_CRS, KOREA_BOUNDS_LONLAT, LANGUAGES, PLANAR_CRS
 
 log = logging.getLogger(__name__)
 
@@ -258,6 +258,7 @@ def geopackage_tables(
     """
     _check_language(language)
     target = output_crs(crs)
+    _warn_outside_area_of_use(target)
     if list(audit.zones["feature_id"]) != list(zones["feature_id"]):
         raise ValueError("the audit result does not belong to these zones; run geo.run_audit(zones, claims) first")
     unions = _zone_unions(zones)
@@ -311,7 +312,7 @@ def export_geopackage(
     path = Path(path)
     inputs = tuple(Path(p) for p in inputs)
     io.refuse_overwriting_inputs(path, inputs)
-    stamp, stamp_source = (timestamp, "given") if timestamp is not None else build_timestamp(inputs)
+    stamp, stamp_source = (timestamp, "given by the caller") if timestamp is not None else build_timestamp(inputs)
     tables = geopackage_tables(zones, audit, points=points, context=context, crs=crs, language=language)
     metadata = _dataset_metadata(
         zones, audit, tables, crs=output_crs(crs), language=language, inputs=inputs, stamp=stamp, source=stamp_source
@@ -709,6 +710,16 @@ def _audit_tables(audit: AuditResult, language: str) -> list[Table]:
             else {"tolerance": audit.tolerance, "passed": audit.passed},
         ),
     ]
+
+
+def _warn_outside_area_of_use(crs: CRS) -> None:
+    """Log a warning if ``crs`` is not meant for Korea (it still works; distances and shapes will be off)."""
+    area = crs.area_of_use
+    if area is None:
+        return
+    lon_min, lat_min, lon_max, lat_max = KOREA_BOUNDS_LONLAT
+    if area.east < lon_min or area.west > lon_max or area.north < lat_min or area.south > lat_max:
+        log.warning("%s (%s) is not meant for Korea (its area of use is %s)", crs.to_string(), crs.name, area.name)
 
 
 def _check_projectable(table: Table, crs: CRS) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import sqlite3
@@ -92,6 +93,13 @@ def test_layers_and_tables_are_written_in_order_with_their_geometry_types(gpkg):
     kinds = dict(_query(gpkg, "SELECT table_name, data_type FROM gpkg_contents"))
     assert all(kinds[name] == "features" for name in SPATIAL)
     assert all(kinds[name] == "attributes" for name in ATTRIBUTES)
+
+
+def test_the_file_is_a_sound_geopackage(gpkg):
+    assert _query(gpkg, "PRAGMA integrity_check") == [("ok",)]
+    assert _query(gpkg, "PRAGMA foreign_key_check") == []
+    assert _query(gpkg, "PRAGMA application_id") == [(int.from_bytes(b"GPKG", "big"),)]
+    assert not list(gpkg.parent.glob("*-journal"))
 
 
 def test_zone_parts_read_back_equal_the_zones_in_epsg5186(gpkg, zones, audit_result):
@@ -358,6 +366,13 @@ def test_another_crs_on_request(tmp_path, zones, audit_result, gpkg):
     # areas do not depend on the CRS the layers are stored in
     reference = pyogrio.read_dataframe(gpkg, layer="zone_parts")
     np.testing.assert_array_equal(parts["area_m2"], reference["area_m2"])
+
+
+def test_a_crs_not_meant_for_korea_works_with_a_warning(tmp_path, zones, audit_result, caplog):
+    with caplog.at_level(logging.WARNING, logger="geo.export"):
+        path = export.export_geopackage(tmp_path / "fr.gpkg", zones, audit_result, crs="EPSG:2154")
+    assert "EPSG:2154 (RGF93 v1 / Lambert-93) is not meant for Korea" in caplog.text
+    assert pyogrio.read_info(path, layer="zones")["crs"] == "EPSG:2154"
 
 
 @pytest.mark.parametrize(
