@@ -171,6 +171,8 @@ BELT_DASH_EXPRESSION: Final = (
 )
 TRIANGLE_FILL_OPACITY: Final = 0.0
 BELT_FILL_OPACITY: Final = 0.1
+#: shapely.coverage_is_valid needs shapely 2.1 built on GEOS 3.12; without it every union is the general one.
+_HAS_COVERAGE_CHECK: Final = hasattr(shapely, "coverage_is_valid") and shapely.geos_version >= (3, 12, 0)
 POINT_COLOR: Final = "#000000"
 POINT_OPACITY: Final = 0.9
 
@@ -498,7 +500,7 @@ def _union(geometries: np.ndarray) -> shapely.Geometry:
     """Union of ``geometries``; for a valid coverage (no overlaps, shared edges noded alike, as parcels are)
     GEOS's coverage union, many times faster than the general one and the same set."""
     parts = shapely.get_parts(geometries)
-    if len(parts) > 1 and shapely.coverage_is_valid(parts):
+    if len(parts) > 1 and _HAS_COVERAGE_CHECK and shapely.coverage_is_valid(parts):
         return shapely.coverage_union_all(parts)
     return shapely.union_all(parts)
 

@@ -481,3 +481,13 @@ def test_writer_refuses_nothing_it_cannot_register(tmp_path):
     assert _query(path, "SELECT data_type, last_change FROM gpkg_contents") == [
         ("attributes", "2024-01-01T00:00:00.000Z")
     ]
+
+
+@pytest.mark.parametrize("coverage_check", [True, False])
+def test_union_of_adjacent_or_overlapping_parts_is_the_same_set_either_way(monkeypatch, coverage_check):
+    monkeypatch.setattr(export, "_HAS_COVERAGE_CHECK", coverage_check and export._HAS_COVERAGE_CHECK)
+    adjacent = np.array([shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)])
+    overlapping = np.array([shapely.box(0, 0, 1, 1), shapely.box(0.5, 0, 1.5, 1)])
+    assert export._union(adjacent).equals(shapely.box(0, 0, 2, 1))
+    assert export._union(overlapping).equals(shapely.box(0, 0, 1.5, 1))
+    assert export._union(np.array([shapely.MultiPolygon([adjacent[0]]), adjacent[1]])).area == 2
