@@ -17,7 +17,7 @@ from ._html import FONT_STACK, script_json
 
 
 class GeoJsonLayer(MacroElement):
-    """A GeoJSON FeatureCollection whose features carry ``style``, ``tooltip`` and ``popup`` (escaped HTML)."""
+    """GeoJSON features that carry ``style`` and the escaped HTML of a ``tooltip``, ``label`` and ``popup``."""
 
     _template = Template(
         """
@@ -28,6 +28,11 @@ class GeoJsonLayer(MacroElement):
             onEachFeature: function (feature, layer) {
                 var p = feature.properties;
                 if (p.tooltip) { layer.bindTooltip(p.tooltip, {sticky: true, className: "tb-tooltip"}); }
+                if (p.label) {
+                    layer.bindTooltip(p.label, {
+                        permanent: true, direction: "auto", className: "tb-point-label"
+                    });
+                }
                 if (p.popup) { layer.bindPopup(p.popup, {maxWidth: 420, className: "tb-popup"}); }
             }
         }).addTo({{ this._parent.get_name() }});
@@ -184,12 +189,16 @@ if (width > 2.5 * side) { right += side; }
 map.fitBounds(t.bounds, {paddingTopLeft: [t.padding, t.padding], paddingBottomRight: [right, t.padding]});
 """
 
-# Metric scale bar, a full-screen button and the area measure tool. The measured area is computed on the
-# authalic sphere of GRS80 (radius R_q, latitudes converted to authalic latitudes), with edges straight in
-# Lambert's cylindrical equal-area projection: equal-area for the ellipsoid, and within about 1e-5 of the
-# geodesic polygon for sites a few kilometres across (checked against GeographicLib in the browser tests).
+# Metric scale bar, zoom buttons with translated titles, a full-screen button and the area measure tool.
+# The measured area is computed on the authalic sphere of GRS80 (radius R_q, latitudes converted to
+# authalic latitudes), with edges straight in Lambert's cylindrical equal-area projection: equal-area for
+# the ellipsoid, and within about 1e-5 of the geodesic polygon for sites a few kilometres across (checked
+# against GeographicLib in the browser tests). The perimeter is Leaflet's spherical distance (R = 6371 km).
 CONTROLS_JS: Final = """
 L.control.scale({imperial: false, position: "bottomleft"}).addTo(map);
+var zoom = L.control.zoom({zoomInTitle: t.zoom_in, zoomOutTitle: t.zoom_out, position: "topleft"}).addTo(map);
+var corner = zoom.getContainer().parentNode;
+corner.insertBefore(zoom.getContainer(), corner.firstChild);
 var ICON_FULLSCREEN = '<svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true"><path d="M2 6V2h4M10 2h4v4' +
     'M14 10v4h-4M6 14H2v-4" fill="none" stroke="#333" stroke-width="2"/></svg>';
 var ICON_MEASURE = '<svg viewBox="0 0 16 16" width="16" height="16" aria-hidden="true"><path d="M2 13L5 3l9 3-3 8z" ' +
@@ -345,6 +354,9 @@ CSS: Final = f"""
 .tb-role {{ margin-bottom: 4px; }}
 .tb-label {{ font-size: 11px; color: #333; white-space: nowrap; text-shadow: 0 0 3px #fff, 0 0 3px #fff;
   transform: translate(-50%, -50%); }}
+.leaflet-tooltip.tb-point-label {{ background: rgba(255,255,255,0.85); border: 0; box-shadow: none; padding: 1px 4px;
+  font-size: 11px; color: #333; }}
+.leaflet-tooltip.tb-point-label::before {{ display: none; }}
 .tb-ramp {{ height: 10px; border-radius: 2px; margin: 4px 0 2px; min-width: 160px; }}
 .tb-ramp-labels {{ display: flex; justify-content: space-between; }}
 .tb-fullscreen a, .tb-measure-toggle {{ display: flex !important; align-items: center; justify-content: center; }}

@@ -100,6 +100,8 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "inside": {"ko": "구역 안", "en": "inside", "ja": "区域内"},
     "uncertain": {"ko": "위치 불확실", "en": "Location uncertain", "ja": "位置は不確か"},
     "side_lengths": {"ko": "변 길이 (측지선)", "en": "Side lengths (geodesic)", "ja": "辺の長さ（測地線）"},
+    "zoom_in": {"ko": "확대", "en": "Zoom in", "ja": "拡大"},
+    "zoom_out": {"ko": "축소", "en": "Zoom out", "ja": "縮小"},
     "fullscreen": {"ko": "전체 화면", "en": "Full screen", "ja": "全画面"},
     "measure": {"ko": "면적 재기", "en": "Measure area", "ja": "面積を測る"},
     "measure_hint": {

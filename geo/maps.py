@@ -226,7 +226,7 @@ def write_maps(
             path = out / f"{stem}_{language}.html"
             write_text(path, render_html(zone_map(zones, audit, zone_id, assets=assets, **options)), inputs=inputs)
             written.append(path)
-            entries.append((path.name, _zone_name(zones[zones["zone_id"] == zone_id].iloc[0], language)))
+            entries.append((path.name, zone_title(zones[zones["zone_id"] == zone_id], language)))
         write_text(out / f"index_{language}.html", index_page(belt_path.name, entries, language=language))
     write_text(out / INDEX_FILE, languages_index_page(languages))
     log.info("wrote %d maps in %s to %s", len(written), ", ".join(languages), out)
@@ -296,6 +296,22 @@ def zone_distances_m(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> pd.Da
     return pd.DataFrame(columns, index=points.index)
 
 
+def zone_title(parts: gpd.GeoDataFrame, language: str) -> str:
+    """The name of a zone from its parts' names: the part's own name, or what all parts' names share.
+
+    For example "Bitgoeul National Industrial Complex (Gwangju part)" and "… (Hampyeong part)" give
+    "Bitgoeul National Industrial Complex"; parts without a common name give the zone id.
+    """
+    names = [_zone_name(row, language) for _, row in parts.iterrows()]
+    if len(set(names)) == 1:
+        return names[0]
+    # The common prefix of all names is that of the alphabetically first and last.
+    first, last = min(names), max(names)
+    length = next((i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b), len(first))
+    shared = first[:length].rstrip(" (（[-–—,、·")
+    return shared or str(parts["zone_id"].iloc[0])
+
+
 def belt_triangle(zones: gpd.GeoDataFrame) -> shapely.Geometry | None:
     """Line joining a representative point of each in-belt zone (all its in-belt parts), EPSG:4326.
 
@@ -341,7 +357,7 @@ def _zone_layers_map(
     folium_map, figure = _new_map(shown.total_bounds, language=language, assets=assets)
     title = i18n.text("belt_title", language)
     if focus is not None:
-        title = f"{_zone_name(shown.iloc[0], language)} — {i18n.text('zone_title_suffix', language)}"
+        title = f"{zone_title(shown, language)} — {i18n.text('zone_title_suffix', language)}"
     figure.title = escape(title)
 
     for overlay in overlays:
@@ -394,6 +410,7 @@ def _new_map(bounds: np.ndarray, *, language: str, assets: str, prefer_canvas: b
         zoom_start=12,
         max_zoom=MAX_ZOOM,
         control_scale=False,
+        zoom_control=False,
         prefer_canvas=prefer_canvas,
         zoom_snap=ZOOM_SNAP,
     )
@@ -425,6 +442,8 @@ def _add_controls(folium_map, *, language: str) -> None:
     strings = {
         key: i18n.text(key, language)
         for key in (
+            "zoom_in",
+            "zoom_out",
             "fullscreen",
             "measure",
             "measure_hint",
@@ -687,7 +706,7 @@ def _point_features(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, langua
             f"<h4>{escape(i18n.text('distances', language))}</h4><table>{items}</table>"
             f"<p><small>{escape(i18n.text('source', language))}: {source_html}</small></p></div>"
         )
-        features.append(_feature(row.geometry, tooltip=name, popup=popup))
+        features.append(_feature(row.geometry, label=name, popup=popup))
     return _collection(features)
 
 
@@ -816,13 +835,20 @@ def _rounded(geom: shapely.Geometry) -> shapely.Geometry:
     return shapely.transform(geom, lambda coords: np.round(coords, COORDINATE_DECIMALS))
 
 
-def _feature(geom: shapely.Geometry, *, style: dict | None = None, tooltip: str = "", popup: str = "") -> dict:
-    """A GeoJSON feature (EPSG:4326, rounded); ``tooltip`` and ``popup`` are HTML already escaped."""
+def _feature(
+    geom: shapely.Geometry, *, style: dict | None = None, tooltip: str = "", popup: str = "", label: str = ""
+) -> dict:
+    """A GeoJSON feature (EPSG:4326, rounded); ``tooltip``, ``popup`` and ``label`` are HTML already escaped.
+
+    A ``tooltip`` shows on hover, a ``label`` always (a permanent tooltip), a ``popup`` on click.
+    """
     properties: dict[str, object] = {}
     if style:
         properties["style"] = style
     if tooltip:
         properties["tooltip"] = tooltip
+    if label:
+        properties["label"] = label
     if popup:
         properties["popup"] = popup
     return {"type": "Feature", "properties": properties, "geometry": shapely.geometry.mapping(_rounded(geom))}

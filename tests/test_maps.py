@@ -277,6 +277,15 @@ def test_zone_map_opens_on_the_zone_with_its_claims(zones, audit_result):
         maps.zone_map(zones, audit_result, "nowhere")
 
 
+def test_zone_title_is_what_the_parts_share(zones):
+    bitgoeul = zones[zones["zone_id"] == "bitgoeul"]
+    assert maps.zone_title(bitgoeul, "en") == "Bitgoeul National Industrial Complex"
+    assert maps.zone_title(bitgoeul, "ko") == "빛그린 국가산업단지"
+    assert maps.zone_title(bitgoeul, "ja") == "ビッグリーン国家産業団地"
+    assert maps.zone_title(zones[zones["zone_id"] == "jingok"], "en") == "Jingok General Industrial Complex"
+    assert maps.zone_title(zones.iloc[[0, 2]].assign(zone_id="x"), "en") == "x"
+
+
 def test_points_popups_give_geodesic_distances(belt_html):
     points_layer = next(layer for layer in _geojson_layers(belt_html) if "Distance to each zone" in json.dumps(layer))
     assert len(points_layer["features"]) == len(geo.load_points())

@@ -172,7 +172,7 @@ def hover_at(page, lat: float, lng: float) -> str:
     for dx in (-5, 0, 1):
         page.mouse.move(x + dx, y + min(dx, 0))
         page.wait_for_timeout(50)
-    tooltip = page.locator(".leaflet-tooltip").last
+    tooltip = page.locator(".leaflet-tooltip.tb-tooltip").last
     tooltip.wait_for(state="visible", timeout=3000)
     return tooltip.inner_text()
 
@@ -206,6 +206,8 @@ def test_every_zone_and_the_belt_are_drawn(belt_en, zones):
     assert page.locator("path.tb-belt").count() == 1
     assert page.locator("path.tb-triangle").count() == 1
     assert page.locator("img.leaflet-marker-icon").count() == len(geo.load_points())
+    labels = page.locator(".tb-point-label").all_inner_texts()
+    assert sorted(labels) == sorted(geo.load_points()["name_en"])
 
 
 def test_leaflet_images_are_inline(belt_en):
@@ -330,9 +332,13 @@ def test_overlay_toggles_with_legend_and_opacity(built, open_page):
     assert page.eval_on_selector(".leaflet-image-layer", "el => el.style.opacity") == "0.2"
 
 
-def test_fullscreen_button_is_labelled(built, open_page):
+def test_controls_are_labelled_in_the_language(built, open_page):
     page = open_page(built / "belt_ja.html").page
     assert page.locator(".tb-fullscreen a").get_attribute("title") == "全画面"
+    assert page.locator(".tb-measure-toggle").get_attribute("title") == "面積を測る"
+    assert page.locator(".leaflet-control-zoom-in").get_attribute("title") == "拡大"
+    first = page.locator(".leaflet-top.leaflet-left > .leaflet-control").first
+    assert "leaflet-control-zoom" in first.get_attribute("class")
 
 
 def test_parcels_map_draws_on_canvas_with_tooltips(tmp_path, open_page):
