@@ -568,3 +568,28 @@ def test_build_step_writes_the_distance_raster_and_overlays(tmp_path, zones, cla
     distance, user = context.overlays
     assert distance.name == raster.DISTANCE_TITLE and not distance.show and "(km)" in distance.legend_title
     assert user.name == "plane.tif (band 1)" and user.show
+
+
+def test_build_step_with_a_missing_raster_names_it(tmp_path, zones, claims, audit_result):
+    args = argparse.Namespace(raster=str(tmp_path / "dem.tif"), raster_band=1)
+    context = build_maps.BuildContext(
+        args=args, out=tmp_path, inputs=(), zones=zones, claims=claims, audit=audit_result
+    )
+    with pytest.raises(geo.InputFileNotFoundError, match=r"dem\.tif: no such file"):
+        build_maps._raster_step(context)
+
+
+def test_cli_all_bands(tmp_path, plane_zone_file, capsys):
+    plane = _plane(PLANAR_TRANSFORM)
+    path = _write(tmp_path / "two.tif", np.stack([plane, -plane]), transform=PLANAR_TRANSFORM, crs="EPSG:5186")
+    argv = ["raster", "stats", "--raster", str(path), "--zones", str(plane_zone_file), "--band", "all"]
+    assert build_maps.main([*argv, "--format", "json"]) == 0
+    zones = json.loads(capsys.readouterr().out)["zones"]
+    assert [z["band"] for z in zones] == [1, 2] and zones[0]["mean"] == pytest.approx(-zones[1]["mean"])
+
+
+def test_progress_bar_does_not_change_the_result(plane_path, plane_zone, capsys):
+    quiet = raster.zonal_stats(plane_zone, plane_path, progress=False)
+    shown = raster.zonal_stats(plane_zone, plane_path, progress=True)
+    pd.testing.assert_frame_equal(quiet, shown)
+    assert "zonal statistics" in capsys.readouterr().err
