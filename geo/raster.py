@@ -228,8 +228,7 @@ def zonal_stats(
             accumulator = _ZoneAccumulator(len(bands), _zonal.pixel_space_area(pixel_geom))
             window = _window(pixel_geom, dataset.height, dataset.width)
             if window is not None:
-                overlapping += 1
-                _accumulate(dataset, bands, pixel_geom, window, pixel_area, mode, accumulator)
+                overlapping += _accumulate(dataset, bands, pixel_geom, window, pixel_area, mode, accumulator)
             summaries.append([accumulator.summary(index, quantiles) for index in range(len(bands))])
         if overlapping == 0:
             raise InputError(
@@ -284,10 +283,13 @@ def _accumulate(
     pixel_area: float | np.ndarray,
     mode: str,
     accumulator: _ZoneAccumulator,
-) -> None:
-    """Read the zone's window strip by strip and collect each band's valid values with their weights."""
+) -> bool:
+    """Read the zone's window strip by strip and collect each band's valid values with their weights.
+
+    Returns whether the zone covers any pixel of the raster (valid or not)."""
     from rasterio.windows import Window
 
+    covers_pixels = False
     row0, row1, col0, col1 = window
     width = col1 - col0
     strip = max(1, MAX_WINDOW_CELLS // width)
@@ -301,6 +303,7 @@ def _accumulate(
         partial = (weights > 0) & ~whole
         if not (whole.any() or partial.any()):
             continue
+        covers_pixels = True
         data = dataset.read(bands, window=Window(col0, top, width, height), masked=True)
         row_area = np.full(height, pixel_area) if np.isscalar(pixel_area) else pixel_area[top : top + height]
         for index in range(len(bands)):
@@ -314,6 +317,7 @@ def _accumulate(
             accumulator.weights[index].append(weights[partial_valid])
             covered = np.where(valid, weights, 0.0).sum(axis=1)
             accumulator.area_m2[index] += float(covered @ row_area)
+    return covers_pixels
 
 
 def _centre_weights(local: shapely.Geometry, fractions: np.ndarray) -> np.ndarray:
@@ -371,6 +375,8 @@ def _window(pixel_geom: shapely.Geometry, height: int, width: int) -> tuple[int,
     if pixel_geom is None or pixel_geom.is_empty:
         return None
     u0, v0, u1, v1 = shapely.bounds(pixel_geom)
+    if not np.isfinite([u0, v0, u1, v1]).all():  # the zone lies outside the raster CRS's area of use
+        return None
     col0, col1 = max(math.floor(u0), 0), min(math.ceil(u1), width)
     row0, row1 = max(math.floor(v0), 0), min(math.ceil(v1), height)
     if col0 >= col1 or row0 >= row1:

@@ -315,6 +315,10 @@ def test_no_zone_overlaps_the_raster(plane_path):
     far = _zone(shapely.box(210_000, 310_000, 210_100, 310_100), "EPSG:5186")
     with pytest.raises(geo.InputError, match=r"plane\.tif: no zone overlaps the raster .* EPSG:5186"):
         raster.zonal_stats(far, plane_path)
+    # Its bounding box overlaps the raster's corner, the triangle itself does not.
+    near = _zone(shapely.Polygon([(200_390, 300_100), (200_500, 300_100), (200_500, 299_990)]), "EPSG:5186")
+    with pytest.raises(geo.InputError, match="no zone overlaps the raster"):
+        raster.zonal_stats(near, plane_path)
 
 
 def test_bad_options(plane_path, plane_zone):
