@@ -2,8 +2,9 @@
 
     python bench/bench_export.py [--parcels 100000] [--repeat 3]
 
-Synthetic parcels: a grid of 40 m squares near Gwangju split into three zones, with the project's zone
-columns and the audit's areas, so the export writes what it writes for real data, only more of it.
+Synthetic parcels: a grid of 40 m squares near Gwangju (separated by 2 m strips, or with ``--adjacent`` sharing
+their edges) split into three zones, with the project's zone columns and the audit's areas, so the export
+writes what it writes for real data, only more of it.
 
 Compared, each writing a new file in a temporary folder:
 
@@ -35,16 +36,21 @@ from geo import _gpkg, export
 
 ORIGIN_LON, ORIGIN_LAT = 126.70, 35.10
 CELL_DEG = 0.0004
+PARCEL_SHARE = 0.95
 TIMESTAMP = datetime(2024, 1, 1, tzinfo=UTC)
 
 
-def parcels(count: int) -> gpd.GeoDataFrame:
-    """``count`` square parcels on a grid, the first, middle and last third in three zones, EPSG:4326."""
+def parcels(count: int, *, adjacent: bool = False) -> gpd.GeoDataFrame:
+    """``count`` square parcels on a grid, the first, middle and last third in three zones, EPSG:4326.
+
+    Parcels are 95 % of a cell wide, so a strip separates them as roads do; ``adjacent`` ones share edges.
+    """
     side = int(np.ceil(np.sqrt(count)))
     index = np.arange(count)
     x0 = ORIGIN_LON + (index % side) * CELL_DEG
     y0 = ORIGIN_LAT + (index // side) * CELL_DEG
-    geometry = shapely.box(x0, y0, x0 + CELL_DEG * 0.95, y0 + CELL_DEG * 0.95)
+    width = CELL_DEG if adjacent else CELL_DEG * PARCEL_SHARE
+    geometry = shapely.box(x0, y0, x0 + width, y0 + width)
     zone = np.array(["bitgoeul", "jingok", "future"])[np.minimum(index * 3 // count, 2)]
     roles = {"bitgoeul": "certification", "jingok": "parts", "future": "demonstration"}
     part = np.char.add("p", index.astype(str))
@@ -83,9 +89,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parcels", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--adjacent", action="store_true", help="parcels share edges (no strip between them)")
     args = parser.parse_args()
 
-    zones = parcels(args.parcels)
+    zones = parcels(args.parcels, adjacent=args.adjacent)
     claims = pd.DataFrame({"claim_id": ["belt"], "subject": ["belt"], "claimed_m2": [1.0e8]})
     start = time.perf_counter()
     audit = geo.run_audit(zones, claims)
@@ -111,7 +118,8 @@ def main() -> None:
     export_s = best_of(args.repeat, full_export)
     parts_s = best_of(args.repeat, parts_only)
 
-    print(f"{args.parcels:,} parcels in 3 zones; audit beforehand {audit_s:.2f} s (not timed below)")
+    layout = "adjacent" if args.adjacent else "separated by strips"
+    print(f"{args.parcels:,} parcels ({layout}) in 3 zones; audit beforehand {audit_s:.2f} s (not timed below)")
     print(f"{'method':<44}{'time s':>9}{'vs to_file':>12}")
     print(f"{'GeoDataFrame.to_file (defaults, 1 layer)':<44}{to_file_s:>9.3f}{1:>12.2f}")
     print(f"{'export_geopackage (all tables, styled)':<44}{export_s:>9.3f}{export_s / to_file_s:>12.2f}")

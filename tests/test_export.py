@@ -491,3 +491,10 @@ def test_union_of_adjacent_or_overlapping_parts_is_the_same_set_either_way(monke
     assert export._union(adjacent).equals(shapely.box(0, 0, 2, 1))
     assert export._union(overlapping).equals(shapely.box(0, 0, 1.5, 1))
     assert export._union(np.array([shapely.MultiPolygon([adjacent[0]]), adjacent[1]])).area == 2
+
+
+def test_union_of_disjoint_parts_collects_them():
+    apart = np.array([shapely.box(0, 0, 1, 1), shapely.box(2, 0, 3, 1), shapely.box(0, 0, 1, 1).buffer(-0.9)])
+    union = export._union(apart[:2])
+    assert union.geom_type == "MultiPolygon" and union.is_valid and union.area == 2
+    assert export._union(apart).equals(union)  # the third lies inside the first: not disjoint, the general route
