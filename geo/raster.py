@@ -63,6 +63,8 @@ PROGRESS_DELAY_S: Final = 2.0
 MASK_RESOLUTION_M: Final = 10.0
 #: Pixel sizes, in metres, at which :func:`area_convergence` compares pixel-count and vector areas.
 CONVERGENCE_RESOLUTIONS_M: Final = (100.0, 50.0, 20.0, 10.0, 5.0, 2.0)
+#: The most pixels a zone mask (or one zone in :func:`area_convergence`) may have; finer grids are refused.
+MAX_MASK_CELLS: Final = 1 << 28
 #: Zone-id value of pixels outside every zone.
 MASK_NODATA: Final = 0
 #: Internal tile size of the GeoTIFFs we write, in pixels.
@@ -642,6 +644,11 @@ def _aligned_grid(bounds: Sequence[float], resolution: float) -> tuple[Affine, t
     north = math.ceil(maxy / resolution) * resolution
     width = max(1, math.ceil((maxx - west) / resolution))
     height = max(1, math.ceil((north - miny) / resolution))
+    if width * height > MAX_MASK_CELLS:
+        raise InputError(
+            f"a {resolution:g} m grid over the zones would have {width * height:,} pixels (at most "
+            f"{MAX_MASK_CELLS:,}); pass a coarser --resolution"
+        )
     return Affine(resolution, 0.0, west, 0.0, -resolution, north), (height, width)
 
 

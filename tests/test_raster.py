@@ -442,6 +442,9 @@ def test_rasterize_never_overwrites_an_input(tmp_path, square_zones):
 def test_rasterize_rejects_a_bad_resolution(tmp_path, square_zones):
     with pytest.raises(geo.InputError, match="not a positive number"):
         raster.rasterize_zones(square_zones, tmp_path / "z.tif", resolution_m=0)
+    with pytest.raises(geo.InputError, match="pass a coarser --resolution"):
+        raster.rasterize_zones(square_zones, tmp_path / "z.tif", resolution_m=0.01)
+    assert not (tmp_path / "z.tif").exists()
 
 
 def test_pixel_count_area_converges_to_the_vector_area():
