@@ -273,8 +273,14 @@ class _ZoneAccumulator:
             "std": std,
             "median": float(ranks[0]),
             "quantiles": ranks[1:],
-            "nodata_share": float(np.clip(1 - total / self.zone_pixels, 0, 1)) if self.zone_pixels > 0 else 1.0,
+            "nodata_share": self._nodata_share(total),
         }
+
+    def _nodata_share(self, covered: float) -> float:
+        if not self.zone_pixels > 0:
+            return 1.0
+        share = float(np.clip(1 - covered / self.zone_pixels, 0, 1))
+        return 0.0 if share < _zonal.FRACTION_NOISE else share  # rounding noise of the coverage sums
 
 
 def _accumulate(
