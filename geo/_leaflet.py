@@ -336,7 +336,7 @@ CSS: Final = f"""
 .tb-line {{ display: inline-block; flex: none; width: 22px; height: 0; border-top: 2px solid #444; }}
 .tb-dashed {{ border-top-style: dashed; }}
 .tb-belt-line {{ height: 6px; border-top: 0; background: {style.BELT_COLOR}; opacity: 0.45; }}
-.tb-triangle-line {{ border-top: 3px dotted {style.BELT_COLOR}; }}
+.tb-triangle-line {{ border-top: 3px dotted {style.BELT_COLOR}; opacity: 0.8; }}
 .tb-claims {{ border-collapse: collapse; width: 100%; }}
 .tb-claims th, .tb-claims td {{ border-top: 1px solid #ddd; padding: 2px 4px; vertical-align: top; text-align: left; }}
 .tb-claims td:nth-child(2), .tb-claims td:nth-child(3) {{ text-align: right; white-space: nowrap; }}

@@ -18,7 +18,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import geopandas as gpd
 import numpy as np
@@ -33,10 +33,14 @@ from .io import write_text
 from .overlay import RasterOverlay
 from .settings import COORDINATE_DECIMALS, GEOGRAPHIC_CRS, LANGUAGES, PLANAR_CRS
 
+if TYPE_CHECKING:
+    import folium
+    from branca.element import Figure
+
 log = logging.getLogger(__name__)
 
 #: Basemaps by key: (xyzservices provider name, message id of its layer name). The first is shown.
-#: CARTO's tiles need an API key since xyzservices 2025, so the light basemap is Esri's grey canvas.
+#: xyzservices (2026.9) marks CARTO's tiles as needing an API key, so the light basemap is Esri's grey canvas.
 BASEMAPS: Final[dict[str, tuple[str, str]]] = {
     "light": ("Esri.WorldGrayCanvas", "basemap_light"),
     "osm": ("OpenStreetMap.Mapnik", "basemap_osm"),
@@ -53,8 +57,13 @@ ZONE_WEIGHT: Final = 2
 BELT_WEIGHT: Final = 9
 CONTEXT_WEIGHT: Final = 1
 PARCEL_WEIGHT: Final = 1
-#: Dash pattern of the triangle joining the complexes (Leaflet dashArray, pixels).
+#: Line opacity (0-1): the belt is a soft halo under the zones; context lines stay in the background.
+BELT_OPACITY: Final = 0.45
+TRIANGLE_OPACITY: Final = 0.8
+CONTEXT_OPACITY: Final = 0.8
+#: Dash patterns (Leaflet dashArray, pixels) of the triangle joining the complexes and of the border.
 TRIANGLE_DASH: Final = "2 8"
+BORDER_DASH: Final = "8 4 2 4"
 #: Pixels kept free around the zones when the map opens (and beside the panel on wide screens).
 FIT_PADDING_PX: Final = 24
 #: The belt map's file stem; zone maps are ``zone_<id>``; each is followed by ``_<language>.html``.
@@ -81,7 +90,7 @@ def belt_map(
     points: gpd.GeoDataFrame | None = None,
     overlays: Sequence[RasterOverlay] = (),
     assets: str = "inline",
-):
+) -> folium.Map:
     """The belt map: every zone, the belt union and triangle, the audit panel, context, points and overlays.
 
     Parameters
@@ -121,7 +130,7 @@ def zone_map(
     points: gpd.GeoDataFrame | None = None,
     overlays: Sequence[RasterOverlay] = (),
     assets: str = "inline",
-):
+) -> folium.Map:
     """The map of one zone (all its parts): as :func:`belt_map`, opened on the zone, with its own audit panel.
 
     Raises
@@ -150,7 +159,7 @@ def parcels_map(
     context: gpd.GeoDataFrame | None = None,
     label_column: str | None = None,
     assets: str = "inline",
-):
+) -> folium.Map:
     """A map of many small polygons (parcels) that stays light: canvas rendering and a compact encoding.
 
     Each parcel's tooltip gives its ellipsoidal area (GRS80) in pyeong and m², and its label if
@@ -182,7 +191,7 @@ def parcels_map(
     return folium_map
 
 
-def render_html(folium_map) -> str:
+def render_html(folium_map: folium.Map) -> str:
     """The complete HTML page of a map made by this module, with ``<html lang>`` set."""
     figure = folium_map.get_root()
     html = figure.render()
@@ -227,8 +236,9 @@ def write_maps(
             write_text(path, render_html(zone_map(zones, audit, zone_id, assets=assets, **options)), inputs=inputs)
             written.append(path)
             entries.append((path.name, zone_title(zones[zones["zone_id"] == zone_id], language)))
-        write_text(out / f"index_{language}.html", index_page(belt_path.name, entries, language=language))
-    write_text(out / INDEX_FILE, languages_index_page(languages))
+        page = index_page(belt_path.name, entries, language=language)
+        write_text(out / f"index_{language}.html", page, inputs=inputs)
+    write_text(out / INDEX_FILE, languages_index_page(languages), inputs=inputs)
     log.info("wrote %d maps in %s to %s", len(written), ", ".join(languages), out)
     return written
 
@@ -346,7 +356,7 @@ def _zone_layers_map(
     overlays: Sequence[RasterOverlay],
     assets: str,
     focus: str | None = None,
-):
+) -> folium.Map:
     import folium
 
     from . import _leaflet
@@ -394,8 +404,10 @@ def _zone_layers_map(
     return folium_map
 
 
-def _new_map(bounds: np.ndarray, *, language: str, assets: str, prefer_canvas: bool = False):
-    """A folium Map in its own Figure, with our basemaps, our assets only, fitted to ``bounds`` (degrees)."""
+def _new_map(
+    bounds: np.ndarray, *, language: str, assets: str, prefer_canvas: bool = False
+) -> tuple[folium.Map, Figure]:
+    """A folium Map in its own Figure with our basemaps and assets only; ``bounds`` (degrees) kept for _fit."""
     import folium
     import xyzservices.providers as providers
     from branca.element import Element, Figure
@@ -432,7 +444,7 @@ def _new_map(bounds: np.ndarray, *, language: str, assets: str, prefer_canvas: b
     return folium_map, figure
 
 
-def _add_controls(folium_map, *, language: str) -> None:
+def _add_controls(folium_map: folium.Map, *, language: str) -> None:
     """Layer control, metric scale bar, full-screen button and the area measure tool."""
     import folium
 
@@ -462,7 +474,7 @@ def _add_controls(folium_map, *, language: str) -> None:
     folium_map.add_child(_leaflet.Script(_leaflet.CONTROLS_JS, data=strings))
 
 
-def _fit(folium_map) -> None:
+def _fit(folium_map: folium.Map) -> None:
     """Open the map on its bounds; added last so that it can keep clear of the panel."""
     from . import _leaflet
 
@@ -471,7 +483,7 @@ def _fit(folium_map) -> None:
     )
 
 
-def _add_context(folium_map, context: gpd.GeoDataFrame, *, language: str) -> None:
+def _add_context(folium_map: folium.Map, context: gpd.GeoDataFrame, *, language: str) -> None:
     """Legal dongs and ri (off), their names (off) and the Gwangju/Jeonnam border (on)."""
     import folium
 
@@ -481,7 +493,7 @@ def _add_context(folium_map, context: gpd.GeoDataFrame, *, language: str) -> Non
     kinds = simplified["kind"] if "kind" in simplified else pd.Series("legal_dong", index=simplified.index)
     areas = simplified[kinds != "border"]
     border = simplified[kinds == "border"]
-    line = {"color": style.CONTEXT_COLOR, "weight": CONTEXT_WEIGHT, "fill": False, "opacity": 0.8}
+    line = {"color": style.CONTEXT_COLOR, "weight": CONTEXT_WEIGHT, "fill": False, "opacity": CONTEXT_OPACITY}
     if len(areas):
         names = areas["name_ko"] if "name_ko" in areas else pd.Series("", index=areas.index)
         source = escape(areas["source"].iloc[0]) if "source" in areas else ""
@@ -498,14 +510,14 @@ def _add_context(folium_map, context: gpd.GeoDataFrame, *, language: str) -> Non
         label_layer.add_child(_leaflet.LabelLayer(labels))
         folium_map.add_child(label_layer)
     if len(border):
-        dashed = {**line, "weight": ZONE_WEIGHT, "dashArray": "8 4 2 4", "opacity": 0.9}
+        dashed = {**line, "weight": ZONE_WEIGHT, "dashArray": BORDER_DASH}
         features = [_feature(geom.boundary if geom.area else geom, style=dashed) for geom in border.geometry]
         layer = folium.FeatureGroup(name=escape(i18n.text("layer_border", language)), show=True)
         layer.add_child(_leaflet.GeoJsonLayer(_collection(features), interactive=False))
         folium_map.add_child(layer)
 
 
-def _add_overlay(folium_map, overlay: RasterOverlay, *, language: str) -> None:
+def _add_overlay(folium_map: folium.Map, overlay: RasterOverlay, *, language: str) -> None:
     """An image overlay in the layer control, with a legend and opacity slider shown while it is on."""
     import folium
 
@@ -651,7 +663,7 @@ def _belt_features(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str
         f"{_number(belt['area_m2'])} {i18n.text('unit_m2', language)} = "
         f"{_number(belt['area_pyeong'])} {i18n.text('unit_pyeong', language)}"
     )
-    outline_style = {"color": style.BELT_COLOR, "weight": BELT_WEIGHT, "fill": False, "opacity": 0.45}
+    outline_style = {"color": style.BELT_COLOR, "weight": BELT_WEIGHT, "fill": False, "opacity": BELT_OPACITY}
     features = [
         _feature(
             belt_geometry(zones),
@@ -671,6 +683,7 @@ def _belt_features(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str
                 style={
                     **outline_style,
                     "weight": ZONE_WEIGHT + 1,
+                    "opacity": TRIANGLE_OPACITY,
                     "dashArray": TRIANGLE_DASH,
                     "className": "tb-triangle",
                 },
