@@ -88,7 +88,8 @@ def use_assets(folium_map, *, mode: str = "inline") -> None:
         return
     folium_map.default_js = []
     folium_map.default_css = []
-    figure.header.add_child(Element(f"<style>{leaflet_css()}</style>"), name="leaflet_css_inline", index=0)
+    # Appended after the figure's charset <meta>, which must come within the page's first 1024 bytes.
+    figure.header.add_child(Element(f"<style>{leaflet_css()}</style>"), name="leaflet_css_inline")
     figure.header.add_child(
-        Element(f"<script>{leaflet_js()}\n{marker_icon_script()}</script>"), name="leaflet_js_inline", index=1
+        Element(f"<script>{leaflet_js()}\n{marker_icon_script()}</script>"), name="leaflet_js_inline"
     )

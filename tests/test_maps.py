@@ -75,6 +75,13 @@ def test_belt_map_is_self_contained(belt_html):
         assert dropped not in belt_html.lower()
 
 
+def test_charset_is_declared_within_the_first_kilobyte(zones, audit_result):
+    """A file opened from disk has no HTTP header: browsers look for the charset in the first 1024 bytes."""
+    for language in ("ko", "ja"):
+        html = maps.render_html(maps.zone_map(zones, audit_result, "bitgoeul", language=language))
+        assert b"charset=UTF-8" in html.encode("utf-8")[:1024]
+
+
 def test_belt_map_is_within_its_size_budget(belt_html):
     assert len(belt_html.encode("utf-8")) <= 2 * 1024 * 1024
 
