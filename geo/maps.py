@@ -179,7 +179,8 @@ def parcels_map(
 
     i18n.check_language(language)
     geoms = parcels.to_crs(GEOGRAPHIC_CRS).geometry
-    folium_map, _ = _new_map(geoms.total_bounds, language=language, assets=assets, prefer_canvas=True)
+    folium_map, figure = _new_map(geoms.total_bounds, language=language, assets=assets, prefer_canvas=True)
+    figure.title = escape(i18n.text("layer_parcels", language))
     if context is not None:
         _add_context(folium_map, context, language=language)
     layer = folium.FeatureGroup(name=escape(i18n.text("layer_parcels", language)), show=True)
