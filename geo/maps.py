@@ -472,7 +472,9 @@ def _add_controls(folium_map: folium.Map, *, language: str) -> None:
             "unit_km",
         )
     }
-    folium_map.add_child(_leaflet.Script(_leaflet.CONTROLS_JS, data=strings))
+    # The measure tool works on GRS80: its semi-major axis (m) and squared eccentricity.
+    ellipsoid = {"ellipsoid_a": GEOD.a, "ellipsoid_e2": GEOD.es}
+    folium_map.add_child(_leaflet.Script(_leaflet.CONTROLS_JS, data={**strings, **ellipsoid}))
 
 
 def _fit(folium_map: folium.Map) -> None:

@@ -305,7 +305,7 @@ def test_measure_tool_reports_pyeong_and_agrees_with_the_ellipsoid(built, open_p
     text = page.locator(".tb-measure-out").inner_text()
     measured = page.evaluate(f"corners => {MAP_JS}.tbMeasure.areaM2(corners.map(c => L.latLng(c[1], c[0])))", corners)
     exact = float(geo.area_m2(gpd.GeoSeries([box], crs="EPSG:4326")).iloc[0])
-    assert measured == pytest.approx(exact, rel=1e-4)
+    assert measured == pytest.approx(exact, rel=1e-6)
     assert f"{measured:,.0f} m²" in text
     assert f"{measured * 121 / 400:,.0f} pyeong" in text
 
