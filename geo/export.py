@@ -579,9 +579,9 @@ def _common_value(values: pd.Series) -> str:
 def _belt_table(zones: gpd.GeoDataFrame, unions: pd.DataFrame, audit: AuditResult, crs: CRS, language: str) -> Table:
     """The union of the in-belt features and the triangle between the in-belt zones' representative points.
 
-    Representative points are taken in EPSG:5186 (a point inside each zone's in-belt parts), so the triangle
-    is the same whatever the output CRS. With more than three in-belt zones it is their convex hull; with
-    fewer than three there is no triangle.
+    Representative points are taken in EPSG:4326 (a point inside each zone's in-belt parts), as the HTML maps
+    take them, so the triangle is theirs whatever the output CRS. With more than three in-belt zones it is
+    their convex hull; with fewer than three there is no triangle.
     """
     belt = audit.belt
     schematic_quality = SCHEMATIC if belt["schematic"] else _common_value(zones["geometry_quality"])
@@ -598,8 +598,7 @@ def _belt_table(zones: gpd.GeoDataFrame, unions: pd.DataFrame, audit: AuditResul
     in_belt = unions["in_belt_union"].dropna()
     # The same set as geo.audit.belt_geometry(zones), from the zones' unions instead of every part again.
     shapes = [_union(in_belt.to_numpy()) if len(in_belt) else shapely.Polygon()]
-    corners = gpd.GeoSeries(in_belt.to_numpy(), index=in_belt.index, crs=GEOGRAPHIC_CRS).to_crs(PLANAR_CRS)
-    corners = corners.representative_point()
+    corners = gpd.GeoSeries(in_belt.to_numpy(), index=in_belt.index, crs=GEOGRAPHIC_CRS).representative_point()
     if len(corners) >= 3:
         rows.append(
             {
@@ -608,11 +607,11 @@ def _belt_table(zones: gpd.GeoDataFrame, unions: pd.DataFrame, audit: AuditResul
                 "members": ", ".join(corners.index),
                 "geometry_quality": "derived",
                 "official_area_m2": np.nan,
-                "note": "between representative points (EPSG:5186) of the in-belt zones; for orientation, not an area",
+                "note": "between representative points of the in-belt zones; for orientation, not an area",
             }
         )
         hull = shapely.convex_hull(shapely.multipoints(np.asarray(corners.values)))
-        shapes.append(gpd.GeoSeries([hull], crs=PLANAR_CRS).to_crs(GEOGRAPHIC_CRS).iloc[0])
+        shapes.append(hull)
     else:
         log.info("no belt triangle: %d in-belt zones (it needs 3)", len(corners))
     geometry = gpd.GeoSeries(shapes, crs=GEOGRAPHIC_CRS)
