@@ -127,7 +127,7 @@ POINT_FIELDS: Final[dict[str, tuple[str, str]]] = {
 
 #: Title of each table per language (gpkg_contents.identifier, the layer name QGIS shows).
 TABLE_TITLES: Final[dict[str, dict[str, str]]] = {
-    "zone_parts": {"ko": "구역 (부분별)", "en": "Zone parts", "ja": "区域（部分別）"},
+    "zone_parts": {"ko": "구역 부분", "en": "Zone parts", "ja": "区域の部分"},
     "zones": {"ko": "구역", "en": "Zones", "ja": "区域"},
     "belt": {"ko": "미래차 삼각벨트", "en": "Future-vehicle triangle belt", "ja": "次世代自動車三角ベルト"},
     "context_areas": {"ko": "법정동·리 경계", "en": "Legal dongs and ri", "ja": "法定洞・里の境界"},
