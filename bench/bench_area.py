@@ -17,6 +17,7 @@ parcel under about 100,000 m², so against it the relative error of small parcel
 from __future__ import annotations
 
 import argparse
+import itertools
 import time
 
 import geopandas as gpd
@@ -55,7 +56,7 @@ def densified_reference(series: gpd.GeoSeries) -> np.ndarray:
     for polygon in series:
         coords = list(polygon.exterior.coords)
         out = []
-        for (x1, y1), (x2, y2) in zip(coords[:-1], coords[1:], strict=True):
+        for (x1, y1), (x2, y2) in itertools.pairwise(coords):
             out.append((x1, y1))
             out += area.GEOD.npts(x1, y1, x2, y2, 64)
         out.append(coords[0])

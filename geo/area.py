@@ -177,8 +177,11 @@ def _geographiclib_area(geom: shapely.Geometry | None) -> float:
     return abs(area)
 
 
-def _authalic_q(sin_phi: np.ndarray) -> np.ndarray:
-    """Snyder's q(φ) for the authalic latitude, exact closed form."""
+def authalic_q(sin_phi: np.ndarray) -> np.ndarray:
+    """Snyder's q(φ) on GRS80, exact closed form: sin(authalic latitude) = q(φ) / q(90°).
+
+    Public because pixel areas of lon/lat rasters (geo.raster) use it too.
+    """
     e, e2 = _ELLIPSOID_E, _ELLIPSOID_E2
     return (1 - e2) * (sin_phi / (1 - e2 * sin_phi**2) - np.log((1 - e * sin_phi) / (1 + e * sin_phi)) / (2 * e))
 
@@ -228,13 +231,13 @@ def _signed_ring_areas(rings: np.ndarray, bounds: np.ndarray) -> np.ndarray:
 
 def _laea(lon: np.ndarray, lat: np.ndarray, lon0: np.ndarray, lat0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Lambert azimuthal equal-area on GRS80 (Snyder 1987, eqs. 24-11 to 24-19), centre per point, metres."""
-    qp = _authalic_q(np.array(1.0))
+    qp = authalic_q(np.array(1.0))
     rq = _ELLIPSOID_A * np.sqrt(qp / 2)
     phi0 = np.radians(lat0)
-    sin_beta1 = _authalic_q(np.sin(phi0)) / qp
+    sin_beta1 = authalic_q(np.sin(phi0)) / qp
     cos_beta1 = np.sqrt(1 - sin_beta1**2)
     d = _ELLIPSOID_A * np.cos(phi0) / np.sqrt(1 - _ELLIPSOID_E2 * np.sin(phi0) ** 2) / (rq * cos_beta1)
-    sin_beta = _authalic_q(np.sin(np.radians(lat))) / qp
+    sin_beta = authalic_q(np.sin(np.radians(lat))) / qp
     cos_beta = np.sqrt(1 - sin_beta**2)
     dlam = np.radians(lon - lon0)
     cos_dlam = np.cos(dlam)

@@ -39,7 +39,7 @@ import shapely
 
 from . import _colormap, _zonal
 from ._errors import InputError, InputFileNotFoundError
-from .area import GEOD, _authalic_q, area_m2, planar_area_m2
+from .area import GEOD, area_m2, authalic_q, planar_area_m2
 from .audit import SCHEMATIC, belt_geometry
 from .io import atomic_path
 from .overlay import RasterOverlay
@@ -405,7 +405,7 @@ def _pixel_area_m2(dataset: DatasetReader, name: str) -> float | np.ndarray:
     # A pixel of a north-up lon/lat grid is bounded by two meridians and two parallels; its area on the
     # ellipsoid is Δλ · a² · (q(φ₁) − q(φ₂)) / 2 with q Snyder's authalic function.
     edges = np.radians(transform.f + transform.e * np.arange(dataset.height + 1))
-    q = _authalic_q(np.sin(edges))
+    q = authalic_q(np.sin(edges))
     return np.abs(np.radians(transform.a) * GEOD.a**2 * np.diff(q) / 2)
 
 
@@ -444,12 +444,12 @@ def stats_to_csv(stats: pd.DataFrame, **_: object) -> str:
 
 def stats_to_table(stats: pd.DataFrame, *, raster: str | os.PathLike, mode: str) -> str:
     """A plain-text table for a terminal, with a note when the zone outlines are schematic."""
-    from .report import _text_table
+    from .report import text_table
 
     numeric = [c for c in stats.columns if c not in {"feature_id", "zone_id", "geometry_quality"}]
     headers = ["zone", *numeric]
     rows = [[str(row["feature_id"]), *(_table_number(row[c]) for c in numeric)] for _, row in stats.iterrows()]
-    lines = [f"{Path(raster).name}: zonal statistics, {mode} mode", "", *_text_table(headers, rows)]
+    lines = [f"{Path(raster).name}: zonal statistics, {mode} mode", "", *text_table(headers, rows)]
     if (stats.get("geometry_quality") == SCHEMATIC).any():
         lines += ["", "Note: the zone outlines are schematic (sized to the official areas, not surveyed)."]
     return "\n".join(lines) + "\n"
@@ -461,7 +461,7 @@ STATS_FORMATS: Final = {"table": stats_to_table, "json": stats_to_json, "csv": s
 
 def convergence_to_table(table: pd.DataFrame) -> str:
     """:func:`area_convergence` as a terminal table."""
-    from .report import _text_table
+    from .report import text_table
 
     headers = ["zone", "pixel m", "pixels", "pixel-count m²", "vector m² (GRS80)", "Δ m²", "Δ %"]
     rows = [
@@ -477,7 +477,7 @@ def convergence_to_table(table: pd.DataFrame) -> str:
         for _, row in table.iterrows()
     ]
     note = "Pixel-count areas converge to the planar EPSG:5186 area, about 8 ppm above GRS80 near Gwangju."
-    return "\n".join([*_text_table(headers, rows), "", note]) + "\n"
+    return "\n".join([*text_table(headers, rows), "", note]) + "\n"
 
 
 def convergence_to_json(table: pd.DataFrame) -> str:

@@ -135,10 +135,10 @@ def to_table(result: AuditResult) -> str:
     """A plain-text report for a terminal, aligned for double-width Hangul and Kana."""
     lines = [_belt_sentence(result), ""]
     headers, rows = _zone_rows(result)
-    lines += _text_table(headers, rows)
+    lines += text_table(headers, rows)
     lines.append("")
     headers, rows = _claim_rows(result, links=False)
-    lines += _text_table(headers, rows)
+    lines += text_table(headers, rows)
     notes = sorted({n for n in result.claims["note"] if n})
     lines += [""] + [f"Note: {n}." for n in notes]
     verdict = "all claims hold" if result.passed else "some claims are outside the tolerance"
@@ -246,18 +246,20 @@ def _percent(value: object) -> str:
     return "0.00 %" if rounded == 0 else f"{rounded:+.2f} %"
 
 
-def _display_width(text: str) -> int:
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: Hangul, Kana and other wide characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _text_table(headers: list[str], rows: list[list[str]]) -> list[str]:
-    widths = [max(_display_width(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
+def text_table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    """Lines of a plain-text table, numbers right-aligned, wide characters counted as two columns."""
+    widths = [max(display_width(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
     numeric = [all(_looks_numeric(r[i]) for r in rows) and bool(rows) for i in range(len(headers))]
 
     def line(cells: list[str]) -> str:
         padded = []
         for cell, width, right in zip(cells, widths, numeric, strict=True):
-            space = " " * (width - _display_width(cell))
+            space = " " * (width - display_width(cell))
             padded.append(space + cell if right else cell + space)
         return "  ".join(padded).rstrip()
 

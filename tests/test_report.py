@@ -62,5 +62,5 @@ def test_table_aligns_double_width_text(audit_result):
     header = next(line for line in lines if line.startswith("claim "))
     row = next(line for line in lines if line.startswith("grandculture_jingok"))
     # 한국향토문화전자대전 is 20 columns wide on a terminal; the verdict column still lines up.
-    assert report._display_width(header[: header.index("verdict")]) == report._display_width(row[: row.index("holds")])
+    assert report.display_width(header[: header.index("verdict")]) == report.display_width(row[: row.index("holds")])
     assert lines[-1] == "Tolerance ±2 %: some claims are outside the tolerance."
