@@ -187,6 +187,32 @@ def _raster_step(ctx: BuildContext) -> None:
 BUILD_STEPS.append((10, _raster_step))
 
 
+def _maps_step(ctx: BuildContext) -> None:
+    """The HTML maps (belt, each zone, index) in ``--lang`` or all languages, and PNGs with ``--screenshot``."""
+    from geo import maps
+    from geo.settings import CONTEXT_FILE, LANGUAGES, POINTS_FILE
+
+    lang = getattr(ctx.args, "lang", None)
+    written = maps.write_maps(
+        ctx.out,
+        ctx.zones,
+        ctx.audit,
+        languages=(lang,) if lang else LANGUAGES,
+        context=geo.load_context(),
+        points=geo.load_points(),
+        overlays=ctx.overlays,
+        assets="cdn" if getattr(ctx.args, "cdn", False) else "inline",
+        inputs=(*ctx.inputs, POINTS_FILE, CONTEXT_FILE),
+    )
+    if getattr(ctx.args, "screenshot", False):
+        from geo import screenshot
+
+        screenshot.screenshot_files(written)
+
+
+BUILD_STEPS.append((20, _maps_step))
+
+
 def _percentiles(text: str) -> list[float]:
     try:
         values = [float(part) for part in text.split(",") if part.strip()]
@@ -270,12 +296,30 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", default=str(MAPS_DIR), metavar="DIR", help="output folder (default: maps/)")
     build.add_argument("--raster", metavar="FILE", help="draw this raster (any CRS) as an overlay on the maps")
     build.add_argument("--raster-band", type=int, default=1, metavar="N", help="band of --raster to draw (default 1)")
+    build.add_argument("--lang", choices=("ko", "en", "ja"), help="build the maps in one language (default: all three)")
+    build.add_argument("--cdn", action="store_true", help="link Leaflet from a CDN instead of inlining it (smaller)")
+    build.add_argument("--screenshot", action="store_true", help="also write a PNG of each map (needs Chromium)")
     build.set_defaults(run=run_build)
 
     audit = commands.add_parser("audit", parents=[common], help="check published area claims; exit 1 if any is off")
     audit.add_argument("--format", choices=sorted(report.FORMATS), default="table")
     audit.add_argument("--table", choices=("claims", "zones"), default="claims", help="which table --format csv writes")
     audit.set_defaults(run=run_audit)
+
+    export = commands.add_parser(
+        "export", parents=[common], help="write a styled GeoPackage for QGIS (or GeoJSON / CSV by --out suffix)"
+    )
+    export.add_argument(
+        "--out",
+        default=str(MAPS_DIR / "triangle_belt.gpkg"),
+        metavar="FILE",
+        help="output file: .gpkg (default: maps/triangle_belt.gpkg), .geojson (EPSG:4326) or .csv (zone areas)",
+    )
+    export.add_argument("--crs", metavar="CRS", help="CRS of the GeoPackage layers (default: EPSG:5186)")
+    export.add_argument(
+        "--lang", choices=("ko", "en", "ja"), default="en", help="language of labels and layer titles (default: en)"
+    )
+    export.set_defaults(run=run_export)
 
     raster = commands.add_parser("raster", help="zonal statistics of a raster, zone masks, pixel-area convergence")
     raster_commands = raster.add_subparsers(dest="raster_command", required=True)
@@ -306,21 +350,6 @@ def _parser() -> argparse.ArgumentParser:
     convergence = raster_commands.add_parser(
         "convergence", parents=[common], help="pixel-count area of each zone against its vector area, by pixel size"
     )
-    export = commands.add_parser(
-        "export", parents=[common], help="write a styled GeoPackage for QGIS (or GeoJSON / CSV by --out suffix)"
-    )
-    export.add_argument(
-        "--out",
-        default=str(MAPS_DIR / "triangle_belt.gpkg"),
-        metavar="FILE",
-        help="output file: .gpkg (default: maps/triangle_belt.gpkg), .geojson (EPSG:4326) or .csv (zone areas)",
-    )
-    export.add_argument("--crs", metavar="CRS", help="CRS of the GeoPackage layers (default: EPSG:5186)")
-    export.add_argument(
-        "--lang", choices=("ko", "en", "ja"), default="en", help="language of labels and layer titles (default: en)"
-    )
-    export.set_defaults(run=run_export)
-
     convergence.add_argument(
         "--resolutions", type=_metres_list, default=[100.0, 50.0, 20.0, 10.0, 5.0, 2.0], metavar="M,M"
     )
