@@ -377,9 +377,10 @@ def _zone_layers_map(
         _add_context(folium_map, context, language=language)
 
     # The belt goes under the zones: a wide halo around them that leaves their dashed outlines visible.
-    belt_layer = folium.FeatureGroup(name=escape(i18n.text("layer_belt", language)), show=True)
-    belt_layer.add_child(_leaflet.GeoJsonLayer(_belt_features(zones, audit, language=language)))
-    folium_map.add_child(belt_layer)
+    if audit.belt["members"]:
+        belt_layer = folium.FeatureGroup(name=escape(i18n.text("layer_belt", language)), show=True)
+        belt_layer.add_child(_leaflet.GeoJsonLayer(_belt_features(zones, audit, language=language)))
+        folium_map.add_child(belt_layer)
 
     zone_layer = folium.FeatureGroup(name=escape(i18n.text("layer_zones", language)), show=True)
     zone_layer.add_child(_leaflet.GeoJsonLayer(_zone_features(zones, audit, language=language)))
@@ -392,7 +393,7 @@ def _zone_layers_map(
 
     # One column on the right: title, audit and legend; the map's controls stay on the left.
     panel = _belt_panel(audit, language=language) if focus is None else _zone_panel(zones, audit, focus, language)
-    legend = _legend_html(zones, language=language)
+    legend = _legend_html(zones, language=language, has_triangle=belt_triangle(zones) is not None)
     folium_map.add_child(
         _leaflet.Control(
             f'<h1>{escape(title)}</h1>{panel}<div class="tb-legend">{legend}</div>',
@@ -660,8 +661,6 @@ def _claims_table(claims: pd.DataFrame, *, language: str) -> str:
 
 def _belt_features(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str) -> dict:
     belt = audit.belt
-    if not belt["members"]:
-        return _collection([])
     area_text = (
         f"{_number(belt['area_m2'])} {i18n.text('unit_m2', language)} = "
         f"{_number(belt['area_pyeong'])} {i18n.text('unit_pyeong', language)}"
@@ -771,7 +770,7 @@ def _zone_panel(zones: gpd.GeoDataFrame, audit: AuditResult, zone_id: str, langu
     )
 
 
-def _legend_html(zones: gpd.GeoDataFrame, *, language: str) -> str:
+def _legend_html(zones: gpd.GeoDataFrame, *, language: str, has_triangle: bool) -> str:
     def t(key: str) -> str:
         return escape(i18n.text(key, language))
 
@@ -797,10 +796,12 @@ def _legend_html(zones: gpd.GeoDataFrame, *, language: str) -> str:
         )
     if qualities - {SCHEMATIC}:
         outline_rows += f'<div class="tb-row"><span class="tb-line"></span>{t("legend_supplied")}</div>'
-    outline_rows += (
-        f'<div class="tb-row"><span class="tb-line tb-belt-line"></span>{t("legend_belt")}</div>'
-        f'<div class="tb-row"><span class="tb-line tb-triangle-line"></span>{t("legend_triangle")}</div>'
-    )
+    if zones["in_belt"].astype(bool).any():
+        outline_rows += f'<div class="tb-row"><span class="tb-line tb-belt-line"></span>{t("legend_belt")}</div>'
+    if has_triangle:
+        outline_rows += (
+            f'<div class="tb-row"><span class="tb-line tb-triangle-line"></span>{t("legend_triangle")}</div>'
+        )
     status_block = f"<h3>{t('legend_status')}</h3>{status_rows}" if status_rows else ""
     return (
         f"<h2>{t('legend_title')}</h2><h3>{t('legend_roles')}</h3>{role_rows}{status_block}"

@@ -223,6 +223,18 @@ def test_belt_outline_is_the_union_and_the_triangle_joins_three_zones(belt_html,
         assert in_belt.contains(shapely.Point(vertex)).any()
 
 
+def test_a_file_without_belt_zones_maps_without_a_belt(tmp_path):
+    source = tmp_path / "zones.geojson"
+    write_zone_file(source, ["가", "나"])
+    zones = geo.load_zones(source).assign(in_belt=False)
+    html = shown(maps.render_html(maps.belt_map(zones, geo.run_audit(zones, geo.load_claims()))))
+    assert "No zone is marked as part of the belt." in html
+    assert '"className":"tb-belt"' not in html and '"className":"tb-triangle"' not in html
+    assert "Belt outline (union)" not in html
+    assert "Triangle joining the complexes" not in html
+    assert html.count("tb-zone tb-zone-") == 2
+
+
 def test_belt_triangle_vertices_lie_in_their_zones(tmp_path):
     source = tmp_path / "three.geojson"
     write_zone_file(source, ["a", "b", "c"])
