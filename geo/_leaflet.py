@@ -157,7 +157,7 @@ class Script(MacroElement):
         {% macro script(this, kwargs) %}
         (function (map, t) {
         {{ this.code }}
-        })({{ this._parent.get_name() }}, {{ this.strings }});
+        })({{ this._parent.get_name() }}, {{ this.data }});
         {% endmacro %}
 """
     )
@@ -166,7 +166,7 @@ class Script(MacroElement):
         super().__init__()
         self._name = "TriangleBeltScript"
         self.code = code
-        self.strings = script_json(data)
+        self.data = script_json(data)
 
 
 # Shown while its overlay is on: the opacity slider sets the overlay's opacity.
