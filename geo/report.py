@@ -56,7 +56,7 @@ CLAIM_FIELDS = (
     "official_difference_pct",
     "within_tolerance",
     "verdict",
-    "note",
+    "audit_note",
 )
 #: Files written by ``build`` next to the maps, by format.
 REPORT_FILES = {"json": "audit.json", "csv": "audit_claims.csv", "md": "audit.md"}
@@ -125,7 +125,7 @@ def to_markdown(result: AuditResult) -> str:
     lines += ["", "### Claims", ""]
     headers, rows = _claim_rows(result, links=True)
     lines += _markdown_table(headers, rows)
-    notes = sorted({n for n in result.claims["note"] if n})
+    notes = sorted({n for n in result.claims["audit_note"] if n})
     if notes:
         lines += [""] + [f"- Note: {_md_escape(n)}." for n in notes]
     return "\n".join(lines) + "\n"
@@ -139,7 +139,7 @@ def to_table(result: AuditResult) -> str:
     lines.append("")
     headers, rows = _claim_rows(result, links=False)
     lines += text_table(headers, rows)
-    notes = sorted({n for n in result.claims["note"] if n})
+    notes = sorted({n for n in result.claims["audit_note"] if n})
     lines += [""] + [f"Note: {n}." for n in notes]
     verdict = "all claims hold" if result.passed else "some claims are outside the tolerance"
     lines.append(f"Tolerance ±{result.tolerance * 100:g} %: {verdict}.")

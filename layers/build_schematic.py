@@ -90,7 +90,9 @@ def _schematic_part(row: pd.Series, boundaries: dict[str, gpd.GeoDataFrame], don
     # NGII's generalised dong and ri polygons overlap a little along the Gwangju/Jeonnam border; parts
     # already drawn are cut out so that no two zone parts share ground.
     region = shapely.difference(
-        shapely.union_all(chosen.geometry.values), shapely.union_all([f["geometry"] for f in done])
+        shapely.union_all(chosen.geometry.values, grid_size=GRID_DEG),
+        shapely.union_all([f["geometry"] for f in done], grid_size=GRID_DEG),
+        grid_size=GRID_DEG,
     )
     names = " ".join(chosen[level])
     seeds, seed_kind = _seeds(row, region, done)
@@ -104,7 +106,7 @@ def _schematic_part(row: pd.Series, boundaries: dict[str, gpd.GeoDataFrame], don
         disc = shapely.transform(
             planar_seeds.buffer(radius_m, quad_segs=QUAD_SEGMENTS), lambda xy: _apply(to_geographic, xy)
         )
-        return shapely.set_precision(shapely.intersection(region, disc), GRID_DEG)
+        return shapely.intersection(region, disc, grid_size=GRID_DEG)
 
     def area(geom: shapely.Geometry) -> float:
         return float(geodesic_area_m2(gpd.GeoSeries([geom], crs=GEOGRAPHIC_CRS)).iloc[0])
