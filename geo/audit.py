@@ -132,7 +132,8 @@ def audit_claims(
         Aligned to ``claims``, adding ``geometry_m2``, ``official_m2`` (for the belt, the sum of the members'
         official figures; for a zone, its official figure), ``difference_pct`` ((geometry − claimed) / claimed
         in percent), ``official_difference_pct``, ``within_tolerance`` (None where the subject is not in
-        the zones), ``verdict`` and ``audit_note`` (the claim's own ``note`` is kept). Claims that do not hold also raise a ClaimsAuditWarning.
+        the zones), ``verdict`` and ``audit_note`` (the claim's own ``note`` is kept). Claims that do not
+        hold also raise a ClaimsAuditWarning.
     """
     if tolerance < 0:
         raise ValueError(f"tolerance must be 0 or more, got {tolerance}")
