@@ -265,11 +265,11 @@ def geopackage_tables(
     if list(audit.zones["feature_id"]) != list(zones["feature_id"]):
         raise ValueError("the audit result does not belong to these zones; run geo.run_audit(zones, claims) first")
     unions = _zone_unions(zones)
-    tables = [
-        _zone_parts_table(zones, audit, target, language),
-        _zones_table(zones, unions, target, language),
-        _belt_table(zones, unions, audit, target, language),
-    ]
+    tables = [_zone_parts_table(zones, audit, target, language), _zones_table(zones, unions, target, language)]
+    if audit.belt["members"]:
+        tables.append(_belt_table(zones, unions, audit, target, language))
+    else:
+        log.info("no belt layer: no zone is in the belt (name them with --belt)")
     if context is not None:
         tables += _context_tables(context, target, language)
     if points is not None:

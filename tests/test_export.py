@@ -501,3 +501,11 @@ def test_union_of_disjoint_parts_collects_them():
     union = export._union(apart[:2])
     assert union.geom_type == "MultiPolygon" and union.is_valid and union.area == 2
     assert export._union(apart).equals(union)  # the third lies inside the first: not disjoint, the general route
+
+
+def test_a_file_without_belt_zones_exports_without_a_belt_layer(tmp_path, square_zones, claims):
+    zones = _supplied_zones(tmp_path, square_zones.drop(columns="in_belt"))
+    assert not zones["in_belt"].any()
+    path = export.export_geopackage(tmp_path / "nobelt.gpkg", zones, geo.run_audit(zones, claims))
+    layers = list(pyogrio.list_layers(path)[:, 0])
+    assert "belt" not in layers and {"zone_parts", "zones", "audit_claims"} <= set(layers)
