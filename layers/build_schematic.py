@@ -43,6 +43,8 @@ GRID_DEG = 1e-7
 AREA_TOLERANCE_M2 = 0.5
 #: Buffer smoothness: segments per quarter circle.
 QUAD_SEGMENTS = 16
+#: Gaps between neighbouring legal areas narrower than twice this many metres are closed.
+CLOSING_M = 15.0
 MAX_ITERATIONS = 100
 GWANGSAN_GU = "29200"
 WOLYA_MYEON = "46860380"
@@ -87,18 +89,20 @@ def _schematic_part(row: pd.Series, boundaries: dict[str, gpd.GeoDataFrame], don
     missing = set(codes) - set(chosen["code"])
     if missing:
         raise SystemExit(f"zone_parts.csv {row['zone_id']}/{row['part']}: no boundary for codes {sorted(missing)}")
-    # NGII's generalised dong and ri polygons overlap a little along the Gwangju/Jeonnam border; parts
-    # already drawn are cut out so that no two zone parts share ground.
+    to_planar = Transformer.from_crs(GEOGRAPHIC_CRS, PLANAR_CRS, always_xy=True)
+    to_geographic = Transformer.from_crs(PLANAR_CRS, GEOGRAPHIC_CRS, always_xy=True)
+    # NGII's generalised dong and ri polygons leave thin gaps between neighbours, which a union keeps as slits
+    # and slivers; a morphological closing of CLOSING_M removes them. The generalised polygons also overlap a
+    # little along the Gwangju/Jeonnam border, so parts already drawn are cut out: no two parts share ground.
+    merged = shapely.transform(shapely.union_all(chosen.geometry.values), lambda xy: _apply(to_planar, xy))
+    closed = merged.buffer(CLOSING_M, quad_segs=QUAD_SEGMENTS).buffer(-CLOSING_M, quad_segs=QUAD_SEGMENTS)
     region = shapely.difference(
-        shapely.union_all(chosen.geometry.values, grid_size=GRID_DEG),
+        shapely.transform(closed, lambda xy: _apply(to_geographic, xy)),
         shapely.union_all([f["geometry"] for f in done], grid_size=GRID_DEG),
         grid_size=GRID_DEG,
     )
     names = " ".join(chosen[level])
     seeds, seed_kind = _seeds(row, region, done)
-
-    to_planar = Transformer.from_crs(GEOGRAPHIC_CRS, PLANAR_CRS, always_xy=True)
-    to_geographic = Transformer.from_crs(PLANAR_CRS, GEOGRAPHIC_CRS, always_xy=True)
     planar_seeds = shapely.transform(seeds, lambda xy: _apply(to_planar, xy))
     target = float(row["official_area_m2"])
 
@@ -106,7 +110,7 @@ def _schematic_part(row: pd.Series, boundaries: dict[str, gpd.GeoDataFrame], don
         disc = shapely.transform(
             planar_seeds.buffer(radius_m, quad_segs=QUAD_SEGMENTS), lambda xy: _apply(to_geographic, xy)
         )
-        return shapely.intersection(region, disc, grid_size=GRID_DEG)
+        return shapely.set_precision(shapely.intersection(region, disc), GRID_DEG)
 
     def area(geom: shapely.Geometry) -> float:
         return float(geodesic_area_m2(gpd.GeoSeries([geom], crs=GEOGRAPHIC_CRS)).iloc[0])
@@ -123,7 +127,9 @@ def _schematic_part(row: pd.Series, boundaries: dict[str, gpd.GeoDataFrame], don
             break
         low, high = (middle, high) if measured < target else (low, middle)
     else:
-        raise SystemExit(f"{row['zone_id']}/{row['part']}: bisection did not reach {target} m²")
+        raise SystemExit(
+            f"{row['zone_id']}/{row['part']}: bisection did not reach {target} m² (a jump in area near r={middle:.3f} m; try another CLOSING_M)"
+        )
 
     method = (
         f"{SCHEMATIC_NOTE} Legal areas: {names} ({level} codes {', '.join(codes)}). "
