@@ -128,7 +128,8 @@ def _schematic_part(row: pd.Series, boundaries: dict[str, gpd.GeoDataFrame], don
         low, high = (middle, high) if measured < target else (low, middle)
     else:
         raise SystemExit(
-            f"{row['zone_id']}/{row['part']}: bisection did not reach {target} m² (a jump in area near r={middle:.3f} m; try another CLOSING_M)"
+            f"{row['zone_id']}/{row['part']}: bisection did not reach {target} m² "
+            f"(a jump in area near r={middle:.3f} m; try another CLOSING_M)"
         )
 
     method = (
