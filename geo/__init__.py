@@ -3,8 +3,11 @@
 from ._errors import InputError, InputFileNotFoundError, OutputError, TriangleBeltError
 from .area import area_m2, area_table, geodesic_area_m2, planar_area_m2, union_area_m2
 from .audit import AuditResult, audit_claims, belt_geometry, belt_summary, measure_zones, run_audit
+from .export import export_geojson, export_geopackage
 from .io import read_zones
 from .layers import load_claims, load_context, load_points, load_zones
+from .maps import belt_map, parcels_map, write_maps, zone_map
+from .raster import area_convergence, raster_overlay, rasterize_zones, zonal_stats
 from .units import from_m2, m2_to_pyeong, pyeong_to_m2, to_m2
 
 __all__ = [
@@ -13,11 +16,15 @@ __all__ = [
     "InputFileNotFoundError",
     "OutputError",
     "TriangleBeltError",
+    "area_convergence",
     "area_m2",
     "area_table",
     "audit_claims",
     "belt_geometry",
+    "belt_map",
     "belt_summary",
+    "export_geojson",
+    "export_geopackage",
     "from_m2",
     "geodesic_area_m2",
     "load_claims",
@@ -26,10 +33,16 @@ __all__ = [
     "load_zones",
     "m2_to_pyeong",
     "measure_zones",
+    "parcels_map",
     "planar_area_m2",
     "pyeong_to_m2",
+    "raster_overlay",
+    "rasterize_zones",
     "read_zones",
     "run_audit",
     "to_m2",
     "union_area_m2",
+    "write_maps",
+    "zonal_stats",
+    "zone_map",
 ]
