@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
 import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
 
 import geo
+from geo import screenshot
 
 
 @pytest.fixture(scope="session")
@@ -38,3 +41,19 @@ def square_zones() -> gpd.GeoDataFrame:
         geometry=[shapely.box(126.70, 35.15, 126.71, 35.16), shapely.box(126.72, 35.15, 126.73, 35.16)],
         crs="EPSG:4326",
     )
+
+
+@pytest.fixture(scope="session")
+def needs_browser() -> None:
+    """Skip when Playwright or Chromium is missing; fail instead under CI=true, where they must be there."""
+    problem = None
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        problem = "the Python package playwright is not installed"
+    if problem is None and screenshot.chromium_executable() is None:
+        problem = "Chromium is not installed"
+    if problem is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{problem}, and CI=true requires the browser tests to run")
+        pytest.skip(problem)

@@ -5,7 +5,6 @@ Skipped without Playwright or Chromium, except under CI=true, where that is a fa
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -32,24 +31,8 @@ PIXEL_PNG = (
 MAP_JS = "window[document.querySelector('.folium-map').id]"
 
 
-def require_browser() -> None:
-    """Skip when Playwright or Chromium is missing; fail instead under CI=true."""
-    problem = None
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        problem = "the Python package playwright is not installed"
-    if problem is None and screenshot.chromium_executable() is None:
-        problem = "Chromium is not installed"
-    if problem is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{problem}, and CI=true requires the browser tests to run")
-        pytest.skip(problem)
-
-
 @pytest.fixture(scope="module")
-def browser():
-    require_browser()
+def browser(needs_browser):
     with screenshot.browser() as started:
         yield started
 

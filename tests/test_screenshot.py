@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import struct
 
 import pytest
@@ -12,28 +11,12 @@ from geo import _errors, maps, screenshot
 pytestmark = pytest.mark.browser
 
 
-def require_browser() -> None:
-    """Skip when Playwright or Chromium is missing; fail instead under CI=true."""
-    problem = None
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        problem = "the Python package playwright is not installed"
-    if problem is None and screenshot.chromium_executable() is None:
-        problem = "Chromium is not installed"
-    if problem is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{problem}, and CI=true requires the browser tests to run")
-        pytest.skip(problem)
-
-
 def png_size(data: bytes) -> tuple[int, int]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     return struct.unpack(">II", data[16:24])
 
 
-def test_screenshot_files_writes_a_png_beside_each_map(tmp_path, zones, audit_result):
-    require_browser()
+def test_screenshot_files_writes_a_png_beside_each_map(tmp_path, zones, audit_result, needs_browser):
     html = tmp_path / "belt_ko.html"
     html.write_text(maps.render_html(maps.belt_map(zones, audit_result, language="ko")), encoding="utf-8")
     before = html.read_bytes()
