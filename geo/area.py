@@ -215,8 +215,12 @@ def _equal_area_projected(geoms: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     result = np.zeros(len(geoms))
     result[simple] = areas
     if (~simple).any():
+        # get_rings takes polygons only, so multipolygons are split into their parts first.
         complex_geoms = shapely.orient_polygons(geoms[~simple], exterior_cw=False)
-        rings, owner = shapely.get_rings(complex_geoms, return_index=True)
+        parts, part_owner = shapely.get_parts(complex_geoms, return_index=True)
+        polygonal = shapely.get_type_id(parts) == shapely.GeometryType.POLYGON
+        rings, ring_part = shapely.get_rings(parts[polygonal], return_index=True)
+        owner = part_owner[polygonal][ring_part]
         signed = _signed_ring_areas(rings, bounds[~simple][owner])
         result[~simple] = np.bincount(owner, weights=signed, minlength=len(complex_geoms))
     return result

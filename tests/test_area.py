@@ -93,6 +93,20 @@ def test_holes_subtract_and_parts_add():
     assert values.iloc[4] == pytest.approx(values.iloc[3] + values.iloc[2], rel=1e-9)
 
 
+def test_small_multipolygons_with_holes_take_the_fast_path_and_add_up():
+    # All below the fast-path size, so the multipolygon is measured part by part in the projection.
+    outer = shapely.box(126.800, 35.100, 126.801, 35.101)
+    hole = shapely.box(126.8002, 35.1002, 126.8004, 35.1004)
+    other = shapely.box(126.802, 35.100, 126.8025, 35.1005)
+    holed = shapely.Polygon(outer.exterior.coords, [hole.exterior.coords])
+    multi = shapely.MultiPolygon([holed, other])
+    assert max(multi.bounds[2] - multi.bounds[0], multi.bounds[3] - multi.bounds[1]) < area.FAST_PATH_MAX_EXTENT_DEG
+    values = geo.area_m2(_series(multi, holed, other))
+    assert values.iloc[0] == pytest.approx(geo.geodesic_area_m2(_series(multi)).iloc[0], abs=2e-4)
+    assert values.iloc[0] == pytest.approx(values.iloc[1] + values.iloc[2], rel=1e-9)
+    assert values.iloc[0] > 10_000
+
+
 def test_result_is_aligned_to_the_index_and_zero_for_lines_and_empties():
     series = gpd.GeoSeries(
         [shapely.box(126.7, 35.1, 126.701, 35.101), shapely.LineString([(126, 35), (127, 36)]), None],
