@@ -222,6 +222,8 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
         raise InputFileNotFoundError(f"{path}: no such file; check the path")
     try:
         return pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False, na_values=[""])
+    except pd.errors.EmptyDataError:
+        raise InputError(f"{path.name}: is empty; it needs a header row and one row per entry") from None
     except (pd.errors.ParserError, UnicodeDecodeError) as error:
         raise InputError(
             f"{path.name}: is not a UTF-8 CSV table ({_shorten(str(error))}); save it as UTF-8 CSV"

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from . import units
@@ -39,7 +40,7 @@ def load_claims(path: str | os.PathLike | None = None) -> pd.DataFrame:
     figures = pd.to_numeric(claims["figure"], errors="coerce")
     for i, row in claims.iterrows():
         where = f"{path.name} row {i + 2} ({row['claim_id']})"
-        if pd.isna(figures[i]) or figures[i] <= 0:
+        if not np.isfinite(figures[i]) or figures[i] <= 0:
             problems.append(f"{where}: figure {row['figure']!r} is not a positive number; write it without units")
         if row["unit"] not in units.M2_PER_UNIT:
             problems.append(f"{where}: unit {row['unit']!r} is unknown; use one of {', '.join(units.M2_PER_UNIT)}")
@@ -49,7 +50,8 @@ def load_claims(path: str | os.PathLike | None = None) -> pd.DataFrame:
         problems.append(f"{path.name}: claim_id values repeat; make them unique")
     if problems:
         raise InputError(problems[0] if len(problems) == 1 else f"{path.name}: " + "; ".join(problems))
-    claims = claims.fillna("")
+    text_columns = [c for c in claims.columns if c != "figure" and claims[c].dtype != bool]
+    claims[text_columns] = claims[text_columns].astype("object").where(claims[text_columns].notna(), "")
     claims["figure"] = figures
     claims["claimed_m2"] = [units.to_m2(f, u) for f, u in zip(figures, claims["unit"], strict=True)]
     if "uncertain" in claims:

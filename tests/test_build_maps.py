@@ -158,3 +158,27 @@ def test_the_suggested_fixes_work_from_the_command_line(tmp_path, capsys, caplog
     no_prj = next(p for p in files if p.name == "noprj.shp")
     assert build_maps.main(["audit", "--zones", str(no_prj), "--assume-crs", "EPSG:4326", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["zones"][0]["area_m2"] > 1e6
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "error: claims.csv: is empty; it needs a header row and one row per entry"),
+        (
+            "claim_id,subject,figure,unit,publisher,date,url,language,quote\nc1,belt,inf,m2,p,,http://x,ko,q\n",
+            "error: claims.csv row 2 (c1): figure inf is not a positive number; write it without units",
+        ),
+    ],
+)
+def test_empty_or_infinite_claims_are_one_line_errors(tmp_path, capsys, text, message):
+    claims = tmp_path / "claims.csv"
+    claims.write_text(text)
+    assert build_maps.main(["audit", "--claims", str(claims)]) == 2
+    assert capsys.readouterr().err.strip() == message
+
+
+def test_a_claims_file_with_an_empty_column_loads_quietly(tmp_path, capsys):
+    claims = tmp_path / "claims.csv"
+    claims.write_text("claim_id,subject,figure,unit,publisher,date,url,language,quote\nc1,belt,7140000,m2,p,,u,ko,q\n")
+    assert build_maps.main(["audit", "--claims", str(claims), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["claims"][0]["source"]["date"] == ""
