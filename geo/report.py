@@ -204,7 +204,7 @@ def _claim_rows(result: AuditResult, *, links: bool) -> tuple[list[str], list[li
     ]
     rows = []
     for c in result.claims.to_dict("records"):
-        source = f"{c['publisher']} {c['date']}".strip()
+        source = f"{c['publisher']} {c['date']}".strip() + (" (uncertain)" if c.get("uncertain") is True else "")
         if links and c["url"]:
             source = f"[{_md_escape(source)}]({c['url']})"
         rows.append(

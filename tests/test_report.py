@@ -64,3 +64,5 @@ def test_table_aligns_double_width_text(audit_result):
     # 한국향토문화전자대전 is 20 columns wide on a terminal; the verdict column still lines up.
     assert report.display_width(header[: header.index("verdict")]) == report.display_width(row[: row.index("holds")])
     assert lines[-1] == "Tolerance ±2 %: some claims are outside the tolerance."
+    motie = next(line for line in lines if line.startswith("motie_future "))
+    assert motie.endswith("MOTIE via Yonhap 2024-03-05 (uncertain)")
