@@ -532,7 +532,7 @@ def _add_overlay(folium_map: folium.Map, overlay: RasterOverlay, *, language: st
         image=overlay.png_data_url,
         bounds=[[south, west], [north, east]],
         opacity=overlay.opacity,
-        name=escape(overlay.name),
+        name=escape(overlay.text("name", language)),
         show=overlay.show,
         interactive=False,
     )
@@ -545,11 +545,11 @@ def _add_overlay(folium_map: folium.Map, overlay: RasterOverlay, *, language: st
         gradient = ", ".join(f"{c} {(v - low) / span * 100:.1f}%" for v, c in stops)
         bar = (
             f'<div class="tb-ramp" style="background: linear-gradient(to right, {gradient})"></div>'
-            f'<div class="tb-ramp-labels"><span>{low:g}</span><span>{high:g}</span></div>'
+            f'<div class="tb-ramp-labels"><span>{low:.3g}</span><span>{high:.3g}</span></div>'
         )
     percent = round(overlay.opacity * 100)
     html = (
-        f"<h2>{escape(overlay.legend_title)}</h2>{bar}"
+        f"<h2>{escape(overlay.text('legend_title', language))}</h2>{bar}"
         f"<label>{escape(i18n.text('opacity', language))} "
         f'<input type="range" min="0" max="100" value="{percent}" class="tb-opacity"></label>'
     )

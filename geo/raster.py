@@ -26,7 +26,7 @@ import math
 import os
 import sys
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,7 +83,11 @@ DISTANCE_RESOLUTION_M: Final = 50.0
 DISTANCE_MARGIN_M: Final = 3_000.0
 #: File name of the distance raster in the build output folder.
 DISTANCE_FILE: Final = "distance_to_transport.tif"
-DISTANCE_TITLE: Final = "Distance to nearest airport or rail station (km)"
+DISTANCE_TITLE: Final = {
+    "ko": "가장 가까운 공항·철도역까지 거리 (km)",
+    "en": "Distance to nearest airport or rail station (km)",
+    "ja": "最寄りの空港・鉄道駅までの距離（km）",
+}
 _M_PER_KM: Final = 1_000.0
 
 #: Columns of :func:`zonal_stats` before the percentile columns.
@@ -707,8 +711,8 @@ def raster_overlay(
     raster: str | os.PathLike,
     *,
     band: int = 1,
-    name: str | None = None,
-    legend_title: str | None = None,
+    name: str | Mapping[str, str] | None = None,
+    legend_title: str | Mapping[str, str] | None = None,
     opacity: float = 0.6,
     show: bool = True,
 ) -> RasterOverlay:
@@ -763,10 +767,20 @@ def raster_overlay(
         for i in range(LEGEND_STOPS)
     ]
     return RasterOverlay(
-        name=name or f"{label} (band {band_number})",
+        name=name
+        or {
+            "ko": f"{label} (밴드 {band_number})",
+            "en": f"{label} (band {band_number})",
+            "ja": f"{label}（バンド {band_number}）",
+        },
         png_data_url=_colormap.png_data_url(rgba),
         bounds=_lonlat_bounds(dst_transform, dst_shape),
-        legend_title=legend_title or f"{label}, band {band_number}",
+        legend_title=legend_title
+        or {
+            "ko": f"{label}, 밴드 {band_number}",
+            "en": f"{label}, band {band_number}",
+            "ja": f"{label}、バンド {band_number}",
+        },
         legend_stops=stops,
         opacity=opacity,
         show=show,

@@ -573,8 +573,13 @@ def test_build_step_writes_the_distance_raster_and_overlays(tmp_path, zones, cla
         distances = dataset.read(1)
     assert 0 < distances.min() < 1 and distances.max() < 40
     distance, user = context.overlays
-    assert distance.name == raster.DISTANCE_TITLE and not distance.show and "(km)" in distance.legend_title
-    assert user.name == "plane.tif (band 1)" and user.show
+    assert distance.name == raster.DISTANCE_TITLE and not distance.show
+    assert all(
+        "(km)" in distance.text("legend_title", language) or "（km）" in distance.text("legend_title", language)
+        for language in ("ko", "en", "ja")
+    )
+    assert user.text("name", "en") == "plane.tif (band 1)" and user.text("name", "ja") == "plane.tif（バンド 1）"
+    assert user.show
 
 
 def test_build_step_with_a_missing_raster_names_it(tmp_path, zones, claims, audit_result):
