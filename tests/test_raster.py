@@ -605,3 +605,14 @@ def test_progress_bar_does_not_change_the_result(plane_path, plane_zone, capsys)
     shown = raster.zonal_stats(plane_zone, plane_path, progress=True)
     pd.testing.assert_frame_equal(quiet, shown)
     assert "zonal statistics" in capsys.readouterr().err
+
+
+def test_the_distance_overlay_speaks_the_maps_language(tmp_path, zones, audit_result):
+    from geo import maps
+
+    path = raster.write_distance_raster(tmp_path / "distance.tif", geo.load_points(), zones)
+    overlay = raster.distance_overlay(path)
+    for language in ("ko", "ja"):
+        html = maps.render_html(maps.belt_map(zones, audit_result, language=language, overlays=[overlay]))
+        assert raster.DISTANCE_TITLE[language] in html
+        assert raster.DISTANCE_TITLE["en"] not in html
