@@ -32,10 +32,17 @@ log = logging.getLogger("build_maps")
 EXIT_OK, EXIT_CLAIMS_OFF, EXIT_BAD_INPUT = 0, 1, 2
 
 
+COMMANDS = ("build", "audit", "export", "raster")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0].startswith("-") and argv[0] not in {"-h", "--help"}):
+    if not any(word in COMMANDS for word in argv) and not {"-h", "--help"} & set(argv[:1]):
         argv.insert(0, "build")
+    elif argv and argv[0] not in COMMANDS and argv[0].startswith("-") and argv[0] not in {"-h", "--help"}:
+        # Options before the command (python build_maps.py -v audit) belong after it.
+        command = next(i for i, word in enumerate(argv) if word in COMMANDS)
+        argv = [argv[command], *argv[:command], *argv[command + 1 :]]
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s: %(message)s")
@@ -68,7 +75,12 @@ def run_build(args: argparse.Namespace) -> int:
     zones = _zones(args)
     claims = geo.load_claims(args.claims)
     result = geo.run_audit(zones, claims, tolerance=args.tolerance)
-    context = BuildContext(args=args, out=out, inputs=inputs, zones=zones, claims=claims, audit=result)
+    # Everything that can fail on the user's input is checked before the first file is written.
+    _refuse_building_over_inputs(out, (*inputs, *(Path(p) for p in [args.raster] if p)))
+    user_overlays = _user_overlays(args)
+    context = BuildContext(
+        args=args, out=out, inputs=inputs, zones=zones, claims=claims, audit=result, user_overlays=user_overlays
+    )
     for kind, name in report.REPORT_FILES.items():
         geo.io.write_text(out / name, report.FORMATS[kind](result), inputs=inputs)
     geo.io.write_text(out / report.ZONE_AREAS_CSV, report.to_csv(result, table="zones"), inputs=inputs)
@@ -89,6 +101,30 @@ class BuildContext:
     claims: pd.DataFrame
     audit: geo.AuditResult
     overlays: list[RasterOverlay] = field(default_factory=list)
+    user_overlays: list[RasterOverlay] = field(default_factory=list)
+
+
+def _refuse_building_over_inputs(out: Path, inputs: tuple[Path, ...]) -> None:
+    """OutputError if ``out`` is a file, or if the build would write over one of its inputs."""
+    from geo import export, raster
+
+    if out.exists() and not out.is_dir():
+        raise geo.OutputError(f"{out}: is a file, not a folder; pass --out a folder")
+    fixed = {*report.REPORT_FILES.values(), report.ZONE_AREAS_CSV, export.GEOPACKAGE_NAME, export.GEOJSON_NAME}
+    fixed.add(raster.DISTANCE_FILE)
+    for source in inputs:
+        same_folder = source.exists() and source.resolve().parent == out.resolve()
+        if same_folder and (source.name in fixed or source.suffix.lower() in {".html", ".png"}):
+            raise geo.OutputError(f"{source}: the build would write over it; pass --out another folder")
+
+
+def _user_overlays(args: argparse.Namespace) -> list[RasterOverlay]:
+    """The overlay of ``--raster`` (read and checked before the build writes anything), or none."""
+    if not args.raster:
+        return []
+    from geo import raster
+
+    return [raster.raster_overlay(args.raster, band=args.raster_band, band_option="--raster-band")]
 
 
 #: Further outputs of ``build`` as (order, step): rasters (10) come before maps (20), which draw them,
@@ -180,8 +216,7 @@ def _raster_step(ctx: BuildContext) -> None:
     inputs = (*ctx.inputs, POINTS_FILE, *((Path(user_raster),) if user_raster else ()))
     path = raster.write_distance_raster(ctx.out / raster.DISTANCE_FILE, geo.load_points(), ctx.zones, inputs=inputs)
     ctx.overlays.append(raster.distance_overlay(path))
-    if user_raster:
-        ctx.overlays.append(raster.raster_overlay(user_raster, band=getattr(ctx.args, "raster_band", 1)))
+    ctx.overlays.extend(ctx.user_overlays)
 
 
 BUILD_STEPS.append((10, _raster_step))

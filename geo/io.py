@@ -32,6 +32,10 @@ log = logging.getLogger(__name__)
 #: Encodings tried, in order, for a shapefile's .dbf that has no .cpg: Korean files are UTF-8 or CP949
 #: (a superset of EUC-KR).
 SHAPEFILE_ENCODINGS: tuple[str, ...] = ("utf-8", "cp949")
+#: Files that belong to a shapefile: writing any of them would damage it.
+SHAPEFILE_SIDECARS: frozenset[str] = frozenset(
+    {".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".qmd", ".xml", ".shp.xml"}
+)
 
 
 def read_zones(
@@ -241,14 +245,23 @@ def atomic_path(target: str | os.PathLike, *, inputs: tuple[Path, ...] = ()) -> 
     """
     target = Path(target)
     refuse_overwriting_inputs(target, inputs)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent)
+    except (FileExistsError, NotADirectoryError):
+        raise OutputError(f"{target.parent}: is a file, not a folder; write the output into a folder") from None
+    except OSError as error:
+        raise OutputError(f"{target}: cannot be written ({error.strerror}); check the folder is writable") from None
     os.close(handle)
     temporary_path = Path(temporary)
     temporary_path.unlink()
     try:
         yield temporary_path
         os.replace(temporary_path, target)
+    except OSError as error:
+        raise OutputError(
+            f"{target}: cannot be written ({error.strerror or error}); check the disk and folder"
+        ) from None
     finally:
         if temporary_path.exists():
             temporary_path.unlink()
@@ -274,8 +287,12 @@ def refuse_overwriting_inputs(target: Path, inputs: tuple[Path, ...]) -> None:
     resolved = target.resolve()
     for source in inputs:
         source = Path(source).resolve()
-        same_stem = source.suffix.lower() == ".shp" and resolved.with_suffix("") == source.with_suffix("")
-        if resolved == source or same_stem:
+        sidecar = (
+            source.suffix.lower() == ".shp"
+            and resolved.with_suffix("") == source.with_suffix("")
+            and resolved.suffix.lower() in SHAPEFILE_SIDECARS
+        )
+        if resolved == source or sidecar:
             raise OutputError(f"{target}: is one of the inputs; write the output somewhere else (--out)")
 
 

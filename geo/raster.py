@@ -161,13 +161,14 @@ def parse_band(text: str | int) -> int | str:
     return "all"
 
 
-def _bands(dataset: DatasetReader, band: int | str, name: str) -> list[int]:
+def _bands(dataset: DatasetReader, band: int | str, name: str, *, option: str = "--band") -> list[int]:
     if band == "all":
         return list(range(1, dataset.count + 1))
     if not 1 <= int(band) <= dataset.count:
+        every = " or --band all" if option == "--band" else ""
         raise InputError(
             f"{name}: has {dataset.count} band{'s' if dataset.count != 1 else ''}, no band {band}; "
-            f"pass --band between 1 and {dataset.count} or --band all"
+            f"pass {option} between 1 and {dataset.count}{every}"
         )
     return [int(band)]
 
@@ -715,12 +716,14 @@ def raster_overlay(
     legend_title: str | Mapping[str, str] | None = None,
     opacity: float = 0.6,
     show: bool = True,
+    band_option: str = "--band",
 ) -> RasterOverlay:
     """A raster reprojected to Web Mercator, coloured with viridis and encoded as a PNG data URL.
 
     The raster is read decimated to at most :data:`OVERLAY_MAX_SIZE` pixels a side (through its overviews
     when it has them), warped to EPSG:3857 (bilinear for floating-point data, nearest for integers; nodata
-    and masks stay transparent) and coloured linearly from its minimum to its maximum.
+    and masks stay transparent) and coloured linearly from its minimum to its maximum. ``band_option``
+    names the command-line option that chose the band, for the error message.
 
     Returns
     -------
@@ -732,7 +735,7 @@ def raster_overlay(
 
     label = Path(raster).name
     with open_raster(raster) as dataset:
-        (band_number,) = _bands(dataset, band, label)
+        (band_number,) = _bands(dataset, band, label, option=band_option)
         integer = np.issubdtype(np.dtype(dataset.dtypes[band_number - 1]), np.integer)
         resampling = Resampling.nearest if integer else Resampling.bilinear
         scale = max(dataset.width, dataset.height) / OVERLAY_MAX_SIZE

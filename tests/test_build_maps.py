@@ -182,3 +182,32 @@ def test_a_claims_file_with_an_empty_column_loads_quietly(tmp_path, capsys):
     claims.write_text("claim_id,subject,figure,unit,publisher,date,url,language,quote\nc1,belt,7140000,m2,p,,u,ko,q\n")
     assert build_maps.main(["audit", "--claims", str(claims), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["claims"][0]["source"]["date"] == ""
+
+
+def test_build_refuses_to_write_over_its_inputs_before_writing_anything(tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    zones = out / "triangle_belt.geojson"
+    zones.write_bytes((PROJECT_ROOT / "layers" / "zones.geojson").read_bytes())
+    assert build_maps.main(["build", "--zones", str(zones), "--out", str(out)]) == 2
+    assert "the build would write over it; pass --out another folder" in capsys.readouterr().err
+    assert [p.name for p in out.iterdir()] == ["triangle_belt.geojson"]
+
+
+def test_out_that_is_a_file_is_one_line(tmp_path, capsys):
+    target = tmp_path / "afile"
+    target.write_text("x")
+    assert build_maps.main(["build", "--out", str(target)]) == 2
+    assert capsys.readouterr().err.strip() == f"error: {target}: is a file, not a folder; pass --out a folder"
+
+
+def test_options_before_the_command_are_accepted(capsys):
+    assert build_maps.main(["-v", "audit", "--format", "json"]) == 1
+    assert json.loads(capsys.readouterr().out)["tolerance"] == 0.02
+
+
+def test_an_output_beside_a_shapefile_input_with_another_suffix_is_allowed(tmp_path, capsys):
+    frame = gpd.GeoDataFrame({"zone_id": ["a"]}, geometry=[shapely.box(126.7, 35.1, 126.71, 35.11)], crs=4326)
+    pyogrio.write_dataframe(frame, tmp_path / "b.shp")
+    assert build_maps.main(["export", "--zones", str(tmp_path / "b.shp"), "--out", str(tmp_path / "b.gpkg")]) == 0
+    assert (tmp_path / "b.gpkg").exists()

@@ -248,6 +248,14 @@ def test_an_output_never_overwrites_an_input(tmp_path):
     with pytest.raises(geo.OutputError, match=r"is one of the inputs; write the output somewhere else"):
         write_text(tmp_path / "zones.dbf", "x", inputs=(source,))
     assert source.read_text() == "input"
+    # The same name with a suffix that is not part of a shapefile is another file.
+    assert write_text(tmp_path / "zones.gpkg", "x", inputs=(source,)).read_text() == "x"
+
+
+def test_a_failed_write_names_the_target_not_the_temporary_file(tmp_path):
+    (tmp_path / "folder").write_text("a file where a folder should be")
+    with pytest.raises(geo.OutputError, match=r"folder: is a file, not a folder"):
+        write_text(tmp_path / "folder" / "out.txt", "x")
 
 
 def test_official_area_and_in_belt_columns_are_coerced(tmp_path):

@@ -561,7 +561,13 @@ def test_build_step_writes_the_distance_raster_and_overlays(tmp_path, zones, cla
     assert (10, build_maps._raster_step) in build_maps.BUILD_STEPS
     args = argparse.Namespace(raster=str(plane_path), raster_band=1)
     context = build_maps.BuildContext(
-        args=args, out=tmp_path, inputs=(), zones=zones, claims=claims, audit=audit_result
+        args=args,
+        out=tmp_path,
+        inputs=(),
+        zones=zones,
+        claims=claims,
+        audit=audit_result,
+        user_overlays=build_maps._user_overlays(args),
     )
     build_maps._raster_step(context)
     with rasterio.open(tmp_path / raster.DISTANCE_FILE) as dataset:
@@ -582,13 +588,13 @@ def test_build_step_writes_the_distance_raster_and_overlays(tmp_path, zones, cla
     assert user.show
 
 
-def test_build_step_with_a_missing_raster_names_it(tmp_path, zones, claims, audit_result):
-    args = argparse.Namespace(raster=str(tmp_path / "dem.tif"), raster_band=1)
-    context = build_maps.BuildContext(
-        args=args, out=tmp_path, inputs=(), zones=zones, claims=claims, audit=audit_result
-    )
-    with pytest.raises(geo.InputFileNotFoundError, match=r"dem\.tif: no such file"):
-        build_maps._raster_step(context)
+def test_build_with_a_bad_raster_stops_before_writing_anything(tmp_path, capsys, plane_path):
+    out = tmp_path / "out"
+    assert build_maps.main(["build", "--raster", str(tmp_path / "dem.tif"), "--out", str(out)]) == 2
+    assert "dem.tif: no such file" in capsys.readouterr().err
+    assert build_maps.main(["build", "--raster", str(plane_path), "--raster-band", "5", "--out", str(out)]) == 2
+    assert "no band 5; pass --raster-band between 1 and 1" in capsys.readouterr().err
+    assert not out.exists()
 
 
 def test_cli_all_bands(tmp_path, plane_zone_file, capsys):
