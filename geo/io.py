@@ -105,10 +105,11 @@ def _read_vector(path: Path, *, layer: str | None, encoding: str | None) -> gpd.
         raise InputError(f"{path}: is a folder; name a zone file (.geojson, .gpkg, .shp or .fgb)")
     if path.stat().st_size == 0:
         raise InputError(f"{path.name}: the file is empty (0 bytes); export the zones again")
-    if layer is not None:
-        available = _layers(path)
-        if layer not in available:
-            raise InputError(f"{path.name}: no layer {layer!r}; pass --layer with one of: {', '.join(available)}")
+    available = _layers(path)
+    if layer is not None and layer not in available:
+        raise InputError(f"{path.name}: no layer {layer!r}; pass --layer with one of: {', '.join(available)}")
+    if layer is None and len(available) > 1:
+        raise InputError(f"{path.name}: has {len(available)} layers; pass --layer with one of: {', '.join(available)}")
     if encoding is None and path.suffix.lower() == ".shp" and not path.with_suffix(".cpg").exists():
         encoding = _guess_dbf_encoding(path.with_suffix(".dbf"))
     try:
@@ -135,10 +136,15 @@ def _read_vector(path: Path, *, layer: str | None, encoding: str | None) -> gpd.
 
 def _layers(path: Path) -> list[str]:
     try:
-        return [str(name) for name in pyogrio.list_layers(path)[:, 0]]
-    except pyogrio.errors.DataSourceError:
+        with warnings.catch_warnings():
+            # GDAL reports a damaged file as warnings too; the error below says it once.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return [str(name) for name in pyogrio.list_layers(path)[:, 0]]
+    except pyogrio.errors.DataSourceError as error:
+        detail = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise InputError(
-            f"{path.name}: cannot be read as a vector file; check that it is a complete GeoPackage"
+            f"{path.name}: cannot be read as a vector file ({_shorten(detail)}); "
+            "check that it is a complete GeoJSON, GeoPackage, Shapefile or FlatGeobuf"
         ) from None
 
 
@@ -173,7 +179,7 @@ def _normalise_columns(
         frame["zone_id"] = frame[id_field]
     elif "zone_id" not in frame.columns:
         frame["zone_id"] = [f"zone-{i + 1}" for i in range(len(frame))]
-    frame["zone_id"] = frame["zone_id"].map(lambda value: None if _is_missing(value) else str(value))
+    frame["zone_id"] = frame["zone_id"].map(_as_id)
     if name_field is not None:
         names = frame[name_field].astype("string")
         for language in ("name_ko", "name_en", "name_ja"):
@@ -294,6 +300,15 @@ def refuse_overwriting_inputs(target: Path, inputs: tuple[Path, ...]) -> None:
         )
         if resolved == source or sidecar:
             raise OutputError(f"{target}: is one of the inputs; write the output somewhere else (--out)")
+
+
+def _as_id(value: object) -> str | None:
+    """An id as text; a whole number read as a float (an integer column with a gap) loses its ``.0``."""
+    if _is_missing(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _is_missing(value: object) -> bool:

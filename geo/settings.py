@@ -20,7 +20,7 @@ M2_PER_HA, M2_PER_KM2 : float
 Tolerances
 ----------
 DEFAULT_TOLERANCE : float
-    Relative tolerance of the claims audit: a claim holds when |claimed / measured − 1| ≤ this (2 %).
+    Relative tolerance of the claims audit: a claim holds when |measured − claimed| / claimed ≤ this (2 %).
 KOREA_BOUNDS_LONLAT : tuple of float
     (min lon, min lat, max lon, max lat) in degrees, generous bounds of South Korea including its islands:
     coordinates outside are reported as a wrong CRS.

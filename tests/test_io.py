@@ -264,3 +264,19 @@ def test_official_area_and_in_belt_columns_are_coerced(tmp_path):
     assert list(zones["in_belt"]) == [False, True]
     assert zones["official_area_m2"].iloc[0] == 12 and np.isnan(zones["official_area_m2"].iloc[1])
     assert isinstance(zones, gpd.GeoDataFrame) and not isinstance(zones["zone_id"], pd.DataFrame)
+
+
+def test_a_geopackage_with_several_layers_needs_layer(tmp_path):
+    path = tmp_path / "many.gpkg"
+    _write(_frame([BOX]), path, layer="parcels")
+    _write(_frame([BOX]), path, layer="zones", append=False)
+    with pytest.raises(geo.InputError, match=r"many.gpkg: has 2 layers; pass --layer with one of: parcels, zones"):
+        read_zones(path)
+    assert len(read_zones(path, layer="zones")) == 1
+
+
+def test_whole_number_ids_read_as_floats_lose_their_decimal(tmp_path):
+    frame = _frame([BOX, shapely.box(126.7, 35.16, 126.71, 35.17)])
+    frame["code"] = [1.0, 2.0]
+    zones = read_zones(_write(frame, tmp_path / "codes.geojson"), id_field="code", belt_ids=["1"])
+    assert list(zones["zone_id"]) == ["1", "2"] and list(zones["in_belt"]) == [True, False]
