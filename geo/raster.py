@@ -443,8 +443,10 @@ def stats_to_json(stats: pd.DataFrame, *, raster: str | os.PathLike, mode: str) 
 
 
 def stats_to_csv(stats: pd.DataFrame, **_: object) -> str:
-    """CSV with a UTF-8 BOM (opens in Excel with Hangul and Kana)."""
-    return "\ufeff" + stats.to_csv(index=False, lineterminator="\r\n", float_format="%.6f")
+    """CSV with a UTF-8 BOM (opens in Excel with Hangul and Kana), formulas neutralised."""
+    from .report import excel_csv
+
+    return excel_csv(stats, float_format="%.6f")
 
 
 def stats_to_table(stats: pd.DataFrame, *, raster: str | os.PathLike, mode: str) -> str:
@@ -493,7 +495,9 @@ def convergence_to_json(table: pd.DataFrame) -> str:
 
 def convergence_to_csv(table: pd.DataFrame) -> str:
     """:func:`area_convergence` as CSV with a UTF-8 BOM."""
-    return "\ufeff" + table.to_csv(index=False, lineterminator="\r\n", float_format="%.6f")
+    from .report import excel_csv
+
+    return excel_csv(table, float_format="%.6f")
 
 
 #: Output formats of ``raster convergence --format``.

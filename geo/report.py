@@ -102,8 +102,28 @@ def to_csv(result: AuditResult, *, table: str = "claims") -> str:
         if table == "claims"
         else result.zones.reindex(columns=_present(result.zones, ZONE_FIELDS))
     )
+    return excel_csv(frame, float_format="%.4f")
+
+
+#: A text cell starting with one of these is a formula to Excel; such cells get a leading apostrophe.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def excel_csv(frame: pd.DataFrame, *, float_format: str) -> str:
+    """CSV for Excel: UTF-8 with BOM (Hangul and Kana show right), CRLF, and text that cannot run as a formula.
+
+    A text cell such as ``=HYPERLINK(…)`` from a zone name is written as ``'=HYPERLINK(…)``; numbers are
+    left alone.
+    """
+    safe = frame.copy()
+    for column in safe.columns:
+        if pd.api.types.is_numeric_dtype(safe[column]) or pd.api.types.is_bool_dtype(safe[column]):
+            continue
+        safe[column] = safe[column].map(
+            lambda value: "'" + value if isinstance(value, str) and value.startswith(_FORMULA_STARTS) else value
+        )
     buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, lineterminator="\r\n", float_format="%.4f")
+    safe.to_csv(buffer, index=False, lineterminator="\r\n", float_format=float_format)
     return "\ufeff" + buffer.getvalue()
 
 

@@ -66,3 +66,13 @@ def test_table_aligns_double_width_text(audit_result):
     assert lines[-1] == "Tolerance ±2 %: some claims are outside the tolerance."
     motie = next(line for line in lines if line.startswith("motie_future "))
     assert motie.endswith("MOTIE via Yonhap 2024-03-05 (uncertain)")
+
+
+def test_csv_text_cannot_run_as_an_excel_formula(audit_result):
+    zones = audit_result.zones.copy()
+    zones.loc[0, "name_en"] = '=HYPERLINK("http://x","y")'
+    zones.loc[1, "name_en"] = "-1+1"
+    hostile = type(audit_result)(zones, audit_result.claims, audit_result.belt, audit_result.overlaps, 0.02)
+    rows = list(csv.DictReader(io.StringIO(report.to_csv(hostile, table="zones")[1:])))
+    assert rows[0]["name_en"] == '\'=HYPERLINK("http://x","y")' and rows[1]["name_en"] == "'-1+1"
+    assert float(rows[0]["official_difference_pct"]) <= 0.001  # numbers, negative ones too, are untouched
