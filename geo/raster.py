@@ -54,6 +54,8 @@ log = logging.getLogger(__name__)
 #: Zonal statistics modes: ``exact`` weights each pixel by the share of it inside the zone; ``centre``
 #: counts a pixel (weight 1) when its centre is strictly inside the zone.
 MODES: Final = ("exact", "centre")
+#: File name endings of the GeoTIFFs this module writes.
+GEOTIFF_SUFFIXES: Final = (".tif", ".tiff")
 #: The largest number of pixels read at once for one zone; larger windows are read in strips of rows.
 MAX_WINDOW_CELLS: Final = 1 << 24
 #: Show a progress bar (on a terminal only) once zonal statistics have run this many seconds.
@@ -554,6 +556,8 @@ def rasterize_zones(
     """
     from rasterio import features
 
+    if Path(out).suffix.lower() not in GEOTIFF_SUFFIXES:
+        raise InputError(f"--out {Path(out).name}: a zone mask is a GeoTIFF; end the name in .tif")
     resolution_m = _positive_resolution(resolution_m)
     planar = zones.to_crs(PLANAR_CRS)
     transform, shape = _aligned_grid(planar.total_bounds, resolution_m)

@@ -622,3 +622,9 @@ def test_the_distance_overlay_speaks_the_maps_language(tmp_path, zones, audit_re
         html = maps.render_html(maps.belt_map(zones, audit_result, language=language, overlays=[overlay]))
         assert raster.DISTANCE_TITLE[language] in html
         assert raster.DISTANCE_TITLE["en"] not in html
+
+
+def test_rasterize_refuses_a_name_that_is_not_a_geotiff(tmp_path, capsys):
+    assert build_maps.main(["raster", "rasterize", "--out", str(tmp_path / "zones.png")]) == 2
+    assert capsys.readouterr().err.strip() == "error: --out zones.png: a zone mask is a GeoTIFF; end the name in .tif"
+    assert not list(tmp_path.iterdir())
