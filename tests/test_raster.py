@@ -227,8 +227,8 @@ def test_zone_outside_the_raster_gets_empty_statistics(tmp_path):
 # Against exactextract
 
 
-def test_exact_mode_agrees_with_exactextract(tmp_path):
-    exactextract = pytest.importorskip("exactextract")
+def test_exact_mode_agrees_with_exactextract(tmp_path, require_module):
+    exactextract = require_module("exactextract")
     values = np.random.default_rng(7).normal(100, 15, size=(60, 70))
     values[20:23, 30:34] = NODATA
     path = _write(tmp_path / "noise.tif", values, transform=PLANAR_TRANSFORM, crs="EPSG:5186")
