@@ -6,8 +6,6 @@ import hashlib
 import subprocess
 import sys
 
-import pytest
-
 import geo
 from geo.settings import CONTEXT_FILE, LAYERS_DIR, ZONES_FILE
 
