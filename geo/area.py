@@ -131,13 +131,14 @@ def area_table(data: gpd.GeoDataFrame | gpd.GeoSeries) -> pd.DataFrame:
 def union_area_m2(data: gpd.GeoDataFrame | gpd.GeoSeries) -> float:
     """Ellipsoidal area in m² of the union of all geometries: overlaps count once.
 
-    Geometries that only touch add up exactly, so the (slow) union is computed only when some overlap.
+    Geometries that only touch add up exactly, so the (slow) union is computed only when some overlap by
+    more than the slivers :data:`OVERLAP_GRID_DEG` ignores, as :func:`overlaps` reports them.
     """
     geoms = _lonlat(data)
     if geoms.empty:
         return 0.0
-    left, _ = _overlapping_pairs(np.asarray(geoms.values))
-    if len(left) == 0:
+    values = np.asarray(geoms.values)
+    if not any(_shared_area_m2(values[i], values[j]) > 0 for i, j in zip(*_overlapping_pairs(values), strict=True)):
         return float(area_m2(geoms).sum())
     merged = gpd.GeoSeries([shapely.union_all(geoms.values)], crs=GEOGRAPHIC_CRS)
     return float(area_m2(merged).iloc[0])
@@ -155,12 +156,17 @@ def overlaps(data: gpd.GeoDataFrame, *, id_column: str) -> pd.DataFrame:
     values = np.asarray(geoms.values)
     rows = []
     for i, j in zip(*_overlapping_pairs(values), strict=True):
-        shared = shapely.intersection(values[i], values[j], grid_size=OVERLAP_GRID_DEG)
-        polygons = [part for part in shapely.get_parts(shared) if part.geom_type == "Polygon"]
-        shared_m2 = float(area_m2(gpd.GeoSeries(polygons, crs=GEOGRAPHIC_CRS)).sum()) if polygons else 0.0
+        shared_m2 = _shared_area_m2(values[i], values[j])
         if shared_m2 > 0:
             rows.append((data[id_column].iloc[i], data[id_column].iloc[j], shared_m2))
     return pd.DataFrame(rows, columns=["a", "b", "overlap_m2"])
+
+
+def _shared_area_m2(a: shapely.Geometry, b: shapely.Geometry) -> float:
+    """Area in m² (GRS80) of the polygonal part of a ∩ b, on the :data:`OVERLAP_GRID_DEG` grid."""
+    shared = shapely.intersection(a, b, grid_size=OVERLAP_GRID_DEG)
+    polygons = [part for part in shapely.get_parts(shared) if part.geom_type == "Polygon"]
+    return float(area_m2(gpd.GeoSeries(polygons, crs=GEOGRAPHIC_CRS)).sum()) if polygons else 0.0
 
 
 def _overlapping_pairs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
