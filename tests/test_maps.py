@@ -415,6 +415,11 @@ def test_write_maps_writes_each_language_and_index_pages(tmp_path, zones, audit_
     )
     index = (tmp_path / "index_ja.html").read_text(encoding="utf-8")
     assert 'href="zone_jingok_ja.html">眞谷産業団地</a>' in index and '<html lang="ja">' in index
+    # The index states the measured belt, the belt claims' verdicts and each zone's area in m², ha and 坪.
+    assert "2,159,850 坪</strong> = 7,140,000 ㎡" in index
+    assert "Invest KOREA (KOTRA)" in index and "許容範囲内" in index
+    assert '<td class="num">1,909,000</td><td class="num">190.9</td><td class="num">577,473</td>' in index
+    assert "計画中" in index and "概略" in index
     top = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert 'href="index_en.html"' in top and 'href="index_ja.html"' in top and "index_ko" not in top
     assert not list(tmp_path.glob(".*"))  # no temporary files left behind
