@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 #: GeoPackage timestamp format (UTC, millisecond precision, as gpkg_contents.last_change requires).
 TIMESTAMP_FORMAT: Final = "%Y-%m-%dT%H:%M:%S.000Z"
 GEOMETRY_COLUMN: Final = "geom"
+#: GeoPackage version written: 1.2 has everything the file uses and opens without a warning in the QGIS and
+#: GDAL releases still in use (GDAL before 3.7 calls a 1.4 file "only partially supported").
+GEOPACKAGE_VERSION: Final = "1.2"
 METADATA_EXTENSION: Final = "http://www.geopackage.org/spec121/#extension_metadata"
 SCHEMA_EXTENSION: Final = "http://www.geopackage.org/spec121/#extension_schema"
 METADATA_MIME_TYPE: Final = "application/json"
@@ -160,7 +163,7 @@ def write_geopackage(
 
     stamp = timestamp.strftime(TIMESTAMP_FORMAT)
     with _gdal_config({"OGR_CURRENT_DATE": stamp}):
-        for table in tables:
+        for number, table in enumerate(tables):
             options = {"IDENTIFIER": table.identifier, "DESCRIPTION": table.description}
             if table.spatial:
                 options["GEOMETRY_NAME"] = GEOMETRY_COLUMN
@@ -171,6 +174,7 @@ def write_geopackage(
                 driver="GPKG",
                 promote_to_multi=table.spatial and _has_polygons_or_lines(table.frame),
                 layer_options=options,
+                dataset_options={"VERSION": GEOPACKAGE_VERSION} if number == 0 else None,
             )
     connection = sqlite3.connect(path)
     try:

@@ -509,3 +509,7 @@ def test_a_file_without_belt_zones_exports_without_a_belt_layer(tmp_path, square
     path = export.export_geopackage(tmp_path / "nobelt.gpkg", zones, geo.run_audit(zones, claims))
     layers = list(pyogrio.list_layers(path)[:, 0])
     assert "belt" not in layers and {"zone_parts", "zones", "audit_claims"} <= set(layers)
+
+
+def test_the_file_is_geopackage_1_2_for_older_qgis(gpkg):
+    assert _query(gpkg, "PRAGMA user_version") == [(10200,)]
