@@ -43,6 +43,7 @@ from .area import GEOD, area_m2, authalic_q, planar_area_m2
 from .audit import SCHEMATIC, belt_geometry
 from .io import atomic_path
 from .overlay import RasterOverlay
+from .report import excel_csv, json_value, text_table
 from .settings import GEOGRAPHIC_CRS, PLANAR_CRS, WEB_MERCATOR_CRS
 
 if TYPE_CHECKING:
@@ -439,22 +440,18 @@ def stats_to_json(stats: pd.DataFrame, *, raster: str | os.PathLike, mode: str) 
         "mode": mode,
         "definitions": STATS_DEFINITIONS,
         "schematic_geometry": bool((stats.get("geometry_quality") == SCHEMATIC).any()),
-        "zones": [{key: _json_value(value) for key, value in row.items()} for row in stats.to_dict("records")],
+        "zones": [{key: json_value(value) for key, value in row.items()} for row in stats.to_dict("records")],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
 def stats_to_csv(stats: pd.DataFrame, **_: object) -> str:
     """CSV with a UTF-8 BOM (opens in Excel with Hangul and Kana), formulas neutralised."""
-    from .report import excel_csv
-
     return excel_csv(stats, float_format="%.6f")
 
 
 def stats_to_table(stats: pd.DataFrame, *, raster: str | os.PathLike, mode: str) -> str:
     """A plain-text table for a terminal, with a note when the zone outlines are schematic."""
-    from .report import text_table
-
     numeric = [c for c in stats.columns if c not in {"feature_id", "zone_id", "geometry_quality"}]
     headers = ["zone", *numeric]
     rows = [[str(row["feature_id"]), *(_table_number(row[c]) for c in numeric)] for _, row in stats.iterrows()]
@@ -470,8 +467,6 @@ STATS_FORMATS: Final = {"table": stats_to_table, "json": stats_to_json, "csv": s
 
 def convergence_to_table(table: pd.DataFrame) -> str:
     """:func:`area_convergence` as a terminal table."""
-    from .report import text_table
-
     headers = ["zone", "pixel m", "pixels", "pixel-count m²", "vector m² (GRS80)", "Δ m²", "Δ %"]
     rows = [
         [
@@ -491,27 +486,17 @@ def convergence_to_table(table: pd.DataFrame) -> str:
 
 def convergence_to_json(table: pd.DataFrame) -> str:
     """:func:`area_convergence` as JSON: top-level ``zones``, one entry per zone and resolution."""
-    records = [{key: _json_value(value) for key, value in row.items()} for row in table.to_dict("records")]
+    records = [{key: json_value(value) for key, value in row.items()} for row in table.to_dict("records")]
     return json.dumps({"zones": records}, ensure_ascii=False, indent=2) + "\n"
 
 
 def convergence_to_csv(table: pd.DataFrame) -> str:
     """:func:`area_convergence` as CSV with a UTF-8 BOM."""
-    from .report import excel_csv
-
     return excel_csv(table, float_format="%.6f")
 
 
 #: Output formats of ``raster convergence --format``.
 CONVERGENCE_FORMATS: Final = {"table": convergence_to_table, "json": convergence_to_json, "csv": convergence_to_csv}
-
-
-def _json_value(value: object) -> object:
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if hasattr(value, "item") and not isinstance(value, str):
-        return value.item()
-    return value
 
 
 def _table_number(value: object) -> str:
@@ -573,7 +558,7 @@ def rasterize_zones(
     table = [
         {
             "value": int(value),
-            **{column: _json_value(zone.get(column)) for column in _MASK_TABLE_COLUMNS if column in zone},
+            **{column: json_value(zone.get(column)) for column in _MASK_TABLE_COLUMNS if column in zone},
         }
         for value, (_, zone) in zip(values, zones.iterrows(), strict=True)
     ]

@@ -77,8 +77,8 @@ def to_json(result: AuditResult) -> str:
     ]
     claims = []
     for row in result.claims.to_dict("records"):
-        entry = {key: _clean_value(row.get(key)) for key in CLAIM_FIELDS}
-        entry["source"] = {key: _clean_value(row.get(key)) for key in SOURCE_FIELDS if key in row}
+        entry = {key: json_value(row.get(key)) for key in CLAIM_FIELDS}
+        entry["source"] = {key: json_value(row.get(key)) for key in SOURCE_FIELDS if key in row}
         claims.append(entry)
     document = {
         "tool": "triangle-belt",
@@ -309,7 +309,8 @@ def _md_escape(text: str) -> str:
     return text.replace("\n", " ")
 
 
-def _clean_value(value: object) -> object:
+def json_value(value: object) -> object:
+    """A value ready for JSON: NaN becomes None (null), NumPy scalars become Python numbers."""
     if isinstance(value, float) and math.isnan(value):
         return None
     if hasattr(value, "item") and not isinstance(value, str):
@@ -318,4 +319,4 @@ def _clean_value(value: object) -> object:
 
 
 def _clean(mapping: dict) -> dict:
-    return {key: _clean_value(value) for key, value in mapping.items()}
+    return {key: json_value(value) for key, value in mapping.items()}
