@@ -18,6 +18,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 import geopandas as gpd
 import pandas as pd
@@ -29,22 +30,25 @@ from geo.settings import DEFAULT_TOLERANCE, MAPS_DIR
 
 log = logging.getLogger("build_maps")
 
-EXIT_OK, EXIT_CLAIMS_OFF, EXIT_BAD_INPUT = 0, 1, 2
+#: Exit codes: success (for audit: every claim holds), a claim outside the tolerance, bad input, and a fault
+#: of this program (a bug: one line, and the traceback with -v).
+EXIT_OK, EXIT_CLAIMS_OFF, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 COMMANDS = ("build", "audit", "export", "raster")
+HELP = ("-h", "--help")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with usage errors on one line and exit code 2, like every other bad input."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"error: {message}; see {self.prog} --help\n")
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if not any(word in COMMANDS for word in argv) and not {"-h", "--help"} & set(argv[:1]):
-        argv.insert(0, "build")
-    elif argv and argv[0] not in COMMANDS and argv[0].startswith("-") and argv[0] not in {"-h", "--help"}:
-        # Options before the command (python build_maps.py -v audit) belong after it.
-        command = next(i for i, word in enumerate(argv) if word in COMMANDS)
-        argv = [argv[command], *argv[:command], *argv[command + 1 :]]
     parser = _parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_with_command(list(sys.argv[1:] if argv is None else argv), parser))
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s: %(message)s")
     logging.captureWarnings(True)
     try:
@@ -55,6 +59,51 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         print(f"error: {error.filename or ''}: {error.strerror or error}".replace(": : ", ": "), file=sys.stderr)
         return EXIT_BAD_INPUT
+    except Exception as error:
+        if args.verbose:
+            raise
+        print(
+            f"error: internal error ({type(error).__name__}: {error}); run again with -v and report it", file=sys.stderr
+        )
+        return EXIT_INTERNAL
+
+
+def _with_command(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
+    """``argv`` with its command first: ``build`` when none is given, options before it moved after it.
+
+    Values of options (``--out audit``) are not mistaken for commands, and for ``raster`` the moved options go
+    after its subcommand, where they belong.
+    """
+    takes_value = _options_taking_values(parser)
+    position, i = None, 0
+    while i < len(argv):
+        word = argv[i]
+        if word in COMMANDS:
+            position = i
+            break
+        if not word.startswith("-") and word not in HELP:
+            parser.error(f"unknown command {word!r}; use one of {', '.join(COMMANDS)}")
+        i += 2 if word in takes_value else 1
+    if position is None:
+        return argv if argv[:1] and argv[0] in HELP else ["build", *argv]
+    before, command, after = argv[:position], argv[position], argv[position + 1 :]
+    if command == "raster" and after and not after[0].startswith("-"):
+        return [command, after[0], *before, *after[1:]]
+    return [command, *before, *after]
+
+
+def _options_taking_values(parser: argparse.ArgumentParser) -> set[str]:
+    """Every option string, in any command, that is followed by a value."""
+    found: set[str] = set()
+    pending = [parser]
+    while pending:
+        current = pending.pop()
+        for action in current._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                pending.extend(action.choices.values())
+            elif action.option_strings and action.nargs != 0:
+                found.update(action.option_strings)
+    return found
 
 
 def run_audit(args: argparse.Namespace) -> int:
@@ -302,7 +351,7 @@ def _tolerance(text: str) -> float:
 
 
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = Parser(add_help=False)
     common.add_argument("-v", "--verbose", action="store_true", help="log each step")
     zones = common.add_argument_group("zones")
     zones.add_argument(
@@ -320,7 +369,7 @@ def _parser() -> argparse.ArgumentParser:
         "--tolerance", type=_tolerance, default=DEFAULT_TOLERANCE, help="relative tolerance (0.02 = 2 %%)"
     )
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="build_maps.py",
         description="Maps and area audits for Gwangju's future-vehicle triangle belt.",
         epilog="Without a command, runs build.",
@@ -357,7 +406,9 @@ def _parser() -> argparse.ArgumentParser:
     export.set_defaults(run=run_export)
 
     raster = commands.add_parser("raster", help="zonal statistics of a raster, zone masks, pixel-area convergence")
-    raster_commands = raster.add_subparsers(dest="raster_command", required=True)
+    raster_commands = raster.add_subparsers(
+        dest="raster_command", required=True, metavar="{stats,rasterize,convergence}"
+    )
     stats = raster_commands.add_parser(
         "stats", parents=[common], help="exact coverage-weighted statistics of a raster per zone"
     )

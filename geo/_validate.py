@@ -97,7 +97,16 @@ def validate_zones(frame: gpd.GeoDataFrame, source: str, *, fix: bool = False) -
         frame["in_belt"] = frame["in_belt"].map(_as_bool)
     except ValueError as error:
         problems.append(f"{source}: in_belt must be true or false ({error})")
-    frame["official_area_m2"] = pd.to_numeric(frame["official_area_m2"], errors="coerce")
+    raw_official = frame["official_area_m2"]
+    official = pd.to_numeric(raw_official, errors="coerce")
+    given = raw_official.notna() & raw_official.astype(str).str.strip().ne("")
+    bad = given & ~(np.isfinite(official) & (official > 0))
+    problems += [
+        f"{where(i)}: official_area_m2 {raw_official.iloc[i]!r} is not a positive number of m²; "
+        "fix it or leave it empty"
+        for i in np.flatnonzero(bad)
+    ]
+    frame["official_area_m2"] = official.where(~bad)
 
     if problems:
         raise InputError(_summarise(source, problems))

@@ -194,6 +194,7 @@ def output_crs(value: str | CRS | None) -> CRS:
         raise InputError(
             f"--crs {value!r} is not a CRS; use an EPSG code such as EPSG:5186 (the default) or EPSG:4326"
         ) from None
+    io.checked_crs(crs, option="--crs")
     if not (crs.is_projected or crs.is_geographic) or len(crs.axis_info) != 2:
         raise InputError(
             f"--crs {value}: {crs.name} is not a two-dimensional map CRS; use a projected or geographic one, "

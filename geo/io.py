@@ -20,8 +20,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
-from pyproj import CRS
-from pyproj.exceptions import CRSError
+import shapely
+import shapely.errors
+from pyproj import CRS, Transformer
+from pyproj.exceptions import CRSError, ProjError
 
 from ._errors import InputError, InputFileNotFoundError, OutputError
 from ._validate import ZONE_COLUMNS, validate_zones
@@ -122,6 +124,11 @@ def _read_vector(path: Path, *, layer: str | None, encoding: str | None) -> gpd.
             f"{path.name}: cannot be read as a vector file ({_shorten(detail)}); "
             "check that it is a complete GeoJSON, GeoPackage, Shapefile or FlatGeobuf"
         ) from None
+    except shapely.errors.GEOSException as error:
+        raise InputError(
+            f"{path.name}: a geometry cannot be built ({_shorten(str(error))}); close every polygon ring "
+            "(first point = last point, at least 4 points) in a GIS and export again"
+        ) from None
     except UnicodeDecodeError:
         raise InputError(
             f"{path.name}: its text is not in {encoding or 'the declared encoding'}; pass --encoding cp949 "
@@ -203,21 +210,34 @@ def _resolve_crs(frame: gpd.GeoDataFrame, path: Path, *, assume_crs: str | None)
                 f"{path.name}: has no CRS{hint}; pass --assume-crs with the CRS it was made in, "
                 "e.g. --assume-crs EPSG:5186"
             )
-        try:
-            crs = CRS.from_user_input(assume_crs)
-        except CRSError:
-            raise InputError(f"--assume-crs {assume_crs!r} is not a CRS; use a code such as EPSG:5186") from None
+        crs = checked_crs(assume_crs, option="--assume-crs")
         log.info("%s has no CRS; assuming %s", path.name, crs.to_string())
         return frame.set_crs(crs)
     # An ESRI .prj often names a Korean CRS without the datum shift; use its EPSG definition when it is
     # clearly one, so that, for example, EPSG:5174 gets its Bessel-to-GRS80 transformation.
-    crs = CRS.from_user_input(frame.crs)
+    crs = checked_crs(frame.crs, option=f"{path.name}: its CRS")
     if crs.to_epsg() is None:
         code = crs.to_epsg(min_confidence=70)
         if code is not None:
             log.info("%s: CRS %r identified as EPSG:%d", path.name, crs.name, code)
             frame = frame.set_crs(f"EPSG:{code}", allow_override=True)
     return frame
+
+
+def checked_crs(value: object, *, option: str) -> CRS:
+    """``value`` as a CRS that can be transformed to WGS84, or an InputError naming ``option`` and the fix."""
+    try:
+        crs = CRS.from_user_input(value)
+    except CRSError:
+        raise InputError(f"{option} {value!r} is not a CRS; use a code such as EPSG:5186") from None
+    try:
+        Transformer.from_crs(crs, GEOGRAPHIC_CRS, always_xy=True)
+    except ProjError as error:
+        reason = _shorten(str(error).split(":")[-1] if ":" in str(error) else str(error))
+        raise InputError(
+            f"{option} {crs.to_string()!r} cannot be transformed to WGS84 ({reason}); use e.g. EPSG:5186"
+        ) from None
+    return crs
 
 
 def to_geographic(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -231,7 +251,13 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
     if not path.exists():
         raise InputFileNotFoundError(f"{path}: no such file; check the path")
     try:
-        return pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False, na_values=[""])
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            return pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False, na_values=[""], index_col=False)
+    except pd.errors.ParserWarning:
+        raise InputError(
+            f"{path.name}: a row has more fields than the header; quote text that contains commas"
+        ) from None
     except pd.errors.EmptyDataError:
         raise InputError(f"{path.name}: is empty; it needs a header row and one row per entry") from None
     except (pd.errors.ParserError, UnicodeDecodeError) as error:

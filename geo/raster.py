@@ -442,7 +442,7 @@ def stats_to_json(stats: pd.DataFrame, *, raster: str | os.PathLike, mode: str) 
         "schematic_geometry": bool((stats.get("geometry_quality") == SCHEMATIC).any()),
         "zones": [{key: json_value(value) for key, value in row.items()} for row in stats.to_dict("records")],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 def stats_to_csv(stats: pd.DataFrame, **_: object) -> str:
@@ -487,7 +487,7 @@ def convergence_to_table(table: pd.DataFrame) -> str:
 def convergence_to_json(table: pd.DataFrame) -> str:
     """:func:`area_convergence` as JSON: top-level ``zones``, one entry per zone and resolution."""
     records = [{key: json_value(value) for key, value in row.items()} for row in table.to_dict("records")]
-    return json.dumps({"zones": records}, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps({"zones": records}, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 def convergence_to_csv(table: pd.DataFrame) -> str:

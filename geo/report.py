@@ -92,7 +92,7 @@ def to_json(result: AuditResult) -> str:
         "claims": claims,
         "overlaps": [_clean(row) for row in result.overlaps.to_dict("records")],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 def to_csv(result: AuditResult, *, table: str = "claims") -> str:
@@ -310,11 +310,11 @@ def _md_escape(text: str) -> str:
 
 
 def json_value(value: object) -> object:
-    """A value ready for JSON: NaN becomes None (null), NumPy scalars become Python numbers."""
-    if isinstance(value, float) and math.isnan(value):
-        return None
+    """A value ready for JSON: NumPy scalars become Python numbers, NaN and infinities None (null)."""
     if hasattr(value, "item") and not isinstance(value, str):
-        return value.item()
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     return value
 
 

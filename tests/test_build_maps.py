@@ -211,3 +211,76 @@ def test_an_output_beside_a_shapefile_input_with_another_suffix_is_allowed(tmp_p
     pyogrio.write_dataframe(frame, tmp_path / "b.shp")
     assert build_maps.main(["export", "--zones", str(tmp_path / "b.shp"), "--out", str(tmp_path / "b.gpkg")]) == 0
     assert (tmp_path / "b.gpkg").exists()
+
+
+def test_unclosed_rings_extra_fields_moon_crs_and_bad_official_areas_are_one_line(tmp_path, capsys):
+    unclosed = tmp_path / "unclosed.geojson"
+    unclosed.write_text(
+        '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon",'
+        '"coordinates":[[[126.8,35.2],[126.81,35.2],[126.81,35.21],[126.80,35.21]]]}}]}'
+    )
+    extra = tmp_path / "claims.csv"
+    extra.write_text("claim_id,subject,figure,unit,publisher,date,url,language,quote\nc1,belt,1,m2,p,,u,ko,q,extra\n")
+    official = tmp_path / "official.geojson"
+    frame = gpd.GeoDataFrame(
+        {"zone_id": ["a"], "official_area_m2": ["lots"]}, geometry=[shapely.box(126.7, 35.1, 126.71, 35.11)], crs=4326
+    )
+    pyogrio.write_dataframe(frame, official)
+    cases = {
+        ("audit", "--zones", str(unclosed)): "unclosed.geojson: a geometry cannot be built",
+        ("audit", "--claims", str(extra)): "claims.csv: a row has more fields than the header",
+        ("export", "--crs", "+proj=longlat +R=1737400", "--out", str(tmp_path / "x.gpkg")): "cannot be transformed",
+        ("audit", "--zones", str(official)): "official_area_m2 'lots' is not a positive number of m²",
+    }
+    for args, fragment in cases.items():
+        assert build_maps.main(list(args)) == 2, args
+        lines = capsys.readouterr().err.strip().splitlines()
+        assert len(lines) == 1 and fragment in lines[0], lines
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["bogus"], "error: unknown command 'bogus'; use one of build, audit, export, raster"),
+        (["--lang", "xx"], "error: argument --lang: invalid choice: 'xx'"),
+        (["raster"], "the following arguments are required: {stats,rasterize,convergence}"),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(capsys, args, fragment):
+    with pytest.raises(SystemExit) as stopped:
+        build_maps.main(args)
+    assert stopped.value.code == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1
+    assert fragment in lines[0] and lines[0].startswith("error: ")
+
+
+def test_option_values_that_look_like_commands_and_options_before_raster(tmp_path, capsys, monkeypatch):
+    assert build_maps._with_command(["--out", "audit", "--lang", "en"], build_maps._parser()) == [
+        "build",
+        "--out",
+        "audit",
+        "--lang",
+        "en",
+    ]
+    assert build_maps._with_command(["-v", "raster", "stats", "--raster", "r.tif"], build_maps._parser()) == [
+        "raster",
+        "stats",
+        "-v",
+        "--raster",
+        "r.tif",
+    ]
+    monkeypatch.chdir(tmp_path)
+    assert build_maps.main(["--out", "audit", "--lang", "en"]) == 0
+    assert (tmp_path / "audit" / "belt_en.html").exists()
+
+
+def test_a_fault_of_the_program_is_one_line_and_exit_3(capsys, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(build_maps.geo, "run_audit", broken)
+    assert build_maps.main(["audit"]) == 3
+    assert capsys.readouterr().err.strip() == (
+        "error: internal error (RuntimeError: boom); run again with -v and report it"
+    )
