@@ -144,7 +144,7 @@ def to_markdown(result: AuditResult) -> str:
     lines += _markdown_table(headers, rows)
     lines += ["", "### Claims", ""]
     headers, rows = _claim_rows(result, links=True)
-    lines += _markdown_table(headers, rows)
+    lines += _markdown_table(headers, rows, markdown_column=headers.index("source"))
     notes = sorted({n for n in result.claims["audit_note"] if n})
     if notes:
         lines += [""] + [f"- Note: {_md_escape(n)}." for n in notes]
@@ -225,8 +225,8 @@ def _claim_rows(result: AuditResult, *, links: bool) -> tuple[list[str], list[li
     rows = []
     for c in result.claims.to_dict("records"):
         source = f"{c['publisher']} {c['date']}".strip() + (" (uncertain)" if c.get("uncertain") is True else "")
-        if links and c["url"]:
-            source = f"[{_md_escape(source)}]({c['url']})"
+        if links:
+            source = _md_link(source, c["url"])
         rows.append(
             [
                 str(c["claim_id"]),
@@ -293,14 +293,25 @@ def _looks_numeric(cell: str) -> bool:
     )
 
 
-def _markdown_table(headers: list[str], rows: list[list[str]]) -> list[str]:
+def _markdown_table(headers: list[str], rows: list[list[str]], *, markdown_column: int | None = None) -> list[str]:
+    """A Markdown table; every cell is escaped except those of ``markdown_column``, already Markdown."""
     out = ["| " + " | ".join(headers) + " |", "|" + "|".join(" --- " for _ in headers) + "|"]
-    out += ["| " + " | ".join(_md_cell(c) for c in r) + " |" for r in rows]
+    out += [
+        "| " + " | ".join(c if i == markdown_column else _md_escape(c) for i, c in enumerate(r)) + " |" for r in rows
+    ]
     return out
 
 
-def _md_cell(text: str) -> str:
-    return text if text.startswith("[") else _md_escape(text)
+def _md_link(label: str, url: object) -> str:
+    """A Markdown link for an http(s) URL, with the characters that would end or break it percent-encoded;
+    any other URL (``javascript:``, ``data:``) gives the label alone."""
+    if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
+        return _md_escape(label)
+    safe = "".join(f"%{ord(ch):02X}" if ch in _MD_URL_UNSAFE or ch.isspace() else ch for ch in url)
+    return f"[{_md_escape(label)}]({safe})"
+
+
+_MD_URL_UNSAFE = frozenset('()<>|"`\\[]')
 
 
 def _md_escape(text: str) -> str:

@@ -76,3 +76,16 @@ def test_csv_text_cannot_run_as_an_excel_formula(audit_result):
     rows = list(csv.DictReader(io.StringIO(report.to_csv(hostile, table="zones")[1:])))
     assert rows[0]["name_en"] == '\'=HYPERLINK("http://x","y")' and rows[1]["name_en"] == "'-1+1"
     assert float(rows[0]["official_difference_pct"]) <= 0.001  # numbers, negative ones too, are untouched
+
+
+def test_markdown_links_only_http_sources_and_escapes_everything_else(audit_result):
+    claims = audit_result.claims.copy()
+    claims.loc[0, "url"] = "javascript:alert(1)"
+    claims.loc[1, "url"] = "https://example.org/a (b)|c"
+    claims.loc[2, "claim_id"] = "[x](javascript:alert(2))"
+    hostile = type(audit_result)(audit_result.zones, claims, audit_result.belt, audit_result.overlaps, 0.02)
+    text = report.to_markdown(hostile)
+    escaped_id = r"\[x\](javascript:alert(2))"  # escaped: shows as text, is not a link
+    assert escaped_id in text
+    assert "javascript:" not in text.replace(escaped_id, "")
+    assert "(https://example.org/a%20%28b%29%7Cc)" in text
