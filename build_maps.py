@@ -127,6 +127,10 @@ def run_build(args: argparse.Namespace) -> int:
     # Everything that can fail on the user's input is checked before the first file is written.
     _refuse_building_over_inputs(out, (*inputs, *(Path(p) for p in [args.raster] if p)))
     user_overlays = _user_overlays(args)
+    if args.screenshot:
+        from geo import screenshot
+
+        screenshot.require_browser()
     context = BuildContext(
         args=args, out=out, inputs=inputs, zones=zones, claims=claims, audit=result, user_overlays=user_overlays
     )

@@ -54,12 +54,10 @@ def chromium_executable() -> str | None:
     return None
 
 
-@contextlib.contextmanager
-def browser() -> Iterator[object]:
-    """A headless Chromium (``playwright.sync_api.Browser``); raises OutputError if it cannot start."""
+def require_browser() -> str:
+    """The Chromium executable screenshots will use; OutputError with the fix if it or playwright is missing."""
     try:
-        from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import sync_playwright
+        import playwright.sync_api  # noqa: F401
     except ImportError:
         raise OutputError("screenshots need the Python package playwright; pip install playwright") from None
     executable = chromium_executable()
@@ -68,6 +66,16 @@ def browser() -> Iterator[object]:
             f"screenshots need Chromium; install it (Debian: apt-get install chromium fonts-noto-cjk) "
             f"or set {CHROMIUM_ENV} to its executable"
         )
+    return executable
+
+
+@contextlib.contextmanager
+def browser() -> Iterator[object]:
+    """A headless Chromium (``playwright.sync_api.Browser``); raises OutputError if it cannot start."""
+    executable = require_browser()
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         try:
             launched = playwright.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS))

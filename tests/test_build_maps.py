@@ -284,3 +284,11 @@ def test_a_fault_of_the_program_is_one_line_and_exit_3(capsys, monkeypatch):
     assert capsys.readouterr().err.strip() == (
         "error: internal error (RuntimeError: boom); run again with -v and report it"
     )
+
+
+def test_screenshot_without_a_browser_stops_before_writing_anything(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("CHROMIUM_PATH", str(tmp_path / "no-chromium"))
+    out = tmp_path / "out"
+    assert build_maps.main(["build", "--screenshot", "--out", str(out)]) == 2
+    assert "error: screenshots need Chromium" in capsys.readouterr().err
+    assert not out.exists()
