@@ -322,7 +322,10 @@ def _metres(text: str) -> float:
 
 
 def _metres_list(text: str) -> list[float]:
-    return [_metres(part) for part in text.split(",") if part.strip()]
+    values = [_metres(part) for part in text.split(",") if part.strip()]
+    if not values:
+        raise argparse.ArgumentTypeError("no pixel size given; write e.g. 100,50,20")
+    return values
 
 
 def _zones(args: argparse.Namespace):
@@ -334,7 +337,7 @@ def _zones(args: argparse.Namespace):
         assume_crs=args.assume_crs,
         fix=args.fix,
         encoding=args.encoding,
-        belt_ids=args.belt.split(",") if args.belt else None,
+        belt_ids=[part.strip() for part in args.belt.split(",") if part.strip()] if args.belt else None,
     )
 
 

@@ -171,9 +171,7 @@ def run_audit(zones: gpd.GeoDataFrame, claims: pd.DataFrame, *, tolerance: float
         checked = audit_claims(zones, claims, tolerance=tolerance)
     found = overlaps(zones, id_column="feature_id")
     for _, row in found.iterrows():
-        log.warning(
-            "zones %s and %s overlap by %.1f m²; the belt counts it once", row["a"], row["b"], row["overlap_m2"]
-        )
+        log.warning("zones %s and %s overlap by %.1f m²; unions count it once", row["a"], row["b"], row["overlap_m2"])
     return AuditResult(
         zones=measure_zones(zones), claims=checked, belt=belt_summary(zones), overlaps=found, tolerance=tolerance
     )

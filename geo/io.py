@@ -129,6 +129,8 @@ def _read_vector(path: Path, *, layer: str | None, encoding: str | None) -> gpd.
             f"{path.name}: a geometry cannot be built ({_shorten(str(error))}); close every polygon ring "
             "(first point = last point, at least 4 points) in a GIS and export again"
         ) from None
+    except LookupError:
+        raise InputError(f"--encoding {encoding!r} is not an encoding Python knows; use e.g. cp949 or utf-8") from None
     except UnicodeDecodeError:
         raise InputError(
             f"{path.name}: its text is not in {encoding or 'the declared encoding'}; pass --encoding cp949 "
@@ -182,6 +184,7 @@ def _normalise_columns(
             fields = ", ".join(str(c) for c in frame.columns if c != "geometry") or "none"
             raise InputError(f"{path.name}: no field {field!r} for {option}; its fields are: {fields}")
     frame = frame.copy()
+    frame = _with_long_names(frame)
     if id_field is not None:
         frame["zone_id"] = frame[id_field]
     elif "zone_id" not in frame.columns:
@@ -200,6 +203,18 @@ def _normalise_columns(
     if "part" in frame:
         frame["part"] = frame["part"].where(frame["part"].notna(), frame["zone_id"])
     return frame
+
+
+def _with_long_names(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Our own export's shapefile-safe field names (``quality``, ``offic_m2``…) back to the project's."""
+    from .export import ZONE_FIELDS
+
+    renames = {
+        short: name
+        for name, (short, _) in ZONE_FIELDS.items()
+        if short != name and short in frame.columns and name not in frame.columns
+    }
+    return frame.rename(columns=renames) if renames else frame
 
 
 def _resolve_crs(frame: gpd.GeoDataFrame, path: Path, *, assume_crs: str | None) -> gpd.GeoDataFrame:

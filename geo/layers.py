@@ -36,6 +36,8 @@ def load_claims(path: str | os.PathLike | None = None) -> pd.DataFrame:
     missing = [c for c in CLAIM_COLUMNS if c not in claims.columns]
     if missing:
         raise InputError(f"{path.name}: missing columns {', '.join(missing)}; see layers/README.md for the format")
+    if claims.empty:
+        raise InputError(f"{path.name}: has a header but no claims; add one row per published figure")
     problems = []
     figures = pd.to_numeric(claims["figure"], errors="coerce")
     for i, row in claims.iterrows():

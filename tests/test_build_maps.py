@@ -286,9 +286,28 @@ def test_a_fault_of_the_program_is_one_line_and_exit_3(capsys, monkeypatch):
     )
 
 
-def test_screenshot_without_a_browser_stops_before_writing_anything(tmp_path, capsys, monkeypatch):
-    monkeypatch.setenv("CHROMIUM_PATH", str(tmp_path / "no-chromium"))
-    out = tmp_path / "out"
-    assert build_maps.main(["build", "--screenshot", "--out", str(out)]) == 2
-    assert "error: screenshots need Chromium" in capsys.readouterr().err
-    assert not out.exists()
+def test_small_input_mistakes_are_one_line(tmp_path, capsys):
+    header_only = tmp_path / "claims.csv"
+    header_only.write_text("claim_id,subject,figure,unit,publisher,date,url,language,quote\n")
+    cases = {
+        ("audit", "--claims", str(header_only)): "claims.csv: has a header but no claims",
+        ("audit", "--encoding", "nope"): "--encoding 'nope' is not an encoding Python knows",
+    }
+    for args, fragment in cases.items():
+        assert build_maps.main(list(args)) == 2, args
+        assert fragment in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        build_maps.main(["raster", "convergence", "--resolutions", ""])
+    assert "no pixel size given" in capsys.readouterr().err
+
+
+def test_our_own_geopackage_reads_back_as_schematic_with_official_figures(tmp_path, capsys):
+    gpkg = tmp_path / "belt.gpkg"
+    assert build_maps.main(["export", "--out", str(gpkg)]) == 0
+    capsys.readouterr()
+    args = ["audit", "--zones", str(gpkg), "--layer", "zone_parts", "--belt", "bitgoeul, jingok,future", "--format"]
+    build_maps.main([*args, "json"])
+    document = json.loads(capsys.readouterr().out)
+    assert {z["geometry_quality"] for z in document["zones"]} == {"schematic"}
+    assert document["belt"]["official_sum_m2"] == 7_140_000 + 2_223_000  # --belt names whole zones
+    assert all(z["official_area_m2"] for z in document["zones"])
