@@ -48,7 +48,7 @@ def _require_module(name: str):
     try:
         return importlib.import_module(name)
     except ImportError:
-        if os.environ.get("CI") == "true":
+        if os.environ.get("CI", "").lower() in {"true", "1"}:
             pytest.fail(f"the test dependency {name} is not installed, and CI=true requires it")
         pytest.skip(f"{name} is not installed")
 
@@ -70,6 +70,6 @@ def needs_browser() -> None:
     if problem is None and screenshot.chromium_executable() is None:
         problem = "Chromium is not installed"
     if problem is not None:
-        if os.environ.get("CI") == "true":
+        if os.environ.get("CI", "").lower() in {"true", "1"}:
             pytest.fail(f"{problem}, and CI=true requires the browser tests to run")
         pytest.skip(problem)

@@ -62,7 +62,7 @@ def _qgis_available() -> bool:
 @pytest.fixture(scope="module")
 def qgis_report(tmp_path_factory, zones, audit_result) -> dict:
     if not _qgis_available():
-        if os.environ.get("CI") == "true":
+        if os.environ.get("CI", "").lower() in {"true", "1"}:
             pytest.fail("QGIS's Python bindings (Debian python3-qgis) are missing, and CI=true requires them")
         pytest.skip("QGIS's Python bindings (Debian python3-qgis) are not installed")
     import geo
