@@ -26,7 +26,7 @@ import pandas as pd
 import geo
 from geo import report
 from geo.overlay import RasterOverlay
-from geo.settings import DEFAULT_TOLERANCE, MAPS_DIR
+from geo.settings import DEFAULT_TOLERANCE, GEOGRAPHIC_CRS, MAPS_DIR
 
 log = logging.getLogger("build_maps")
 
@@ -126,7 +126,7 @@ def run_build(args: argparse.Namespace) -> int:
     result = geo.run_audit(zones, claims, tolerance=args.tolerance)
     # Everything that can fail on the user's input is checked before the first file is written.
     _refuse_building_over_inputs(out, (*inputs, *(Path(p) for p in [args.raster] if p)))
-    user_overlays = _user_overlays(args)
+    user_overlays = _user_overlays(args, zones)
     if args.screenshot:
         from geo import screenshot
 
@@ -171,13 +171,21 @@ def _refuse_building_over_inputs(out: Path, inputs: tuple[Path, ...]) -> None:
             raise geo.OutputError(f"{source}: the build would write over it; pass --out another folder")
 
 
-def _user_overlays(args: argparse.Namespace) -> list[RasterOverlay]:
+def _user_overlays(args: argparse.Namespace, zones: gpd.GeoDataFrame) -> list[RasterOverlay]:
     """The overlay of ``--raster`` (read and checked before the build writes anything), or none."""
     if not args.raster:
         return []
     from geo import raster
 
-    return [raster.raster_overlay(args.raster, band=args.raster_band, band_option="--raster-band")]
+    overlay = raster.raster_overlay(args.raster, band=args.raster_band, band_option="--raster-band")
+    (south, west), (north, east) = overlay.bounds
+    lon_min, lat_min, lon_max, lat_max = zones.to_crs(GEOGRAPHIC_CRS).total_bounds
+    if east < lon_min or west > lon_max or north < lat_min or south > lat_max:
+        raise geo.InputError(
+            f"{Path(args.raster).name}: covers none of the zones (it lies at {south:.3f}–{north:.3f} N, "
+            f"{west:.3f}–{east:.3f} E); check its CRS or pass a raster of the zones' area"
+        )
+    return [overlay]
 
 
 #: Further outputs of ``build`` as (order, step): rasters (10) come before maps (20), which draw them,

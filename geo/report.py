@@ -117,7 +117,13 @@ def excel_csv(frame: pd.DataFrame, *, float_format: str) -> str:
     """
     safe = frame.copy()
     for column in safe.columns:
-        if pd.api.types.is_numeric_dtype(safe[column]) or pd.api.types.is_bool_dtype(safe[column]):
+        if pd.api.types.is_bool_dtype(safe[column]):
+            continue
+        if pd.api.types.is_float_dtype(safe[column]):
+            # Rounded first, and + 0.0, so that a tiny negative number is written 0.0000, not -0.0000.
+            safe[column] = safe[column].round(int(float_format.strip("%f").lstrip(".") or 0)) + 0.0
+            continue
+        if pd.api.types.is_numeric_dtype(safe[column]):
             continue
         safe[column] = safe[column].map(
             lambda value: "'" + value if isinstance(value, str) and value.startswith(_FORMULA_STARTS) else value

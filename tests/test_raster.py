@@ -567,7 +567,7 @@ def test_build_step_writes_the_distance_raster_and_overlays(tmp_path, zones, cla
         zones=zones,
         claims=claims,
         audit=audit_result,
-        user_overlays=build_maps._user_overlays(args),
+        user_overlays=build_maps._user_overlays(args, zones),
     )
     build_maps._raster_step(context)
     with rasterio.open(tmp_path / raster.DISTANCE_FILE) as dataset:
@@ -628,3 +628,12 @@ def test_rasterize_refuses_a_name_that_is_not_a_geotiff(tmp_path, capsys):
     assert build_maps.main(["raster", "rasterize", "--out", str(tmp_path / "zones.png")]) == 2
     assert capsys.readouterr().err.strip() == "error: --out zones.png: a zone mask is a GeoTIFF; end the name in .tif"
     assert not list(tmp_path.iterdir())
+
+
+def test_build_with_a_raster_that_covers_no_zone_is_refused(tmp_path, capsys):
+    far = Affine(10.0, 0.0, 600_000.0, 0.0, -10.0, 700_000.0)  # EPSG:5186, far north-east of the zones
+    path = _write(tmp_path / "far.tif", _plane(far), transform=far, crs="EPSG:5186")
+    out = tmp_path / "out"
+    assert build_maps.main(["build", "--raster", str(path), "--out", str(out)]) == 2
+    assert "far.tif: covers none of the zones" in capsys.readouterr().err
+    assert not out.exists()

@@ -89,3 +89,10 @@ def test_markdown_links_only_http_sources_and_escapes_everything_else(audit_resu
     assert escaped_id in text
     assert "javascript:" not in text.replace(escaped_id, "")
     assert "(https://example.org/a%20%28b%29%7Cc)" in text
+
+
+def test_csv_never_writes_negative_zero():
+    import pandas as pd
+
+    text = report.excel_csv(pd.DataFrame({"pct": [-0.00001, -1.5]}), float_format="%.4f")
+    assert text.splitlines()[1:] == ["0.0000", "-1.5000"]
