@@ -567,7 +567,7 @@ def test_build_step_writes_the_distance_raster_and_overlays(tmp_path, zones, cla
         zones=zones,
         claims=claims,
         audit=audit_result,
-        user_overlays=build_maps._user_overlays(args, zones),
+        user_overlays=[raster.raster_overlay(plane_path)],
     )
     build_maps._raster_step(context)
     with rasterio.open(tmp_path / raster.DISTANCE_FILE) as dataset:
