@@ -30,6 +30,18 @@ def audit_result(zones, claims) -> geo.AuditResult:
     return geo.run_audit(zones, claims)
 
 
+@pytest.fixture(scope="session")
+def points() -> gpd.GeoDataFrame:
+    """The site-selection points, EPSG:4326."""
+    return geo.load_points()
+
+
+@pytest.fixture(scope="session")
+def context() -> gpd.GeoDataFrame:
+    """Legal dongs, ri and the Gwangju/Jeonnam border (NGII)."""
+    return geo.load_context()
+
+
 @pytest.fixture
 def square_zones() -> gpd.GeoDataFrame:
     """Two 0.01° squares near Gwangju in EPSG:4326, with the project's columns."""

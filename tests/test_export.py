@@ -45,16 +45,6 @@ QGIS_LAYER_STYLES_COLUMNS = [
 
 
 @pytest.fixture(scope="module")
-def points() -> gpd.GeoDataFrame:
-    return geo.load_points()
-
-
-@pytest.fixture(scope="module")
-def context() -> gpd.GeoDataFrame:
-    return geo.load_context()
-
-
-@pytest.fixture(scope="module")
 def gpkg(tmp_path_factory, zones, audit_result, points, context) -> Path:
     """Our layers exported once with labels in English and the default CRS."""
     path = tmp_path_factory.mktemp("export") / "belt.gpkg"
