@@ -46,8 +46,6 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "Supplied outline (solid)",
         "ja": "提供された境界（実線）",
     },
-    "legend_belt": {"ko": "벨트 외곽 (합집합)", "en": "Belt outline (union)", "ja": "ベルト外周（和集合）"},
-    "legend_triangle": {"ko": "삼각벨트 연결선", "en": "Triangle joining the complexes", "ja": "三角ベルト連結線"},
     "area_heading": {
         "ko": "면적 (GRS80 타원체)",
         "en": "Area (GRS80 ellipsoid)",

@@ -858,11 +858,9 @@ def _legend_html(zones: gpd.GeoDataFrame, *, language: str, has_triangle: bool) 
     if qualities - {SCHEMATIC}:
         outline_rows += f'<div class="tb-row"><span class="tb-line"></span>{t("legend_supplied")}</div>'
     if zones["in_belt"].astype(bool).any():
-        outline_rows += f'<div class="tb-row"><span class="tb-line tb-belt-line"></span>{t("legend_belt")}</div>'
+        outline_rows += f'<div class="tb-row"><span class="tb-line tb-belt-line"></span>{t("layer_belt")}</div>'
     if has_triangle:
-        outline_rows += (
-            f'<div class="tb-row"><span class="tb-line tb-triangle-line"></span>{t("legend_triangle")}</div>'
-        )
+        outline_rows += f'<div class="tb-row"><span class="tb-line tb-triangle-line"></span>{t("layer_triangle")}</div>'
     status_block = f"<h3>{t('legend_status')}</h3>{status_rows}" if status_rows else ""
     return (
         f"<h2>{t('legend_title')}</h2><h3>{t('legend_roles')}</h3>{role_rows}{status_block}"
