@@ -2,20 +2,24 @@
 
 from ._errors import InputError, InputFileNotFoundError, OutputError, TriangleBeltError
 from .area import area_m2, area_table, geodesic_area_m2, planar_area_m2, union_area_m2
-from .audit import AuditResult, audit_claims, belt_geometry, belt_summary, measure_zones, run_audit
+from .audit import AuditResult, audit_claims, measure_zones, run_audit
+from .belt import belt_geometry, belt_summary, belt_triangle
 from .export import export_geojson, export_geopackage
 from .io import read_zones
-from .layers import load_claims, load_context, load_points, load_zones
+from .layers import ZoneSource, load_claims, load_context, load_points, load_zones
 from .maps import belt_map, parcels_map, write_maps, zone_map
+from .pipeline import BuildOptions, build
 from .raster import area_convergence, raster_overlay, rasterize_zones, zonal_stats
 from .units import from_m2, m2_to_pyeong, pyeong_to_m2, to_m2
 
 __all__ = [
     "AuditResult",
+    "BuildOptions",
     "InputError",
     "InputFileNotFoundError",
     "OutputError",
     "TriangleBeltError",
+    "ZoneSource",
     "area_convergence",
     "area_m2",
     "area_table",
@@ -23,6 +27,8 @@ __all__ = [
     "belt_geometry",
     "belt_map",
     "belt_summary",
+    "belt_triangle",
+    "build",
     "export_geojson",
     "export_geopackage",
     "from_m2",

@@ -15,21 +15,6 @@ from .settings import GEOGRAPHIC_CRS, KOREA_BOUNDS_LONLAT
 
 log = logging.getLogger(__name__)
 
-#: The project's zone columns and the value a file that lacks one gets.
-ZONE_COLUMNS: dict[str, object] = {
-    "zone_id": None,
-    "part": None,
-    "name_ko": None,
-    "name_en": None,
-    "name_ja": None,
-    "role": "",
-    "status": "",
-    "in_belt": False,
-    "official_area_m2": np.nan,
-    "official_area_source": "",
-    "geometry_quality": "supplied",
-    "geometry_method": "",
-}
 #: How many problems one message lists before it says how many more there are.
 MAX_LISTED_PROBLEMS = 5
 _POLYGONAL = {"Polygon", "MultiPolygon"}
@@ -43,7 +28,7 @@ def validate_zones(frame: gpd.GeoDataFrame, source: str, *, fix: bool = False) -
     Parameters
     ----------
     frame
-        Features with a CRS and the columns of :data:`ZONE_COLUMNS`.
+        Features with a CRS and the columns of :data:`geo.schema.ZONE_INPUT_DEFAULTS`.
     source
         The file name used in messages.
     fix

@@ -13,19 +13,15 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from . import units
 from .area import area_table, overlaps, union_area_m2
-from .settings import DEFAULT_TOLERANCE, ELLIPSOID, GEOGRAPHIC_CRS, PLANAR_CRS
+from .belt import belt_members, belt_summary
+from .schema import BELT, ZONE_DESCRIPTIVE_COLUMNS, GeometryQuality, Verdict
+from .settings import DEFAULT_TOLERANCE, ELLIPSOID, PLANAR_CRS
 
 log = logging.getLogger(__name__)
 
-BELT = "belt"
-VERDICT_HOLDS = "holds"
-VERDICT_OFF = "outside tolerance"
-VERDICT_NOT_FOUND = "subject not in zones"
-SCHEMATIC = "schematic"
 BY_CONSTRUCTION_NOTE = (
     "geometry is schematic, sized to the official figures, so its agreement with them is by construction"
 )
@@ -63,52 +59,12 @@ def measure_zones(zones: gpd.GeoDataFrame) -> pd.DataFrame:
         :func:`geo.area.area_table`, ``official_area_m2`` and ``official_difference_pct``
         (measured − official, in percent of the official figure).
     """
-    keep = [
-        c
-        for c in (
-            "feature_id",
-            "zone_id",
-            "part",
-            "name_ko",
-            "name_en",
-            "name_ja",
-            "role",
-            "status",
-            "in_belt",
-            "geometry_quality",
-            "official_area_m2",
-            "official_area_source",
-        )
-        if c in zones.columns
-    ]
+    keep = [c for c in ZONE_DESCRIPTIVE_COLUMNS if c in zones.columns]
     table = pd.concat([pd.DataFrame(zones[keep]), area_table(zones)], axis=1)
     official = pd.to_numeric(table["official_area_m2"], errors="coerce")
     table["official_area_pyeong"] = units.m2_to_pyeong(official)
     table["official_difference_pct"] = (table["area_m2"] - official) / official * 100
     return table
-
-
-def belt_geometry(zones: gpd.GeoDataFrame) -> shapely.Geometry:
-    """Union of the in-belt features in EPSG:4326 (so an overlap is drawn and counted once)."""
-    in_belt = zones[zones["in_belt"].astype(bool)]
-    return shapely.union_all(in_belt.to_crs(GEOGRAPHIC_CRS).geometry.values)
-
-
-def belt_summary(zones: gpd.GeoDataFrame) -> dict:
-    """Measured union area of the in-belt features, the sum of their official figures, and the members."""
-    in_belt = zones[zones["in_belt"].astype(bool)]
-    official = pd.to_numeric(in_belt["official_area_m2"], errors="coerce")
-    official_sum = float(official.sum()) if len(official) and official.notna().all() else None
-    area = union_area_m2(in_belt)
-    return {
-        "members": list(in_belt["feature_id"]),
-        "area_m2": area,
-        "area_pyeong": units.m2_to_pyeong(area),
-        "area_ha": units.from_m2(area, "ha"),
-        "official_sum_m2": official_sum,
-        "official_sum_pyeong": None if official_sum is None else units.m2_to_pyeong(official_sum),
-        "schematic": bool(len(in_belt)) and bool((in_belt["geometry_quality"] == SCHEMATIC).all()),
-    }
 
 
 def audit_claims(
@@ -151,7 +107,9 @@ def audit_claims(
     found = result["geometry_m2"].notna()
     within = result["difference_pct"].abs() <= tolerance * 100 + 1e-12
     result["within_tolerance"] = pd.Series(within, dtype=object).where(found, None)
-    result["verdict"] = np.where(~found, VERDICT_NOT_FOUND, np.where(within, VERDICT_HOLDS, VERDICT_OFF))
+    result["verdict"] = np.where(
+        ~found, Verdict.NOT_FOUND.value, np.where(within, Verdict.HOLDS.value, Verdict.OFF.value)
+    )
     result["audit_note"] = [_note(subjects[s]) for s in result["subject"]]
 
     for _, row in result[found & ~within].iterrows():
@@ -179,7 +137,7 @@ def run_audit(zones: gpd.GeoDataFrame, claims: pd.DataFrame, *, tolerance: float
 
 def _subject_rows(zones: gpd.GeoDataFrame, subject: str) -> gpd.GeoDataFrame | None:
     if subject == BELT:
-        rows = zones[zones["in_belt"].astype(bool)]
+        rows = belt_members(zones)
     else:
         rows = zones[(zones["feature_id"] == subject) | (zones["zone_id"] == subject)]
     return rows if len(rows) else None
@@ -195,6 +153,6 @@ def _official_total(rows: gpd.GeoDataFrame | None) -> float:
 def _note(rows: gpd.GeoDataFrame | None) -> str:
     if rows is None:
         return "no zone in the file matches this subject"
-    if (rows["geometry_quality"] == SCHEMATIC).all():
+    if (rows["geometry_quality"] == GeometryQuality.SCHEMATIC).all():
         return BY_CONSTRUCTION_NOTE
     return ""

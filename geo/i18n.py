@@ -1,14 +1,16 @@
-"""The maps' interface strings in Korean, English and Japanese: one registry, one entry per message.
+"""Every user-facing string in Korean, English and Japanese: one registry, one entry per message.
 
-Zone names come from the data (``name_ko``, ``name_en``, ``name_ja``); role and status labels from
-:mod:`geo.style`. Everything else a map shows is here, so a missing translation is a test failure, not a
-blank on the map.
+Zone names come from the data (``name_ko``, ``name_en``, ``name_ja``) and field titles from
+:mod:`geo.schema`. Everything else a map, report, export or raster legend shows is here — role and status
+labels, layer titles and descriptions, the schematic statement — so a missing translation is a test failure,
+not a blank. :func:`check_language` is the one check of a language code.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
+from ._errors import InputError
 from .settings import LANGUAGES
 
 #: The language's own name, for the index page and ``<html lang>``.
@@ -129,17 +131,130 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "unit_pyeong": {"ko": "평", "en": "pyeong", "ja": "坪"},
     "unit_km": {"ko": "km", "en": "km", "ja": "km"},
     "unit_m": {"ko": "m", "en": "m", "ja": "m"},
+    # Roles (News1 2024-06-18: Jingok parts production, Bitgoeul certification and finished vehicles, the new
+    # complex demonstration) and statuses; ``role_`` / ``status_`` is a zone without one.
+    "role_certification": {"ko": "인증·완성차", "en": "Certification and finished vehicles", "ja": "認証・完成車"},
+    "role_parts": {"ko": "부품 생산", "en": "Parts production", "ja": "部品生産"},
+    "role_demonstration": {"ko": "실증", "en": "Demonstration", "ja": "実証"},
+    "role_": {"ko": "구역", "en": "Zone", "ja": "区域"},
+    "status_operating": {"ko": "운영 중", "en": "Operating", "ja": "稼働中"},
+    "status_planned": {"ko": "계획", "en": "Planned", "ja": "計画中"},
+    "status_": {"ko": "미상", "en": "Unknown", "ja": "不明"},
+    "schematic_label": {
+        "ko": "개략 경계 (공식 면적에 맞춘 도식, 실제 경계 아님)",
+        "en": "Schematic outline (sized to the official area; not the surveyed boundary)",
+        "ja": "概略境界（公式面積に合わせた模式図。実測境界ではありません）",
+    },
+    "schematic_suffix": {"ko": "개략 경계", "en": "schematic", "ja": "概略境界"},
+    # GeoPackage layer titles (gpkg_contents.identifier, the name QGIS shows) and descriptions.
+    "table_zone_parts": {"ko": "구역 부분", "en": "Zone parts", "ja": "区域の部分"},
+    "table_zones": {"ko": "구역", "en": "Zones", "ja": "区域"},
+    "table_belt": {"ko": "미래차 삼각벨트", "en": "Future-vehicle triangle belt", "ja": "次世代自動車三角ベルト"},
+    "table_context_areas": {"ko": "법정동·리 경계", "en": "Legal dongs and ri", "ja": "法定洞・里の境界"},
+    "table_context_border": {"ko": "광주·전남 경계", "en": "Gwangju–Jeonnam border", "ja": "光州・全南の境界"},
+    "table_site_points": {"ko": "입지 참고 지점", "en": "Site-selection points", "ja": "立地の参考地点"},
+    "table_audit_zones": {"ko": "면적 감사: 구역", "en": "Area audit: zones", "ja": "面積監査：区域"},
+    "table_audit_claims": {
+        "ko": "면적 감사: 공표 수치",
+        "en": "Area audit: published claims",
+        "ja": "面積監査：公表値",
+    },
+    "about_zone_parts": {
+        "ko": "구역 부분마다 하나의 객체: 타원체(GRS80)와 평면(EPSG:5186) 면적, 비교 대상 공식 면적.",
+        "en": "One feature per zone part with its ellipsoidal (GRS80) and planar (EPSG:5186) areas and the "
+        "official figure it is compared with.",
+        "ja": "区域の部分ごとに一つの地物：楕円体（GRS80）と平面（EPSG:5186）の面積、比較する公式面積。",
+    },
+    "about_zones": {
+        "ko": "zone_id별로 합친 구역 부분; 면적은 부분들의 합집합 면적.",
+        "en": "The zone parts dissolved by zone_id; areas of the union of the parts.",
+        "ja": "zone_idごとに統合した区域の部分。面積は部分の和集合の面積。",
+    },
+    "about_belt": {
+        "ko": "벨트: 벨트 구역의 합집합 (kind = union)과 벨트 구역 대표점을 잇는 삼각형 (kind = triangle).",
+        "en": "The belt: the union of the in-belt features (kind = union) and the triangle between "
+        "representative points of the in-belt zones (kind = triangle).",
+        "ja": "ベルト：ベルト区域の和集合（kind = union）とベルト区域の代表点を結ぶ三角形（kind = triangle）。",
+    },
+    "about_context_areas": {
+        "ko": "방향 참고용 광산구 법정동과 함평군 월야면의 리 (국토지리정보원).",
+        "en": "Legal dongs of Gwangsan-gu and ri of Hampyeong-gun Wolya-myeon, for orientation (NGII).",
+        "ja": "位置の参考：光山区の法定洞と咸平郡月也面の里（国土地理情報院）。",
+    },
+    "about_context_border": {
+        "ko": "방향 참고용 광주·전남 경계.",
+        "en": "The Gwangju/Jeonnam border, for orientation.",
+        "ja": "位置の参考：光州・全南の境界。",
+    },
+    "about_site_points": {
+        "ko": "입지 참고 지점 (공항, KTX역 등)과 각 출처; 출처가 약하면 uncertain = 1.",
+        "en": "Site-selection points (airport, KTX station, ...), each with its source; uncertain = 1 where "
+        "the source is weak.",
+        "ja": "立地の参考地点（空港、KTX駅など）とその出典。出典が弱い場合は uncertain = 1。",
+    },
+    "about_audit_zones": {
+        "ko": "구역 부분별 면적 감사 (zone_areas.csv 표): ㎡, ha, ㎢, 평 (GRS80 타원체)과 "
+        "평면 EPSG:5186, 공식 면적 대비.",
+        "en": "Area audit per zone part (the zone_areas.csv table): areas in m², ha, km² and pyeong "
+        "(GRS80 ellipsoid) and planar EPSG:5186, against the official figure.",
+        "ja": "区域の部分ごとの面積監査（zone_areas.csv の表）：㎡、ha、㎢、坪（GRS80楕円体）と"
+        "平面 EPSG:5186、公式面積との比較。",
+    },
+    "about_audit_claims": {
+        "ko": "공표된 모든 면적 주장: 측정·공식 면적, 차이, 허용오차 대비 판정.",
+        "en": "Every published area claim with the measured and official areas, the differences and "
+        "the verdict against the tolerance.",
+        "ja": "公表されたすべての面積の主張：測定面積と公式面積、差、許容誤差に対する判定。",
+    },
+    "about_belt_triangle": {
+        "ko": "벨트 구역의 대표점을 잇는 선 (방향 참고용, 면적 아님).",
+        "en": "The line joining representative points of the in-belt zones (for orientation, not an area).",
+        "ja": "ベルト区域の代表点を結ぶ線（位置の参考。面積ではありません）。",
+    },
+    "table_belt_triangle": {"ko": "삼각벨트 연결선", "en": "Triangle joining the zones", "ja": "三角ベルト連結線"},
+    "belt_union_name": {"ko": "삼각벨트 (합집합)", "en": "Triangle belt (union)", "ja": "三角ベルト（和集合）"},
+    "belt_triangle_name": {
+        "ko": "삼각형 (구역 대표점 연결)",
+        "en": "Triangle joining the zones",
+        "ja": "三角形（区域の代表点を結ぶ）",
+    },
+    # Raster overlays.
+    "distance_title": {
+        "ko": "가장 가까운 공항·철도역까지의 거리 (km)",
+        "en": "Distance to the nearest airport or rail station (km)",
+        "ja": "最寄りの空港・鉄道駅までの距離（km）",
+    },
+    "band_name": {"ko": "{label} (밴드 {band})", "en": "{label} (band {band})", "ja": "{label}（バンド {band}）"},
+    "band_legend": {"ko": "{label}, 밴드 {band}", "en": "{label}, band {band}", "ja": "{label}、バンド {band}"},
 }
 
 
-def text(key: str, language: str) -> str:
-    """The message ``key`` in ``language`` (a code of :data:`geo.settings.LANGUAGES`)."""
+def text(key: str, language: str, **values: object) -> str:
+    """The message ``key`` in ``language`` (a code of :data:`geo.settings.LANGUAGES`), ``values`` filled in."""
     check_language(language)
-    return MESSAGES[key][language]
+    message = MESSAGES[key][language]
+    return message.format(**values) if values else message
 
 
-def check_language(language: str) -> str:
-    """Return ``language`` if it is supported, else raise ValueError naming the supported codes."""
+def texts(key: str) -> dict[str, str]:
+    """The message ``key`` in every language."""
+    return dict(MESSAGES[key])
+
+
+def role_label(role: str | None, language: str) -> str:
+    """Label of a zone role in ``language``; an unknown role shows as itself."""
+    key = f"role_{role or ''}"
+    return text(key, language) if key in MESSAGES else str(role)
+
+
+def status_label(status: str | None, language: str) -> str:
+    """Label of a zone status in ``language``; an unknown status shows as itself."""
+    key = f"status_{status or ''}"
+    return text(key, language) if key in MESSAGES else str(status)
+
+
+def check_language(language: object) -> str:
+    """Return ``language`` if it is supported, else raise InputError naming the supported codes."""
     if language not in LANGUAGES:
-        raise ValueError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
-    return language
+        raise InputError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
+    return str(language)

@@ -26,7 +26,8 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError, ProjError
 
 from ._errors import InputError, InputFileNotFoundError, OutputError
-from ._validate import ZONE_COLUMNS, validate_zones
+from ._validate import validate_zones
+from .schema import ZONE_FIELDS, ZONE_INPUT_DEFAULTS, long_names
 from .settings import GEOGRAPHIC_CRS
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,7 @@ def read_zones(
     -------
     geopandas.GeoDataFrame
         One row per feature in EPSG:4326 (degrees; for storage and drawing, never for measuring) with the
-        columns of :data:`geo._validate.ZONE_COLUMNS`, defaults filled for those the file lacks.
+        columns of :data:`geo.schema.ZONE_INPUT_DEFAULTS`, defaults filled for those the file lacks.
 
     Raises
     ------
@@ -87,6 +88,34 @@ def read_zones(
     """
     path = Path(path)
     frame = _read_vector(path, layer=layer, encoding=encoding)
+    zones = prepare_zones(
+        frame,
+        path,
+        id_field=id_field,
+        name_field=name_field,
+        assume_crs=assume_crs,
+        fix=fix,
+        belt_ids=belt_ids,
+    )
+    log.info("read %d zones from %s (source CRS %s)", len(zones), path, frame.crs or assume_crs)
+    return zones
+
+
+def prepare_zones(
+    frame: gpd.GeoDataFrame,
+    source: str | os.PathLike = "zones",
+    *,
+    id_field: str | None = None,
+    name_field: str | None = None,
+    assume_crs: str | None = None,
+    fix: bool = False,
+    belt_ids: list[str] | None = None,
+) -> gpd.GeoDataFrame:
+    """Normalise and validate zones already in memory, as :func:`read_zones` does for a file.
+
+    ``source`` names the data in messages (a file name). Options as for :func:`read_zones`.
+    """
+    path = Path(source)
     frame = _normalise_columns(frame, path, id_field=id_field, name_field=name_field)
     if belt_ids is not None:
         unknown = sorted(set(belt_ids) - set(frame["zone_id"]))
@@ -95,9 +124,7 @@ def read_zones(
             raise InputError(f"{path.name}: no zone {', '.join(unknown)} for --belt; its zone ids include: {known}")
         frame["in_belt"] = frame["zone_id"].isin(belt_ids)
     frame = _resolve_crs(frame, path, assume_crs=assume_crs)
-    zones = validate_zones(frame, path.name, fix=fix)
-    log.info("read %d zones from %s (source CRS %s)", len(zones), path, frame.crs.to_string())
-    return zones
+    return validate_zones(frame, path.name, fix=fix)
 
 
 def _read_vector(path: Path, *, layer: str | None, encoding: str | None) -> gpd.GeoDataFrame:
@@ -194,7 +221,7 @@ def _normalise_columns(
         names = frame[name_field].astype("string")
         for language in ("name_ko", "name_en", "name_ja"):
             frame[language] = names
-    for column, default in ZONE_COLUMNS.items():
+    for column, default in ZONE_INPUT_DEFAULTS.items():
         if column not in frame.columns:
             frame[column] = frame["name_ko"] if column in {"name_en", "name_ja"} and "name_ko" in frame else default
     frame["name_ko"] = frame["name_ko"].where(frame["name_ko"].notna(), frame["zone_id"])
@@ -207,12 +234,10 @@ def _normalise_columns(
 
 def _with_long_names(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Our own export's shapefile-safe field names (``quality``, ``offic_m2``…) back to the project's."""
-    from .export import ZONE_FIELDS
-
     renames = {
         short: name
-        for name, (short, _) in ZONE_FIELDS.items()
-        if short != name and short in frame.columns and name not in frame.columns
+        for short, name in long_names(ZONE_FIELDS).items()
+        if short in frame.columns and name not in frame.columns
     }
     return frame.rename(columns=renames) if renames else frame
 

@@ -6,6 +6,7 @@ Each loader takes an optional path, so a user's file can stand in for ours, and 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -15,10 +16,44 @@ import pandas as pd
 from . import units
 from ._errors import InputError
 from .io import read_table, read_zones
+from .schema import CLAIM_REQUIRED_COLUMNS, POINT_REQUIRED_COLUMNS
 from .settings import CLAIMS_FILE, CONTEXT_FILE, GEOGRAPHIC_CRS, POINTS_FILE, ZONES_FILE
 
-CLAIM_COLUMNS = ("claim_id", "subject", "figure", "unit", "publisher", "date", "url", "language", "quote")
-POINT_COLUMNS = ("point_id", "kind", "name_ko", "name_en", "name_ja", "lat", "lon", "uncertain", "source")
+
+@dataclass(frozen=True)
+class ZoneSource:
+    """A zone file and how to read it; the bundled zones when ``path`` is None.
+
+    The fields are the options of :func:`geo.io.read_zones`; ``belt_ids`` names the zones that form the belt
+    (None: the file's ``in_belt`` column).
+    """
+
+    path: Path | None = None
+    layer: str | None = None
+    id_field: str | None = None
+    name_field: str | None = None
+    assume_crs: str | None = None
+    fix: bool = False
+    encoding: str | None = None
+    belt_ids: tuple[str, ...] | None = None
+
+    @property
+    def file(self) -> Path:
+        """The file read: ``path``, or the bundled zones."""
+        return Path(self.path) if self.path is not None else ZONES_FILE
+
+    def load(self) -> gpd.GeoDataFrame:
+        """The zones, read and validated (:func:`load_zones`)."""
+        return load_zones(
+            self.file,
+            layer=self.layer,
+            id_field=self.id_field,
+            name_field=self.name_field,
+            assume_crs=self.assume_crs,
+            fix=self.fix,
+            encoding=self.encoding,
+            belt_ids=list(self.belt_ids) if self.belt_ids is not None else None,
+        )
 
 
 def load_zones(path: str | os.PathLike | None = None, **options: object) -> gpd.GeoDataFrame:
@@ -33,7 +68,7 @@ def load_claims(path: str | os.PathLike | None = None) -> pd.DataFrame:
     """Published area claims with ``claimed_m2`` added (the figure converted from its published unit)."""
     path = Path(path or CLAIMS_FILE)
     claims = read_table(path)
-    missing = [c for c in CLAIM_COLUMNS if c not in claims.columns]
+    missing = [c for c in CLAIM_REQUIRED_COLUMNS if c not in claims.columns]
     if missing:
         raise InputError(f"{path.name}: missing columns {', '.join(missing)}; see layers/README.md for the format")
     if claims.empty:
@@ -65,7 +100,7 @@ def load_points(path: str | os.PathLike | None = None) -> gpd.GeoDataFrame:
     """Site-selection points (airport, KTX station, …) in EPSG:4326, each with its source."""
     path = Path(path or POINTS_FILE)
     table = read_table(path)
-    missing = [c for c in POINT_COLUMNS if c not in table.columns]
+    missing = [c for c in POINT_REQUIRED_COLUMNS if c not in table.columns]
     if missing:
         raise InputError(f"{path.name}: missing columns {', '.join(missing)}; see layers/README.md for the format")
     table["uncertain"] = table["uncertain"].astype(str).str.lower().eq("true")

@@ -8,91 +8,54 @@ The JSON contract (documented in README.md): top-level ``zones`` (each with at l
 
 from __future__ import annotations
 
-import io
-import json
-import math
-import unicodedata
 from collections.abc import Callable
-from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Final
 
 import pandas as pd
 
+from . import _format as fmt
 from .audit import AuditResult
+from .io import write_text
+from .schema import CLAIM_REPORT_COLUMNS, CLAIM_SOURCE_COLUMNS, ZONE_REPORT_COLUMNS
+from .settings import TOOL_NAME, tool_version
 
-SOURCE_FIELDS = ("publisher", "date", "url", "language", "quote", "note", "uncertain")
-ZONE_FIELDS = (
-    "feature_id",
-    "zone_id",
-    "part",
-    "name_ko",
-    "name_en",
-    "name_ja",
-    "role",
-    "status",
-    "in_belt",
-    "geometry_quality",
-    "area_m2",
-    "area_ha",
-    "area_km2",
-    "area_pyeong",
-    "area_m2_epsg5186",
-    "area_pyeong_epsg5186",
-    "official_area_m2",
-    "official_area_pyeong",
-    "official_difference_pct",
-    "official_area_source",
-)
-CLAIM_FIELDS = (
-    "claim_id",
-    "subject",
-    "figure",
-    "unit",
-    "claimed_m2",
-    "claimed_pyeong",
-    "geometry_m2",
-    "geometry_pyeong",
-    "difference_pct",
-    "official_m2",
-    "official_difference_pct",
-    "within_tolerance",
-    "verdict",
-    "audit_note",
-)
-#: Files written by ``build`` next to the maps, by format.
-REPORT_FILES = {"json": "audit.json", "csv": "audit_claims.csv", "md": "audit.md"}
-ZONE_AREAS_CSV = "zone_areas.csv"
+#: Files written by ``build`` next to the maps, by format; and the zone areas table.
+REPORT_FILES: Final = {"json": "audit.json", "csv": "audit_claims.csv", "md": "audit.md"}
+ZONE_AREAS_CSV: Final = "zone_areas.csv"
+#: Which table ``audit --format csv`` writes.
+CSV_TABLES: Final = ("claims", "zones")
 
 
-def tool_version() -> str:
-    try:
-        return version("triangle-belt")
-    except PackageNotFoundError:
-        return "unknown"
+def output_files() -> tuple[str, ...]:
+    """Names of the files :func:`write_reports` writes into the output folder."""
+    return (*REPORT_FILES.values(), ZONE_AREAS_CSV)
 
 
-def to_json(result: AuditResult) -> str:
-    """The machine-readable report: UTF-8 JSON, NaN written as null."""
+def to_json(result: AuditResult, *, pretty: bool = True) -> str:
+    """The machine-readable report: UTF-8 JSON, NaN written as null; indented when ``pretty``."""
     zones = [
-        _clean(row) for row in result.zones.reindex(columns=_present(result.zones, ZONE_FIELDS)).to_dict("records")
+        fmt.json_record(row)
+        for row in result.zones.reindex(columns=_present(result.zones, ZONE_REPORT_COLUMNS)).to_dict("records")
     ]
     claims = []
     for row in result.claims.to_dict("records"):
-        entry = {key: json_value(row.get(key)) for key in CLAIM_FIELDS}
-        entry["source"] = {key: json_value(row.get(key)) for key in SOURCE_FIELDS if key in row}
+        entry = {key: fmt.json_value(row.get(key)) for key in CLAIM_REPORT_COLUMNS}
+        entry["source"] = {key: fmt.json_value(row.get(key)) for key in CLAIM_SOURCE_COLUMNS if key in row}
         claims.append(entry)
     document = {
-        "tool": "triangle-belt",
+        "tool": TOOL_NAME,
         "version": tool_version(),
         "tolerance": result.tolerance,
         "passed": result.passed,
         "crs": result.crs,
         "units": {"pyeong_m2": "400/121", "area": "ellipsoidal GRS80 with geodesic edges unless named epsg5186"},
-        "belt": _clean(result.belt),
+        "belt": fmt.json_record(result.belt),
         "zones": zones,
         "claims": claims,
-        "overlaps": [_clean(row) for row in result.overlaps.to_dict("records")],
+        "overlaps": [fmt.json_record(row) for row in result.overlaps.to_dict("records")],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return fmt.to_json(document, pretty=pretty)
 
 
 def to_csv(result: AuditResult, *, table: str = "claims") -> str:
@@ -100,37 +63,9 @@ def to_csv(result: AuditResult, *, table: str = "claims") -> str:
     frame = (
         _claims_frame(result)
         if table == "claims"
-        else result.zones.reindex(columns=_present(result.zones, ZONE_FIELDS))
+        else result.zones.reindex(columns=_present(result.zones, ZONE_REPORT_COLUMNS))
     )
-    return excel_csv(frame, float_format="%.4f")
-
-
-#: A text cell starting with one of these is a formula to Excel; such cells get a leading apostrophe.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def excel_csv(frame: pd.DataFrame, *, float_format: str) -> str:
-    """CSV for Excel: UTF-8 with BOM (Hangul and Kana show right), CRLF, and text that cannot run as a formula.
-
-    A text cell such as ``=HYPERLINK(…)`` from a zone name is written as ``'=HYPERLINK(…)``; numbers are
-    left alone.
-    """
-    safe = frame.copy()
-    for column in safe.columns:
-        if pd.api.types.is_bool_dtype(safe[column]):
-            continue
-        if pd.api.types.is_float_dtype(safe[column]):
-            # Rounded first, and + 0.0, so that a tiny negative number is written 0.0000, not -0.0000.
-            safe[column] = safe[column].round(int(float_format.strip("%f").lstrip(".") or 0)) + 0.0
-            continue
-        if pd.api.types.is_numeric_dtype(safe[column]):
-            continue
-        safe[column] = safe[column].map(
-            lambda value: "'" + value if isinstance(value, str) and value.startswith(_FORMULA_STARTS) else value
-        )
-    buffer = io.StringIO()
-    safe.to_csv(buffer, index=False, lineterminator="\r\n", float_format=float_format)
-    return "\ufeff" + buffer.getvalue()
+    return fmt.excel_csv(frame, float_format="%.4f")
 
 
 def to_markdown(result: AuditResult) -> str:
@@ -141,32 +76,32 @@ def to_markdown(result: AuditResult) -> str:
         f"Tolerance ±{result.tolerance * 100:g} %. Areas are ellipsoidal (GRS80, geodesic edges); "
         f"planar {result.crs['planar']} beside them. 1 pyeong = 400/121 m².",
         "",
-        _belt_sentence(result),
+        _belt_sentence(result, escape=fmt.markdown),
         "",
         "### Zones",
         "",
     ]
     headers, rows = _zone_rows(result)
-    lines += _markdown_table(headers, rows)
+    lines += fmt.markdown_table(headers, rows)
     lines += ["", "### Claims", ""]
     headers, rows = _claim_rows(result, links=True)
-    lines += _markdown_table(headers, rows, markdown_column=headers.index("source"))
+    lines += fmt.markdown_table(headers, rows, markdown_column=headers.index("source"))
     notes = sorted({n for n in result.claims["audit_note"] if n})
     if notes:
-        lines += [""] + [f"- Note: {_md_escape(n)}." for n in notes]
+        lines += [""] + [f"- Note: {fmt.markdown(n)}." for n in notes]
     return "\n".join(lines) + "\n"
 
 
 def to_table(result: AuditResult) -> str:
     """A plain-text report for a terminal, aligned for double-width Hangul and Kana."""
-    lines = [_belt_sentence(result), ""]
+    lines = [fmt.terminal(_belt_sentence(result)), ""]
     headers, rows = _zone_rows(result)
-    lines += text_table(headers, rows)
+    lines += fmt.text_table(headers, rows)
     lines.append("")
     headers, rows = _claim_rows(result, links=False)
-    lines += text_table(headers, rows)
+    lines += fmt.text_table(headers, rows)
     notes = sorted({n for n in result.claims["audit_note"] if n})
-    lines += [""] + [f"Note: {n}." for n in notes]
+    lines += [""] + [f"Note: {fmt.terminal(n)}." for n in notes]
     verdict = "all claims hold" if result.passed else "some claims are outside the tolerance"
     lines.append(f"Tolerance ±{result.tolerance * 100:g} %: {verdict}.")
     return "\n".join(lines) + "\n"
@@ -181,12 +116,14 @@ FORMATS: dict[str, Callable[[AuditResult], str]] = {
 }
 
 
-def _belt_sentence(result: AuditResult) -> str:
+def _belt_sentence(result: AuditResult, *, escape: Callable[[object], str] = str) -> str:
+    """The belt in one sentence; member ids pass through ``escape`` for the format it lands in."""
     belt = result.belt
     if not belt["members"]:
         return "Belt: no feature is marked in_belt."
+    members = ", ".join(escape(m) for m in belt["members"])
     sentence = (
-        f"Belt ({', '.join(belt['members'])}): {belt['area_m2']:,.0f} m² = {belt['area_pyeong']:,.0f} pyeong "
+        f"Belt ({members}): {belt['area_m2']:,.0f} m² = {belt['area_pyeong']:,.0f} pyeong "
         "measured as the union of the in-belt zones"
     )
     if belt["official_sum_m2"] is not None:
@@ -203,12 +140,12 @@ def _zone_rows(result: AuditResult) -> tuple[list[str], list[list[str]]]:
             str(z["feature_id"]),
             str(z["name_en"]),
             str(z["geometry_quality"]),
-            _number(z["area_m2"]),
-            _number(z["area_ha"], 2),
-            _number(z["area_pyeong"]),
-            _number(z["area_m2_epsg5186"]),
-            _number(z["official_area_m2"]),
-            _percent(z["official_difference_pct"]),
+            fmt.number(z["area_m2"]),
+            fmt.number(z["area_ha"], 2),
+            fmt.number(z["area_pyeong"]),
+            fmt.number(z["area_m2_epsg5186"]),
+            fmt.number(z["official_area_m2"]),
+            fmt.percent(z["official_difference_pct"]),
         ]
         for z in result.zones.to_dict("records")
     ]
@@ -232,17 +169,17 @@ def _claim_rows(result: AuditResult, *, links: bool) -> tuple[list[str], list[li
     for c in result.claims.to_dict("records"):
         source = f"{c['publisher']} {c['date']}".strip() + (" (uncertain)" if c.get("uncertain") is True else "")
         if links:
-            source = _md_link(source, c["url"])
+            source = fmt.markdown_link(source, c["url"])
         rows.append(
             [
                 str(c["claim_id"]),
                 str(c["subject"]),
-                f"{_number(c['figure'])} {c['unit']}",
-                _number(c["claimed_m2"]),
-                _number(c["geometry_m2"]),
-                _percent(c["difference_pct"]),
-                _number(c["official_m2"]),
-                _percent(c["official_difference_pct"]),
+                f"{fmt.number(c['figure'])} {c['unit']}",
+                fmt.number(c["claimed_m2"]),
+                fmt.number(c["geometry_m2"]),
+                fmt.percent(c["difference_pct"]),
+                fmt.number(c["official_m2"]),
+                fmt.percent(c["official_difference_pct"]),
                 str(c["verdict"]),
                 source,
             ]
@@ -251,7 +188,7 @@ def _claim_rows(result: AuditResult, *, links: bool) -> tuple[list[str], list[li
 
 
 def _claims_frame(result: AuditResult) -> pd.DataFrame:
-    columns = [c for c in (*CLAIM_FIELDS, *SOURCE_FIELDS) if c in result.claims.columns]
+    columns = [c for c in (*CLAIM_REPORT_COLUMNS, *CLAIM_SOURCE_COLUMNS) if c in result.claims.columns]
     return result.claims[columns]
 
 
@@ -259,81 +196,8 @@ def _present(frame: pd.DataFrame, fields: tuple[str, ...]) -> list[str]:
     return [f for f in fields if f in frame.columns]
 
 
-def _number(value: object, decimals: int = 0) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{float(value):,.{decimals}f}"
-
-
-def _percent(value: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    rounded = round(float(value), 2)
-    return "0.00 %" if rounded == 0 else f"{rounded:+.2f} %"
-
-
-def display_width(text: str) -> int:
-    """Columns ``text`` takes in a terminal: Hangul, Kana and other wide characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def text_table(headers: list[str], rows: list[list[str]]) -> list[str]:
-    """Lines of a plain-text table, numbers right-aligned, wide characters counted as two columns."""
-    widths = [max(display_width(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
-    numeric = [all(_looks_numeric(r[i]) for r in rows) and bool(rows) for i in range(len(headers))]
-
-    def line(cells: list[str]) -> str:
-        padded = []
-        for cell, width, right in zip(cells, widths, numeric, strict=True):
-            space = " " * (width - display_width(cell))
-            padded.append(space + cell if right else cell + space)
-        return "  ".join(padded).rstrip()
-
-    return [line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)]
-
-
-def _looks_numeric(cell: str) -> bool:
-    return (
-        cell == "–"
-        or cell.replace(",", "").replace(".", "").replace("+", "").replace("-", "").replace(" %", "").isdigit()
-    )
-
-
-def _markdown_table(headers: list[str], rows: list[list[str]], *, markdown_column: int | None = None) -> list[str]:
-    """A Markdown table; every cell is escaped except those of ``markdown_column``, already Markdown."""
-    out = ["| " + " | ".join(headers) + " |", "|" + "|".join(" --- " for _ in headers) + "|"]
-    out += [
-        "| " + " | ".join(c if i == markdown_column else _md_escape(c) for i, c in enumerate(r)) + " |" for r in rows
-    ]
-    return out
-
-
-def _md_link(label: str, url: object) -> str:
-    """A Markdown link for an http(s) URL, with the characters that would end or break it percent-encoded;
-    any other URL (``javascript:``, ``data:``) gives the label alone."""
-    if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
-        return _md_escape(label)
-    safe = "".join(f"%{ord(ch):02X}" if ch in _MD_URL_UNSAFE or ch.isspace() else ch for ch in url)
-    return f"[{_md_escape(label)}]({safe})"
-
-
-_MD_URL_UNSAFE = frozenset('()<>|"`\\[]')
-
-
-def _md_escape(text: str) -> str:
-    for ch in "\\|*_`<>[]":
-        text = text.replace(ch, "\\" + ch)
-    return text.replace("\n", " ")
-
-
-def json_value(value: object) -> object:
-    """A value ready for JSON: NumPy scalars become Python numbers, NaN and infinities None (null)."""
-    if hasattr(value, "item") and not isinstance(value, str):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def _clean(mapping: dict) -> dict:
-    return {key: json_value(value) for key, value in mapping.items()}
+def write_reports(out: Path, result: AuditResult, *, inputs: tuple[Path, ...] = ()) -> list[Path]:
+    """Write :func:`output_files` into ``out`` atomically (never over ``inputs``) and return their paths."""
+    written = [write_text(out / name, FORMATS[kind](result), inputs=inputs) for kind, name in REPORT_FILES.items()]
+    written.append(write_text(out / ZONE_AREAS_CSV, to_csv(result, table="zones"), inputs=inputs))
+    return written

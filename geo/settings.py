@@ -26,10 +26,23 @@ KOREA_BOUNDS_LONLAT : tuple of float
     coordinates outside are reported as a wrong CRS.
 COORDINATE_DECIMALS : int
     Decimals kept for degrees in HTML and GeoJSON (6 decimals ≈ 0.1 m).
+
+Data and outputs
+----------------
+LAYERS_DIR : pathlib.Path
+    The bundled layers (zones, claims, points, context): the project's ``layers/`` folder, shipped inside
+    the installed package and found with :mod:`importlib.resources`, so an installed command works from any
+    folder.
+DEFAULT_OUT : pathlib.Path
+    Where ``build`` writes unless told otherwise: ``maps`` in the current folder.
+LANGUAGES : tuple of str
+    Language codes of every output, in the order they are built.
 """
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
+from importlib.resources import files
 from pathlib import Path
 from typing import Final
 
@@ -46,9 +59,9 @@ DEFAULT_TOLERANCE: Final = 0.02
 KOREA_BOUNDS_LONLAT: Final = (124.0, 32.8, 132.0, 38.9)
 COORDINATE_DECIMALS: Final = 6
 
-PROJECT_ROOT: Final = Path(__file__).resolve().parent.parent
-LAYERS_DIR: Final = PROJECT_ROOT / "layers"
-MAPS_DIR: Final = PROJECT_ROOT / "maps"
+TOOL_NAME: Final = "triangle-belt"
+LAYERS_DIR: Final = Path(str(files("geo") / "_layers"))
+DEFAULT_OUT: Final = Path("maps")
 
 ZONES_FILE: Final = LAYERS_DIR / "zones.geojson"
 CLAIMS_FILE: Final = LAYERS_DIR / "claims.csv"
@@ -56,3 +69,11 @@ POINTS_FILE: Final = LAYERS_DIR / "points.csv"
 CONTEXT_FILE: Final = LAYERS_DIR / "context.geojson"
 
 LANGUAGES: Final = ("ko", "en", "ja")
+
+
+def tool_version() -> str:
+    """The installed version of this package, or ``unknown`` when it runs from an uninstalled checkout."""
+    try:
+        return version(TOOL_NAME)
+    except PackageNotFoundError:
+        return "unknown"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -12,6 +13,9 @@ import shapely
 
 import geo
 from geo import screenshot
+
+#: The checkout: tests of the bundled data and of the scripts read files from it.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import re
 import folium
 import pytest
 
-from geo import _assets
+from geo.maps import _assets
 
 
 def test_leaflet_package_matches_folium():

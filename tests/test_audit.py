@@ -12,6 +12,7 @@ import shapely
 
 import geo
 from geo import audit
+from geo.schema import Verdict
 
 
 def _claim(claim_id, subject, claimed_m2):
@@ -24,7 +25,7 @@ def test_the_belt_claim_is_minus_1_8_percent_and_holds_at_2_percent(audit_result
     assert row["geometry_m2"] == pytest.approx(7_140_000, abs=5)
     assert row["official_m2"] == 7_140_000
     assert row["difference_pct"] == pytest.approx(-1.825, abs=0.001)
-    assert row["within_tolerance"] is True and row["verdict"] == audit.VERDICT_HOLDS
+    assert row["within_tolerance"] is True and row["verdict"] == Verdict.HOLDS
     assert row["audit_note"] == audit.BY_CONSTRUCTION_NOTE
     assert row["note"].startswith("Success-story page")  # the claim's own note is kept
 
@@ -39,7 +40,7 @@ def test_a_one_percent_tolerance_fails_the_belt_claim(zones, claims):
 
 
 def test_known_disagreements_are_found_at_the_default_tolerance(audit_result):
-    off = set(audit_result.claims.loc[audit_result.claims["verdict"] == audit.VERDICT_OFF, "claim_id"])
+    off = set(audit_result.claims.loc[audit_result.claims["verdict"] == Verdict.OFF, "claim_id"])
     # 1,000,000 pyeong = 3,305,785 m² and MOTIE's 약 331만㎡ against the 3,384,000 m² new complex.
     assert off == {"investkorea_future", "motie_future"}
     assert not audit_result.passed
@@ -51,7 +52,7 @@ def test_belt_is_the_union_of_in_belt_zones_only(audit_result, zones):
     assert belt["official_sum_m2"] == 7_140_000
     assert belt["area_pyeong"] == pytest.approx(2_159_850, abs=2)
     assert belt["schematic"] is True
-    assert audit.belt_geometry(zones).geom_type in {"Polygon", "MultiPolygon"}
+    assert geo.belt_geometry(zones).geom_type in {"Polygon", "MultiPolygon"}
 
 
 def test_zone_subjects_cover_all_parts_and_feature_subjects_one(zones):
@@ -91,7 +92,7 @@ def test_a_file_with_none_of_the_subjects_is_still_measured(square_zones, claims
         warnings.simplefilter("error")
         result = geo.run_audit(square_zones, claims[claims["subject"] != "belt"])
     assert result.claims["within_tolerance"].isna().all()
-    assert (result.claims["verdict"] == audit.VERDICT_NOT_FOUND).all()
+    assert (result.claims["verdict"] == Verdict.NOT_FOUND).all()
     assert result.passed  # nothing checked, nothing failed
     assert (result.zones["area_m2"] > 1_000_000).all()
 

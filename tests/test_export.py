@@ -19,12 +19,13 @@ import pyogrio
 import pytest
 import shapely
 
-import build_maps
 import geo
-from geo import _gpkg, export, report, style
-from geo.settings import CLAIMS_FILE, CONTEXT_FILE, POINTS_FILE, ZONES_FILE
+from geo import export, i18n, report, style
+from geo.cli import main
+from geo.export import _gpkg, tables
+from geo.settings import CLAIMS_FILE, CONTEXT_FILE, POINTS_FILE, ZONES_FILE, tool_version
 
-SPATIAL = ["zone_parts", "zones", "belt", "context_areas", "context_border", "site_points"]
+SPATIAL = ["zone_parts", "zones", "belt", "belt_triangle", "context_areas", "context_border", "site_points"]
 ATTRIBUTES = ["audit_zones", "audit_claims"]
 EPOCH = 1_700_000_000  # 2023-11-14T22:13:20Z
 QGIS_LAYER_STYLES_COLUMNS = [
@@ -78,7 +79,7 @@ def test_layers_and_tables_are_written_in_order_with_their_geometry_types(gpkg):
     layers = dict(pyogrio.list_layers(gpkg))
     assert list(layers)[: len(SPATIAL + ATTRIBUTES)] == SPATIAL + ATTRIBUTES
     assert layers["zone_parts"] == "MultiPolygon" and layers["context_border"] == "MultiLineString"
-    assert layers["site_points"] == "Point"
+    assert layers["site_points"] == "Point" and layers["belt_triangle"] == "MultiLineString"
     assert all(layers[name] is None for name in ATTRIBUTES)
     kinds = dict(_query(gpkg, "SELECT table_name, data_type FROM gpkg_contents"))
     assert all(kinds[name] == "features" for name in SPATIAL)
@@ -141,11 +142,12 @@ def test_zones_are_the_parts_dissolved_by_zone_id(gpkg, zones):
 
 def test_belt_union_has_the_audits_area_and_the_triangle_joins_the_three_zones(gpkg, zones, audit_result):
     belt = pyogrio.read_dataframe(gpkg, layer="belt").set_index("kind")
-    assert list(belt.index) == ["union", "triangle"]
+    line = pyogrio.read_dataframe(gpkg, layer="belt_triangle").set_index("kind")
+    assert list(belt.index) == ["union"] and list(line.index) == ["triangle"]
     assert belt.loc["union", "area_m2"] == pytest.approx(audit_result.belt["area_m2"], rel=1e-9)
     assert belt.loc["union", "offic_m2"] == 7_140_000
     assert belt.loc["union", "area_py"] == pytest.approx(belt.loc["union", "area_m2"] * 0.3025, rel=1e-15)
-    triangle = gpd.GeoSeries([belt.loc["triangle", "geometry"]], crs=belt.crs).to_crs(4326).iloc[0]
+    triangle = gpd.GeoSeries([line.loc["triangle", "geometry"]], crs=line.crs).to_crs(4326).iloc[0]
     corners = shapely.get_coordinates(triangle)[:-1]
     assert len(corners) == 3
     in_belt = zones[zones["in_belt"]]
@@ -155,7 +157,7 @@ def test_belt_union_has_the_audits_area_and_the_triangle_joins_the_three_zones(g
         expected = shapely.get_coordinates(shapely.point_on_surface(outline))[0]
         assert np.isclose(corners, expected, atol=1e-9).all(axis=1).sum() == 1, zone_id
         assert outline.contains(shapely.Point(expected))
-    assert belt.loc["triangle", "members"] == "bitgoeul, jingok, future"
+    assert line.loc["triangle", "members"] == "bitgoeul, jingok, future"
 
 
 def test_context_and_points_layers_keep_their_names_and_attribution(gpkg, context, points):
@@ -239,9 +241,9 @@ def test_labels_legend_and_titles_follow_the_language(tmp_path, zones, audit_res
     root = _styles(path)["zone_parts"]
     assert root.find("labeling/settings/text-style").get("fieldName") == f"name_{language}"
     labels = {c.get("value"): c.get("label") for c in root.iter("category")}
-    assert labels["parts"].startswith(style.ROLE_LABELS["parts"][language])
+    assert labels["parts"].startswith(i18n.role_label("parts", language))
     titles = dict(_query(path, "SELECT table_name, identifier FROM gpkg_contents"))
-    assert titles["zones"].startswith(export.TABLE_TITLES["zones"][language])
+    assert titles["zones"].startswith(i18n.text("table_zones", language))
 
 
 def test_supplied_outlines_are_solid_and_not_called_schematic(tmp_path, square_zones, claims):
@@ -269,7 +271,10 @@ def test_contents_name_and_describe_every_table_and_say_schematic(gpkg):
         assert identifier and description and identifier != name
     for name in ("zone_parts", "zones", "belt"):
         assert "(schematic)" in rows[name][0]
-        assert style.SCHEMATIC_LABEL["en"] in rows[name][1] and style.SCHEMATIC_LABEL["ko"] in rows[name][1]
+        assert (
+            i18n.MESSAGES["schematic_label"]["en"] in rows[name][1]
+            and i18n.MESSAGES["schematic_label"]["ko"] in rows[name][1]
+        )
 
 
 def test_column_titles_are_in_gpkg_data_columns(gpkg):
@@ -292,8 +297,8 @@ def test_provenance_is_in_gpkg_metadata_with_the_extension_registered(gpkg):
     assert (scope, mime) == ("geopackage", "application/json")
     record = json.loads(text)
     assert record["build_date"] == "2023-11-14T22:13:20.000Z"
-    assert record["version"] == report.tool_version()
-    assert record["schematic_statement"]["en"] == style.SCHEMATIC_LABEL["en"]
+    assert record["version"] == tool_version()
+    assert record["schematic_statement"]["en"] == i18n.MESSAGES["schematic_label"]["en"]
     assert any("NGII" in source for source in record["attribution"])
     assert record["crs"] == "EPSG:5186"
     referenced = {t for (t,) in _query(gpkg, "SELECT table_name FROM gpkg_metadata_reference WHERE table_name > ''")}
@@ -345,7 +350,7 @@ def test_a_failed_export_leaves_the_previous_file_and_no_temporary_files(tmp_pat
         pyogrio.write_dataframe(tables[0].frame, path, layer=tables[0].name, driver="GPKG")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(export, "write_geopackage", half_written)
+    monkeypatch.setattr(export.geopackage, "write_geopackage", half_written)
     with pytest.raises(OSError, match="No space left"):
         export.export_geopackage(target, zones, audit_result)
     assert target.read_bytes() == before
@@ -388,7 +393,7 @@ def test_geojson_is_rfc7946_with_six_decimals_and_the_areas(tmp_path, zones, aud
     path = export.export_geojson(tmp_path / "zones.geojson", zones, audit_result)
     document = json.loads(path.read_text(encoding="utf-8"))
     assert "crs" not in document
-    assert style.SCHEMATIC_LABEL["en"] in document["description"]
+    assert i18n.MESSAGES["schematic_label"]["en"] in document["description"]
     coordinates = re.findall(
         r"\[\s*(-?\d+\.?\d*),\s*(-?\d+\.?\d*)\s*\]", json.dumps(document["features"][0]["geometry"])
     )
@@ -428,7 +433,7 @@ def test_export_picks_the_format_from_the_suffix_and_rejects_others(tmp_path, zo
 
 def test_export_command_writes_the_geopackage_in_the_language_asked(tmp_path, capsys):
     out = tmp_path / "belt.gpkg"
-    assert build_maps.main(["export", "--out", str(out), "--lang", "ja"]) == 0
+    assert main(["export", "--out", str(out), "--lang", "ja"]) == 0
     assert "(概略境界)" in dict(_query(out, "SELECT table_name, identifier FROM gpkg_contents"))["zone_parts"]
     record = json.loads(_query(out, "SELECT metadata FROM gpkg_metadata WHERE id = 1")[0][0])
     assert record["inputs"] == [p.name for p in (ZONES_FILE, CLAIMS_FILE, POINTS_FILE, CONTEXT_FILE)]
@@ -436,7 +441,7 @@ def test_export_command_writes_the_geopackage_in_the_language_asked(tmp_path, ca
 
 def test_export_command_bad_crs_is_one_line_and_exit_2(tmp_path, capsys):
     out = tmp_path / "belt.gpkg"
-    assert build_maps.main(["export", "--out", str(out), "--crs", "EPSG:99999"]) == 2
+    assert main(["export", "--out", str(out), "--crs", "EPSG:99999"]) == 2
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and error.startswith("error: --crs 'EPSG:99999' is not a CRS")
     assert not out.exists()
@@ -447,21 +452,9 @@ def test_export_command_refuses_to_overwrite_the_claims_file(tmp_path, capsys):
     claims.write_bytes(CLAIMS_FILE.read_bytes())
     before = claims.read_bytes()
     # a claims file named like an output: the export must not write over it
-    assert build_maps.main(["export", "--claims", str(claims), "--out", str(claims)]) == 2
+    assert main(["export", "--claims", str(claims), "--out", str(claims)]) == 2
     assert "is one of the inputs" in capsys.readouterr().err
     assert claims.read_bytes() == before
-
-
-def test_build_step_writes_geopackage_and_geojson(tmp_path, zones, claims, audit_result):
-    assert (30, build_maps._export_step) in build_maps.BUILD_STEPS
-    args = build_maps._parser().parse_args(["build", "--out", str(tmp_path)])
-    context = build_maps.BuildContext(
-        args=args, out=tmp_path, inputs=(ZONES_FILE, CLAIMS_FILE), zones=zones, claims=claims, audit=audit_result
-    )
-    build_maps._export_step(context)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [export.GEOJSON_NAME, export.GEOPACKAGE_NAME]
-    label = _styles(tmp_path / export.GEOPACKAGE_NAME)["zone_parts"].find("labeling/settings/text-style")
-    assert label.get("fieldName") == "name_en"
 
 
 def test_writer_refuses_nothing_it_cannot_register(tmp_path):
@@ -478,19 +471,19 @@ def test_writer_refuses_nothing_it_cannot_register(tmp_path):
 
 @pytest.mark.parametrize("coverage_check", [True, False])
 def test_union_of_adjacent_or_overlapping_parts_is_the_same_set_either_way(monkeypatch, coverage_check):
-    monkeypatch.setattr(export, "_HAS_COVERAGE_CHECK", coverage_check and export._HAS_COVERAGE_CHECK)
+    monkeypatch.setattr(tables, "_HAS_COVERAGE_CHECK", coverage_check and tables._HAS_COVERAGE_CHECK)
     adjacent = np.array([shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)])
     overlapping = np.array([shapely.box(0, 0, 1, 1), shapely.box(0.5, 0, 1.5, 1)])
-    assert export._union(adjacent).equals(shapely.box(0, 0, 2, 1))
-    assert export._union(overlapping).equals(shapely.box(0, 0, 1.5, 1))
-    assert export._union(np.array([shapely.MultiPolygon([adjacent[0]]), adjacent[1]])).area == 2
+    assert tables._union(adjacent).equals(shapely.box(0, 0, 2, 1))
+    assert tables._union(overlapping).equals(shapely.box(0, 0, 1.5, 1))
+    assert tables._union(np.array([shapely.MultiPolygon([adjacent[0]]), adjacent[1]])).area == 2
 
 
 def test_union_of_disjoint_parts_collects_them():
     apart = np.array([shapely.box(0, 0, 1, 1), shapely.box(2, 0, 3, 1), shapely.box(0, 0, 1, 1).buffer(-0.9)])
-    union = export._union(apart[:2])
+    union = tables._union(apart[:2])
     assert union.geom_type == "MultiPolygon" and union.is_valid and union.area == 2
-    assert export._union(apart).equals(union)  # the third lies inside the first: not disjoint, the general route
+    assert tables._union(apart).equals(union)  # the third lies inside the first: not disjoint, the general route
 
 
 def test_a_file_without_belt_zones_exports_without_a_belt_layer(tmp_path, square_zones, claims):

@@ -14,16 +14,17 @@ import pytest
 import shapely
 import xyzservices.providers as providers
 
-import build_maps
 import geo
-from geo import maps, screenshot, style
-from geo.overlay import RasterOverlay
+from geo import i18n, maps, screenshot
+from geo.cli import main
+from geo.maps import core
+from geo.raster import RasterOverlay
 
 pytestmark = pytest.mark.browser
 
 HOSTILE_NAMES = ["<img src=x onerror=alert(1)>", "${alert(2)}", "</script><script>alert(3)</script>"]
 #: Hosts the basemaps request tiles from: the only requests a page may make (all blocked here).
-TILE_HOSTS = {urlparse(providers.query_name(name).build_url()).hostname for name, _ in maps.BASEMAPS.values()}
+TILE_HOSTS = {urlparse(providers.query_name(name).build_url()).hostname for name, _ in core.BASEMAPS.values()}
 PIXEL_PNG = (
     "data:image/png;base64,"
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
@@ -69,7 +70,7 @@ def hostile(tmp_path_factory) -> tuple[Path, gpd.GeoDataFrame]:
         geometry=[shapely.box(126.70 + 0.02 * i, 35.15, 126.71 + 0.02 * i, 35.16) for i in range(3)],
         crs="EPSG:4326",
     ).to_file(source, driver="GeoJSON")
-    assert build_maps.main(["build", "--zones", str(source), "--out", str(folder / "out"), "--lang", "en"]) == 0
+    assert main(["build", "--zones", str(source), "--out", str(folder / "out"), "--lang", "en"]) == 0
     return folder / "out", geo.load_zones(source)
 
 
@@ -222,7 +223,7 @@ def test_click_shows_the_popup(belt_en, zones, audit_result):
         f"{areas['area_pyeong']:,.0f}",
         "Official figure",
         "Operating",
-        style.SCHEMATIC_LABEL["en"],
+        i18n.MESSAGES["schematic_label"]["en"],
         "holds",
     ):
         assert expected in text

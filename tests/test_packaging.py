@@ -6,8 +6,7 @@ import re
 import tomllib
 
 import yaml
-
-from geo.settings import PROJECT_ROOT
+from conftest import PROJECT_ROOT
 
 
 def _name(requirement: str) -> str:

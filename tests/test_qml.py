@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from geo import _qml
+from geo.export import _qml
 
 
 def _style(**options) -> _qml.LayerStyle:

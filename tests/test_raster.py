@@ -3,7 +3,6 @@ the distance raster and every error, through the functions and the command line.
 
 from __future__ import annotations
 
-import argparse
 import base64
 import json
 import warnings
@@ -16,10 +15,11 @@ import rasterio
 import shapely
 from rasterio.transform import Affine
 
-import build_maps
 import geo
-from geo import raster
+from geo import i18n, raster
 from geo.area import geodesic_area_m2
+from geo.cli import main
+from geo.raster import overlays
 
 # A plane z = A·x + B·y + C over a 40 × 30 grid of 10 m pixels in EPSG:5186 near Gwangju.
 A, B, C = 0.003, -0.0017, 5.0  # no two pixels of a test window tie
@@ -204,7 +204,7 @@ def test_large_windows_are_read_in_strips(tmp_path, monkeypatch):
     path = _write(tmp_path / "plane.tif", _plane(PLANAR_TRANSFORM), transform=PLANAR_TRANSFORM, crs="EPSG:5186")
     zone = _zone(shapely.Point(200_200.0, 299_850.0).buffer(123.0), "EPSG:5186")
     whole = raster.zonal_stats(zone, path, percentiles=[25])
-    monkeypatch.setattr(raster, "MAX_WINDOW_CELLS", 40)  # one row of 40 pixels at a time
+    monkeypatch.setattr(raster.stats, "MAX_WINDOW_CELLS", 40)  # one row of 40 pixels at a time
     strips = raster.zonal_stats(zone, path, percentiles=[25])
     pd.testing.assert_frame_equal(whole, strips, rtol=1e-12)
 
@@ -344,7 +344,7 @@ def plane_zone_file(tmp_path, plane_zone):
 
 def test_cli_stats_json_contract(plane_path, plane_zone_file, capsys):
     argv = ["raster", "stats", "--raster", str(plane_path), "--zones", str(plane_zone_file), "--format", "json"]
-    assert build_maps.main([*argv, "--percentiles", "10,90"]) == 0
+    assert main([*argv, "--percentiles", "10,90"]) == 0
     document = json.loads(capsys.readouterr().out)
     (zone,) = document["zones"]
     for key in ("zone_id", "feature_id", "count", "min", "max", "mean", "std", "median", "p10", "p90"):
@@ -358,7 +358,7 @@ def test_cli_stats_json_contract(plane_path, plane_zone_file, capsys):
 @pytest.mark.parametrize("form", ["table", "csv"])
 def test_cli_stats_table_and_csv(plane_path, plane_zone_file, capsys, form):
     argv = ["raster", "stats", "--raster", str(plane_path), "--zones", str(plane_zone_file), "--format", form]
-    assert build_maps.main([*argv, "--mode", "centre"]) == 0
+    assert main([*argv, "--mode", "centre"]) == 0
     out = capsys.readouterr().out
     assert "nodata_share" in out and "120" in out
 
@@ -368,14 +368,14 @@ def test_cli_our_zones_are_labelled_schematic(tmp_path, zones, capsys):
     transform = Affine(100.0, 0.0, minx - 1000, 0.0, -100.0, maxy + 1000)
     shape = (int((maxy - miny) / 100) + 20, int((maxx - minx) / 100) + 20)
     path = _write(tmp_path / "around.tif", _plane(transform, shape), transform=transform, crs="EPSG:5186")
-    assert build_maps.main(["raster", "stats", "--raster", str(path)]) == 0
+    assert main(["raster", "stats", "--raster", str(path)]) == 0
     out = capsys.readouterr().out
     assert all(feature_id in out for feature_id in zones["feature_id"])
     assert "schematic" in out
 
 
 def test_cli_no_zone_overlaps(plane_path, capsys):
-    assert build_maps.main(["raster", "stats", "--raster", str(plane_path)]) == 2  # our zones lie elsewhere
+    assert main(["raster", "stats", "--raster", str(plane_path)]) == 2  # our zones lie elsewhere
     err = capsys.readouterr().err
     assert "plane.tif: no zone overlaps the raster" in err and err.count("\n") == 1
 
@@ -389,23 +389,21 @@ def test_cli_no_zone_overlaps(plane_path, capsys):
 )
 def test_cli_errors_are_one_line_and_exit_2(plane_path, plane_zone_file, capsys, args, message):
     argv = ["raster", "stats", "--raster", str(plane_path), "--zones", str(plane_zone_file), *args]
-    assert build_maps.main(argv) == 2
+    assert main(argv) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
 
 
 def test_cli_missing_raster(tmp_path, plane_zone_file, capsys):
     argv = ["raster", "stats", "--raster", str(tmp_path / "none.tif"), "--zones", str(plane_zone_file)]
-    assert build_maps.main(argv) == 2
+    assert main(argv) == 2
     err = capsys.readouterr().err
     assert "none.tif: no such file" in err and err.count("\n") == 1
 
 
 def test_cli_bad_percentiles_exit_2(plane_path, plane_zone_file):
     argv = ["raster", "stats", "--raster", str(plane_path), "--zones", str(plane_zone_file), "--percentiles", "5,x"]
-    with pytest.raises(SystemExit) as exit_info:
-        build_maps.main(argv)
-    assert exit_info.value.code == 2
+    assert main(argv) == 2
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -414,7 +412,7 @@ def test_cli_bad_percentiles_exit_2(plane_path, plane_zone_file):
 
 def test_rasterize_writes_a_cog_with_its_zone_table(tmp_path, zones, capsys):
     out = tmp_path / "masks" / "zones.tif"
-    assert build_maps.main(["raster", "rasterize", "--out", str(out), "--resolution", "10"]) == 0
+    assert main(["raster", "rasterize", "--out", str(out), "--resolution", "10"]) == 0
     with rasterio.open(out) as dataset:
         assert dataset.crs.to_epsg() == 5186
         assert dataset.tags(ns="IMAGE_STRUCTURE")["LAYOUT"] == "COG"
@@ -459,7 +457,7 @@ def test_pixel_count_area_converges_to_the_vector_area():
 
 
 def test_cli_convergence(capsys):
-    assert build_maps.main(["raster", "convergence", "--resolutions", "50,10", "--format", "json"]) == 0
+    assert main(["raster", "convergence", "--resolutions", "50,10", "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)["zones"]
     assert {row["resolution_m"] for row in rows} == {50.0, 10.0}
 
@@ -496,7 +494,7 @@ def test_overlay_is_reprojected_coloured_and_transparent_where_empty(plane_path)
     assert east == pytest.approx(corners.iloc[1].x, abs=pixel_deg)
     values = [value for value, _ in overlay.legend_stops]
     plane = _plane(PLANAR_TRANSFORM)[5:, 5:]
-    assert len(values) == raster.LEGEND_STOPS and values == sorted(values)
+    assert len(values) == overlays.LEGEND_STOPS and values == sorted(values)
     assert values[-1] == pytest.approx(_plane(PLANAR_TRANSFORM).max())
     assert values[0] >= _plane(PLANAR_TRANSFORM).min() and values[0] <= plane.min()
     assert overlay.opacity == 0.5 and overlay.show
@@ -510,7 +508,7 @@ def test_overlay_of_a_large_raster_is_decimated(tmp_path):
     overlay = raster.raster_overlay(path)
     png = base64.b64decode(overlay.png_data_url.split(",", 1)[1])
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-    assert max(width, height) <= raster.OVERLAY_MAX_SIZE * 1.05
+    assert max(width, height) <= overlays.OVERLAY_MAX_SIZE * 1.05
 
 
 def test_overlay_errors(plane_path, tmp_path):
@@ -540,7 +538,7 @@ def transport_points() -> gpd.GeoDataFrame:
 
 
 def test_distance_is_geodesic_km_to_the_nearest_transport_point(square_zones, transport_points):
-    km, transform, used = raster.distance_to_transport(transport_points, square_zones, resolution_m=100, margin_m=500)
+    km, transform, used = overlays.distance_to_transport(transport_points, square_zones, resolution_m=100, margin_m=500)
     assert list(used["point_id"]) == ["port"]  # a government building is not transport
     row, col = 3, 4
     x, y = transform.c + transform.a * (col + 0.5), transform.f + transform.e * (row + 0.5)
@@ -554,45 +552,35 @@ def test_distance_is_geodesic_km_to_the_nearest_transport_point(square_zones, tr
 
 def test_distance_needs_transport_points(square_zones, transport_points):
     with pytest.raises(geo.InputError, match="no site-selection points of kind airport, rail"):
-        raster.distance_to_transport(transport_points.iloc[[1]], square_zones)
+        overlays.distance_to_transport(transport_points.iloc[[1]], square_zones)
 
 
-def test_build_step_writes_the_distance_raster_and_overlays(tmp_path, zones, claims, audit_result, plane_path):
-    assert (10, build_maps._raster_step) in build_maps.BUILD_STEPS
-    args = argparse.Namespace(raster=str(plane_path), raster_band=1)
-    context = build_maps.BuildContext(
-        args=args,
-        out=tmp_path,
-        inputs=(),
-        zones=zones,
-        claims=claims,
-        audit=audit_result,
-        user_overlays=[raster.raster_overlay(plane_path)],
-    )
-    build_maps._raster_step(context)
-    with rasterio.open(tmp_path / raster.DISTANCE_FILE) as dataset:
+def test_distance_raster_and_the_overlays_the_maps_draw(tmp_path, zones, points, plane_path):
+    path = overlays.write_distance_raster(tmp_path / raster.DISTANCE_FILE, points, zones)
+    with rasterio.open(path) as dataset:
         assert dataset.crs.to_epsg() == 5186 and dataset.tags()["UNITS"] == "km"
         assert dataset.tags(ns="IMAGE_STRUCTURE")["LAYOUT"] == "COG"
         assert "geodesic" in dataset.tags()["DISTANCE"]
-        points = json.loads(dataset.tags()["TRANSPORT_POINTS"])
-        assert {p["kind"] for p in points} <= set(raster.TRANSPORT_KINDS) and points
+        transport = json.loads(dataset.tags()["TRANSPORT_POINTS"])
+        assert {p["kind"] for p in transport} <= set(overlays.TRANSPORT_KINDS) and transport
         distances = dataset.read(1)
     assert 0 < distances.min() < 1 and distances.max() < 40
-    distance, user = context.overlays
-    assert distance.name == raster.DISTANCE_TITLE and not distance.show
+    distance = raster.distance_overlay(path)
+    assert distance.name == i18n.texts("distance_title") and not distance.show
     assert all(
         "(km)" in distance.text("legend_title", language) or "（km）" in distance.text("legend_title", language)
         for language in ("ko", "en", "ja")
     )
+    user = raster.raster_overlay(plane_path)
     assert user.text("name", "en") == "plane.tif (band 1)" and user.text("name", "ja") == "plane.tif（バンド 1）"
     assert user.show
 
 
 def test_build_with_a_bad_raster_stops_before_writing_anything(tmp_path, capsys, plane_path):
     out = tmp_path / "out"
-    assert build_maps.main(["build", "--raster", str(tmp_path / "dem.tif"), "--out", str(out)]) == 2
+    assert main(["build", "--raster", str(tmp_path / "dem.tif"), "--out", str(out)]) == 2
     assert "dem.tif: no such file" in capsys.readouterr().err
-    assert build_maps.main(["build", "--raster", str(plane_path), "--raster-band", "5", "--out", str(out)]) == 2
+    assert main(["build", "--raster", str(plane_path), "--raster-band", "5", "--out", str(out)]) == 2
     assert "no band 5; pass --raster-band between 1 and 1" in capsys.readouterr().err
     assert not out.exists()
 
@@ -601,7 +589,7 @@ def test_cli_all_bands(tmp_path, plane_zone_file, capsys):
     plane = _plane(PLANAR_TRANSFORM)
     path = _write(tmp_path / "two.tif", np.stack([plane, -plane]), transform=PLANAR_TRANSFORM, crs="EPSG:5186")
     argv = ["raster", "stats", "--raster", str(path), "--zones", str(plane_zone_file), "--band", "all"]
-    assert build_maps.main([*argv, "--format", "json"]) == 0
+    assert main([*argv, "--format", "json"]) == 0
     zones = json.loads(capsys.readouterr().out)["zones"]
     assert [z["band"] for z in zones] == [1, 2] and zones[0]["mean"] == pytest.approx(-zones[1]["mean"])
 
@@ -620,12 +608,12 @@ def test_the_distance_overlay_speaks_the_maps_language(tmp_path, zones, audit_re
     overlay = raster.distance_overlay(path)
     for language in ("ko", "ja"):
         html = maps.render_html(maps.belt_map(zones, audit_result, language=language, overlays=[overlay]))
-        assert raster.DISTANCE_TITLE[language] in html
-        assert raster.DISTANCE_TITLE["en"] not in html
+        assert i18n.texts("distance_title")[language] in html
+        assert i18n.texts("distance_title")["en"] not in html
 
 
 def test_rasterize_refuses_a_name_that_is_not_a_geotiff(tmp_path, capsys):
-    assert build_maps.main(["raster", "rasterize", "--out", str(tmp_path / "zones.png")]) == 2
+    assert main(["raster", "rasterize", "--out", str(tmp_path / "zones.png")]) == 2
     assert capsys.readouterr().err.strip() == "error: --out zones.png: a zone mask is a GeoTIFF; end the name in .tif"
     assert not list(tmp_path.iterdir())
 
@@ -634,6 +622,6 @@ def test_build_with_a_raster_that_covers_no_zone_is_refused(tmp_path, capsys):
     far = Affine(10.0, 0.0, 600_000.0, 0.0, -10.0, 700_000.0)  # EPSG:5186, far north-east of the zones
     path = _write(tmp_path / "far.tif", _plane(far), transform=far, crs="EPSG:5186")
     out = tmp_path / "out"
-    assert build_maps.main(["build", "--raster", str(path), "--out", str(out)]) == 2
+    assert main(["build", "--raster", str(path), "--out", str(out)]) == 2
     assert "far.tif: covers none of the zones" in capsys.readouterr().err
     assert not out.exists()

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from geo import report
+from geo import _format, report
 
 
 def test_json_contract(audit_result):
@@ -62,7 +62,7 @@ def test_table_aligns_double_width_text(audit_result):
     header = next(line for line in lines if line.startswith("claim "))
     row = next(line for line in lines if line.startswith("grandculture_jingok"))
     # 한국향토문화전자대전 is 20 columns wide on a terminal; the verdict column still lines up.
-    assert report.display_width(header[: header.index("verdict")]) == report.display_width(row[: row.index("holds")])
+    assert _format.display_width(header[: header.index("verdict")]) == _format.display_width(row[: row.index("holds")])
     assert lines[-1] == "Tolerance ±2 %: some claims are outside the tolerance."
     motie = next(line for line in lines if line.startswith("motie_future "))
     assert motie.endswith("MOTIE via Yonhap 2024-03-05 (uncertain)")
@@ -85,7 +85,7 @@ def test_markdown_links_only_http_sources_and_escapes_everything_else(audit_resu
     claims.loc[2, "claim_id"] = "[x](javascript:alert(2))"
     hostile = type(audit_result)(audit_result.zones, claims, audit_result.belt, audit_result.overlaps, 0.02)
     text = report.to_markdown(hostile)
-    escaped_id = r"\[x\](javascript:alert(2))"  # escaped: shows as text, is not a link
+    escaped_id = r"\[x\]\(javascript:alert\(2\)\)"  # escaped: shows as text, is not a link
     assert escaped_id in text
     assert "javascript:" not in text.replace(escaped_id, "")
     assert "(https://example.org/a%20%28b%29%7Cc)" in text
@@ -94,5 +94,5 @@ def test_markdown_links_only_http_sources_and_escapes_everything_else(audit_resu
 def test_csv_never_writes_negative_zero():
     import pandas as pd
 
-    text = report.excel_csv(pd.DataFrame({"pct": [-0.00001, -1.5]}), float_format="%.4f")
+    text = _format.excel_csv(pd.DataFrame({"pct": [-0.00001, -1.5]}), float_format="%.4f")
     assert text.splitlines()[1:] == ["0.0000", "-1.5000"]

@@ -12,8 +12,8 @@ from typing import Final
 from branca.element import MacroElement
 from folium.template import Template
 
-from . import style
-from ._html import FONT_STACK, script_json
+from .. import style
+from .._html import FONT_STACK, script_json
 
 
 class GeoJsonLayer(MacroElement):

@@ -1,0 +1,196 @@
+"""Formatting shared by every writer: numbers, plain-text and Markdown tables, CSV for Excel, JSON values.
+
+Each output format has one escaping function here (HTML's is :func:`geo._html.escape`, XML's is
+ElementTree's), and every writer uses it for every string that comes from data:
+
+- :func:`markdown` — Markdown cells and sentences;
+- :func:`terminal` — text for a terminal: control characters (ANSI/OSC escapes, carriage returns) shown visibly;
+- :func:`csv_cell` — a spreadsheet cell that cannot run as a formula;
+- :func:`json_value` — a value JSON can hold (no NaN or infinities).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import re
+import unicodedata
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+#: Shown for a missing number.
+MISSING: Final = "–"
+#: The minus sign of typeset numbers (HTML); text meant to be parsed keeps the ASCII hyphen-minus.
+TYPOGRAPHIC_MINUS: Final = "−"
+#: A text cell starting with one of these (after any spaces) runs as a formula in Excel, LibreOffice or
+#: Google Sheets; the full-width forms count too, as spreadsheets fold them.
+FORMULA_STARTS: Final = frozenset("=+-@\t\r\n＝＋－＠")
+#: Characters that end or change a Markdown cell or link.
+_MARKDOWN_SPECIAL: Final = "\\|*_`<>[]()#!~&"
+_MD_URL_UNSAFE: Final = frozenset('()<>|"`\\[]')
+_CONTROL: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def number(value: object, decimals: int = 0, *, typographic: bool = False) -> str:
+    """``value`` with thousands separators and ``decimals`` decimals; :data:`MISSING` for None or NaN."""
+    if _is_missing(value):
+        return MISSING
+    text = f"{float(value) + 0.0:,.{decimals}f}"
+    if text.lstrip("-").strip("0.,") == "":
+        text = text.lstrip("-")  # no "-0"
+    return text.replace("-", TYPOGRAPHIC_MINUS) if typographic else text
+
+
+def percent(value: object, *, typographic: bool = False) -> str:
+    """A signed percentage to two decimals (``+2.37 %``; ``0.00 %`` for zero); :data:`MISSING` if absent."""
+    if _is_missing(value):
+        return MISSING
+    rounded = round(float(value), 2)
+    text = "0.00 %" if rounded == 0 else f"{rounded:+.2f} %"
+    return text.replace("-", TYPOGRAPHIC_MINUS) if typographic else text
+
+
+def significant(value: object, digits: int = 3) -> str:
+    """``value`` to ``digits`` significant digits without exponent for ordinary magnitudes (legends)."""
+    if _is_missing(value):
+        return MISSING
+    value = float(value)
+    if value == 0:
+        return "0"
+    magnitude = math.floor(math.log10(abs(value)))
+    decimals = max(0, digits - 1 - magnitude)
+    return f"{value:,.{decimals}f}"
+
+
+def table_number(value: object) -> str:
+    """An integer with separators, a large number to two decimals, a small one to four significant digits."""
+    if _is_missing(value):
+        return MISSING
+    if isinstance(value, int | np.integer):
+        return f"{int(value):,}"
+    magnitude = abs(float(value))
+    return f"{float(value):,.2f}" if magnitude >= 100 else f"{float(value):.4g}"
+
+
+def _is_missing(value: object) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    try:
+        return bool(np.isnan(float(value)))
+    except (TypeError, ValueError):
+        return True
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: Hangul, Kana and other wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def terminal(text: object) -> str:
+    """``text`` safe to print: control characters (ESC, CR, bidi overrides, …) shown as ``\\x1b`` etc."""
+    return _CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), str(text))
+
+
+def text_table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    """Lines of a plain-text table, numbers right-aligned, wide characters counted as two columns.
+
+    Every cell passes through :func:`terminal`, so a name cannot move the cursor or recolour the screen.
+    """
+    headers = [terminal(h) for h in headers]
+    rows = [[terminal(c) for c in r] for r in rows]
+    widths = [max(display_width(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
+    numeric = [all(_looks_numeric(r[i]) for r in rows) and bool(rows) for i in range(len(headers))]
+
+    def line(cells: list[str]) -> str:
+        padded = []
+        for cell, width, right in zip(cells, widths, numeric, strict=True):
+            space = " " * (width - display_width(cell))
+            padded.append(space + cell if right else cell + space)
+        return "  ".join(padded).rstrip()
+
+    return [line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)]
+
+
+def _looks_numeric(cell: str) -> bool:
+    stripped = cell.replace(",", "").replace(".", "").replace("+", "").replace("-", "").replace(" %", "")
+    return cell == MISSING or stripped.isdigit()
+
+
+def markdown(text: object) -> str:
+    """``text`` as literal Markdown on one line: special characters backslash-escaped, line breaks as spaces."""
+    text = terminal(" ".join(str(text).splitlines()))
+    for ch in _MARKDOWN_SPECIAL:
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def markdown_link(label: str, url: object) -> str:
+    """A Markdown link for an http(s) URL, with the characters that would end or break it percent-encoded;
+    any other URL (``javascript:``, ``data:``) gives the label alone."""
+    if not isinstance(url, str) or not url.strip().lower().startswith(("http://", "https://")):
+        return markdown(label)
+    safe = "".join(f"%{ord(ch):02X}" if ch in _MD_URL_UNSAFE or ch.isspace() else ch for ch in url.strip())
+    return f"[{markdown(label)}]({safe})"
+
+
+def markdown_table(headers: list[str], rows: list[list[str]], *, markdown_column: int | None = None) -> list[str]:
+    """A Markdown table; every cell is escaped except those of ``markdown_column``, already Markdown."""
+    out = ["| " + " | ".join(markdown(h) for h in headers) + " |", "|" + "|".join(" --- " for _ in headers) + "|"]
+    out += ["| " + " | ".join(c if i == markdown_column else markdown(c) for i, c in enumerate(r)) + " |" for r in rows]
+    return out
+
+
+def csv_cell(value: object) -> object:
+    """A text cell that cannot run as a formula: ``'`` before one that would (after leading spaces too)."""
+    if isinstance(value, str) and value.lstrip(" \u3000")[:1] in FORMULA_STARTS:
+        return "'" + value
+    return value
+
+
+def excel_csv(frame: pd.DataFrame, *, float_format: str) -> str:
+    """CSV for Excel: UTF-8 with BOM (Hangul and Kana show right), CRLF, and text that cannot run as a formula.
+
+    A text cell such as ``=HYPERLINK(…)`` from a zone name is written as ``'=HYPERLINK(…)``; numbers are
+    left alone.
+    """
+    safe = frame.copy()
+    decimals = int(float_format.strip("%f").lstrip(".") or 0)
+    for column in safe.columns:
+        if pd.api.types.is_bool_dtype(safe[column]):
+            continue
+        if pd.api.types.is_float_dtype(safe[column]):
+            # Rounded first, and + 0.0, so that a tiny negative number is written 0.0000, not -0.0000.
+            safe[column] = safe[column].round(decimals) + 0.0
+            continue
+        if pd.api.types.is_numeric_dtype(safe[column]):
+            continue
+        safe[column] = safe[column].map(csv_cell)
+    buffer = io.StringIO()
+    safe.to_csv(buffer, index=False, lineterminator="\r\n", float_format=float_format)
+    return "\ufeff" + buffer.getvalue()
+
+
+def json_value(value: object) -> object:
+    """A value ready for JSON: NumPy scalars become Python numbers, NaN and infinities None (null)."""
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if value is pd.NA:
+        return None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def json_record(mapping: dict) -> dict:
+    """:func:`json_value` of every value of ``mapping``."""
+    return {key: json_value(value) for key, value in mapping.items()}
+
+
+def to_json(document: object, *, pretty: bool = False) -> str:
+    """``document`` as UTF-8 JSON text with a final newline: compact, or indented when ``pretty``."""
+    if pretty:
+        return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"

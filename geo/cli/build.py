@@ -1,0 +1,59 @@
+"""``build``: maps, reports and exports into one folder (the default command)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .. import pipeline
+from ..maps import ASSET_MODES
+from ..settings import DEFAULT_OUT, LANGUAGES
+from . import options
+
+
+@click.command(name="build", short_help="Build maps, reports and exports (the default command).")
+@options.verbose
+@options.zone_options
+@options.claims_options
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    metavar="DIR",
+    help="Output folder.",
+)
+@click.option(
+    "--raster",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Draw this raster (any CRS) as an overlay on the maps.",
+)
+@click.option(
+    "--raster-band",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    metavar="N",
+    help="Band of --raster to draw.",
+)
+@options.language_option(default=None, help="Build the maps in one language (default: all three).")
+@click.option("--cdn", is_flag=True, help="Link Leaflet from a CDN instead of inlining it (smaller files).")
+@click.option("--screenshot", is_flag=True, help="Also write a PNG of each map (needs Chromium).")
+def build(zones, claims, tolerance, out, raster, raster_band, lang, cdn, screenshot) -> int:
+    """Build the maps (belt, zones, index) in Korean, English and Japanese, the audit reports, the
+    distance raster, the GeoPackage and the GeoJSON into one folder."""
+    build_options = pipeline.BuildOptions(
+        zones=zones,
+        claims=claims,
+        tolerance=tolerance,
+        languages=(lang,) if lang else LANGUAGES,
+        raster=raster,
+        raster_band=raster_band,
+        assets=ASSET_MODES[1] if cdn else ASSET_MODES[0],
+        screenshots=screenshot,
+    )
+    written = pipeline.build(out, options=build_options)
+    click.echo(f"built {out}: {len(written)} files", err=True)
+    return 0

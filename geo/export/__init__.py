@@ -1,0 +1,36 @@
+"""Exports for GIS work: a styled, documented GeoPackage for QGIS, GeoJSON and CSV.
+
+- :mod:`geo.export.geopackage` — the public exports, the build date and the provenance;
+- :mod:`geo.export.tables` — each layer's attributes, geometry, style, title and description;
+- ``_gpkg`` writes the GeoPackage's tables and metadata, ``_qml`` the QGIS styles.
+"""
+
+from .geopackage import (
+    DEFAULT_LANGUAGE,
+    EXPORTERS,
+    GEOJSON_NAME,
+    GEOPACKAGE_NAME,
+    build_timestamp,
+    export,
+    export_geojson,
+    export_geopackage,
+    export_zone_areas,
+    geopackage_tables,
+    output_crs,
+    output_files,
+)
+
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "EXPORTERS",
+    "GEOJSON_NAME",
+    "GEOPACKAGE_NAME",
+    "build_timestamp",
+    "export",
+    "export_geojson",
+    "export_geopackage",
+    "export_zone_areas",
+    "geopackage_tables",
+    "output_crs",
+    "output_files",
+]

@@ -1,0 +1,41 @@
+"""Interactive HTML maps with folium: the belt, each zone, large parcel layers, and index pages.
+
+- :mod:`geo.maps.core` — assembling a map (basemaps, layers, controls, fitting) and writing the files;
+- :mod:`geo.maps.content` — what a map says: features, tooltips, popups, panels and legend;
+- :mod:`geo.maps.index` — the index pages.
+
+Every map is one self-contained HTML file by default (Leaflet inlined from xstatic-leaflet); every string
+from data is escaped before it reaches the page.
+"""
+
+from ._assets import ASSET_MODES
+from .content import zone_distances_m, zone_title
+from .core import (
+    BELT_STEM,
+    INDEX_FILE,
+    belt_map,
+    output_files,
+    parcels_map,
+    render_html,
+    write_maps,
+    zone_file_stems,
+    zone_map,
+)
+from .index import index_page, languages_index_page
+
+__all__ = [
+    "ASSET_MODES",
+    "BELT_STEM",
+    "INDEX_FILE",
+    "belt_map",
+    "index_page",
+    "languages_index_page",
+    "output_files",
+    "parcels_map",
+    "render_html",
+    "write_maps",
+    "zone_distances_m",
+    "zone_file_stems",
+    "zone_map",
+    "zone_title",
+]

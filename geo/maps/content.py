@@ -1,0 +1,373 @@
+"""What the maps say: zone, belt and point features with their tooltips and popups, the panels and the legend.
+
+Every string from data is escaped with :func:`geo._html.escape` before it is put into the HTML these
+functions return; numbers are typeset by :mod:`geo._format`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .. import _format as fmt
+from .. import i18n, style, units
+from .._html import escape, first_url, link
+from ..area import GEOD
+from ..audit import AuditResult
+from ..belt import belt_geometry, belt_triangle, triangle_outline, triangle_sides_m
+from ..schema import BELT, GeometryQuality, Status, Verdict
+from ..settings import COORDINATE_DECIMALS, GEOGRAPHIC_CRS, PLANAR_CRS
+
+#: Outline width in pixels of zones and of the belt union.
+ZONE_WEIGHT: Final = 2
+BELT_WEIGHT: Final = 9
+#: Line opacity (0-1): the belt is a soft halo under the zones.
+BELT_OPACITY: Final = 0.45
+TRIANGLE_OPACITY: Final = 0.8
+#: Dash pattern (Leaflet dashArray, pixels) of the triangle joining the complexes.
+TRIANGLE_DASH: Final = "2 8"
+METRES_PER_KM: Final = 1000.0
+#: Message id of each verdict.
+VERDICT_MESSAGES: Final = {
+    Verdict.HOLDS: "verdict_holds",
+    Verdict.OFF: "verdict_off",
+    Verdict.NOT_FOUND: "verdict_not_found",
+}
+
+
+def zone_distances_m(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Geodesic distance (GRS80, metres) from every point to every zone feature; 0 inside a zone.
+
+    The nearest point of each zone is found in EPSG:5186 (planar; it moves the nearest point by far less
+    than a metre at these distances), and the distance to it is measured along the GRS80 geodesic.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index of ``points``, one column per ``zones['feature_id']``, in metres.
+    """
+    from pyproj import Transformer
+
+    planar_points = points.to_crs(PLANAR_CRS).geometry.values
+    planar_zones = zones.to_crs(PLANAR_CRS).geometry.values
+    to_lonlat = Transformer.from_crs(PLANAR_CRS, GEOGRAPHIC_CRS, always_xy=True)
+    columns = {}
+    for feature_id, zone in zip(zones["feature_id"], planar_zones, strict=True):
+        ends = shapely.get_coordinates(shapely.shortest_line(planar_points, zone)).reshape(-1, 2, 2)
+        lon, lat = to_lonlat.transform(ends[..., 0], ends[..., 1])
+        _, _, distance = GEOD.inv(lon[:, 0], lat[:, 0], lon[:, 1], lat[:, 1])
+        inside = shapely.intersects(zone, planar_points)
+        columns[feature_id] = np.where(inside, 0.0, np.abs(distance))
+    return pd.DataFrame(columns, index=points.index)
+
+
+def zone_title(parts: gpd.GeoDataFrame, language: str) -> str:
+    """The name of a zone from its parts' names: the part's own name, or what all parts' names share.
+
+    For example "Bitgoeul National Industrial Complex (Gwangju part)" and "… (Hampyeong part)" give
+    "Bitgoeul National Industrial Complex"; parts without a common name give the zone id.
+    """
+    names = [zone_name(row, language) for _, row in parts.iterrows()]
+    if len(set(names)) == 1:
+        return names[0]
+    # The common prefix of all names is that of the alphabetically first and last.
+    first, last = min(names), max(names)
+    length = next((i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b), len(first))
+    shared = first[:length].rstrip(" (（[-–—,、·")
+    return shared or str(parts["zone_id"].iloc[0])
+
+
+def zone_features(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str) -> dict:
+    measured = audit.zones.set_index("feature_id")
+    pyeong = i18n.text("unit_pyeong", language)
+    features = []
+    for i, (_, row) in enumerate(zones.iterrows()):
+        areas = measured.loc[row["feature_id"]]
+        schematic = row.get("geometry_quality") == GeometryQuality.SCHEMATIC
+        planned = row.get("status") == Status.PLANNED
+        feature_style = {
+            "color": style.role_color(row.get("role")),
+            "fillColor": style.role_color(row.get("role")),
+            "weight": ZONE_WEIGHT,
+            "opacity": 1.0,
+            "fillOpacity": style.PLANNED_FILL_OPACITY if planned else style.OPERATING_FILL_OPACITY,
+            "className": f"tb-zone tb-zone-{i}",
+        }
+        if schematic:
+            feature_style["dashArray"] = style.SCHEMATIC_DASH
+        name = escape(zone_name(row, language))
+        tag = f' <span class="tb-tag">{escape(i18n.text("schematic_short", language))}</span>' if schematic else ""
+        tooltip = f"<b>{name}</b><br>{fmt.number(areas['area_pyeong'])} {escape(pyeong)}{tag}"
+        popup = zone_popup(row, areas, audit, language=language)
+        features.append(feature(row.geometry, style=feature_style, tooltip=tooltip, popup=popup))
+    return collection(features)
+
+
+def zone_popup(row: pd.Series, areas: pd.Series, audit: AuditResult, *, language: str) -> str:
+    def t(key: str) -> str:
+        return escape(i18n.text(key, language))
+
+    role = row.get("role") or ""
+    status = row.get("status") or ""
+    official = areas.get("official_area_m2")
+    if official is None or pd.isna(official):
+        official_html = t("no_official_figure")
+    else:
+        source_text = str(row.get("official_area_source") or "")
+        url = first_url(source_text)
+        label = source_text.replace(url, "").strip(" ,;") if url else source_text
+        source_html = link(url, label or i18n.text("source", language)) if url else escape(label)
+        official_html = (
+            f"{fmt.number(official)} {t('unit_m2')} ({fmt.number(units.m2_to_pyeong(official))} {t('unit_pyeong')})"
+            + (f"<br><small>{t('source')}: {source_html}</small>" if source_html else "")
+        )
+    if row.get("geometry_quality") == GeometryQuality.SCHEMATIC:
+        outline = f'<span class="tb-warn">{escape(i18n.text("schematic_label", language))}</span>'
+    else:
+        outline = t("outline_supplied")
+    rows = [
+        (t("area_heading"), ""),
+        (t("unit_m2"), fmt.number(areas["area_m2"])),
+        (t("unit_ha"), fmt.number(areas["area_ha"], 2)),
+        (t("unit_pyeong"), fmt.number(areas["area_pyeong"])),
+        (t("area_planar"), f"{fmt.number(areas['area_m2_epsg5186'])} {t('unit_m2')}"),
+        (t("official_figure"), official_html),
+        (t("status"), escape(i18n.status_label(status, language))),
+        (t("outline"), outline),
+    ]
+    table = "".join(
+        f"<tr><th>{key}</th><td>{value}</td></tr>"
+        if value
+        else f'<tr><th colspan="2" class="tb-section">{key}</th></tr>'
+        for key, value in rows
+    )
+    claims = audit.claims[audit.claims["subject"].isin([row["feature_id"], row["zone_id"]])]
+    swatch = f'<span class="tb-swatch" style="background:{style.role_color(role)}"></span>'
+    return (
+        f'<div class="tb-popup-body"><h3>{escape(zone_name(row, language))}</h3>'
+        f'<div class="tb-role">{swatch}{escape(i18n.role_label(role, language))}</div>'
+        f"<table>{table}</table>"
+        f"<h4>{t('audit')} (±{audit.tolerance * 100:g} %)</h4>{claims_table(claims, language=language)}</div>"
+    )
+
+
+def claims_table(claims: pd.DataFrame, *, language: str) -> str:
+    def t(key: str) -> str:
+        return escape(i18n.text(key, language))
+
+    if claims.empty:
+        return f"<p>{t('no_claims')}</p>"
+    rows = []
+    for claim in claims.to_dict("records"):
+        source = " ".join(str(claim.get(k) or "") for k in ("publisher", "date")).strip()
+        verdict = claim.get("verdict")
+        css = "tb-ok" if verdict == Verdict.HOLDS else "tb-off"
+        uncertain = f' <span class="tb-tag">{t("uncertain_claim")}</span>' if claim.get("uncertain") is True else ""
+        rows.append(
+            "<tr>"
+            f"<td>{link(claim.get('url'), source)}{uncertain}</td>"
+            f"<td>{fmt.number(claim.get('claimed_pyeong'))} {t('unit_pyeong')}"
+            f"<br>{fmt.number(claim.get('claimed_m2'))} {t('unit_m2')}</td>"
+            f'<td class="num">{fmt.percent(claim.get("difference_pct"), typographic=True)}</td>'
+            f'<td class="{css}">{t(VERDICT_MESSAGES.get(verdict, "verdict_not_found"))}</td>'
+            "</tr>"
+        )
+    header = f"<tr><th>{t('source')}</th><th>{t('claimed')}</th><th>{t('difference')}</th><th>{t('verdict')}</th></tr>"
+    return f'<table class="tb-claims">{header}{"".join(rows)}</table>'
+
+
+def belt_features(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str) -> dict:
+    belt = audit.belt
+    area_text = (
+        f"{fmt.number(belt['area_m2'])} {i18n.text('unit_m2', language)} = "
+        f"{fmt.number(belt['area_pyeong'])} {i18n.text('unit_pyeong', language)}"
+    )
+    outline_style = {"color": style.BELT_COLOR, "weight": BELT_WEIGHT, "fill": False, "opacity": BELT_OPACITY}
+    features = [
+        feature(
+            belt_geometry(zones),
+            style={**outline_style, "className": "tb-belt"},
+            tooltip=f"<b>{escape(i18n.text('layer_belt', language))}</b><br>{escape(area_text)}",
+        )
+    ]
+    triangle = belt_triangle(zones)
+    if triangle is not None:
+        km = i18n.text("unit_km", language)
+        lengths = " · ".join(f"{side / METRES_PER_KM:,.1f} {km}" for side in triangle_sides_m(triangle))
+        features.append(
+            feature(
+                triangle_outline(triangle),
+                style={
+                    **outline_style,
+                    "weight": ZONE_WEIGHT + 1,
+                    "opacity": TRIANGLE_OPACITY,
+                    "dashArray": TRIANGLE_DASH,
+                    "className": "tb-triangle",
+                },
+                tooltip=(
+                    f"<b>{escape(i18n.text('layer_triangle', language))}</b><br>"
+                    f"{escape(i18n.text('side_lengths', language))}: {escape(lengths)}"
+                ),
+            )
+        )
+    return collection(features)
+
+
+def point_features(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, language: str) -> dict:
+    distances = zone_distances_m(points, zones)
+    names = {row["feature_id"]: zone_name(row, language) for _, row in zones.iterrows()}
+    km = escape(i18n.text("unit_km", language))
+    features = []
+    for index, row in points.to_crs(GEOGRAPHIC_CRS).iterrows():
+        name = escape(localised(row, language) or row.get("point_id"))
+        items = "".join(
+            f"<tr><th>{escape(names[fid])}</th><td>"
+            + (escape(i18n.text("inside", language)) if d == 0 else f"{d / METRES_PER_KM:,.2f} {km}")
+            + "</td></tr>"
+            for fid, d in distances.loc[index].items()
+        )
+        uncertain = (
+            f'<p class="tb-warn">{escape(i18n.text("uncertain", language))}</p>' if row.get("uncertain") is True else ""
+        )
+        source = str(row.get("source") or "")
+        source_html = link(first_url(source), source) if first_url(source) else escape(source)
+        popup = (
+            f'<div class="tb-popup-body"><h3>{name}</h3>{uncertain}'
+            f"<h4>{escape(i18n.text('distances', language))}</h4><table>{items}</table>"
+            f"<p><small>{escape(i18n.text('source', language))}: {source_html}</small></p></div>"
+        )
+        features.append(feature(row.geometry, label=name, popup=popup))
+    return collection(features)
+
+
+def belt_panel(audit: AuditResult, *, language: str) -> str:
+    def t(key: str) -> str:
+        return escape(i18n.text(key, language))
+
+    belt = audit.belt
+    if not belt["members"]:
+        return f"<p>{t('belt_empty')}</p>"
+    measured = (
+        f"<p><b>{t('belt_measured')}</b><br>"
+        f'<span class="tb-big">{fmt.number(belt["area_pyeong"])} {t("unit_pyeong")}</span> = '
+        f"{fmt.number(belt['area_m2'])} {t('unit_m2')}</p>"
+    )
+    if belt.get("official_sum_m2") is not None:
+        measured += (
+            f"<p>{t('belt_official_sum')}: {fmt.number(belt['official_sum_m2'])} {t('unit_m2')} = "
+            f"{fmt.number(belt['official_sum_pyeong'])} {t('unit_pyeong')}</p>"
+        )
+    claims = audit.claims[audit.claims["subject"] == BELT]
+    note = f'<p class="tb-warn">{t("schematic_note")}</p>' if belt.get("schematic") else ""
+    return (
+        f"{measured}<details open><summary>{t('audit')} (±{audit.tolerance * 100:g} %)</summary>"
+        f"{claims_table(claims, language=language)}</details>{note}"
+    )
+
+
+def zone_panel(zones: gpd.GeoDataFrame, audit: AuditResult, zone_id: str, language: str) -> str:
+    def t(key: str) -> str:
+        return escape(i18n.text(key, language))
+
+    parts = audit.zones[audit.zones["zone_id"] == zone_id]
+    area_m2_total = float(parts["area_m2"].sum())
+    measured = (
+        f'<p><span class="tb-big">{fmt.number(units.m2_to_pyeong(area_m2_total))} {t("unit_pyeong")}</span> = '
+        f"{fmt.number(area_m2_total)} {t('unit_m2')}</p>"
+    )
+    feature_ids = list(parts["feature_id"])
+    claims = audit.claims[audit.claims["subject"].isin([zone_id, *feature_ids])]
+    schematic = (zones.loc[zones["zone_id"] == zone_id, "geometry_quality"] == GeometryQuality.SCHEMATIC).all()
+    note = f'<p class="tb-warn">{t("schematic_note")}</p>' if schematic else ""
+    return (
+        f"{measured}<details open><summary>{t('audit')} (±{audit.tolerance * 100:g} %)</summary>"
+        f"{claims_table(claims, language=language)}</details>{note}"
+    )
+
+
+def legend_html(zones: gpd.GeoDataFrame, *, language: str, has_triangle: bool) -> str:
+    def t(key: str) -> str:
+        return escape(i18n.text(key, language))
+
+    roles = [r for r in style.ROLE_COLORS if r in set(zones["role"].fillna(""))] or [""]
+    role_rows = "".join(
+        f'<div class="tb-row"><span class="tb-swatch" style="background:{style.role_color(r)}"></span>'
+        f"{escape(i18n.role_label(r, language))}</div>"
+        for r in roles
+    )
+    grey = style.ROLE_COLORS[""]
+    status_rows = "".join(
+        f'<div class="tb-row"><span class="tb-swatch" style="background:{grey};opacity:{opacity}"></span>'
+        f"{escape(i18n.status_label(status, language))}</div>"
+        for status, opacity in (
+            (Status.OPERATING, style.OPERATING_FILL_OPACITY),
+            (Status.PLANNED, style.PLANNED_FILL_OPACITY),
+        )
+        if status in set(zones["status"].fillna(""))
+    )
+    outline_rows = ""
+    qualities = set(zones["geometry_quality"].fillna(""))
+    if GeometryQuality.SCHEMATIC in qualities:
+        outline_rows += (
+            '<div class="tb-row"><span class="tb-line tb-dashed"></span>'
+            f"{escape(i18n.text('schematic_label', language))}</div>"
+        )
+    if qualities - {GeometryQuality.SCHEMATIC}:
+        outline_rows += f'<div class="tb-row"><span class="tb-line"></span>{t("legend_supplied")}</div>'
+    if zones["in_belt"].astype(bool).any():
+        outline_rows += f'<div class="tb-row"><span class="tb-line tb-belt-line"></span>{t("layer_belt")}</div>'
+    if has_triangle:
+        outline_rows += f'<div class="tb-row"><span class="tb-line tb-triangle-line"></span>{t("layer_triangle")}</div>'
+    status_block = f"<h3>{t('legend_status')}</h3>{status_rows}" if status_rows else ""
+    return (
+        f"<h2>{t('legend_title')}</h2><h3>{t('legend_roles')}</h3>{role_rows}{status_block}"
+        f"<h3>{t('legend_outline')}</h3>{outline_rows}"
+    )
+
+
+def zone_name(row: pd.Series, language: str) -> str:
+    return localised(row, language) or str(row.get("zone_id"))
+
+
+def localised(row: pd.Series, language: str) -> str:
+    for column in (f"name_{language}", "name_ko"):
+        value = row.get(column)
+        if value is not None and not (isinstance(value, float) and math.isnan(value)) and str(value).strip():
+            return str(value)
+    return ""
+
+
+def round_degrees(value: float) -> float:
+    return round(float(value), COORDINATE_DECIMALS)
+
+
+def rounded(geom: shapely.Geometry) -> shapely.Geometry:
+    return shapely.transform(geom, lambda coords: np.round(coords, COORDINATE_DECIMALS))
+
+
+def feature(
+    geom: shapely.Geometry, *, style: dict | None = None, tooltip: str = "", popup: str = "", label: str = ""
+) -> dict:
+    """A GeoJSON feature (EPSG:4326, rounded); ``tooltip``, ``popup`` and ``label`` are HTML already escaped.
+
+    A ``tooltip`` shows on hover, a ``label`` always (a permanent tooltip), a ``popup`` on click.
+    """
+    properties: dict[str, object] = {}
+    if style:
+        properties["style"] = style
+    if tooltip:
+        properties["tooltip"] = tooltip
+    if label:
+        properties["label"] = label
+    if popup:
+        properties["popup"] = popup
+    return {"type": "Feature", "properties": properties, "geometry": shapely.geometry.mapping(rounded(geom))}
+
+
+def collection(features: list[dict]) -> dict:
+    return {"type": "FeatureCollection", "features": features}

@@ -1,0 +1,181 @@
+"""The build: every output of the product, from one set of options, in one plain sequence of steps.
+
+:func:`build` loads the zones and claims, audits them, checks everything that can fail on the input before
+the first file is written (outputs over inputs, ``--out`` being a file, a raster that misses the zones, a
+missing browser), then writes, in this order:
+
+1. the audit reports (:mod:`geo.report`);
+2. the distance-to-transport raster and the overlays the maps draw (:mod:`geo.raster.overlays`);
+3. the HTML maps and index pages, and PNGs when asked (:mod:`geo.maps`, :mod:`geo.screenshot`);
+4. the GeoPackage and GeoJSON (:mod:`geo.export`).
+
+Each of those modules declares the names it writes (``output_files``); :func:`planned_outputs` collects them,
+so the check that no output overwrites an input has a single source.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+
+from . import export, maps, report
+from ._errors import InputError, OutputError
+from .audit import AuditResult, run_audit
+from .layers import ZoneSource, load_claims, load_context, load_points
+from .raster import overlays
+from .settings import CLAIMS_FILE, CONTEXT_FILE, DEFAULT_TOLERANCE, GEOGRAPHIC_CRS, LANGUAGES, POINTS_FILE
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What to build from, and how.
+
+    Attributes
+    ----------
+    zones : ZoneSource
+        The zone file and how to read it (default: the bundled zones).
+    claims : Path or None
+        Claims table (CSV); None for the bundled claims.
+    tolerance : float
+        Relative tolerance of the audit (0.02 = 2 %).
+    languages : tuple of str
+        Languages of the maps; the GeoPackage's labels are in the first when there is one, else English.
+    raster : Path or None
+        A raster (any CRS) to draw as an overlay on the maps.
+    raster_band : int
+        Band of ``raster`` to draw, from 1.
+    assets : str
+        ``inline`` (self-contained maps) or ``cdn``.
+    screenshots : bool
+        Also write a PNG of every map (needs Chromium).
+    """
+
+    zones: ZoneSource = field(default_factory=ZoneSource)
+    claims: Path | None = None
+    tolerance: float = DEFAULT_TOLERANCE
+    languages: tuple[str, ...] = LANGUAGES
+    raster: Path | None = None
+    raster_band: int = 1
+    assets: str = "inline"
+    screenshots: bool = False
+
+    @property
+    def export_language(self) -> str:
+        """Language of the GeoPackage's labels and titles."""
+        return self.languages[0] if len(self.languages) == 1 else export.DEFAULT_LANGUAGE
+
+    @property
+    def inputs(self) -> tuple[Path, ...]:
+        """Every file the build reads; none of them is ever written."""
+        named = (self.zones.file, self.claims or CLAIMS_FILE, POINTS_FILE, CONTEXT_FILE)
+        return tuple(Path(p) for p in (*named, *([self.raster] if self.raster else ())))
+
+
+def planned_outputs(zones: gpd.GeoDataFrame, options: BuildOptions) -> list[str]:
+    """Names of every file :func:`build` writes into its output folder, as each output module declares them."""
+    return [
+        *report.output_files(),
+        *overlays.output_files(),
+        *maps.output_files(zones["zone_id"].unique(), options.languages, screenshots=options.screenshots),
+        *export.output_files(),
+    ]
+
+
+def build(out: str | os.PathLike, *, options: BuildOptions = BuildOptions()) -> list[Path]:
+    """Build every output into the folder ``out`` and return the paths written, in the order written.
+
+    Raises
+    ------
+    InputError
+        For anything wrong with the inputs; raised before any file is written.
+    OutputError
+        If ``out`` is a file, or an output would overwrite an input; raised before any file is written.
+    """
+    out = Path(out)
+    zones = options.zones.load()
+    audit = run_audit(zones, load_claims(options.claims), tolerance=options.tolerance)
+    _refuse_building_over_inputs(out, planned_outputs(zones, options), options.inputs)
+    user_overlays = _user_overlays(options, zones)
+    if options.screenshots:
+        from . import screenshot
+
+        screenshot.require_browser()
+    points, context = load_points(), load_context()
+    inputs = options.inputs
+
+    written = report.write_reports(out, audit, inputs=inputs)
+    distance = overlays.write_distance_raster(out / overlays.DISTANCE_FILE, points, zones, inputs=inputs)
+    written.append(distance)
+    map_files = maps.write_maps(
+        out,
+        zones,
+        audit,
+        languages=options.languages,
+        context=context,
+        points=points,
+        overlays=[overlays.distance_overlay(distance), *user_overlays],
+        assets=options.assets,
+        inputs=inputs,
+    )
+    written += map_files
+    if options.screenshots:
+        from . import screenshot
+
+        written += screenshot.screenshot_files(map_files)
+    written += _export(out, zones, audit, points=points, context=context, options=options)
+    log.info("built %d files into %s", len(written), out)
+    return written
+
+
+def _export(
+    out: Path,
+    zones: gpd.GeoDataFrame,
+    audit: AuditResult,
+    *,
+    points: gpd.GeoDataFrame,
+    context: gpd.GeoDataFrame,
+    options: BuildOptions,
+) -> list[Path]:
+    gpkg = export.export_geopackage(
+        out / export.GEOPACKAGE_NAME,
+        zones,
+        audit,
+        points=points,
+        context=context,
+        language=options.export_language,
+        inputs=options.inputs,
+    )
+    geojson = export.export_geojson(out / export.GEOJSON_NAME, zones, audit, inputs=options.inputs)
+    return [gpkg, geojson]
+
+
+def _refuse_building_over_inputs(out: Path, outputs: list[str], inputs: tuple[Path, ...]) -> None:
+    """OutputError if ``out`` is a file, or if one of ``outputs`` in ``out`` is one of ``inputs``."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: is a file, not a folder; pass --out a folder")
+    names = set(outputs)
+    for source in inputs:
+        same_folder = source.exists() and source.resolve().parent == out.resolve()
+        if same_folder and source.name in names:
+            raise OutputError(f"{source}: the build would write over it; pass --out another folder")
+
+
+def _user_overlays(options: BuildOptions, zones: gpd.GeoDataFrame) -> list[overlays.RasterOverlay]:
+    """The overlay of ``options.raster`` (read and checked before the build writes anything), or none."""
+    if options.raster is None:
+        return []
+    overlay = overlays.raster_overlay(options.raster, band=options.raster_band, band_option="--raster-band")
+    (south, west), (north, east) = overlay.bounds
+    lon_min, lat_min, lon_max, lat_max = zones.to_crs(GEOGRAPHIC_CRS).total_bounds
+    if east < lon_min or west > lon_max or north < lat_min or south > lat_max:
+        raise InputError(
+            f"{Path(options.raster).name}: covers none of the zones (it lies at {south:.3f}–{north:.3f} N, "
+            f"{west:.3f}–{east:.3f} E); check its CRS or pass a raster of the zones' area"
+        )
+    return [overlay]

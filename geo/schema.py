@@ -1,0 +1,443 @@
+"""The project's vocabulary: the fields of every table, and the values some of them take.
+
+One registry per table (zones, claims, belt, points, context): each :class:`Field` has its column name, the
+short name used where names are limited to ten characters (shapefiles, and our GeoPackage so that a layer
+round-trips through a shapefile), its title per language (QGIS aliases, report headers) and its type.
+Validation, the audit, reports, exports and maps read these registries; nothing else lists columns.
+
+String enums name the values a few fields take (:class:`GeometryQuality`, :class:`Verdict`,
+:class:`Status`); being ``str`` subclasses, they compare equal to the text stored in files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Final
+
+#: The subject of a claim about the whole belt (every other subject is a zone or feature id).
+BELT: Final = "belt"
+#: Longest field name a shapefile's .dbf holds.
+SHORT_NAME_LENGTH: Final = 10
+
+
+class GeometryQuality(StrEnum):
+    """How an outline was obtained: ``schematic`` (drawn by us, sized to the official area) or supplied."""
+
+    SCHEMATIC = "schematic"
+    SUPPLIED = "supplied"
+    DERIVED = "derived"
+    MIXED = "mixed"
+
+
+class Verdict(StrEnum):
+    """The audit's verdict on one claim."""
+
+    HOLDS = "holds"
+    OFF = "outside tolerance"
+    NOT_FOUND = "subject not in zones"
+
+
+class Status(StrEnum):
+    """Whether a complex is built."""
+
+    OPERATING = "operating"
+    PLANNED = "planned"
+    UNKNOWN = ""
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a table.
+
+    Attributes
+    ----------
+    name : str
+        Column name in GeoDataFrames, the JSON report and GeoJSON.
+    short : str
+        Name of at most :data:`SHORT_NAME_LENGTH` characters, for the GeoPackage and shapefiles.
+    titles : dict
+        Title per language code (``ko``, ``en``, ``ja``), with units where the field has one.
+    kind : str
+        ``text``, ``number``, ``integer`` or ``bool``.
+    default : object
+        Value a zone file that lacks the column gets (zones only; None elsewhere).
+    """
+
+    name: str
+    short: str
+    titles: dict[str, str]
+    kind: str = "text"
+    default: object = None
+
+    def title(self, language: str) -> str:
+        return self.titles[language]
+
+
+def _f(name: str, short: str, ko: str, en: str, ja: str, kind: str = "text", default: object = None) -> Field:
+    return Field(name, short, {"ko": ko, "en": en, "ja": ja}, kind, default)
+
+
+def _registry(*fields: Field) -> dict[str, Field]:
+    return {field.name: field for field in fields}
+
+
+_NAME_FIELDS = (
+    _f("name_ko", "name_ko", "이름 (한국어)", "Name (Korean)", "名称（韓国語）"),
+    _f("name_en", "name_en", "이름 (영어)", "Name (English)", "名称（英語）"),
+    _f("name_ja", "name_ja", "이름 (일본어)", "Name (Japanese)", "名称（日本語）"),
+)
+_AREA_FIELDS = (
+    _f(
+        "area_m2",
+        "area_m2",
+        "면적 ㎡ (GRS80 타원체)",
+        "Area, m² (GRS80 ellipsoid, geodesic edges)",
+        "面積 ㎡（GRS80楕円体）",
+        "number",
+    ),
+    _f(
+        "area_ha", "area_ha", "면적 ha (GRS80 타원체)", "Area, ha (GRS80 ellipsoid)", "面積 ha（GRS80楕円体）", "number"
+    ),
+    _f(
+        "area_km2",
+        "area_km2",
+        "면적 ㎢ (GRS80 타원체)",
+        "Area, km² (GRS80 ellipsoid)",
+        "面積 ㎢（GRS80楕円体）",
+        "number",
+    ),
+    _f(
+        "area_pyeong",
+        "area_py",
+        "면적 평 (GRS80 타원체, 1평 = 400/121 ㎡)",
+        "Area, pyeong (GRS80 ellipsoid; 1 pyeong = 400/121 m²)",
+        "面積 坪（GRS80楕円体、1坪 = 400/121 ㎡）",
+        "number",
+    ),
+    _f(
+        "area_m2_epsg5186",
+        "area5186",
+        "평면 면적 ㎡ (EPSG:5186)",
+        "Planar area in EPSG:5186, m²",
+        "平面面積 ㎡（EPSG:5186）",
+        "number",
+    ),
+    _f(
+        "area_pyeong_epsg5186",
+        "area5186py",
+        "평면 면적 평 (EPSG:5186)",
+        "Planar area in EPSG:5186, pyeong",
+        "平面面積 坪（EPSG:5186）",
+        "number",
+    ),
+)
+
+#: Zone parts: the columns a zone file may carry (with the default a file without one gets) and those the
+#: audit adds. Keyed by column name, in the order tables show them.
+ZONE_FIELDS: Final[dict[str, Field]] = _registry(
+    _f("feature_id", "feature_id", "객체 id (구역/부분)", "Feature id (zone/part)", "地物ID（区域/部分）"),
+    _f("zone_id", "zone_id", "구역 id", "Zone id", "区域ID"),
+    _f("part", "part", "부분", "Part", "部分"),
+    *_NAME_FIELDS,
+    _f("role", "role", "벨트 내 역할", "Role in the belt", "ベルト内の役割", default=""),
+    _f(
+        "status",
+        "status",
+        "상태 (운영 중 또는 계획)",
+        "Status (operating or planned)",
+        "状況（稼働中または計画）",
+        default=Status.UNKNOWN.value,
+    ),
+    _f("in_belt", "in_belt", "벨트에 포함", "Counts toward the belt", "ベルトに含む", "bool", default=False),
+    _f("parts", "parts", "부분 수", "Number of parts", "部分の数", "integer"),
+    _f(
+        "geometry_quality",
+        "quality",
+        "경계 품질 (개략: 공식 면적에 맞춘 도식, 측량 아님)",
+        "Geometry quality (schematic: sized to the official area, not surveyed)",
+        "境界の品質（概略：公式面積に合わせた模式図、実測ではない）",
+        default=GeometryQuality.SUPPLIED.value,
+    ),
+    *_AREA_FIELDS,
+    _f(
+        "official_area_m2",
+        "offic_m2",
+        "공식 면적 ㎡",
+        "Official area, m²",
+        "公式面積 ㎡",
+        "number",
+        default=float("nan"),
+    ),
+    _f("official_area_pyeong", "offic_py", "공식 면적 평", "Official area, pyeong", "公式面積 坪", "number"),
+    _f(
+        "official_difference_pct",
+        "offic_diff",
+        "측정 − 공식, 공식 대비 %",
+        "Measured minus official, % of official",
+        "測定 − 公式、公式比 %",
+        "number",
+    ),
+    _f(
+        "official_area_source",
+        "offic_src",
+        "공식 면적 출처",
+        "Source of the official area",
+        "公式面積の出典",
+        default="",
+    ),
+    _f("geometry_method", "method", "경계 작성 방법", "How the outline was drawn", "境界の作図方法", default=""),
+    _f(
+        "boundary_source",
+        "bound_src",
+        "경계 원자료 출처",
+        "Source of the boundaries the outline was drawn from",
+        "境界の元資料の出典",
+    ),
+    _f("seed_source", "seed_src", "기준점 출처", "Source of the points the outline was drawn around", "基準点の出典"),
+    _f("role_source", "role_src", "역할 출처", "Source of the role", "役割の出典"),
+)
+
+#: Columns a zone file gets defaults for when it lacks them, and those defaults.
+ZONE_INPUT_DEFAULTS: Final[dict[str, object]] = {
+    name: ZONE_FIELDS[name].default
+    for name in (
+        "zone_id",
+        "part",
+        "name_ko",
+        "name_en",
+        "name_ja",
+        "role",
+        "status",
+        "in_belt",
+        "official_area_m2",
+        "official_area_source",
+        "geometry_quality",
+        "geometry_method",
+    )
+}
+#: Columns the audit's per-zone table carries from the zones, before the areas.
+ZONE_DESCRIPTIVE_COLUMNS: Final = (
+    "feature_id",
+    "zone_id",
+    "part",
+    "name_ko",
+    "name_en",
+    "name_ja",
+    "role",
+    "status",
+    "in_belt",
+    "geometry_quality",
+    "official_area_m2",
+    "official_area_source",
+)
+#: Columns of the audit's per-zone report (JSON, CSV, GeoPackage audit table), in order.
+ZONE_REPORT_COLUMNS: Final = (
+    "feature_id",
+    "zone_id",
+    "part",
+    "name_ko",
+    "name_en",
+    "name_ja",
+    "role",
+    "status",
+    "in_belt",
+    "geometry_quality",
+    "area_m2",
+    "area_ha",
+    "area_km2",
+    "area_pyeong",
+    "area_m2_epsg5186",
+    "area_pyeong_epsg5186",
+    "official_area_m2",
+    "official_area_pyeong",
+    "official_difference_pct",
+    "official_area_source",
+)
+
+#: Published claims: the columns of claims.csv (the first nine are required) and those the audit adds.
+CLAIM_FIELDS: Final[dict[str, Field]] = _registry(
+    _f("claim_id", "claim_id", "주장 id", "Claim id", "主張ID"),
+    _f(
+        "subject",
+        "subject",
+        "대상 (벨트, 구역 id 또는 구역/부분)",
+        "Subject (belt, a zone id or zone/part)",
+        "対象（ベルト、区域IDまたは区域/部分）",
+    ),
+    _f("figure", "figure", "공표 수치", "Figure as published", "公表値", "number"),
+    _f("unit", "unit", "공표 단위", "Unit as published", "公表単位"),
+    _f("claimed_m2", "claimed_m2", "주장 면적 ㎡", "Claimed area, m²", "主張面積 ㎡", "number"),
+    _f("claimed_pyeong", "claim_py", "주장 면적 평", "Claimed area, pyeong", "主張面積 坪", "number"),
+    _f(
+        "geometry_m2",
+        "geom_m2",
+        "대상 측정 면적 ㎡ (GRS80 타원체)",
+        "Measured area of the subject, m² (GRS80 ellipsoid)",
+        "対象の測定面積 ㎡（GRS80楕円体）",
+        "number",
+    ),
+    _f(
+        "geometry_pyeong",
+        "geom_py",
+        "대상 측정 면적 평",
+        "Measured area of the subject, pyeong",
+        "対象の測定面積 坪",
+        "number",
+    ),
+    _f(
+        "difference_pct",
+        "diff_pct",
+        "측정 − 주장, 주장 대비 %",
+        "Measured minus claimed, % of claimed",
+        "測定 − 主張、主張比 %",
+        "number",
+    ),
+    _f(
+        "official_m2",
+        "offic_m2",
+        "대상 공식 면적 ㎡",
+        "Official figure(s) of the subject, m²",
+        "対象の公式面積 ㎡",
+        "number",
+    ),
+    _f(
+        "official_difference_pct",
+        "offic_diff",
+        "공식 − 주장, 주장 대비 %",
+        "Official minus claimed, % of claimed",
+        "公式 − 主張、主張比 %",
+        "number",
+    ),
+    _f("within_tolerance", "within_tol", "허용오차 이내", "Within the tolerance", "許容誤差内", "bool"),
+    _f("verdict", "verdict", "판정", "Verdict", "判定"),
+    _f("audit_note", "audit_note", "검증 메모", "Audit note", "検証メモ"),
+    _f("note", "note", "출처 메모", "Note on the source", "出典メモ"),
+    _f("publisher", "publisher", "발행처", "Publisher", "発行元"),
+    _f("date", "date", "발행일", "Date published", "公表日"),
+    _f("url", "url", "출처 URL", "Source URL", "出典URL"),
+    _f("language", "language", "출처 언어", "Language of the source", "出典の言語"),
+    _f("quote", "quote", "인용문", "Quoted words", "引用"),
+    _f(
+        "uncertain",
+        "uncertain",
+        "출처가 약하거나 상충함",
+        "Source is weak or conflicting",
+        "出典が弱いか矛盾する",
+        "bool",
+    ),
+)
+#: Columns claims.csv must have.
+CLAIM_REQUIRED_COLUMNS: Final = (
+    "claim_id",
+    "subject",
+    "figure",
+    "unit",
+    "publisher",
+    "date",
+    "url",
+    "language",
+    "quote",
+)
+#: Columns of the claims report before the source columns, in order.
+CLAIM_REPORT_COLUMNS: Final = (
+    "claim_id",
+    "subject",
+    "figure",
+    "unit",
+    "claimed_m2",
+    "claimed_pyeong",
+    "geometry_m2",
+    "geometry_pyeong",
+    "difference_pct",
+    "official_m2",
+    "official_difference_pct",
+    "within_tolerance",
+    "verdict",
+    "audit_note",
+)
+#: Columns that say where a claim comes from (the JSON report nests them under ``source``).
+CLAIM_SOURCE_COLUMNS: Final = ("publisher", "date", "url", "language", "quote", "note", "uncertain")
+
+#: The belt layer: its union and its triangle.
+BELT_FIELDS: Final[dict[str, Field]] = _registry(
+    _f(
+        "kind",
+        "kind",
+        "종류 (합집합 또는 삼각형)",
+        "union of the in-belt zones, or the triangle between them",
+        "種類（和集合または三角形）",
+    ),
+    _f("name", "name", "이름", "Name", "名称"),
+    _f("members", "members", "구성 객체", "Features it is made of", "構成する地物"),
+    ZONE_FIELDS["geometry_quality"],
+    *(ZONE_FIELDS[key] for key in ("area_m2", "area_ha", "area_pyeong", "area_m2_epsg5186")),
+    _f(
+        "official_area_m2",
+        "offic_m2",
+        "구성 객체 공식 면적 합계 ㎡",
+        "Sum of the official areas of the members, m²",
+        "構成地物の公式面積の合計 ㎡",
+        "number",
+    ),
+    _f("note", "note", "메모", "Note", "メモ"),
+)
+
+#: Administrative context (NGII legal dongs, ri and the Gwangju/Jeonnam border).
+CONTEXT_FIELDS: Final[dict[str, Field]] = _registry(
+    _f("code", "code", "행정 코드 (국토지리정보원)", "Administrative code (NGII)", "行政コード（国土地理情報院）"),
+    _f("kind", "kind", "종류 (법정동, 리, 경계)", "legal_dong, ri or border", "種類（法定洞、里、境界）"),
+    _NAME_FIELDS[0],
+    _f("name_en", "name_en", "이름 (로마자)", "Name (romanised)", "名称（ローマ字）"),
+    _f("name_ja", "name_ja", "이름 (읽기)", "Name (with reading)", "名称（読み）"),
+    _f("source", "source", "출처 및 저작자 표시", "Source and attribution", "出典と帰属表示"),
+)
+
+#: Site-selection points (airport, KTX station, …).
+POINT_FIELDS: Final[dict[str, Field]] = _registry(
+    _f("point_id", "point_id", "지점 id", "Point id", "地点ID"),
+    _f("kind", "kind", "종류", "Kind", "種類"),
+    *_NAME_FIELDS,
+    _f("lat", "lat", "위도 (WGS84, 도)", "Latitude, degrees (WGS84)", "緯度（WGS84、度）", "number"),
+    _f("lon", "lon", "경도 (WGS84, 도)", "Longitude, degrees (WGS84)", "経度（WGS84、度）", "number"),
+    _f(
+        "uncertain",
+        "uncertain",
+        "위치 불확실 (출처 참조)",
+        "Location is weak (see source)",
+        "位置が不確か（出典参照）",
+        "bool",
+    ),
+    _f("source", "source", "출처", "Source", "出典"),
+)
+#: Columns points.csv must have.
+POINT_REQUIRED_COLUMNS: Final = (
+    "point_id",
+    "kind",
+    "name_ko",
+    "name_en",
+    "name_ja",
+    "lat",
+    "lon",
+    "uncertain",
+    "source",
+)
+
+#: Every registry by table name.
+TABLES: Final[dict[str, dict[str, Field]]] = {
+    "zones": ZONE_FIELDS,
+    "claims": CLAIM_FIELDS,
+    "belt": BELT_FIELDS,
+    "context": CONTEXT_FIELDS,
+    "points": POINT_FIELDS,
+}
+
+
+def short_names(fields: dict[str, Field]) -> dict[str, str]:
+    """Column name → short name, for the fields whose names differ."""
+    return {name: field.short for name, field in fields.items() if field.short != name}
+
+
+def long_names(fields: dict[str, Field]) -> dict[str, str]:
+    """Short name → column name, to read our own export back."""
+    return {field.short: name for name, field in fields.items() if field.short != name}

@@ -1,0 +1,48 @@
+"""The build as a library function: what it writes, in which language, and what it refuses before writing."""
+
+from __future__ import annotations
+
+import sqlite3
+import xml.etree.ElementTree as ET
+
+import pytest
+
+import geo
+from geo import export, pipeline, raster
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("built")
+    options = geo.BuildOptions(languages=("ja",))
+    return out, options, geo.build(out, options=options)
+
+
+def test_build_writes_exactly_what_its_modules_declare(built):
+    out, options, written = built
+    zones = options.zones.load()
+    assert sorted(p.name for p in out.iterdir()) == sorted(pipeline.planned_outputs(zones, options))
+    assert {p.name for p in written} <= set(pipeline.planned_outputs(zones, options))
+    assert (out / raster.DISTANCE_FILE) in written and written[0].name == "audit.json"
+
+
+def test_a_build_in_one_language_labels_the_geopackage_in_it(built):
+    out, _, _ = built
+    with sqlite3.connect(out / export.GEOPACKAGE_NAME) as connection:
+        qml = dict(connection.execute("SELECT f_table_name, styleQML FROM layer_styles"))
+        titles = dict(connection.execute("SELECT table_name, identifier FROM gpkg_contents"))
+    label = ET.fromstring(qml["zone_parts"]).find("labeling/settings/text-style")
+    assert label.get("fieldName") == "name_ja"
+    assert titles["zones"].startswith("区域")
+    assert not list(out.glob("*_en.html")) and (out / "belt_ja.html").exists()
+
+
+@pytest.mark.parametrize("name", ["belt_en.html", "zone_jingok_ko.html", "audit.md", export.GEOPACKAGE_NAME])
+def test_the_build_refuses_to_write_over_an_input_named_like_any_output(tmp_path, name):
+    out = tmp_path / "out"
+    out.mkdir()
+    claims = out / name
+    claims.write_bytes(geo.settings.CLAIMS_FILE.read_bytes())
+    with pytest.raises(geo.OutputError, match="the build would write over it"):
+        geo.build(out, options=geo.BuildOptions(claims=claims))
+    assert [p.name for p in out.iterdir()] == [name]
