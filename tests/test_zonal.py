@@ -55,10 +55,13 @@ def test_rounding_noise_at_grid_lines_does_not_leak_into_neighbours():
     assert (fractions[1:3, 2:4] == 1).all()
 
 
+# Coordinates to 1e-6 pixel: with subnormal ones (1e-45) GEOS's own intersection, the reference here, is wrong
+# (a sliver triangle of area 1e-45 intersects a whole pixel), while coverage_fractions is right.
+_COORDINATE = st.floats(-3, 15, allow_nan=False).map(lambda v: round(v, 6))
+
+
 @settings(max_examples=60, deadline=None)
-@given(
-    st.lists(st.tuples(st.floats(-3, 15, allow_nan=False), st.floats(-3, 12, allow_nan=False)), min_size=3, max_size=9)
-)
+@given(st.lists(st.tuples(_COORDINATE, _COORDINATE.filter(lambda v: v <= 12)), min_size=3, max_size=9))
 def test_random_polygons_match_shapely_intersections(points):
     polygon = shapely.make_valid(shapely.Polygon(points))
     polygon = shapely.union_all([g for g in shapely.get_parts(polygon) if g.geom_type == "Polygon"])
