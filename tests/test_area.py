@@ -1,9 +1,10 @@
-"""Areas on the GRS80 ellipsoid: closed forms, GeographicLib agreement and invariants."""
+"""Areas on the GRS80 ellipsoid: an independent reference, closed forms, the collection rule and invariants."""
 
 from __future__ import annotations
 
-import itertools
+import importlib.util
 import math
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -12,11 +13,24 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import geo
 from geo import area
 
 GRS80_A = 6_378_137.0
 GRS80_F = 1 / 298.257222101
+#: GeographicLib's absolute rounding on a polygon at Korea's latitude, m² (it sums areas down to the equator).
+GEOGRAPHICLIB_ABS_M2 = 2e-4
+
+
+def _load_bench():
+    # The mpmath reference lives with the benchmark, which reports the same comparison on a larger sample.
+    path = Path(__file__).resolve().parent.parent / "bench" / "bench_area.py"
+    spec = importlib.util.spec_from_file_location("bench_area", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+bench = _load_bench()
 
 
 def _series(*geoms, crs="EPSG:4326") -> gpd.GeoSeries:
@@ -30,57 +44,53 @@ def _ellipsoid_surface_m2() -> float:
     return 2 * math.pi * GRS80_A**2 * (1 + (1 - e2) / (2 * e) * math.log((1 + e) / (1 - e)))
 
 
+def _star(lon: float, lat: float, size_m: float, vertices: int, seed: int) -> shapely.Polygon:
+    rng = np.random.default_rng(seed)
+    return shapely.Polygon(bench.star(rng, lon, lat, size_m, vertices))
+
+
+# Sizes from the promise's 2 m to 400 km, 4 to 6 vertices (edges up to 300 km long), both orientations.
+REFERENCE_CASES = [(2.0, 4), (30.0, 5), (700.0, 4), (15_000.0, 5), (120_000.0, 4), (400_000.0, 6)]
+
+
+@pytest.mark.parametrize(("size_m", "vertices"), REFERENCE_CASES)
+def test_area_is_within_1e9_of_the_independent_mpmath_reference(size_m, vertices):
+    polygon = _star(126.9, 35.2, size_m, vertices, seed=int(size_m))
+    if vertices % 2:
+        polygon = polygon.reverse()
+    reference = bench.reference_area_m2(polygon)
+    ours = area.area_m2(_series(polygon)).iloc[0]
+    assert abs(ours / reference - 1) < area.FAST_PATH_MAX_REL_ERROR
+    # GeographicLib agrees with the reference to its own absolute rounding, which validates the reference.
+    assert area.geodesic_area_m2(_series(polygon)).iloc[0] == pytest.approx(
+        reference, rel=1e-14, abs=GEOGRAPHICLIB_ABS_M2
+    )
+
+
+def test_holes_and_parts_match_the_reference():
+    outer = _star(127.0, 36.0, 50_000.0, 6, 3)
+    hole = _star(127.0, 36.0, 10_000.0, 5, 4)
+    other = _star(127.5, 36.2, 20_000.0, 4, 5)
+    multi = shapely.MultiPolygon([shapely.Polygon(outer.exterior, [hole.exterior]), other])
+    ours = area.area_m2(_series(multi)).iloc[0]
+    assert abs(ours / bench.reference_area_m2(multi) - 1) < area.FAST_PATH_MAX_REL_ERROR
+
+
 def test_pole_lune_matches_the_closed_form():
     # Equator, two meridians and the pole: every edge is a geodesic, so the area is the lune's share of the
-    # northern hemisphere exactly.
+    # northern hemisphere exactly. Beyond the vectorised path's extent, so GeographicLib measures it.
     lune = shapely.Polygon([(0, 0), (10, 0), (10, 90), (0, 90)])
     expected = _ellipsoid_surface_m2() / 2 * 10 / 360
-    assert geo.geodesic_area_m2(_series(lune)).iloc[0] == pytest.approx(expected, rel=1e-12)
-    assert geo.area_m2(_series(lune)).iloc[0] == pytest.approx(expected, rel=1e-12)
+    assert area.geodesic_area_m2(_series(lune)).iloc[0] == pytest.approx(expected, rel=1e-12)
+    assert area.area_m2(_series(lune)).iloc[0] == pytest.approx(expected, rel=1e-12)
 
 
-def _star(lon: float, lat: float, size_deg: float, vertices: int, seed: int) -> shapely.Polygon:
-    rng = np.random.default_rng(seed)
-    angles = (np.arange(vertices) + 0.3 * rng.random(vertices)) * 2 * np.pi / vertices
-    radius = size_deg / 2 * (0.7 + 0.3 * rng.random(vertices))
-    return shapely.Polygon(np.column_stack([lon + radius * np.cos(angles), lat + radius * np.sin(angles)]))
-
-
-def test_fast_path_is_within_1e9_of_the_geodesic_polygon():
-    # Up to the fast path's size limit. The reference is the same polygon with every edge densified along the
-    # geodesic (64 steps), which leaves no edge error; GeographicLib agrees with it to its own rounding,
-    # about 1e-4 m² whatever the size, which is above 1e-9 of a small polygon's area.
-    polygons = [_star(126.5 + 0.01 * i, 35.0 + 0.007 * i, 0.0002 + 0.00016 * i, 4 + i % 9, i) for i in range(30)]
-    dense = [shapely.Polygon(_densify_geodesic(list(p.exterior.coords))) for p in polygons]
-    ours = geo.area_m2(_series(*polygons)).to_numpy()
-    values = np.array(dense, dtype=object)
-    reference = area._equal_area_projected(values, shapely.bounds(values))
-    assert np.max(np.abs(ours / reference - 1)) < area.FAST_PATH_MAX_REL_ERROR
-    geographiclib = geo.geodesic_area_m2(_series(*polygons)).to_numpy()
-    assert np.max(np.abs(ours - geographiclib)) < 2e-4
-
-
-def test_large_polygons_take_geographiclib_exactly():
-    big = _star(126.8, 35.1, 0.2, 12, 1)
-    assert geo.area_m2(_series(big)).iloc[0] == geo.geodesic_area_m2(_series(big)).iloc[0]
-
-
-def test_edge_bulge_removes_the_first_order_error_of_an_asymmetric_triangle():
-    # A 50 m right triangle: straight LAEA edges alone are 5e-9 off; with the bulge term, far below 1e-9.
-    triangle = shapely.Polygon([(126.8, 35.1), (126.8005, 35.1), (126.8, 35.1005)])
-    dense = shapely.Polygon(_densify_geodesic(list(triangle.exterior.coords)))
-    values = np.array([triangle, dense], dtype=object)
-    ours, reference = area._equal_area_projected(values, shapely.bounds(values))
-    assert abs(ours / reference - 1) < 1e-10
-
-
-def _densify_geodesic(coords, steps=64):
-    out = []
-    for (x1, y1), (x2, y2) in itertools.pairwise(coords):
-        out.append((x1, y1))
-        out += area.GEOD.npts(x1, y1, x2, y2, steps)
-    out.append(coords[0])
-    return out
+def test_vectorised_path_agrees_with_geographiclib_across_sizes():
+    # 30 polygons from 1 m to 400 km: agreement within GeographicLib's absolute rounding or 1e-9.
+    polygons = [_star(126.5 + 0.05 * i, 35.0 + 0.03 * i, 10 ** (i / 5), 4 + i % 9, i) for i in range(29)]
+    ours = area.area_m2(_series(*polygons)).to_numpy()
+    exact = area.geodesic_area_m2(_series(*polygons)).to_numpy()
+    assert np.all(np.abs(ours - exact) <= np.fmax(GEOGRAPHICLIB_ABS_M2, area.FAST_PATH_MAX_REL_ERROR * exact))
 
 
 def test_holes_subtract_and_parts_add():
@@ -88,65 +98,90 @@ def test_holes_subtract_and_parts_add():
     hole = shapely.box(126.701, 35.101, 126.702, 35.102)
     other = shapely.box(126.71, 35.10, 126.712, 35.102)
     with_hole = shapely.Polygon(outer.exterior.coords, [hole.exterior.coords])
-    values = geo.area_m2(_series(outer, hole, other, with_hole, shapely.MultiPolygon([with_hole, other])))
-    assert values.iloc[3] == pytest.approx(values.iloc[0] - values.iloc[1], rel=1e-9)
-    assert values.iloc[4] == pytest.approx(values.iloc[3] + values.iloc[2], rel=1e-9)
+    values = area.area_m2(_series(outer, hole, other, with_hole, shapely.MultiPolygon([with_hole, other])))
+    assert values.iloc[3] == pytest.approx(values.iloc[0] - values.iloc[1], rel=1e-12)
+    assert values.iloc[4] == pytest.approx(values.iloc[3] + values.iloc[2], rel=1e-12)
 
 
-def test_small_multipolygons_with_holes_take_the_fast_path_and_add_up():
-    # All below the fast-path size, so the multipolygon is measured part by part in the projection.
-    outer = shapely.box(126.800, 35.100, 126.801, 35.101)
-    hole = shapely.box(126.8002, 35.1002, 126.8004, 35.1004)
-    other = shapely.box(126.802, 35.100, 126.8025, 35.1005)
-    holed = shapely.Polygon(outer.exterior.coords, [hole.exterior.coords])
-    multi = shapely.MultiPolygon([holed, other])
-    assert max(multi.bounds[2] - multi.bounds[0], multi.bounds[3] - multi.bounds[1]) < area.FAST_PATH_MAX_EXTENT_DEG
-    values = geo.area_m2(_series(multi, holed, other))
-    assert values.iloc[0] == pytest.approx(geo.geodesic_area_m2(_series(multi)).iloc[0], abs=2e-4)
-    assert values.iloc[0] == pytest.approx(values.iloc[1] + values.iloc[2], rel=1e-9)
-    assert values.iloc[0] > 10_000
+def _collection(small: bool) -> tuple[shapely.GeometryCollection, list[shapely.Polygon]]:
+    """A nested collection with polygons, a multipolygon, a line and a point, and its polygons."""
+    size = 300.0 if small else 150_000.0
+    a, b, c = (_star(126.8 + k * size / 50_000, 35.1, size, 6, k) for k in range(3))
+    nested = shapely.GeometryCollection([shapely.MultiPolygon([b]), shapely.LineString([(126, 35), (127, 36)])])
+    return shapely.GeometryCollection([a, nested, shapely.Point(126.9, 35.2), c]), [a, b, c]
 
 
-def test_result_is_aligned_to_the_index_and_zero_for_lines_and_empties():
+@pytest.mark.parametrize("small", [True, False], ids=["small", "large"])
+def test_one_rule_for_collections_in_every_path(small):
+    # Sum of the polygonal members, recursively; points and lines 0. Equal across every path.
+    collection, polygons = _collection(small)
+    members = _series(*polygons)
+    series = _series(collection)
+    assert area.area_m2(series).iloc[0] == pytest.approx(area.area_m2(members).sum(), rel=1e-12)
+    assert area.geodesic_area_m2(series).iloc[0] == pytest.approx(area.geodesic_area_m2(members).sum(), rel=1e-12)
+    assert area.planar_area_m2(series).iloc[0] == pytest.approx(area.planar_area_m2(members).sum(), rel=1e-12)
+    assert area.union_area_m2(series) == pytest.approx(area.union_area_m2(members), rel=1e-12)
+    assert area.area_m2(series).iloc[0] == pytest.approx(area.geodesic_area_m2(series).iloc[0], rel=1e-9)
+    table = area.area_table(series)
+    assert table["area_m2"].iloc[0] == area.area_m2(series).iloc[0]
+
+
+def test_union_of_one_collection_counts_its_overlapping_members_once():
+    a = shapely.box(126.700, 35.100, 126.702, 35.102)
+    b = shapely.box(126.701, 35.100, 126.703, 35.102)
+    both = _series(shapely.GeometryCollection([a, b]))
+    assert area.area_m2(both).iloc[0] == pytest.approx(area.area_m2(_series(a, b)).sum(), rel=1e-12)
+    assert area.union_area_m2(both) == pytest.approx(area.area_m2(_series(a.union(b))).iloc[0], rel=1e-9)
+
+
+def test_result_is_aligned_to_the_index_and_zero_for_points_lines_and_empties():
     series = gpd.GeoSeries(
-        [shapely.box(126.7, 35.1, 126.701, 35.101), shapely.LineString([(126, 35), (127, 36)]), None],
-        index=["x", "y", "z"],
+        [
+            shapely.box(126.7, 35.1, 126.701, 35.101),
+            shapely.LineString([(126, 35), (127, 36)]),
+            None,
+            shapely.Polygon(),
+            shapely.GeometryCollection(),
+            shapely.MultiPoint([(126, 35), (127, 36)]),
+        ],
+        index=list("uvwxyz"),
         crs=4326,
     )
-    values = geo.area_m2(series)
-    assert list(values.index) == ["x", "y", "z"]
-    assert values["x"] > 0 and values["y"] == 0 and values["z"] == 0
+    for function in (area.area_m2, area.geodesic_area_m2, area.planar_area_m2):
+        values = function(series)
+        assert list(values.index) == list("uvwxyz")
+        assert values["u"] > 0 and (values.iloc[1:] == 0).all()
 
 
 def test_any_input_crs_gives_the_same_ellipsoidal_area():
     box = _series(shapely.box(126.7, 35.1, 126.71, 35.11))
-    reference = geo.area_m2(box).iloc[0]
+    reference = area.area_m2(box).iloc[0]
     for epsg in (5186, 5179, 3857):
-        assert geo.area_m2(box.to_crs(epsg)).iloc[0] == pytest.approx(reference, rel=1e-9)
+        assert area.area_m2(box.to_crs(epsg)).iloc[0] == pytest.approx(reference, rel=1e-9)
 
 
 def test_planar_epsg5186_is_within_tens_of_ppm_and_web_mercator_is_refused():
     box = _series(shapely.box(126.79, 35.1, 126.81, 35.12))
-    ratio = geo.planar_area_m2(box).iloc[0] / geo.area_m2(box).iloc[0]
+    ratio = area.planar_area_m2(box).iloc[0] / area.area_m2(box).iloc[0]
     assert 0 < ratio - 1 < 30e-6
     with pytest.raises(ValueError, match="EPSG:4326 is geographic"):
-        geo.planar_area_m2(box, crs="EPSG:4326")
+        area.planar_area_m2(box, crs="EPSG:4326")
 
 
 def test_union_counts_an_overlap_once_and_overlaps_are_reported():
     a = shapely.box(126.700, 35.100, 126.702, 35.102)
     b = shapely.box(126.701, 35.100, 126.703, 35.102)
     frame = gpd.GeoDataFrame({"feature_id": ["a", "b"]}, geometry=[a, b], crs=4326)
-    single = geo.area_m2(frame)
-    shared = geo.area_m2(_series(a.intersection(b))).iloc[0]
-    assert geo.union_area_m2(frame) == pytest.approx(single.sum() - shared, rel=1e-9)
+    single = area.area_m2(frame)
+    shared = area.area_m2(_series(a.intersection(b))).iloc[0]
+    assert area.union_area_m2(frame) == pytest.approx(single.sum() - shared, rel=1e-9)
     found = area.overlaps(frame, id_column="feature_id")
     assert list(found[["a", "b"]].iloc[0]) == ["a", "b"]
     assert found["overlap_m2"].iloc[0] == pytest.approx(shared, rel=1e-9)
 
 
-def test_area_table_units_are_consistent(square_zones):
-    table = geo.area_table(square_zones)
+def test_area_table_units_are_consistent():
+    table = area.area_table(_series(shapely.box(126.7, 35.1, 126.71, 35.11), shapely.box(126.8, 35.2, 126.9, 35.3)))
     assert list(table.columns) == [
         "area_m2",
         "area_ha",
@@ -161,15 +196,23 @@ def test_area_table_units_are_consistent(square_zones):
 
 def test_missing_crs_is_refused():
     with pytest.raises(ValueError, match="no CRS"):
-        geo.area_m2(gpd.GeoSeries([shapely.box(0, 0, 1, 1)]))
+        area.area_m2(gpd.GeoSeries([shapely.box(0, 0, 1, 1)]))
+
+
+def test_threaded_and_single_thread_paths_agree(monkeypatch):
+    polygons = [_star(126.0 + 0.001 * i, 35.0, 10 ** (1 + i % 5), 5 + i % 7, i) for i in range(400)]
+    values = np.array(polygons, dtype=object)
+    threaded = (monkeypatch.setattr(area, "_VERTICES_PER_THREAD", 100), area._equal_area_projected(values))[1]
+    monkeypatch.setattr(area, "_VERTICES_PER_THREAD", 10**12)
+    np.testing.assert_array_equal(threaded, area._equal_area_projected(values))
 
 
 lons = st.floats(min_value=124.5, max_value=131.0)
 lats = st.floats(min_value=33.0, max_value=38.5)
-sizes = st.floats(min_value=0.0005, max_value=0.05)
+sizes = st.floats(min_value=0.0005, max_value=3.0)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(
     lon=lons,
     lat=lats,
@@ -179,8 +222,8 @@ sizes = st.floats(min_value=0.0005, max_value=0.05)
     cut=st.integers(2, 5),
 )
 def test_invariants_translation_orientation_and_splitting(lon, lat, size, shift, seed, cut):
-    # A convex polygon (vertices on a circle), so a diagonal splits it in two; both halves share that
-    # geodesic edge and must add up to the whole.
+    # A convex polygon (vertices on a circle) from 50 m to 300 km, so a diagonal splits it in two; both halves
+    # share that geodesic edge and must add up to the whole. Longitude shifts leave the area unchanged.
     rng = np.random.default_rng(seed)
     angles = np.sort(rng.random(8)) * 2 * np.pi
     ring = np.column_stack([lon + size / 2 * np.cos(angles), lat + size / 2 * np.sin(angles)])
@@ -188,9 +231,9 @@ def test_invariants_translation_orientation_and_splitting(lon, lat, size, shift,
     shifted = shapely.affinity.translate(polygon, xoff=shift)
     reversed_ring = shapely.Polygon(ring[::-1])
     halves = [shapely.Polygon(ring[: cut + 1]), shapely.Polygon(np.vstack([ring[cut:], ring[:1]]))]
-    values = geo.area_m2(_series(polygon, shifted, reversed_ring, *halves))
+    values = area.area_m2(_series(polygon, shifted, reversed_ring, *halves))
     whole = values.iloc[0]
-    tolerance = max(2e-9 * whole, 1e-3)
+    tolerance = 1e-10 * whole
     assert values.iloc[1] == pytest.approx(whole, abs=tolerance)
     assert values.iloc[2] == pytest.approx(whole, abs=tolerance)
     assert values.iloc[3:].sum() == pytest.approx(whole, abs=tolerance)
