@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import click
 
 from .._errors import TriangleBeltError
-from . import audit, build, export, raster
+from . import audit, build, export, fetch, parcels, raster
 
 #: Exit codes: success (for audit: every claim holds), a claim outside the tolerance, bad input, and a fault
 #: of this program.
@@ -84,7 +84,7 @@ def cli() -> None:
     """
 
 
-for _command in (build.build, audit.audit, export.export, raster.raster):
+for _command in (build.build, audit.audit, export.export, raster.raster, parcels.parcels, fetch.fetch):
     cli.add_command(_command)
 
 

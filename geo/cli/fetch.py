@@ -1,0 +1,38 @@
+"""``fetch``: download a VWorld layer (by default LT_C_DAMDAN, the industrial-complex boundaries) to a GeoPackage.
+
+The key is read from ``VWORLD_KEY`` and never printed; ``VWORLD_API_URL`` points at a mirror.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .. import vworld
+from . import options
+
+
+def _bbox(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[float, ...] | None:
+    if value is None:
+        return None
+    try:
+        numbers = tuple(float(part) for part in value.split(","))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not four numbers; write minx,miny,maxx,maxy in degrees") from None
+    if len(numbers) != 4:
+        raise click.BadParameter(f"{value!r} has {len(numbers)} numbers, not 4; write minx,miny,maxx,maxy")
+    return numbers
+
+
+@click.command(name="fetch", short_help="Download a VWorld layer (VWORLD_KEY) to a GeoPackage.")
+@options.verbose
+@click.option("--layer", default=vworld.DEFAULT_LAYER, show_default=True, help="VWorld Data API layer.")
+@click.option("--bbox", callback=_bbox, metavar="MINX,MINY,MAXX,MAXY", help="Only features in this box (degrees).")
+@click.option("--name", help="Only features whose name contains this text (e.g. 빛그린).")
+@click.option("--out", required=True, type=click.Path(path_type=Path), metavar="FILE.gpkg", help="Output file.")
+def fetch(layer, bbox, name, out) -> int:
+    """Fetch every feature of LAYER matching the filters from the VWorld Data API 2.0, page by page."""
+    result = vworld.fetch_layer(out, layer=layer, bbox=bbox, name=name)
+    click.echo(f"fetched {result.feature_count} features of {result.layer} into {result.path}", err=True)
+    return 0
