@@ -1,0 +1,59 @@
+"""``parcels``: land use (지목) inside each zone from the cadastral parcel layer, on dask."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .. import parcels as land_parcels
+from ..io import write_text
+from . import options
+
+#: Output formats: the text formats of :mod:`geo.parcels` and a Parquet file.
+PARQUET = "parquet"
+
+
+@click.command(name="parcels", short_help="Land categories of the parcels inside each zone (dask).")
+@options.verbose
+@options.zone_options
+@click.option(
+    "--parcels",
+    "parcels_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    help="Parcel layer: a vector file, a GeoParquet file, or a folder or glob of GeoParquet partitions.",
+)
+@click.option("--land-field", metavar="FIELD", help="Field holding the land category (default: the suffix of jibun).")
+@click.option(
+    "--format", "format_", type=click.Choice([*land_parcels.FORMATS, PARQUET]), default="table", show_default=True
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Write here instead of standard output (required for parquet).",
+)
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    help="A dask.distributed scheduler to run on (default: threads on this machine).",
+)
+def parcels(zones, parcels_path, land_field, format_, out, scheduler) -> int:  # fmt: skip
+    """For each zone: parcels touching it, area of parcel ∩ zone per land category (GRS80), share, remainder."""
+    if format_ == PARQUET and out is None:
+        raise click.UsageError("--format parquet writes a file; pass --out FILE.parquet")
+    audit = land_parcels.land_audit(zones.load(), parcels_path, land_field=land_field, scheduler=scheduler)
+    if format_ == PARQUET:
+        path = land_parcels.write_parquet(audit, out, inputs=(zones.file, parcels_path))
+        click.echo(f"wrote {path}", err=True)
+        return 0
+    text = land_parcels.FORMATS[format_](audit)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        write_text(out, text, inputs=(zones.file, parcels_path))
+        click.echo(f"wrote {out}", err=True)
+    return 0
