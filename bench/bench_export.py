@@ -32,7 +32,8 @@ import pandas as pd
 import shapely
 
 import geo
-from geo import _gpkg, export
+from geo import export
+from geo.export import _gpkg, geopackage, tables
 
 ORIGIN_LON, ORIGIN_LAT = 126.70, 35.10
 CELL_DEG = 0.0004
@@ -99,9 +100,9 @@ def main() -> None:
     audit_s = time.perf_counter() - start
 
     plain = gpd.GeoDataFrame(
-        export._zone_attributes(zones, audit, short_names=True),
-        geometry=zones.geometry.to_crs(export.DEFAULT_EXPORT_CRS).values,
-        crs=export.DEFAULT_EXPORT_CRS,
+        tables.zone_attributes(zones, audit, short_names=True),
+        geometry=zones.geometry.to_crs(geopackage.DEFAULT_EXPORT_CRS).values,
+        crs=geopackage.DEFAULT_EXPORT_CRS,
     )
     parts_table = export.geopackage_tables(zones, audit)[0]
 
