@@ -123,7 +123,7 @@ def build(out: str | os.PathLike, *, options: BuildOptions = BuildOptions()) -> 
         assets=options.assets,
         inputs=inputs,
     )
-    written += map_files
+    written += [*map_files, *(out / name for name in maps.index_files(options.languages))]
     if options.screenshots:
         from . import screenshot
 

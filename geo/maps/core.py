@@ -207,7 +207,12 @@ def output_files(zone_ids: Iterable[object], languages: Iterable[str], *, screen
     stems = [BELT_STEM, *zone_file_stems(zone_ids).values()]
     maps = [f"{stem}_{language}.html" for language in languages for stem in stems]
     pngs = [name.removesuffix(".html") + ".png" for name in maps] if screenshots else []
-    return [*maps, *pngs, *(f"index_{language}.html" for language in languages), INDEX_FILE]
+    return [*maps, *pngs, *index_files(languages)]
+
+
+def index_files(languages: Iterable[str]) -> list[str]:
+    """Names of the index pages :func:`write_maps` writes: one per language, then ``index.html``."""
+    return [*(f"index_{language}.html" for language in languages), INDEX_FILE]
 
 
 def write_maps(
