@@ -8,6 +8,7 @@ interrupted or failed write never leaves half a file and never touches the input
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import logging
 import os
@@ -35,6 +36,8 @@ log = logging.getLogger(__name__)
 #: Encodings tried, in order, for a shapefile's .dbf that has no .cpg: Korean files are UTF-8 or CP949
 #: (a superset of EUC-KR).
 SHAPEFILE_ENCODINGS: tuple[str, ...] = ("utf-8", "cp949")
+#: Bytes of a .dbf's records sampled to guess its encoding (the whole file may be gigabytes).
+DBF_SAMPLE_BYTES: int = 1 << 20
 #: Files that belong to a shapefile: writing any of them would damage it.
 SHAPEFILE_SIDECARS: frozenset[str] = frozenset(
     {".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".qmd", ".xml", ".shp.xml"}
@@ -140,7 +143,7 @@ def _read_vector(path: Path, *, layer: str | None, encoding: str | None) -> gpd.
     if layer is None and len(available) > 1:
         raise InputError(f"{path.name}: has {len(available)} layers; pass --layer with one of: {', '.join(available)}")
     if encoding is None and path.suffix.lower() == ".shp" and not path.with_suffix(".cpg").exists():
-        encoding = _guess_dbf_encoding(path.with_suffix(".dbf"))
+        encoding = guess_dbf_encoding(path.with_suffix(".dbf"))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -184,18 +187,20 @@ def _layers(path: Path) -> list[str]:
         ) from None
 
 
-def _guess_dbf_encoding(dbf: Path) -> str | None:
-    """The first of :data:`SHAPEFILE_ENCODINGS` that decodes the .dbf's records, or None to let GDAL decide."""
+def guess_dbf_encoding(dbf: Path) -> str | None:
+    """UTF-8 or CP949 for a .dbf without .cpg, from a sample of its records; None (GDAL's choice) for ASCII."""
     if not dbf.exists():
         return None
-    raw = dbf.read_bytes()
-    header_length = int.from_bytes(raw[8:10], "little") if len(raw) >= 10 else 0
-    records = raw[header_length:]
-    if records.isascii():
+    with dbf.open("rb") as handle:
+        header = handle.read(32)
+        header_length = int.from_bytes(header[8:10], "little") if len(header) >= 10 else 0
+        handle.seek(header_length)
+        sample = handle.read(DBF_SAMPLE_BYTES)
+    if sample.isascii():
         return None
     for candidate in SHAPEFILE_ENCODINGS:
         try:
-            records.decode(candidate)
+            codecs.getincrementaldecoder(candidate)().decode(sample, final=False)
         except UnicodeDecodeError:
             continue
         log.info("%s has no .cpg; its text decodes as %s", dbf.with_suffix(".shp").name, candidate)

@@ -54,7 +54,6 @@ NaN as null)::
 
 from __future__ import annotations
 
-import codecs
 import glob
 import io
 import itertools
@@ -66,7 +65,6 @@ import unicodedata
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -79,8 +77,8 @@ from pyproj import CRS, Transformer
 from . import land
 from ._errors import InputError, InputFileNotFoundError
 from .area import area_m2
-from .io import atomic_path
-from .settings import GEOGRAPHIC_CRS, M2_PER_PYEONG
+from .io import atomic_path, guess_dbf_encoding
+from .settings import GEOGRAPHIC_CRS, M2_PER_PYEONG, TOOL_NAME, tool_version
 
 if TYPE_CHECKING:
     import dask_geopandas
@@ -88,7 +86,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-TOOL: Final = "triangle-belt"
 #: The VWorld / 연속지적도 field holding the lot number with the category suffix (matched case-insensitively).
 JIBUN_FIELD: Final = "jibun"
 #: Rows per partition when a vector file or an in-memory GeoDataFrame is split into partitions.
@@ -109,9 +106,6 @@ BBOX_DENSIFY_POINTS: Final = 21
 ZONE_SEGMENT_M: Final = 10.0
 #: How long connecting to a ``tcp://`` scheduler may take.
 CONNECT_TIMEOUT: Final = "20s"
-#: Bytes of a shapefile's .dbf records read to guess an encoding when there is no .cpg.
-DBF_SAMPLE_BYTES: Final = 1 << 20
-SHAPEFILE_ENCODINGS: Final = ("utf-8", "cp949")
 
 AUDIT_COLUMNS: Final = (
     "feature_id",
@@ -393,7 +387,7 @@ class _Source:
         column, kind = _land_column(path.name, [str(f) for f in info["fields"]], land_field)
         crs = _crs(info.get("crs"), path.name, assume_crs)
         if encoding is None and path.suffix.lower() == ".shp" and not path.with_suffix(".cpg").exists():
-            encoding = _guess_dbf_encoding(path.with_suffix(".dbf"))
+            encoding = guess_dbf_encoding(path.with_suffix(".dbf"))
         total = int(info["features"])
         if total < 0:  # a driver that cannot count quickly
             total = int(pyogrio.read_info(path, layer=layer, force_feature_count=True)["features"])
@@ -470,27 +464,6 @@ def _read_vector_chunk(
     if frame.crs is None:
         frame = frame.set_crs(crs_wkt)
     return frame
-
-
-def _guess_dbf_encoding(dbf: Path) -> str | None:
-    """UTF-8 or CP949 for a .dbf without .cpg, from a sample of its records; None (GDAL's choice) for ASCII."""
-    if not dbf.exists():
-        return None
-    with dbf.open("rb") as handle:
-        header = handle.read(32)
-        header_length = int.from_bytes(header[8:10], "little") if len(header) >= 10 else 0
-        handle.seek(header_length)
-        sample = handle.read(DBF_SAMPLE_BYTES)
-    if sample.isascii():
-        return None
-    for candidate in SHAPEFILE_ENCODINGS:
-        try:
-            codecs.getincrementaldecoder(candidate)().decode(sample, final=False)
-        except UnicodeDecodeError:
-            continue
-        log.info("%s has no .cpg; its text decodes as %s", dbf.with_suffix(".shp").name, candidate)
-        return candidate
-    return None
 
 
 # --- one partition --------------------------------------------------------------------------------------------
@@ -695,13 +668,6 @@ def _covered(zone_area: float, total: float, unions: list[shapely.Geometry]) -> 
 # --- output ---------------------------------------------------------------------------------------------------
 
 
-def tool_version() -> str:
-    try:
-        return version(TOOL)
-    except PackageNotFoundError:
-        return "unknown"
-
-
 def to_json(audit: pd.DataFrame, *, source: str | None = None, land_field: str | None = None) -> str:
     """The JSON contract of the module docstring: compact, UTF-8 (not ASCII-escaped), NaN as null, one line."""
     zones = []
@@ -740,7 +706,7 @@ def to_json(audit: pd.DataFrame, *, source: str | None = None, land_field: str |
             }
         )
     document = {
-        "tool": TOOL,
+        "tool": TOOL_NAME,
         "version": tool_version(),
         "source": source if source is not None else audit.attrs.get("source"),
         "land_field": land_field if land_field is not None else audit.attrs.get("land_field"),
@@ -814,7 +780,7 @@ def write_parquet(audit: pd.DataFrame, target: str | os.PathLike, *, inputs: tup
     import pyarrow.parquet as pq
 
     table = pa.Table.from_pandas(audit.reindex(columns=list(AUDIT_COLUMNS)), preserve_index=False)
-    meta = {"tool": TOOL, "version": tool_version(), **{k: str(v) for k, v in audit.attrs.items()}}
+    meta = {"tool": TOOL_NAME, "version": tool_version(), **{k: str(v) for k, v in audit.attrs.items()}}
     table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"triangle_belt": json.dumps(meta)})
     with atomic_path(target, inputs=inputs) as temporary:
         pq.write_table(table, temporary)
