@@ -55,13 +55,11 @@ NaN as null)::
 from __future__ import annotations
 
 import glob
-import io
 import itertools
 import json
 import logging
 import math
 import os
-import unicodedata
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -74,6 +72,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS, Transformer
 
+from . import _format as fmt
 from . import land
 from ._errors import InputError, InputFileNotFoundError
 from .area import area_m2
@@ -714,28 +713,16 @@ def to_json(audit: pd.DataFrame, *, source: str | None = None, land_field: str |
         "units": {"area": "m2, ellipsoidal GRS80 with geodesic edges", "pyeong_m2": "400/121", "share": "fraction"},
         "zones": zones,
     }
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return fmt.to_json(document).rstrip("\n")
 
 
-#: A text cell starting with one of these is a formula to Excel; such cells get a leading apostrophe.
-_FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
-#: Decimals of areas in CSV and the terminal table (1 mm² in CSV).
+#: Decimals of areas in CSV (1 mm²).
 CSV_DECIMALS: Final = 6
 
 
 def to_csv(audit: pd.DataFrame) -> str:
     """The long table as CSV for Excel: UTF-8 with BOM (Hangul and Kana show right), CRLF, formula-safe text."""
-    safe = audit.reindex(columns=list(AUDIT_COLUMNS)).copy()
-    for column in safe.columns:
-        if pd.api.types.is_float_dtype(safe[column]):
-            safe[column] = safe[column].round(CSV_DECIMALS) + 0.0
-        elif not pd.api.types.is_numeric_dtype(safe[column]):
-            safe[column] = safe[column].map(
-                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_STARTS) else v
-            )
-    buffer = io.StringIO()
-    safe.to_csv(buffer, index=False, lineterminator="\r\n", float_format=f"%.{CSV_DECIMALS}f")
-    return "\ufeff" + buffer.getvalue()
+    return fmt.excel_csv(audit.reindex(columns=list(AUDIT_COLUMNS)), float_format=f"%.{CSV_DECIMALS}f")
 
 
 def to_table(audit: pd.DataFrame) -> str:
@@ -744,10 +731,11 @@ def to_table(audit: pd.DataFrame) -> str:
     for _, rows in audit.groupby("feature_id", sort=False):
         first = rows.iloc[0]
         zone_area = float(first["zone_area_m2"])
-        lines.append(
+        heading = (
             f"{first['feature_id']} {_json_text(first['name_ko']) or ''}: {zone_area:,.0f} m² "
             f"({zone_area / M2_PER_PYEONG:,.0f} pyeong), {int(first['zone_parcels']):,} parcels"
         )
+        lines.append(fmt.terminal(heading))
         headers = ["지목", "category", "parcels", "m²", "pyeong", "share"]
         body = [
             [
@@ -768,7 +756,7 @@ def to_table(audit: pd.DataFrame) -> str:
         )
         if float(first["overlap_m2"]) > 0:
             body.append(["–", "overlapping parcels", "", f"{first['overlap_m2']:,.0f}", "", ""])
-        lines += _text_table(headers, body)
+        lines += fmt.text_table(headers, body)
         lines.append("")
     lines.append("Areas: GRS80 ellipsoid, geodesic edges; 1 pyeong = 400/121 m².")
     return "\n".join(lines) + "\n"
@@ -792,30 +780,11 @@ FORMATS: Final[dict[str, Callable[[pd.DataFrame], str]]] = {"table": to_table, "
 
 
 def _json_float(value: object) -> float | None:
-    number = float(value)  # type: ignore[arg-type]
-    return number if math.isfinite(number) else None
+    return fmt.json_value(float(value))  # type: ignore[arg-type]
 
 
 def _json_text(value: object) -> str | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
-
-
-def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _text_table(headers: list[str], rows: list[list[str]]) -> list[str]:
-    widths = [max(_display_width(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
-    right = [i >= 2 for i in range(len(headers))]
-
-    def line(cells: list[str]) -> str:
-        padded = []
-        for cell, width, align_right in zip(cells, widths, right, strict=True):
-            space = " " * (width - _display_width(cell))
-            padded.append(space + cell if align_right else cell + space)
-        return "  ".join(padded).rstrip()
-
-    return [line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)]
 
 
 def _first_line(error: BaseException) -> str:

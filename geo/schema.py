@@ -216,39 +216,16 @@ ZONE_INPUT_DEFAULTS: Final[dict[str, object]] = {
         "geometry_method",
     )
 }
+#: Columns that say which zone a row is and what it is, first in every per-zone table.
+_ZONE_IDENTITY: Final = (
+    "feature_id", "zone_id", "part", "name_ko", "name_en", "name_ja", "role", "status", "in_belt", "geometry_quality",
+)  # fmt: skip
 #: Columns the audit's per-zone table carries from the zones, before the areas.
-ZONE_DESCRIPTIVE_COLUMNS: Final = (
-    "feature_id",
-    "zone_id",
-    "part",
-    "name_ko",
-    "name_en",
-    "name_ja",
-    "role",
-    "status",
-    "in_belt",
-    "geometry_quality",
-    "official_area_m2",
-    "official_area_source",
-)
+ZONE_DESCRIPTIVE_COLUMNS: Final = (*_ZONE_IDENTITY, "official_area_m2", "official_area_source")
 #: Columns of the audit's per-zone report (JSON, CSV, GeoPackage audit table), in order.
 ZONE_REPORT_COLUMNS: Final = (
-    "feature_id",
-    "zone_id",
-    "part",
-    "name_ko",
-    "name_en",
-    "name_ja",
-    "role",
-    "status",
-    "in_belt",
-    "geometry_quality",
-    "area_m2",
-    "area_ha",
-    "area_km2",
-    "area_pyeong",
-    "area_m2_epsg5186",
-    "area_pyeong_epsg5186",
+    *_ZONE_IDENTITY,
+    *(field.name for field in _AREA_FIELDS),
     "official_area_m2",
     "official_area_pyeong",
     "official_difference_pct",
