@@ -25,6 +25,14 @@ log = logging.getLogger(__name__)
 BY_CONSTRUCTION_NOTE = (
     "geometry is schematic, sized to the official figures, so its agreement with them is by construction"
 )
+NOT_FOUND_NOTE = "no zone in the file matches this subject"
+#: Message id (geo.i18n) of each audit note and of each verdict, for the reports and maps.
+AUDIT_NOTES = {BY_CONSTRUCTION_NOTE: "report_note_by_construction", NOT_FOUND_NOTE: "report_note_not_found"}
+VERDICT_MESSAGES = {
+    Verdict.HOLDS.value: "verdict_holds",
+    Verdict.OFF.value: "verdict_off",
+    Verdict.NOT_FOUND.value: "verdict_not_found",
+}
 
 
 class ClaimsAuditWarning(UserWarning):
@@ -152,7 +160,7 @@ def _official_total(rows: gpd.GeoDataFrame | None) -> float:
 
 def _note(rows: gpd.GeoDataFrame | None) -> str:
     if rows is None:
-        return "no zone in the file matches this subject"
+        return NOT_FOUND_NOTE
     if (rows["geometry_quality"] == GeometryQuality.SCHEMATIC).all():
         return BY_CONSTRUCTION_NOTE
     return ""

@@ -130,6 +130,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "unit_ha": {"ko": "ha", "en": "ha", "ja": "ha"},
     "unit_pyeong": {"ko": "평", "en": "pyeong", "ja": "坪"},
     "unit_km": {"ko": "km", "en": "km", "ja": "km"},
+    "unit_km2": {"ko": "㎢", "en": "km²", "ja": "㎢"},
     "unit_m": {"ko": "m", "en": "m", "ja": "m"},
     # Roles (News1 2024-06-18: Jingok parts production, Bitgoeul certification and finished vehicles, the new
     # complex demonstration) and statuses; ``role_`` / ``status_`` is a zone without one.
@@ -218,6 +219,75 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "Triangle joining the zones",
         "ja": "三角形（区域の代表点を結ぶ）",
     },
+    # The audit report (terminal table, Markdown, CSV headers).
+    "report_title": {"ko": "삼각벨트 면적 검증", "en": "Triangle-belt area audit", "ja": "三角ベルト面積の検証"},
+    "report_method": {
+        "ko": "허용오차 ±{tolerance} %. 면적은 타원체(GRS80, 측지선 변) 기준이며 평면 {planar} 면적을 함께 "
+        "적습니다. 1평 = 400/121 ㎡.",
+        "en": "Tolerance ±{tolerance} %. Areas are ellipsoidal (GRS80, geodesic edges); planar {planar} beside "
+        "them. 1 pyeong = 400/121 m².",
+        "ja": "許容誤差 ±{tolerance} %。面積は楕円体（GRS80、測地線の辺）基準で、平面 {planar} を併記。"
+        "1坪 = 400/121 ㎡。",
+    },
+    "report_zones": {"ko": "구역", "en": "Zones", "ja": "区域"},
+    "report_claims": {"ko": "주장", "en": "Claims", "ja": "主張"},
+    "report_note": {"ko": "참고", "en": "Note", "ja": "注"},
+    "report_note_by_construction": {
+        "ko": "경계가 공식 면적에 맞춘 개략도이므로 공식 수치와의 일치는 작도에 따른 것입니다.",
+        "en": "geometry is schematic, sized to the official figures, so its agreement with them is by construction.",
+        "ja": "境界は公式面積に合わせた概略図のため、公式値との一致は作図によるものです。",
+    },
+    "report_note_not_found": {
+        "ko": "파일에 이 대상과 일치하는 구역이 없습니다.",
+        "en": "no zone in the file matches this subject.",
+        "ja": "ファイルにこの対象に一致する区域がありません。",
+    },
+    "report_all_hold": {"ko": "모든 주장이 허용오차 이내", "en": "all claims hold", "ja": "すべての主張が許容範囲内"},
+    "report_some_off": {
+        "ko": "허용오차를 벗어난 주장이 있음",
+        "en": "some claims are outside the tolerance",
+        "ja": "許容範囲外の主張あり",
+    },
+    "report_verdict": {
+        "ko": "허용오차 ±{tolerance} %: {verdict}.",
+        "en": "Tolerance ±{tolerance} %: {verdict}.",
+        "ja": "許容誤差 ±{tolerance} %：{verdict}。",
+    },
+    "report_no_belt": {
+        "ko": "벨트: in_belt로 표시된 객체가 없습니다.",
+        "en": "Belt: no feature is marked in_belt.",
+        "ja": "ベルト：in_belt の地物がありません。",
+    },
+    "report_belt": {
+        "ko": "벨트 ({members}): 벨트 구역의 합집합으로 측정한 {m2} ㎡ = {pyeong} 평",
+        "en": "Belt ({members}): {m2} m² = {pyeong} pyeong measured as the union of the in-belt zones",
+        "ja": "ベルト（{members}）：ベルト区域の和集合として測定した {m2} ㎡ = {pyeong} 坪",
+    },
+    "report_belt_official": {
+        "ko": "; 공식 수치 합계 {m2} ㎡",
+        "en": "; official figures add to {m2} m²",
+        "ja": "；公式値の合計 {m2} ㎡",
+    },
+    "report_belt_schematic": {"ko": " (개략 경계)", "en": " (schematic geometry)", "ja": "（概略境界）"},
+    "report_full_stop": {"ko": ".", "en": ".", "ja": "。"},
+    "report_uncertain": {"ko": "불확실", "en": "uncertain", "ja": "不確か"},
+    "report_col_zone": {"ko": "구역", "en": "zone", "ja": "区域"},
+    "report_col_name": {"ko": "이름", "en": "name", "ja": "名称"},
+    "report_col_quality": {"ko": "경계", "en": "quality", "ja": "境界"},
+    "report_col_m2": {"ko": "㎡", "en": "m²", "ja": "㎡"},
+    "report_col_ha": {"ko": "ha", "en": "ha", "ja": "ha"},
+    "report_col_pyeong": {"ko": "평", "en": "pyeong", "ja": "坪"},
+    "report_col_m2_planar": {"ko": "㎡ EPSG:5186", "en": "m² EPSG:5186", "ja": "㎡ EPSG:5186"},
+    "report_col_official_m2": {"ko": "공식 ㎡", "en": "official m²", "ja": "公式 ㎡"},
+    "report_col_official_diff": {"ko": "공식 대비", "en": "Δ official", "ja": "公式との差"},
+    "report_col_claim": {"ko": "주장", "en": "claim", "ja": "主張"},
+    "report_col_subject": {"ko": "대상", "en": "subject", "ja": "対象"},
+    "report_col_published": {"ko": "공표", "en": "as published", "ja": "公表値"},
+    "report_col_claimed_m2": {"ko": "주장 ㎡", "en": "claimed m²", "ja": "主張 ㎡"},
+    "report_col_measured_m2": {"ko": "측정 ㎡", "en": "measured m²", "ja": "測定 ㎡"},
+    "report_col_measured_diff": {"ko": "측정 대비", "en": "Δ measured", "ja": "測定との差"},
+    "report_col_verdict": {"ko": "판정", "en": "verdict", "ja": "判定"},
+    "report_col_source": {"ko": "출처", "en": "source", "ja": "出典"},
     # Raster overlays.
     "distance_title": {
         "ko": "가장 가까운 공항·철도역까지의 거리 (km)",

@@ -15,9 +15,17 @@ from typing import Final
 import pandas as pd
 
 from . import _format as fmt
-from .audit import AuditResult
+from . import i18n
+from .audit import AUDIT_NOTES, VERDICT_MESSAGES, AuditResult
 from .io import write_text
-from .schema import CLAIM_REPORT_COLUMNS, CLAIM_SOURCE_COLUMNS, ZONE_REPORT_COLUMNS
+from .schema import (
+    CLAIM_FIELDS,
+    CLAIM_REPORT_COLUMNS,
+    CLAIM_SOURCE_COLUMNS,
+    ZONE_FIELDS,
+    ZONE_REPORT_COLUMNS,
+    GeometryQuality,
+)
 from .settings import TOOL_NAME, tool_version
 
 #: Files written by ``build`` next to the maps, by format; and the zone areas table.
@@ -58,88 +66,123 @@ def to_json(result: AuditResult, *, pretty: bool = True) -> str:
     return fmt.to_json(document, pretty=pretty)
 
 
-def to_csv(result: AuditResult, *, table: str = "claims") -> str:
-    """The claims (or zones) table as CSV with a UTF-8 BOM, so Excel shows Hangul and Kana correctly."""
-    frame = (
-        _claims_frame(result)
-        if table == "claims"
-        else result.zones.reindex(columns=_present(result.zones, ZONE_REPORT_COLUMNS))
-    )
+def to_csv(result: AuditResult, *, table: str = "claims", language: str | None = None) -> str:
+    """The claims (or zones) table as CSV with a UTF-8 BOM, so Excel shows Hangul and Kana correctly.
+
+    Headers are the column names (the JSON report's), or with ``language`` the fields' titles in it.
+    """
+    if table == "claims":
+        frame, fields = _claims_frame(result), CLAIM_FIELDS
+    else:
+        frame, fields = result.zones.reindex(columns=_present(result.zones, ZONE_REPORT_COLUMNS)), ZONE_FIELDS
+    if language is not None:
+        i18n.check_language(language)
+        frame = frame.rename(columns={c: fields[c].title(language) for c in frame.columns if c in fields})
     return fmt.excel_csv(frame, float_format="%.4f")
 
 
-def to_markdown(result: AuditResult) -> str:
-    """A report section: the belt, the zones and the claims as Markdown tables."""
+def to_markdown(result: AuditResult, *, language: str = "en") -> str:
+    """A report section in ``language``: the belt, the zones and the claims as Markdown tables."""
+
+    def t(key: str, **values: object) -> str:
+        return i18n.text(key, language, **values)
+
     lines = [
-        "## Triangle-belt area audit",
+        f"## {t('report_title')}",
         "",
-        f"Tolerance ±{result.tolerance * 100:g} %. Areas are ellipsoidal (GRS80, geodesic edges); "
-        f"planar {result.crs['planar']} beside them. 1 pyeong = 400/121 m².",
+        t("report_method", tolerance=f"{result.tolerance * 100:g}", planar=result.crs["planar"]),
         "",
-        _belt_sentence(result, escape=fmt.markdown),
+        _belt_sentence(result, language=language, escape=fmt.markdown),
         "",
-        "### Zones",
+        f"### {t('report_zones')}",
         "",
     ]
-    headers, rows = _zone_rows(result)
+    headers, rows = _zone_rows(result, language)
     lines += fmt.markdown_table(headers, rows)
-    lines += ["", "### Claims", ""]
-    headers, rows = _claim_rows(result, links=True)
-    lines += fmt.markdown_table(headers, rows, markdown_column=headers.index("source"))
-    notes = sorted({n for n in result.claims["audit_note"] if n})
+    lines += ["", f"### {t('report_claims')}", ""]
+    headers, rows = _claim_rows(result, language, links=True)
+    lines += fmt.markdown_table(headers, rows, markdown_column=len(headers) - 1)
+    notes = _notes(result, language)
     if notes:
-        lines += [""] + [f"- Note: {fmt.markdown(n)}." for n in notes]
+        lines += [""] + [f"- {t('report_note')}: {fmt.markdown(n)}" for n in notes]
     return "\n".join(lines) + "\n"
 
 
-def to_table(result: AuditResult) -> str:
-    """A plain-text report for a terminal, aligned for double-width Hangul and Kana."""
-    lines = [fmt.terminal(_belt_sentence(result)), ""]
-    headers, rows = _zone_rows(result)
+def to_table(result: AuditResult, *, language: str = "en") -> str:
+    """A plain-text report in ``language`` for a terminal, aligned for double-width Hangul and Kana."""
+    lines = [fmt.terminal(_belt_sentence(result, language=language)), ""]
+    headers, rows = _zone_rows(result, language)
     lines += fmt.text_table(headers, rows)
     lines.append("")
-    headers, rows = _claim_rows(result, links=False)
+    headers, rows = _claim_rows(result, language, links=False)
     lines += fmt.text_table(headers, rows)
-    notes = sorted({n for n in result.claims["audit_note"] if n})
-    lines += [""] + [f"Note: {fmt.terminal(n)}." for n in notes]
-    verdict = "all claims hold" if result.passed else "some claims are outside the tolerance"
-    lines.append(f"Tolerance ±{result.tolerance * 100:g} %: {verdict}.")
+    lines += [""] + [f"{i18n.text('report_note', language)}: {fmt.terminal(n)}" for n in _notes(result, language)]
+    verdict = i18n.text("report_all_hold" if result.passed else "report_some_off", language)
+    lines.append(i18n.text("report_verdict", language, tolerance=f"{result.tolerance * 100:g}", verdict=verdict))
     return "\n".join(lines) + "\n"
 
 
-#: Output formats of ``audit --format``.
-FORMATS: dict[str, Callable[[AuditResult], str]] = {
-    "table": to_table,
-    "json": to_json,
-    "csv": to_csv,
-    "md": to_markdown,
+def _json_format(result: AuditResult, *, language: str | None = None) -> str:
+    return to_json(result)
+
+
+def _csv_format(result: AuditResult, *, language: str | None = None) -> str:
+    return to_csv(result, language=language)
+
+
+#: Output formats of ``audit --format``: each takes the result and a ``language`` (None: English, and CSV
+#: headers as column names); JSON is the same in every language.
+FORMATS: dict[str, Callable[..., str]] = {
+    "table": lambda result, *, language=None: to_table(result, language=language or "en"),
+    "json": _json_format,
+    "csv": _csv_format,
+    "md": lambda result, *, language=None: to_markdown(result, language=language or "en"),
 }
 
 
-def _belt_sentence(result: AuditResult, *, escape: Callable[[object], str] = str) -> str:
+def _notes(result: AuditResult, language: str) -> list[str]:
+    """The audit's notes in ``language`` (a note the registry does not know is shown as it is)."""
+    notes = sorted({n for n in result.claims["audit_note"] if n})
+    return [i18n.text(AUDIT_NOTES[n], language) if n in AUDIT_NOTES else f"{n}." for n in notes]
+
+
+def _belt_sentence(result: AuditResult, *, language: str, escape: Callable[[object], str] = str) -> str:
     """The belt in one sentence; member ids pass through ``escape`` for the format it lands in."""
     belt = result.belt
     if not belt["members"]:
-        return "Belt: no feature is marked in_belt."
-    members = ", ".join(escape(m) for m in belt["members"])
-    sentence = (
-        f"Belt ({members}): {belt['area_m2']:,.0f} m² = {belt['area_pyeong']:,.0f} pyeong "
-        "measured as the union of the in-belt zones"
+        return i18n.text("report_no_belt", language)
+    sentence = i18n.text(
+        "report_belt",
+        language,
+        members=", ".join(escape(m) for m in belt["members"]),
+        m2=fmt.number(belt["area_m2"]),
+        pyeong=fmt.number(belt["area_pyeong"]),
     )
     if belt["official_sum_m2"] is not None:
-        sentence += f"; official figures add to {belt['official_sum_m2']:,.0f} m²"
+        sentence += i18n.text("report_belt_official", language, m2=fmt.number(belt["official_sum_m2"]))
     if belt["schematic"]:
-        sentence += " (schematic geometry)"
-    return sentence + "."
+        sentence += i18n.text("report_belt_schematic", language)
+    return sentence + i18n.text("report_full_stop", language)
 
 
-def _zone_rows(result: AuditResult) -> tuple[list[str], list[list[str]]]:
-    headers = ["zone", "name", "quality", "m²", "ha", "pyeong", "m² EPSG:5186", "official m²", "Δ official"]
+def _quality(quality: object, language: str) -> str:
+    known = {GeometryQuality.SCHEMATIC: "schematic_short", GeometryQuality.SUPPLIED: "outline_supplied"}
+    return i18n.text(known[quality], language) if quality in known else str(quality)
+
+
+def _unit(unit: object, language: str) -> str:
+    key = f"unit_{unit}"
+    return i18n.text(key, language) if key in i18n.MESSAGES else str(unit)
+
+
+def _zone_rows(result: AuditResult, language: str) -> tuple[list[str], list[list[str]]]:
+    keys = ("zone", "name", "quality", "m2", "ha", "pyeong", "m2_planar", "official_m2", "official_diff")
+    headers = [i18n.text(f"report_col_{key}", language) for key in keys]
     rows = [
         [
             str(z["feature_id"]),
-            str(z["name_en"]),
-            str(z["geometry_quality"]),
+            str(z.get(f"name_{language}") or z.get("name_en") or ""),
+            _quality(z["geometry_quality"], language),
             fmt.number(z["area_m2"]),
             fmt.number(z["area_ha"], 2),
             fmt.number(z["area_pyeong"]),
@@ -152,35 +195,28 @@ def _zone_rows(result: AuditResult) -> tuple[list[str], list[list[str]]]:
     return headers, rows
 
 
-def _claim_rows(result: AuditResult, *, links: bool) -> tuple[list[str], list[list[str]]]:
-    headers = [
-        "claim",
-        "subject",
-        "as published",
-        "claimed m²",
-        "measured m²",
-        "Δ measured",
-        "official m²",
-        "Δ official",
-        "verdict",
-        "source",
-    ]
+def _claim_rows(result: AuditResult, language: str, *, links: bool) -> tuple[list[str], list[list[str]]]:
+    keys = ("claim", "subject", "published", "claimed_m2", "measured_m2", "measured_diff", "official_m2",
+            "official_diff", "verdict", "source")  # fmt: skip
+    headers = [i18n.text(f"report_col_{key}", language) for key in keys]
+    uncertain = i18n.text("report_uncertain", language)
     rows = []
     for c in result.claims.to_dict("records"):
-        source = f"{c['publisher']} {c['date']}".strip() + (" (uncertain)" if c.get("uncertain") is True else "")
+        source = f"{c['publisher']} {c['date']}".strip() + (f" ({uncertain})" if c.get("uncertain") is True else "")
         if links:
             source = fmt.markdown_link(source, c["url"])
+        verdict = c["verdict"]
         rows.append(
             [
                 str(c["claim_id"]),
                 str(c["subject"]),
-                f"{fmt.number(c['figure'])} {c['unit']}",
+                f"{fmt.number(c['figure'])} {_unit(c['unit'], language)}",
                 fmt.number(c["claimed_m2"]),
                 fmt.number(c["geometry_m2"]),
                 fmt.percent(c["difference_pct"]),
                 fmt.number(c["official_m2"]),
                 fmt.percent(c["official_difference_pct"]),
-                str(c["verdict"]),
+                i18n.text(VERDICT_MESSAGES[verdict], language) if verdict in VERDICT_MESSAGES else str(verdict),
                 source,
             ]
         )

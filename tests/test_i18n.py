@@ -28,3 +28,21 @@ def test_unknown_language_names_the_supported_ones():
 
 def test_every_language_has_a_name():
     assert set(i18n.LANGUAGE_NAMES) == set(LANGUAGES)
+
+
+@pytest.mark.parametrize("key", sorted(i18n.MESSAGES))
+def test_placeholders_are_the_same_in_every_language(key):
+    import string
+
+    names = [
+        {field for _, field, _, _ in string.Formatter().parse(i18n.MESSAGES[key][language]) if field}
+        for language in LANGUAGES
+    ]
+    assert all(n == names[0] for n in names), key
+
+
+def test_korean_and_japanese_messages_are_translated():
+    # A message may be the same in all three (units, "OpenStreetMap", "ha"), but not mostly English.
+    ascii_only = [k for k, m in i18n.MESSAGES.items() if m["ko"] == m["en"] and m["en"].isascii() and len(m["en"]) > 12]
+    assert ascii_only == ["basemap_osm"]  # a proper name
+    assert i18n.text("report_col_verdict", "ja") == "判定" and i18n.role_label("parts", "ko") == "부품 생산"

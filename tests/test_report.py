@@ -6,6 +6,10 @@ import csv
 import io
 import json
 
+import pytest
+
+import geo
+import geo.schema
 from geo import _format, report
 
 
@@ -96,3 +100,19 @@ def test_csv_never_writes_negative_zero():
 
     text = _format.excel_csv(pd.DataFrame({"pct": [-0.00001, -1.5]}), float_format="%.4f")
     assert text.splitlines()[1:] == ["0.0000", "-1.5000"]
+
+
+@pytest.mark.parametrize("language", ["ko", "ja"])
+def test_the_human_reports_speak_the_language_asked(audit_result, language):
+    table = report.to_table(audit_result, language=language)
+    markdown = report.to_markdown(audit_result, language=language)
+    holds = geo.i18n.text("verdict_holds", language)
+    assert holds in table and holds in markdown
+    assert "verdict" not in table and "Triangle-belt area audit" not in markdown
+    assert geo.i18n.text("report_title", language) in markdown
+    header = report.to_csv(audit_result, language=language).splitlines()[0]
+    assert geo.schema.CLAIM_FIELDS["verdict"].title(language) in header and "claim_id" not in header
+
+
+def test_csv_headers_stay_column_names_without_a_language(audit_result):
+    assert report.to_csv(audit_result).splitlines()[0].startswith("\ufeffclaim_id,subject,figure,unit")

@@ -27,9 +27,13 @@ EXIT_HOLDS, EXIT_CLAIMS_OFF = 0, 1
     show_default=True,
     help="Which table --format csv writes.",
 )
-def audit(zones, claims, tolerance, format_, table) -> int:
+@options.language_option(default=None, help="Language of the table, Markdown and CSV headers (default: English).")
+def audit(zones, claims, tolerance, format_, table, lang) -> int:
     """Measure the zones (GRS80 ellipsoid, planar EPSG:5186 beside it) and check every published claim."""
     result = run_audit(zones.load(), load_claims(claims), tolerance=tolerance)
-    text = report.to_csv(result, table=table) if format_ == "csv" else report.FORMATS[format_](result)
+    if format_ == "csv":
+        text = report.to_csv(result, table=table, language=lang)
+    else:
+        text = report.FORMATS[format_](result, language=lang)
     sys.stdout.write(text)
     return EXIT_HOLDS if result.passed else EXIT_CLAIMS_OFF

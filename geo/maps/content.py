@@ -18,7 +18,7 @@ from .. import _format as fmt
 from .. import i18n, style, units
 from .._html import escape, first_url, link
 from ..area import GEOD
-from ..audit import AuditResult
+from ..audit import VERDICT_MESSAGES, AuditResult
 from ..belt import belt_geometry, belt_triangle, triangle_outline, triangle_sides_m
 from ..schema import BELT, GeometryQuality, Status, Verdict
 from ..settings import COORDINATE_DECIMALS, GEOGRAPHIC_CRS, PLANAR_CRS
@@ -32,12 +32,6 @@ TRIANGLE_OPACITY: Final = 0.8
 #: Dash pattern (Leaflet dashArray, pixels) of the triangle joining the complexes.
 TRIANGLE_DASH: Final = "2 8"
 METRES_PER_KM: Final = 1000.0
-#: Message id of each verdict.
-VERDICT_MESSAGES: Final = {
-    Verdict.HOLDS: "verdict_holds",
-    Verdict.OFF: "verdict_off",
-    Verdict.NOT_FOUND: "verdict_not_found",
-}
 
 
 def zone_distances_m(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> pd.DataFrame:
