@@ -10,6 +10,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
+import synthetic
 
 import geo
 from geo import screenshot
@@ -89,3 +90,33 @@ def needs_browser() -> None:
         if os.environ.get("CI", "").lower() in {"true", "1"}:
             pytest.fail(f"{problem}, and CI=true requires the browser tests to run")
         pytest.skip(problem)
+
+
+# --- the synthetic belt (tests/synthetic.py): for tests of behaviour -------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def belt_zones() -> gpd.GeoDataFrame:
+    """Four synthetic zone parts shaped like the bundled belt (boxes near Gwangju), EPSG:4326."""
+    return synthetic.zones()
+
+
+@pytest.fixture(scope="session")
+def belt_claims(belt_zones) -> pd.DataFrame:
+    """Claims on the synthetic belt whose verdicts are known: two hold exactly, one is off, one is a part."""
+    return synthetic.claims(belt_zones)
+
+
+@pytest.fixture(scope="session")
+def belt_audit(belt_zones, belt_claims) -> geo.AuditResult:
+    return geo.run_audit(belt_zones, belt_claims)
+
+
+@pytest.fixture(scope="session")
+def belt_points() -> gpd.GeoDataFrame:
+    return synthetic.points()
+
+
+@pytest.fixture(scope="session")
+def belt_context() -> gpd.GeoDataFrame:
+    return synthetic.context()
