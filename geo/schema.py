@@ -389,6 +389,9 @@ POINT_FIELDS: Final[dict[str, Field]] = _registry(
         "bool",
     ),
     _f("source", "source", "출처", "Source", "出典"),
+    _f("source_ko", "source_ko", "출처 (한국어)", "Source (Korean)", "出典（韓国語）"),
+    _f("source_en", "source_en", "출처 (영어)", "Source (English)", "出典（英語）"),
+    _f("source_ja", "source_ja", "출처 (일본어)", "Source (Japanese)", "出典（日本語）"),
 )
 #: Columns points.csv must have.
 POINT_REQUIRED_COLUMNS: Final = (
