@@ -234,11 +234,14 @@ def _shared_area_m2(a: shapely.Geometry, b: shapely.Geometry) -> float:
 
 def _overlapping_pairs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Index pairs (i < j) of geometries whose interiors intersect: overlapping, containing or equal."""
+    # One pass of the tree (intersects, cheap with prepared geometries), then the interiors test on the few
+    # candidate pairs only: touching neighbours share a boundary, not an interior.
     tree = shapely.STRtree(values)
-    found = [tree.query(values, predicate=predicate) for predicate in ("overlaps", "contains")]
-    pairs = np.unique(np.sort(np.concatenate(found, axis=1), axis=0), axis=1)
-    pairs = pairs[:, pairs[0] != pairs[1]]
-    return pairs[0], pairs[1]
+    first, second = tree.query(values, predicate="intersects")
+    keep = first < second
+    first, second = first[keep], second[keep]
+    inside = shapely.relate_pattern(values[first], values[second], "T********")
+    return first[inside], second[inside]
 
 
 def _polygon_parts(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
