@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -17,6 +16,7 @@ import geo
 from geo import land, parcels
 from geo._errors import InputError
 from geo.area import area_m2
+from geo.parcels import _constants, _reduce
 
 #: A grid of GRID × GRID square parcels of STEP degrees (about 90 × 110 m) from the corner (LON0, LAT0).
 GRID, STEP, LON0, LAT0 = 12, 0.001, 126.80, 35.10
@@ -285,16 +285,10 @@ def test_local_cluster_equals_the_single_process_result(zones, grid):
     assert (by_address["area_m2"].to_numpy() == single["area_m2"].to_numpy()).all()
 
 
-def test_unreachable_scheduler_is_an_input_error(monkeypatch):
-    monkeypatch.setattr(parcels, "CONNECT_TIMEOUT", "1s")
+def test_unreachable_scheduler_is_an_input_error(monkeypatch, zones, grid):
+    monkeypatch.setattr(_reduce, "CONNECT_TIMEOUT", "1s")
     with pytest.raises(InputError, match="cannot connect"):
-        parcels._compute([_delayed_nothing()], "tcp://127.0.0.1:9")
-
-
-def _delayed_nothing():
-    import dask
-
-    return dask.delayed(int)(0)
+        parcels.land_audit(zones, grid, scheduler="tcp://127.0.0.1:9")
 
 
 def test_densified_zones_follow_the_geodesic_and_keep_their_area(zones):
@@ -304,7 +298,7 @@ def test_densified_zones_follow_the_geodesic_and_keep_their_area(zones):
     dense = parcels.densify_geodesic(zone)
     coords = np.asarray(dense.exterior.coords)
     _, _, lengths = GEOD.inv(coords[:-1, 0], coords[:-1, 1], coords[1:, 0], coords[1:, 1])
-    assert lengths.max() <= parcels.ZONE_SEGMENT_M + 1e-9
+    assert lengths.max() <= _constants.ZONE_SEGMENT_M + 1e-9
     assert len(coords) > 100
     before, after = area_m2(gpd.GeoSeries([zone, dense], crs="EPSG:4326"))
     assert after == pytest.approx(before, rel=1e-9)
@@ -320,7 +314,7 @@ def test_exact_terms_sum_like_fsum_in_any_grouping():
     values = np.random.default_rng(1).random(1000) * 10.0 ** np.random.default_rng(2).integers(-8, 8, 1000)
     whole = math.fsum(values.tolist())
     for parts in (1, 3, 17):
-        terms = [t for chunk in np.array_split(values, parts) for t in parcels._exact_terms(chunk)]
+        terms = [t for chunk in np.array_split(values, parts) for t in _reduce.exact_terms(chunk)]
         assert math.fsum(terms) == whole
 
 
@@ -390,7 +384,6 @@ def test_unused_path_type_is_an_input_error(zones):
 
 def test_module_documents_the_json_contract():
     assert '"uncovered_m2"' in parcels.__doc__ and '"categories"' in parcels.__doc__
-    assert Path(parcels.__file__).name == "parcels.py"
 
 
 def test_the_parcels_command_writes_json_and_parquet(zones, grid, tmp_path, capsys):

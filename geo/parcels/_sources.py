@@ -1,0 +1,204 @@
+"""Parcel inputs: vector files, GeoParquet files or partitions, (dask) GeoDataFrames, read in partitions."""
+
+from __future__ import annotations
+
+import glob
+import logging
+import os
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from pyproj import CRS
+
+from .._errors import InputError, InputFileNotFoundError
+from ..io import guess_dbf_encoding
+from ._constants import JIBUN_FIELD, PARQUET_SUFFIXES
+
+if TYPE_CHECKING:
+    pass
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ParcelSource:
+    """Where the parcels come from, the field to read categories from, and how to split them into partitions."""
+
+    name: str
+    crs: CRS
+    land_column: str
+    land_source: str
+    partitions: Callable[[np.ndarray], list[Any]] = field(repr=False)
+
+    @classmethod
+    def open(
+        cls,
+        parcels: Any,
+        *,
+        land_field: str | None,
+        layer: str | None,
+        encoding: str | None,
+        assume_crs: str | None,
+        rows: int,
+    ) -> ParcelSource:
+        if rows < 1:
+            raise InputError(f"partition_rows must be at least 1, not {rows}")
+        if isinstance(parcels, gpd.GeoDataFrame):
+            return cls._from_frame(parcels, "GeoDataFrame", land_field, assume_crs, rows)
+        if _is_dask_frame(parcels):
+            return cls._from_dask(parcels, "dask GeoDataFrame", land_field, assume_crs)
+        if not isinstance(parcels, str | os.PathLike):
+            raise InputError(f"parcels: expected a file, folder or (dask) GeoDataFrame, not {type(parcels).__name__}")
+        text = os.fspath(parcels)
+        path = Path(text)
+        if glob.has_magic(text):
+            if not glob.glob(text):
+                raise InputFileNotFoundError(f"{text}: no file matches; check the pattern")
+            return cls._from_parquet(text, land_field, assume_crs)
+        if not path.exists():
+            raise InputFileNotFoundError(f"{path}: no such file or folder; check the path")
+        if path.is_dir() or path.suffix.lower() in PARQUET_SUFFIXES:
+            return cls._from_parquet(text, land_field, assume_crs)
+        return cls._from_vector(path, land_field, layer, encoding, assume_crs, rows)
+
+    @classmethod
+    def _from_frame(cls, frame: gpd.GeoDataFrame, name: str, land_field, assume_crs, rows: int) -> ParcelSource:
+        import dask_geopandas
+
+        column, kind = _land_column(name, list(frame.columns.drop(frame.geometry.name)), land_field)
+        crs = _crs(frame.crs, name, assume_crs)
+        chunk = frame[[column, frame.geometry.name]]
+        ddf = dask_geopandas.from_geopandas(chunk.set_crs(crs, allow_override=True), chunksize=rows, sort=False)
+        return cls(name, crs, column, kind, lambda boxes: _dask_partitions(ddf, boxes))
+
+    @classmethod
+    def _from_dask(cls, ddf: Any, name: str, land_field, assume_crs) -> ParcelSource:
+        geometry = ddf.geometry.name
+        column, kind = _land_column(name, [c for c in ddf.columns if c != geometry], land_field)
+        crs = _crs(ddf.crs, name, assume_crs)
+        selected = ddf[[column, geometry]]
+        if ddf.crs is None:
+            selected = selected.set_crs(crs)
+        return cls(name, crs, column, kind, lambda boxes: _dask_partitions(selected, boxes))
+
+    @classmethod
+    def _from_parquet(cls, location: str, land_field, assume_crs) -> ParcelSource:
+        import dask_geopandas
+
+        name = Path(location).name or location
+        try:
+            ddf = dask_geopandas.read_parquet(location)
+        except (OSError, ValueError) as error:
+            raise InputError(
+                f"{name}: cannot be read as GeoParquet ({first_line(error)}); write it with geopandas "
+                "to_parquet or ogr2ogr -f Parquet"
+            ) from None
+        source = cls._from_dask(ddf, name, land_field, assume_crs)
+        return source
+
+    @classmethod
+    def _from_vector(cls, path: Path, land_field, layer, encoding, assume_crs, rows: int) -> ParcelSource:
+        import pyogrio
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                info = pyogrio.read_info(path, layer=layer, encoding=encoding)
+        except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
+            raise InputError(
+                f"{path.name}: cannot be read as a vector file ({first_line(error)}); check that it is a complete "
+                "Shapefile, GeoPackage, FlatGeobuf, GeoJSON or GeoParquet"
+            ) from None
+        if info.get("geometry_type") is None:
+            raise InputError(f"{path.name}: has no geometry; parcels must be polygons")
+        column, kind = _land_column(path.name, [str(f) for f in info["fields"]], land_field)
+        crs = _crs(info.get("crs"), path.name, assume_crs)
+        if encoding is None and path.suffix.lower() == ".shp" and not path.with_suffix(".cpg").exists():
+            encoding = guess_dbf_encoding(path.with_suffix(".dbf"))
+        total = int(info["features"])
+        if total < 0:  # a driver that cannot count quickly
+            total = int(pyogrio.read_info(path, layer=layer, force_feature_count=True)["features"])
+        chunks = [(start, min(rows, total - start)) for start in range(0, total, rows)]
+
+        def partitions(_boxes: np.ndarray) -> list[Any]:
+            import dask
+
+            read = dask.delayed(_read_vector_chunk, pure=True)
+            return [read(str(path), layer, column, encoding, crs.to_wkt(), skip, count) for skip, count in chunks]
+
+        return cls(path.name, crs, column, kind, partitions)
+
+
+def _is_dask_frame(value: object) -> bool:
+    try:
+        import dask_geopandas
+    except ImportError:
+        return False
+    return isinstance(value, dask_geopandas.GeoDataFrame)
+
+
+def _land_column(name: str, fields: Sequence[str], land_field: str | None) -> tuple[str, str]:
+    """The field to read, as spelled in the source, and ``"jibun"`` or ``"field"`` for how to read it."""
+    by_name = {str(f).casefold(): str(f) for f in fields}
+    wanted = land_field if land_field is not None else JIBUN_FIELD
+    found = by_name.get(wanted.casefold())
+    listing = ", ".join(map(str, fields)) or "none"
+    if found is None and land_field is not None:
+        raise InputError(f"{name}: has no field {land_field!r} for the land category; its fields are: {listing}")
+    if found is None:
+        raise InputError(
+            f"{name}: has no {JIBUN_FIELD} field to read the land category (지목) from; pass the field that holds it "
+            f"(land_field / --land-field) — its fields are: {listing}"
+        )
+    return found, "jibun" if found.casefold() == JIBUN_FIELD else "field"
+
+
+def _crs(value: object, name: str, assume_crs: str | None) -> CRS:
+    if value is None:
+        if assume_crs is None:
+            raise InputError(f"{name}: the parcels have no CRS; pass assume_crs (--assume-crs), e.g. EPSG:5186")
+        value = assume_crs
+    try:
+        return CRS.from_user_input(value)
+    except Exception:  # pyproj raises CRSError, a subclass of its own ProjError tree
+        raise InputError(f"{name}: {value!r} is not a CRS; use a code such as EPSG:5186") from None
+
+
+def _dask_partitions(ddf: Any, boxes: np.ndarray) -> list[Any]:
+    """The partitions of ``ddf`` as delayed GeoDataFrames, less those whose known bounds miss every zone box."""
+    spatial = getattr(ddf, "spatial_partitions", None)
+    if spatial is not None and len(spatial) == ddf.npartitions:
+        tree = shapely.STRtree(np.asarray(spatial.values, dtype=object))
+        keep = np.unique(tree.query(boxes)[1])
+        log.info("reading %d of %d parcel partitions (the others lie away from the zones)", len(keep), len(spatial))
+        if len(keep) == 0:
+            return []
+        if len(keep) < ddf.npartitions:
+            ddf = ddf.partitions[keep.tolist()]
+    return list(ddf.to_delayed())
+
+
+def _read_vector_chunk(
+    path: str, layer: str | None, column: str, encoding: str | None, crs_wkt: str, skip: int, count: int
+) -> gpd.GeoDataFrame:
+    import pyogrio
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        frame = pyogrio.read_dataframe(
+            path, layer=layer, columns=[column], encoding=encoding, skip_features=skip, max_features=count
+        )
+    if frame.crs is None:
+        frame = frame.set_crs(crs_wkt)
+    return frame
+
+
+def first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return (text.splitlines()[0] if text else type(error).__name__)[:200]
