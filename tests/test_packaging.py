@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from pathlib import Path
 
 import yaml
 from conftest import PROJECT_ROOT
@@ -24,3 +25,16 @@ def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     assert set(listed) == set(required)
     for name, requirement in required.items():
         assert listed[name] == requirement.replace(" ", ""), name
+
+
+def test_every_subpackage_is_installed_and_the_bundled_layers_ship_with_it():
+    setuptools = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    found = {
+        p.parent.relative_to(PROJECT_ROOT).as_posix().replace("/", ".")
+        for p in (PROJECT_ROOT / "geo").rglob("__init__.py")
+    }
+    assert set(setuptools["packages"]) == found
+    shipped = setuptools["package-data"]["geo"]
+    for name in ("zones.geojson", "claims.csv", "points.csv", "context.geojson", "README.md"):
+        assert (PROJECT_ROOT / "geo" / "_layers" / name).exists(), name
+        assert any(Path(name).match(Path(pattern).name) for pattern in shipped), name
