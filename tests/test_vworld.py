@@ -26,6 +26,7 @@ import pytest
 
 from geo import vworld
 from geo._errors import InputError
+from geo.vworld import _client  # noqa: F401  (time.sleep is patched there)
 
 #: A key with characters that URL-encoding changes, so both of its forms can be looked for.
 KEY: Final = "TEST+KEY/0F1E2D3C=SECRET"
@@ -459,7 +460,7 @@ def test_retries_give_up_with_one_line(api, tmp_path):
 
 def test_retry_after_is_honoured_up_to_its_limit(api, tmp_path, monkeypatch):
     waits: list[float] = []
-    monkeypatch.setattr(vworld.time, "sleep", waits.append)
+    monkeypatch.setattr(vworld._client.time, "sleep", waits.append)
     api.reply(Reply(status=429, headers={"Retry-After": "2"}), Reply(status=429, headers={"Retry-After": "3600"}))
     api.serve_layer(make_features(1))
 

@@ -1,0 +1,320 @@
+"""Fetch a vector layer of the VWorld Data API 2.0 into a GeoPackage.
+
+The layer this project needs is ``LT_C_DAMDAN`` (단지경계, the national industrial-complex boundaries, with
+fields such as ``dan_id`` and ``dan_name``), but any layer of the Data API can be fetched. One GetFeature
+request is sent per page (at most :data:`MAX_PAGE_SIZE` features each) until every page is in; only then is
+the GeoPackage written, atomically, so a failed or interrupted fetch never leaves half a file and never
+touches an existing one.
+
+Request (``GET https://api.vworld.kr/req/data``)
+    ``service=data&request=GetFeature&data=<layer>&key=<key>&format=json&size=<n>&page=<p>&crs=EPSG:4326
+    &geometry=true&attribute=true`` and optionally ``geomFilter=BOX(minx,miny,maxx,maxy)`` (lon/lat degrees),
+    ``attrFilter=dan_name:like:<name>`` and ``domain=<the service URL registered with the key>``.
+Response
+    ``response.status`` is ``OK``, ``NOT_FOUND`` or ``ERROR``; ``response.page`` = {total, current, size}
+    (pages), ``response.record`` = {total, current} (features), ``response.result.featureCollection`` (GeoJSON)
+    and, on ``ERROR``, ``response.error`` = {level, code, text}. The API reports its errors with HTTP 200, so
+    the status is checked on every page, not only the HTTP status.
+
+The key
+    Read from ``key=`` or the environment variable ``VWORLD_KEY``. It is a secret: it is sent only in the
+    request and never appears in a log record, an exception message, the GeoPackage or a ``repr``. Error
+    messages are built from our own words and the API's error code; any text that comes from outside (the
+    API's error text, a piece of a malformed body) has the key replaced by ``***`` first. Redirects are not
+    followed, because following one would send the key to an address nobody configured.
+
+Errors
+    Every failure a user can fix or should know about raises :class:`geo._errors.InputError` with a one-line
+    message (the command line turns it into exit status 2): no key, a key the API refuses, the daily quota
+    used up, no answer within the timeout after the retries, an HTTP error, a response that is not the
+    documented JSON, and no feature matching the filters (:class:`NoFeaturesFoundError`: a scripted fetch
+    that found nothing must not look like success). Connection errors, timeouts, HTTP 429 and HTTP 5xx are
+    retried with exponential backoff first.
+
+What the GeoPackage holds
+    * a layer named after the API layer (for example ``LT_C_DAMDAN``) with the features in EPSG:4326, as the
+      API returned them (requested with ``crs=EPSG:4326``, so nothing is reprojected) and every attribute as
+      returned; its description in ``gpkg_contents`` (shown by QGIS under Layer Properties → Information)
+      says where and when it came from;
+    * a table without geometry, ``fetch_metadata`` (QGIS lists it beside the layer; open its attribute
+      table), with one row per item: ``layer``, ``bbox``, ``name``, ``geom_filter``, ``attr_filter``,
+      ``fetched_at`` (UTC, ISO 8601), ``feature_count``, ``pages``, ``api_url`` (the base URL only, never the
+      key) and ``crs``.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from .._errors import InputError
+from ..settings import GEOGRAPHIC_CRS
+from ._client import Client, fetch_all_pages, quote
+from ._constants import (
+    API_URL_ENV,
+    BBOX_LENGTH,
+    DEFAULT_API_URL,
+    DEFAULT_BACKOFF_S,
+    DEFAULT_LAYER,
+    DEFAULT_NAME_FIELD,
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT_S,
+    DOMAIN_ENV,
+    FIELD_PATTERN,
+    FILTER_SYNTAX,
+    KEY_ENV,
+    LAT_RANGE,
+    LAYER_PATTERN,
+    LON_RANGE,
+    MAX_PAGE_SIZE,
+    MAX_RETRY_AFTER_S,
+    METADATA_TABLE,
+)
+from ._geopackage import write_geopackage
+from ._types import FetchResult, NoFeaturesFoundError
+
+__all__ = [
+    "API_URL_ENV",
+    "DEFAULT_LAYER",
+    "DOMAIN_ENV",
+    "KEY_ENV",
+    "MAX_PAGE_SIZE",
+    "MAX_RETRY_AFTER_S",
+    "METADATA_TABLE",
+    "FetchResult",
+    "NoFeaturesFoundError",
+    "fetch_layer",
+]
+
+log = logging.getLogger(__name__)
+
+
+def fetch_layer(
+    out: str | os.PathLike,
+    *,
+    layer: str = DEFAULT_LAYER,
+    bbox: Sequence[float] | None = None,
+    name: str | None = None,
+    name_field: str = DEFAULT_NAME_FIELD,
+    key: str | None = None,
+    base_url: str | None = None,
+    domain: str | None = None,
+    page_size: int = MAX_PAGE_SIZE,
+    retries: int = DEFAULT_RETRIES,
+    backoff_s: float = DEFAULT_BACKOFF_S,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    inputs: tuple[Path, ...] = (),
+) -> FetchResult:
+    """Fetch every feature of a VWorld layer that matches the filters and write them to a GeoPackage.
+
+    Parameters
+    ----------
+    out
+        GeoPackage to write (``.gpkg``); replaced atomically, and left as it was if anything fails.
+    layer
+        Data API layer (``data=``), letters, digits and underscores; by default ``LT_C_DAMDAN`` (단지경계).
+    bbox
+        ``(min lon, min lat, max lon, max lat)`` in degrees (EPSG:4326), sent as ``geomFilter=BOX(...)``.
+    name
+        Keep features whose ``name_field`` contains this text (``attrFilter=<name_field>:like:<name>``),
+        for example ``빛그린``.
+    name_field
+        Field the ``name`` filter applies to; ``dan_name`` for ``LT_C_DAMDAN``.
+    key
+        VWorld API key; by default the environment variable ``VWORLD_KEY``. Never logged or written.
+    base_url
+        API endpoint; by default the environment variable ``VWORLD_API_URL``, else :data:`DEFAULT_API_URL`.
+        Must not hold a query string or credentials (pass the key as ``key``).
+    domain
+        Service URL the key is registered for (``domain=``); by default ``VWORLD_DOMAIN`` if set. Needed when
+        the key is tied to a web address and the API answers ``INCORRECT_KEY``.
+    page_size
+        Features per request, 1 to :data:`MAX_PAGE_SIZE`.
+    retries
+        Retries of a request after a connection error, a timeout, HTTP 429 or HTTP 5xx.
+    backoff_s
+        Wait before the first retry, doubled before each further one (a ``Retry-After`` header, if longer and
+        at most :data:`MAX_RETRY_AFTER_S`, is honoured instead).
+    timeout_s
+        Seconds the server may stay silent (while connecting or sending) before the request is given up.
+    inputs
+        Files that must not be overwritten (see :func:`geo.io.atomic_path`).
+
+    Returns
+    -------
+    FetchResult
+        The path written, the number of features and pages, the fetch time and the filters.
+
+    Raises
+    ------
+    NoFeaturesFoundError
+        No feature matches the filters (the message names them).
+    InputError
+        A bad argument, no key, a key the API refuses, the quota used up, no answer after the retries, an
+        HTTP error or a response that is not the documented JSON; one line, never containing the key.
+    OutputError
+        The GeoPackage cannot be written.
+    """
+    out = Path(out)
+    layer = _check_layer(layer)
+    box = _check_bbox(bbox)
+    name = _check_name(name, name_field)
+    _check_options(out, page_size=page_size, retries=retries, backoff_s=backoff_s, timeout_s=timeout_s)
+    key = _resolve_key(key)
+    base_url = _check_base_url(base_url or os.environ.get(API_URL_ENV) or DEFAULT_API_URL)
+    domain = domain if domain is not None else os.environ.get(DOMAIN_ENV) or None
+
+    params: dict[str, str] = {
+        "service": "data",
+        "request": "GetFeature",
+        "data": layer,
+        "format": "json",
+        "size": str(page_size),
+        "crs": GEOGRAPHIC_CRS,
+        "geometry": "true",
+        "attribute": "true",
+    }
+    geom_filter = None if box is None else "BOX({},{},{},{})".format(*(repr(value) for value in box))
+    attr_filter = None if name is None else f"{name_field}:like:{name}"
+    if geom_filter is not None:
+        params["geomFilter"] = geom_filter
+    if attr_filter is not None:
+        params["attrFilter"] = attr_filter
+    if domain:
+        params["domain"] = domain
+    filters = _describe_filters(box, name, name_field)
+    client = Client(base_url, key=key, retries=retries, backoff_s=backoff_s, timeout_s=timeout_s)
+
+    features, pages = fetch_all_pages(client, params, layer=layer, filters=filters)
+    fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
+    result = FetchResult(
+        path=out,
+        layer=layer,
+        feature_count=len(features),
+        pages=pages,
+        fetched_at=fetched_at,
+        bbox=box,
+        name=name,
+        api_url=base_url,
+    )
+    metadata = {
+        "layer": layer,
+        "bbox": "" if box is None else ",".join(repr(value) for value in box),
+        "name": name or "",
+        "geom_filter": geom_filter or "",
+        "attr_filter": attr_filter or "",
+        "fetched_at": fetched_at,
+        "feature_count": str(len(features)),
+        "pages": str(pages),
+        "api_url": base_url,
+        "crs": GEOGRAPHIC_CRS,
+    }
+    write_geopackage(out, features, result, metadata, inputs=inputs)
+    log.info("fetched %d %s features (%s) in %d page(s) into %s", len(features), layer, filters, pages, out)
+    return result
+
+
+# --- checking the arguments ------------------------------------------------------------------------------
+
+
+def _check_layer(layer: str) -> str:
+    if not isinstance(layer, str) or not LAYER_PATTERN.fullmatch(layer):
+        raise InputError(
+            f"layer {quote(str(layer))} is not a VWorld layer name; use letters, digits and underscores, "
+            f"for example {DEFAULT_LAYER}"
+        )
+    return layer
+
+
+def _check_bbox(bbox: Sequence[float] | None) -> tuple[float, float, float, float] | None:
+    if bbox is None:
+        return None
+    usage = "give it as min lon, min lat, max lon, max lat in degrees (EPSG:4326), e.g. 126.7,35.1,126.9,35.3"
+    if isinstance(bbox, str | bytes) or len(bbox) != BBOX_LENGTH:
+        raise InputError(f"bbox must be 4 numbers; {usage}")
+    try:
+        values = tuple(float(value) for value in bbox)
+    except (TypeError, ValueError):
+        raise InputError(f"bbox must be 4 numbers; {usage}") from None
+    if not all(math.isfinite(value) for value in values):
+        raise InputError(f"bbox must be 4 finite numbers (no NaN or infinity); {usage}")
+    min_lon, min_lat, max_lon, max_lat = values
+    if not (LON_RANGE[0] <= min_lon <= LON_RANGE[1] and LON_RANGE[0] <= max_lon <= LON_RANGE[1]) or not (
+        LAT_RANGE[0] <= min_lat <= LAT_RANGE[1] and LAT_RANGE[0] <= max_lat <= LAT_RANGE[1]
+    ):
+        raise InputError(f"bbox {_format_box(values)} is not in longitude/latitude degrees; {usage}")
+    if min_lon >= max_lon or min_lat >= max_lat:
+        raise InputError(f"bbox {_format_box(values)} is empty: each minimum must be below its maximum; {usage}")
+    return min_lon, min_lat, max_lon, max_lat
+
+
+def _check_name(name: str | None, name_field: str) -> str | None:
+    if not FIELD_PATTERN.fullmatch(name_field):
+        raise InputError(f"name field {quote(name_field)} is not a field name; use letters, digits and underscores")
+    if name is None:
+        return None
+    stripped = name.strip()
+    if not stripped:
+        raise InputError("name filter is empty; give part of the complex's name, e.g. 빛그린, or leave it out")
+    if FILTER_SYNTAX & set(stripped):
+        raise InputError(f"name filter {quote(stripped)} contains ':' or '|', which the VWorld filter syntax reserves")
+    return stripped
+
+
+def _check_options(out: Path, *, page_size: int, retries: int, backoff_s: float, timeout_s: float) -> None:
+    if out.suffix.lower() != ".gpkg":
+        raise InputError(f"{out.name}: the output must be a GeoPackage; name it with .gpkg")
+    if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise InputError(f"page size {page_size!r} must be a whole number from 1 to {MAX_PAGE_SIZE}")
+    if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+        raise InputError(f"retries {retries!r} must be a whole number, 0 or more")
+    if not math.isfinite(backoff_s) or backoff_s < 0:
+        raise InputError(f"backoff {backoff_s!r} s must be a finite number of seconds, 0 or more")
+    if not math.isfinite(timeout_s) or timeout_s <= 0:
+        raise InputError(f"timeout {timeout_s!r} s must be a finite number of seconds above 0")
+
+
+def _resolve_key(key: str | None) -> str:
+    key = (key if key is not None else os.environ.get(KEY_ENV, "")).strip()
+    if not key:
+        raise InputError(
+            f"no VWorld API key; set the environment variable {KEY_ENV} to the key issued on vworld.kr "
+            "(오픈API → 인증키 발급)"
+        )
+    if any(not character.isprintable() or character.isspace() for character in key):
+        # Not quoted: even a malformed key is a secret.
+        raise InputError(f"the VWorld API key in {KEY_ENV} contains spaces or control characters; copy it again")
+    return key
+
+
+def _check_base_url(base_url: str) -> str:
+    parts = urllib.parse.urlsplit(base_url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise InputError(f"API URL {quote(base_url)} is not an http(s) address; e.g. {DEFAULT_API_URL}")
+    if parts.query or parts.fragment or parts.username or parts.password:
+        # Refused rather than cleaned: such a URL could carry the key, and it would end up in the metadata.
+        raise InputError(
+            f"the API URL ({API_URL_ENV}) must be a plain address such as {DEFAULT_API_URL}, without '?', '#' or "
+            f"credentials; pass the key in {KEY_ENV}"
+        )
+    return base_url
+
+
+def _describe_filters(box: tuple[float, float, float, float] | None, name: str | None, name_field: str) -> str:
+    described = []
+    if box is not None:
+        described.append(f"bbox {_format_box(box)}")
+    if name is not None:
+        described.append(f"{name_field} containing {name!r}")
+    return " and ".join(described) if described else "no filter"
+
+
+def _format_box(values: Sequence[float]) -> str:
+    return "(" + ", ".join(f"{value:g}" for value in values) + ")"
