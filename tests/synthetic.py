@@ -33,12 +33,13 @@ ZONES = (
      "次世代自動車国家産業団地", "demonstration", "planned", True, (126.680, 35.140, 126.705, 35.160)),
 )  # fmt: skip
 
-#: The claims' relative differences from the measured areas (measured / claimed − 1) and their units.
+#: The claims: id, subject, relative difference of the measured area from the claim (measured / claimed − 1),
+#: unit, uncertain, publisher and quote (double-width text in both, as the real sources have).
 CLAIMS = (
-    ("belt_holds", "belt", -0.018, "pyeong", False),
-    ("future_off", "future", 0.025, "pyeong", False),
-    ("jingok_exact", "jingok", 0.0, "m2", False),
-    ("gwangju_part", "bitgoeul/gwangju", 0.01, "ha", True),
+    ("belt_holds", "belt", -0.018, "pyeong", False, "Invest KOREA", "220万坪の三角ベルト"),
+    ("future_off", "future", 0.025, "pyeong", False, "광주광역시", "약 100만평"),
+    ("jingok_exact", "jingok", 0.0, "m2", False, "한국향토문화전자대전", "190만㎡"),
+    ("gwangju_part", "bitgoeul/gwangju", 0.01, "ha", True, "산업통상자원부", "광주 구역"),
 )
 
 
@@ -65,7 +66,7 @@ def measured_m2(zones: gpd.GeoDataFrame, subject: str) -> float:
 def claims(zones: gpd.GeoDataFrame) -> pd.DataFrame:
     """The synthetic claims, as :func:`geo.load_claims` returns them (with ``claimed_m2``)."""
     rows = []
-    for claim_id, subject, difference, unit, uncertain in CLAIMS:
+    for claim_id, subject, difference, unit, uncertain, publisher, quote in CLAIMS:
         claimed_m2 = measured_m2(zones, subject) / (1 + difference)
         rows.append(
             {
@@ -73,11 +74,11 @@ def claims(zones: gpd.GeoDataFrame) -> pd.DataFrame:
                 "subject": subject,
                 "figure": geo.from_m2(claimed_m2, unit),
                 "unit": unit,
-                "publisher": f"Publisher of {claim_id}",
+                "publisher": publisher,
                 "date": "2024-01-01",
                 "url": f"https://example.org/{claim_id}",
                 "language": "ko",
-                "quote": f"quote of {claim_id}",
+                "quote": quote,
                 "note": "",
                 "uncertain": uncertain,
                 "claimed_m2": claimed_m2,
