@@ -120,3 +120,17 @@ def belt_points() -> gpd.GeoDataFrame:
 @pytest.fixture(scope="session")
 def belt_context() -> gpd.GeoDataFrame:
     return synthetic.context()
+
+
+@pytest.fixture(scope="session")
+def belt_zone_file(tmp_path_factory, belt_zones) -> Path:
+    """The synthetic belt as a GeoJSON file, for the command line (``--zones``)."""
+    path = tmp_path_factory.mktemp("belt") / "belt.geojson"
+    belt_zones.drop(columns="feature_id").to_file(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def belt_claims_file(tmp_path_factory, belt_zones) -> Path:
+    """The synthetic claims as a CSV file, for the command line (``--claims``)."""
+    return synthetic.write_claims(tmp_path_factory.mktemp("claims") / "claims.csv", belt_zones)

@@ -363,19 +363,20 @@ def test_cli_stats_table_and_csv(plane_path, plane_zone_file, capsys, form):
     assert "nodata_share" in out and "120" in out
 
 
-def test_cli_our_zones_are_labelled_schematic(tmp_path, zones, capsys):
+def test_cli_schematic_zones_are_labelled_schematic(tmp_path, belt_zones, belt_zone_file, capsys):
+    zones = belt_zones
     minx, miny, maxx, maxy = zones.to_crs("EPSG:5186").total_bounds
     transform = Affine(100.0, 0.0, minx - 1000, 0.0, -100.0, maxy + 1000)
     shape = (int((maxy - miny) / 100) + 20, int((maxx - minx) / 100) + 20)
     path = _write(tmp_path / "around.tif", _plane(transform, shape), transform=transform, crs="EPSG:5186")
-    assert main(["raster", "stats", "--raster", str(path)]) == 0
+    assert main(["raster", "stats", "--raster", str(path), "--zones", str(belt_zone_file)]) == 0
     out = capsys.readouterr().out
     assert all(feature_id in out for feature_id in zones["feature_id"])
     assert "schematic" in out
 
 
-def test_cli_no_zone_overlaps(plane_path, capsys):
-    assert main(["raster", "stats", "--raster", str(plane_path)]) == 2  # our zones lie elsewhere
+def test_cli_no_zone_overlaps(plane_path, belt_zone_file, capsys):
+    assert main(["raster", "stats", "--raster", str(plane_path), "--zones", str(belt_zone_file)]) == 2  # elsewhere
     err = capsys.readouterr().err
     assert "plane.tif: no zone overlaps the raster" in err and err.count("\n") == 1
 
@@ -410,9 +411,10 @@ def test_cli_bad_percentiles_exit_2(plane_path, plane_zone_file):
 # Zone masks and pixel-count areas
 
 
-def test_rasterize_writes_a_cog_with_its_zone_table(tmp_path, zones, capsys):
+def test_rasterize_writes_a_cog_with_its_zone_table(tmp_path, belt_zones, belt_zone_file, capsys):
+    zones = belt_zones
     out = tmp_path / "masks" / "zones.tif"
-    assert main(["raster", "rasterize", "--out", str(out), "--resolution", "10"]) == 0
+    assert main(["raster", "rasterize", "--out", str(out), "--resolution", "10", "--zones", str(belt_zone_file)]) == 0
     with rasterio.open(out) as dataset:
         assert dataset.crs.to_epsg() == 5186
         assert dataset.tags(ns="IMAGE_STRUCTURE")["LAYOUT"] == "COG"
@@ -555,8 +557,8 @@ def test_distance_needs_transport_points(square_zones, transport_points):
         overlays.distance_to_transport(transport_points.iloc[[1]], square_zones)
 
 
-def test_distance_raster_and_the_overlays_the_maps_draw(tmp_path, zones, points, plane_path):
-    path = overlays.write_distance_raster(tmp_path / raster.DISTANCE_FILE, points, zones)
+def test_distance_raster_and_the_overlays_the_maps_draw(tmp_path, belt_zones, belt_points, plane_path):
+    path = overlays.write_distance_raster(tmp_path / raster.DISTANCE_FILE, belt_points, belt_zones)
     with rasterio.open(path) as dataset:
         assert dataset.crs.to_epsg() == 5186 and dataset.tags()["UNITS"] == "km"
         assert dataset.tags(ns="IMAGE_STRUCTURE")["LAYOUT"] == "COG"
@@ -601,13 +603,13 @@ def test_progress_bar_does_not_change_the_result(plane_path, plane_zone, capsys)
     assert "zonal statistics" in capsys.readouterr().err
 
 
-def test_the_distance_overlay_speaks_the_maps_language(tmp_path, zones, audit_result):
+def test_the_distance_overlay_speaks_the_maps_language(tmp_path, belt_zones, belt_audit, belt_points):
     from geo import maps
 
-    path = raster.write_distance_raster(tmp_path / "distance.tif", geo.load_points(), zones)
+    path = raster.write_distance_raster(tmp_path / "distance.tif", belt_points, belt_zones)
     overlay = raster.distance_overlay(path)
     for language in ("ko", "ja"):
-        html = maps.render_html(maps.belt_map(zones, audit_result, language=language, overlays=[overlay]))
+        html = maps.render_html(maps.belt_map(belt_zones, belt_audit, language=language, overlays=[overlay]))
         assert i18n.texts("distance_title")[language] in html
         assert i18n.texts("distance_title")["en"] not in html
 

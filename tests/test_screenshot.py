@@ -16,9 +16,9 @@ def png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
-def test_screenshot_files_writes_a_png_beside_each_map(tmp_path, zones, audit_result, needs_browser):
+def test_screenshot_files_writes_a_png_beside_each_map(tmp_path, belt_zones, belt_audit, needs_browser):
     html = tmp_path / "belt_ko.html"
-    html.write_text(maps.render_html(maps.belt_map(zones, audit_result, language="ko")), encoding="utf-8")
+    html.write_text(maps.render_html(maps.belt_map(belt_zones, belt_audit, language="ko")), encoding="utf-8")
     before = html.read_bytes()
     (png,) = screenshot.screenshot_files([html])
     assert png == tmp_path / "belt_ko.png"
