@@ -87,8 +87,24 @@ def planned_outputs(zones: gpd.GeoDataFrame, options: BuildOptions) -> list[str]
     ]
 
 
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build wrote (in the order written) and the audit it is built on."""
+
+    files: list[Path]
+    audit: AuditResult
+
+
 def build(out: str | os.PathLike, *, options: BuildOptions = BuildOptions()) -> list[Path]:
     """Build every output into the folder ``out`` and return the paths written, in the order written.
+
+    As :func:`run`, which also returns the audit.
+    """
+    return run(out, options=options).files
+
+
+def run(out: str | os.PathLike, *, options: BuildOptions = BuildOptions()) -> BuildResult:
+    """Build every output into the folder ``out``; return the files written and the audit.
 
     Raises
     ------
@@ -130,7 +146,7 @@ def build(out: str | os.PathLike, *, options: BuildOptions = BuildOptions()) -> 
         written += screenshot.screenshot_files(map_files)
     written += _export(out, zones, audit, points=points, context=context, options=options)
     log.info("built %d files into %s", len(written), out)
-    return written
+    return BuildResult(files=written, audit=audit)
 
 
 def _export(

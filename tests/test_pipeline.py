@@ -46,3 +46,14 @@ def test_the_build_refuses_to_write_over_an_input_named_like_any_output(tmp_path
     with pytest.raises(geo.OutputError, match="the build would write over it"):
         geo.build(out, options=geo.BuildOptions(claims=claims))
     assert [p.name for p in out.iterdir()] == [name]
+
+
+def test_the_build_command_ends_with_what_it_wrote_and_the_verdict(tmp_path, belt_zone_file, belt_claims_file, capsys):
+    from geo.cli import main
+
+    out = tmp_path / "out"
+    args = ["build", "--lang", "en", "--zones", str(belt_zone_file), "--claims", str(belt_claims_file)]
+    assert main([*args, "--out", str(out)]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[0].startswith(f"built {out}: ") and "gpkg" in err[0] and "index.html" in err[0]
+    assert err[1] == "audit: 3 of 4 checked claims hold (±2 %); outside: future_off (+2.50 %)"

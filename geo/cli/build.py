@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from .. import _format as fmt
 from .. import pipeline
 from ..maps import ASSET_MODES
 from ..settings import DEFAULT_OUT, LANGUAGES
@@ -54,6 +55,32 @@ def build(zones, claims, tolerance, out, raster, raster_band, lang, cdn, screens
         assets=ASSET_MODES[1] if cdn else ASSET_MODES[0],
         screenshots=screenshot,
     )
-    written = pipeline.build(out, options=build_options)
-    click.echo(f"built {out}: {len(written)} files", err=True)
+    result = pipeline.run(out, options=build_options)
+    for line in summary(out, result):
+        click.echo(line, err=True)
     return 0
+
+
+def summary(out: Path, result: pipeline.BuildResult) -> list[str]:
+    """A few lines for the terminal: what was written where, and the audit's verdict."""
+    kinds: dict[str, int] = {}
+    for path in result.files:
+        kinds[path.suffix.lstrip(".")] = kinds.get(path.suffix.lstrip("."), 0) + 1
+    size = sum(path.stat().st_size for path in result.files if path.exists())
+    files = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
+    lines = [f"built {out}: {len(result.files)} files ({files}), {size / 1e6:.1f} MB; open {out / 'index.html'}"]
+    claims = result.audit.claims
+    checked = claims[claims["within_tolerance"].notna()]
+    off = checked[~checked["within_tolerance"].astype(bool)]
+    line = (
+        f"audit: {len(checked) - len(off)} of {len(checked)} checked claims hold (±{result.audit.tolerance * 100:g} %)"
+    )
+    if len(off):
+        worst = ", ".join(
+            f"{fmt.terminal(c)} ({fmt.percent(d)})" for c, d in zip(off["claim_id"], off["difference_pct"], strict=True)
+        )
+        line += f"; outside: {worst}"
+    unchecked = len(claims) - len(checked)
+    if unchecked:
+        line += f"; {unchecked} not checked (subject not in the zones)"
+    return [*lines, line]
