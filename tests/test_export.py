@@ -185,7 +185,7 @@ def test_audit_tables_hold_the_claims_and_verdicts(gpkg, audit_result):
 # --- styles -------------------------------------------------------------------------------------------------
 
 
-def test_every_spatial_layer_has_one_default_qgis_style(gpkg):
+def test_every_table_has_one_default_qgis_style(gpkg):
     columns = [row[1] for row in _query(gpkg, "PRAGMA table_info(layer_styles)")]
     assert columns == QGIS_LAYER_STYLES_COLUMNS
     geometry_columns = dict(_query(gpkg, "SELECT table_name, column_name FROM gpkg_geometry_columns"))
@@ -194,16 +194,17 @@ def test_every_spatial_layer_has_one_default_qgis_style(gpkg):
         "SELECT f_table_name, f_table_schema, f_geometry_column, useAsDefault, styleName, update_time "
         "FROM layer_styles ORDER BY id",
     )
-    assert [row[0] for row in rows] == SPATIAL
+    assert [row[0] for row in rows] == SPATIAL + ATTRIBUTES
     for name, schema, geometry_column, default, style_name, updated in rows:
         assert schema == ""
-        assert geometry_column == geometry_columns[name] == "geom"
+        assert geometry_column == geometry_columns.get(name, "") == ("geom" if name in SPATIAL else "")
         assert default == 1 and style_name
         assert updated == "2023-11-14T22:13:20.000Z"
 
 
 def _referenced_fields(root: ET.Element) -> set[str]:
-    fields = {root.find("renderer-v2").get("attr")} - {None}
+    renderer = root.find("renderer-v2")
+    fields = {renderer.get("attr") if renderer is not None else None} - {None}
     fields |= {e.get("fieldName") for e in root.iter("text-style")}
     fields |= {e.get("field") for e in root.iter("alias")}
     for option in root.iter("Option"):
@@ -259,6 +260,60 @@ def test_supplied_outlines_are_solid_and_not_called_schematic(tmp_path, square_z
     assert list(dissolved["quality"]) == ["supplied", "supplied"]
     belt = pyogrio.read_dataframe(path, layer="belt")
     assert list(belt["kind"]) == ["union"]  # two zones make no triangle
+
+
+def _schematic_words() -> list[str]:
+    return [i18n.text(key, lang) for key in ("schematic_suffix", "schematic_label") for lang in ("ko", "en", "ja")]
+
+
+def _documentation(path: Path) -> str:
+    """Every title, abstract, legend label and provenance record of a GeoPackage, as one text."""
+    contents = " ".join(f"{i} {d}" for i, d in _query(path, "SELECT identifier, description FROM gpkg_contents"))
+    labels = " ".join(c.get("label") for root in _styles(path).values() for c in root.iter("category"))
+    records = " ".join(_values(json.loads(m)) for (m,) in _query(path, "SELECT metadata FROM gpkg_metadata"))
+    return f"{contents} {labels} {records}"
+
+
+def _values(record: object) -> str:
+    """The text of a JSON record's values (not its keys)."""
+    if isinstance(record, dict):
+        return " ".join(_values(v) for v in record.values())
+    if isinstance(record, list):
+        return " ".join(_values(v) for v in record)
+    return str(record)
+
+
+@pytest.mark.parametrize("language", ["ko", "en", "ja"])
+def test_supplied_outlines_and_a_user_title_carry_no_schematic_wording(
+    tmp_path, belt_zones, belt_claims, belt_points, belt_context, language
+):
+    zones = belt_zones.assign(geometry_quality="supplied")
+    audit = geo.run_audit(zones, belt_claims)
+    path = export.export(
+        tmp_path / "user.gpkg",
+        zones,
+        audit,
+        language=language,
+        points=belt_points,
+        context=belt_context,
+        title="Surveyed complexes, 2025",
+    )
+    text = _documentation(path)
+    assert not [word for word in _schematic_words() if word in text]
+    record = json.loads(_query(path, "SELECT metadata FROM gpkg_metadata WHERE id = 1")[0][0])
+    assert record["title"] == "Surveyed complexes, 2025"
+    assert record["geometry"] == "supplied" and record["schematic_statement"] is None
+
+
+def test_a_partly_schematic_file_says_so_in_the_abstracts_but_not_the_titles(tmp_path, belt_zones, belt_claims):
+    zones = belt_zones.copy()
+    zones.loc[zones["feature_id"] == "jingok/main", "geometry_quality"] = "supplied"
+    path = export.export_geopackage(tmp_path / "mixed.gpkg", zones, geo.run_audit(zones, belt_claims))
+    rows = {r[0]: r[1:] for r in _query(path, "SELECT table_name, identifier, description FROM gpkg_contents")}
+    for name in ("zone_parts", "zones"):
+        identifier, description = rows[name]
+        assert "schematic" not in identifier
+        assert i18n.text("schematic_label", "en") in description
 
 
 # --- documentation ------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The GeoPackage opened in real QGIS (Debian's python3-qgis, headless): every layer styled as promised.
+"""The GeoPackage opened in real QGIS (Debian 12's python3-qgis 3.22, headless): every layer styled as promised.
 
 QGIS's Python bindings live in the system Python, not in the project's environment, so the check runs there
 in a subprocess. Skipped without them, except under CI=true, where .ci/run installs them.
@@ -14,23 +14,36 @@ import subprocess
 import pytest
 
 from geo import export, i18n, style
+from geo.export import tables
+from geo.schema import CLAIM_FIELDS, CONTEXT_FIELDS, POINT_FIELDS, ZONE_FIELDS
 
 SYSTEM_PYTHON = shutil.which("python3", path="/usr/bin")
 
 QGIS_SCRIPT = r"""
 import json, os, sqlite3, sys
-from qgis.core import QgsApplication, QgsVectorLayer
+from qgis.core import QgsApplication, QgsRenderContext, QgsVectorLayer
 app = QgsApplication([], False)
 app.setPrefixPath("/usr", True)
 app.initQgis()
 path = sys.argv[1]
 tables = [row[0] for row in sqlite3.connect(path).execute(
-    "SELECT table_name FROM gpkg_contents WHERE data_type = 'features'")]
+    "SELECT table_name FROM gpkg_contents WHERE data_type IN ('features', 'attributes') "
+    "AND table_name != 'layer_styles'")]
 report = {}
 for name in tables:
     layer = QgsVectorLayer(f"{path}|layername={name}", name, "ogr")
     _, loaded = layer.loadDefaultStyle()
-    renderer = layer.renderer()
+    renderer = layer.renderer() if layer.isSpatial() else None
+    labeling = layer.labeling() if layer.isSpatial() and layer.labelsEnabled() else None
+    settings = labeling.settings() if labeling is not None else None
+    widths = []
+    if renderer is not None:
+        for symbol in renderer.symbols(QgsRenderContext()):
+            props = symbol.symbolLayer(0).properties()
+            width = props.get("outline_width") or props.get("line_width")
+            colour = props.get("outline_color") or props.get("line_color")
+            widths.append([float(width) if width else None, int(colour.split(",")[3]) if colour else None])
+    metadata = layer.dataProvider().layerMetadata()
     categories = []
     if renderer is not None and renderer.type() == "categorizedSymbol":
         for category in renderer.categories():
@@ -45,6 +58,14 @@ for name in tables:
         "labels": layer.labelsEnabled(),
         "aliases": {f.name(): layer.attributeAlias(i) for i, f in enumerate(layer.fields())},
         "categories": categories,
+        "spatial": layer.isSpatial(),
+        "label_field": settings.fieldName if settings is not None else None,
+        "label_priority": settings.priority if settings is not None else None,
+        "label_z_index": settings.zIndex if settings is not None else None,
+        "label_obstacle": settings.obstacleSettings().isObstacle() if settings is not None else None,
+        "widths": widths,
+        "title": metadata.title(),
+        "abstract": metadata.abstract(),
     }
 print(json.dumps(report))
 sys.stdout.flush()
@@ -59,18 +80,11 @@ def _qgis_available() -> bool:
     return probe.returncode == 0
 
 
-@pytest.fixture(scope="module")
-def qgis_report(tmp_path_factory, zones, audit_result) -> dict:
+def _open_in_qgis(path) -> dict:
     if not _qgis_available():
         if os.environ.get("CI", "").lower() in {"true", "1"}:
             pytest.fail("QGIS's Python bindings (Debian python3-qgis) are missing, and CI=true requires them")
         pytest.skip("QGIS's Python bindings (Debian python3-qgis) are not installed")
-    import geo
-
-    path = tmp_path_factory.mktemp("qgis") / "belt.gpkg"
-    export.export_geopackage(
-        path, zones, audit_result, points=geo.load_points(), context=geo.load_context(), language="ja"
-    )
     result = subprocess.run(
         [SYSTEM_PYTHON, "-c", QGIS_SCRIPT, str(path)],
         capture_output=True,
@@ -82,11 +96,33 @@ def qgis_report(tmp_path_factory, zones, audit_result) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+@pytest.fixture(scope="module")
+def qgis_report(tmp_path_factory, zones, audit_result) -> dict:
+    import geo
+
+    path = tmp_path_factory.mktemp("qgis") / "belt.gpkg"
+    export.export_geopackage(
+        path, zones, audit_result, points=geo.load_points(), context=geo.load_context(), language="ja"
+    )
+    return _open_in_qgis(path)
+
+
+@pytest.fixture(scope="module", params=["ko", "ja"])
+def localised_report(request, tmp_path_factory, belt_zones, belt_audit, belt_points, belt_context) -> tuple:
+    """The synthetic belt exported in Korean and in Japanese, as QGIS reads it."""
+    path = tmp_path_factory.mktemp(f"qgis_{request.param}") / "belt.gpkg"
+    export.export_geopackage(
+        path, belt_zones, belt_audit, points=belt_points, context=belt_context, language=request.param
+    )
+    return request.param, _open_in_qgis(path)
+
+
 def test_every_spatial_layer_opens_with_its_default_style(qgis_report):
     assert set(qgis_report) >= {"zone_parts", "zones", "belt", "context_areas", "context_border", "site_points"}
     for name, layer in qgis_report.items():
         assert layer["valid"] and layer["features"] > 0, name
-        assert layer["style_loaded"] and layer["renderer"] is not None, name
+        assert layer["style_loaded"], name
+        assert (layer["renderer"] is not None) == layer["spatial"], name
 
 
 def test_zones_are_categorised_by_role_in_the_maps_colours_dashed_and_labelled(qgis_report):
@@ -103,3 +139,48 @@ def test_zones_are_categorised_by_role_in_the_maps_colours_dashed_and_labelled(q
 def test_area_fields_carry_their_full_titles_as_aliases(qgis_report):
     aliases = qgis_report["zone_parts"]["aliases"]
     assert "坪" in aliases["area_py"] and "5186" in aliases["area5186"]  # titles in the export's language (ja)
+
+
+def test_zone_labels_win_over_context_labels(qgis_report):
+    """With the legal-dong layer on, zone labels are placed first and drawn on top (Jingok, the future complex)."""
+    zones = qgis_report["zones"]
+    context = qgis_report["context_areas"]
+    assert zones["label_priority"] == tables.ZONE_LABEL_PRIORITY > context["label_priority"]
+    assert zones["label_z_index"] > qgis_report["site_points"]["label_z_index"] > context["label_z_index"]
+    assert context["label_obstacle"] is False  # dong polygons never push a zone label away
+    assert context["label_field"] == "name_ja"  # the dong's name with its katakana reading
+
+
+def test_context_outlines_are_thinner_and_lighter_than_the_zones(qgis_report):
+    zone_widths = qgis_report["zones"]["widths"]
+    context_widths = qgis_report["context_areas"]["widths"]
+    assert min(w for w, _ in zone_widths) > max(w for w, _ in context_widths)
+    assert min(a for _, a in zone_widths) > max(a for _, a in context_widths)
+    assert qgis_report["context_border"]["widths"][0][0] < 0.8
+
+
+def _expected_aliases(name: str, language: str) -> dict[str, str]:
+    registry = {"audit_claims": CLAIM_FIELDS, "context_areas": CONTEXT_FIELDS, "context_border": CONTEXT_FIELDS,
+                "site_points": POINT_FIELDS}.get(name, ZONE_FIELDS)  # fmt: skip
+    return {field.short: field.title(language) for field in registry.values()}
+
+
+def test_every_field_of_every_table_has_its_alias_in_the_export_language(localised_report):
+    language, report = localised_report
+    assert {"audit_zones", "audit_claims"} <= set(report)  # the tables without geometry too
+    for name, layer in report.items():
+        assert layer["valid"] and layer["style_loaded"], name
+        aliases = {field: alias for field, alias in layer["aliases"].items() if field != "fid"}
+        assert aliases and all(aliases.values()), (name, [f for f, a in aliases.items() if not a])
+        if name in ("belt", "belt_triangle"):
+            continue  # the belt's own registry; its aliases are checked by title below
+        expected = _expected_aliases(name, language)
+        assert {f: a for f, a in aliases.items() if f in expected} == {f: expected[f] for f in aliases if f in expected}
+
+
+def test_layer_titles_and_abstracts_are_in_the_export_language(localised_report):
+    language, report = localised_report
+    for name, layer in report.items():
+        title = i18n.text(f"table_{name}", language)
+        assert layer["title"].startswith(title), (name, layer["title"])
+        assert layer["abstract"].startswith(i18n.text(f"about_{name}", language)), name

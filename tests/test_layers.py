@@ -6,6 +6,8 @@ import hashlib
 import subprocess
 import sys
 
+import pytest
+
 import geo
 from geo.settings import CONTEXT_FILE, LAYERS_DIR, ZONES_FILE
 
@@ -74,3 +76,55 @@ def test_the_build_script_reproduces_the_committed_layers(tmp_path, require_modu
     for committed in (ZONES_FILE, CONTEXT_FILE):
         rebuilt = tmp_path / committed.name
         assert hashlib.sha256(rebuilt.read_bytes()).digest() == hashlib.sha256(committed.read_bytes()).digest()
+
+
+def test_claims_and_points_name_their_sources_in_every_language(claims, points):
+    for column in ("publisher_ko", "publisher_en", "publisher_ja"):
+        assert claims[column].str.strip().str.len().gt(0).all(), column
+    publishers = claims.set_index("claim_id")
+    assert publishers.loc["gwangju_city_belt", "publisher_ko"] == "광주광역시 (다음 경유 보도자료)"
+    assert publishers.loc["gwangju_city_belt", "publisher_ja"] == "光州広域市（Daum経由の発表）"
+    assert publishers.loc["grandculture_jingok", "publisher_en"] == "Encyclopedia of Korean Local Culture"
+    assert (claims["publisher_en"] == claims["publisher"]).sum() >= len(claims) - 1  # English as published
+    for column in ("source_ko", "source_en", "source_ja"):
+        assert points[column].str.len().gt(10).all(), column
+    sources = points.set_index("point_id")
+    assert sources.loc["kwj", "source_ko"].startswith("위키백과 정보상자")
+    assert sources.loc["kwj", "source_ja"].startswith("ウィキペディアの情報ボックス")
+    assert (points["source_en"] == points["source"]).all()
+    # an uncertain point says so in every language
+    assert sources.loc["city_hall", "source_ko"].startswith("불확실")
+    assert sources.loc["city_hall", "source_ja"].startswith("不確か")
+
+
+def test_context_names_are_romanised_and_given_with_their_katakana_reading(context):
+    names = context.set_index("name_ko")
+    assert names.loc["삼거동", "name_en"] == "Samgeo-dong"
+    assert names.loc["삼거동", "name_ja"] == "삼거동 (サムゴドン)"
+    assert names.loc["덕림동", "name_en"] == "Deongnim-dong"  # RR follows the pronunciation [덩님]
+    assert names.loc["진곡동", "name_ja"] == "진곡동 (チンゴクトン)"
+    assert names.loc["박호동", "name_en"] == "Bakho-dong"  # RR 3(1) note 4: ㅎ after ㅂ is written in nouns
+    assert names.loc["영월리", "name_en"] == "Yeongwol-ri"
+    areas = context[context["kind"] != "border"]
+    assert areas["name_en"].str.fullmatch(r"[A-Z][a-z]+-(dong|ri)").all()
+    pairs = zip(areas["name_ko"], areas["name_ja"], strict=True)
+    assert all(ja.startswith(f"{ko} (") and ja.endswith(")") for ko, ja in pairs)
+    assert areas["name_ja"].str.fullmatch(r"\S+ \([\u30a0-\u30ff]+\)").all()  # katakana only in the reading
+    assert context["source"].str.contains("koroman").all()
+
+
+def test_the_border_is_one_continuous_line_around_gwangju(context):
+    import shapely
+
+    border = context.loc[context["kind"] == "border"]
+    assert len(border) == 1
+    line = border.geometry.iloc[0]
+    parts = shapely.get_parts(line)
+    assert len(parts) <= 3, len(parts)  # it was 333 rings, 136 of them under 50 m
+    # the outer ring of NGII's Gwangju polygon, 131.6 km in EPSG:5186; the 332 holes (57 km) were not border
+    assert border.to_crs(5186).length.iloc[0] == pytest.approx(131_606, rel=1e-4)
+    city = shapely.Polygon(shapely.get_coordinates(parts[0]))
+    dongs = context[context["kind"] == "legal_dong"]
+    assert city.contains(dongs.geometry.representative_point()).mean() > 0.95  # Gwangsan-gu lies inside
+    ri = context[context["kind"] == "ri"]
+    assert not city.contains(ri.geometry.representative_point()).any()  # Hampyeong lies outside

@@ -16,8 +16,10 @@ file is written to a temporary name and renamed, and never over an input.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
+import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,7 +34,7 @@ from .._errors import InputError
 from ..audit import AuditResult
 from ..schema import GeometryQuality
 from ..settings import COORDINATE_DECIMALS, GEOGRAPHIC_CRS, PLANAR_CRS, TOOL_NAME, tool_version
-from ._gpkg import TIMESTAMP_FORMAT, Table, write_geopackage
+from ._gpkg import STYLE_NAME_SUFFIX, TIMESTAMP_FORMAT, Table, write_geopackage
 from .tables import (
     audit_tables,
     belt_tables,
@@ -55,6 +57,8 @@ GEOJSON_NAME: Final = "triangle_belt.geojson"
 #: CRS of the GeoPackage's layers unless another is asked for (Korean practice).
 DEFAULT_EXPORT_CRS: Final = PLANAR_CRS
 DEFAULT_LANGUAGE: Final = "en"
+#: The dataset title in the GeoPackage's provenance unless ``title`` is given.
+DEFAULT_TITLE: Final = "Gwangju future-vehicle triangle belt: zones, belt and area audit"
 
 
 def output_files() -> tuple[str, ...]:
@@ -176,6 +180,7 @@ def export_geopackage(
     language: str = DEFAULT_LANGUAGE,
     inputs: Sequence[str | os.PathLike] = (),
     timestamp: datetime | None = None,
+    title: str | None = None,
 ) -> Path:
     """Write the styled, documented GeoPackage to ``path`` atomically and return the path.
 
@@ -189,6 +194,9 @@ def export_geopackage(
         Files the export was made from: never overwritten, and the newest one dates the build.
     timestamp
         The build date; by default :func:`build_timestamp` of ``inputs``.
+    title
+        The dataset's title in its provenance record (``build --title``); by default :data:`DEFAULT_TITLE`.
+        Used as given: nothing is added to it, so supplied outlines are never called schematic.
 
     Raises
     ------
@@ -205,15 +213,16 @@ def export_geopackage(
     metadata = _dataset_metadata(
         zones, audit, tables, crs=output_crs(crs), language=language, inputs=inputs, stamp=stamp, source=stamp_source
     )
+    if title is not None:
+        metadata["title"] = title
+    description = f"{TOOL_NAME} {tool_version()}, labels in {language}"
+    # geo.export._gpkg writes styles of features layers only; the attributes tables' styles (their aliases)
+    # follow in the same layer_styles table, with no geometry column.
+    features = [t if t.spatial else dataclasses.replace(t, qml=None) for t in tables]
     with io.atomic_path(path, inputs=inputs) as temporary:
         try:
-            write_geopackage(
-                temporary,
-                tables,
-                timestamp=stamp,
-                metadata=metadata,
-                style_description=f"{TOOL_NAME} {tool_version()}, labels in {language}",
-            )
+            write_geopackage(temporary, features, timestamp=stamp, metadata=metadata, style_description=description)
+            _write_attribute_styles(temporary, [t for t in tables if not t.spatial and t.qml], stamp, description)
         finally:
             _remove_sidecars(temporary)
     log.info(
@@ -275,8 +284,9 @@ def export(
     points: gpd.GeoDataFrame | None = None,
     context: gpd.GeoDataFrame | None = None,
     inputs: Sequence[str | os.PathLike] = (),
+    title: str | None = None,
 ) -> Path:
-    """Write ``path`` in the format its suffix names (:data:`EXPORTERS`).
+    """Write ``path`` in the format its suffix names (:data:`EXPORTERS`); ``title`` as for the GeoPackage.
 
     Raises
     ------
@@ -294,7 +304,7 @@ def export(
         raise InputError(f"--crs {crs}: {path.name} is {kind}; drop --crs or write a .gpkg")
     if suffix == ".gpkg":
         return export_geopackage(
-            path, zones, audit, points=points, context=context, crs=crs, language=language, inputs=inputs
+            path, zones, audit, points=points, context=context, crs=crs, language=language, inputs=inputs, title=title
         )
     return EXPORTERS[suffix](path, zones, audit, inputs=inputs)
 
@@ -316,7 +326,7 @@ def _dataset_metadata(
     schematic = bool((zones["geometry_quality"] == GeometryQuality.SCHEMATIC).any())
     context_sources = sorted({s for t in tables if t.name.startswith("context") for s in t.metadata.get("source", [])})
     return {
-        "title": "Gwangju future-vehicle triangle belt: zones, belt and area audit",
+        "title": DEFAULT_TITLE,
         "tool": TOOL_NAME,
         "version": tool_version(),
         "build_date": stamp.strftime(TIMESTAMP_FORMAT),
@@ -348,6 +358,30 @@ def _geojson_description(zones: gpd.GeoDataFrame) -> str:
     if (zones["geometry_quality"] == GeometryQuality.SCHEMATIC).any():
         text += " " + i18n.text("schematic_label", "en") + "."
     return text
+
+
+def _write_attribute_styles(path: Path, tables: Sequence[Table], stamp: datetime, description: str) -> None:
+    """Default QGIS styles of attributes tables, in ``layer_styles`` with an empty ``f_geometry_column``.
+
+    QGIS 3.22 (on GDAL before 3.7, which does not read ``gpkg_data_columns`` as alternative names) shows a
+    table's aliases only from such a style.
+    """
+    if not tables:
+        return
+    connection = sqlite3.connect(path)
+    try:
+        with connection:
+            connection.executemany(
+                "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
+                "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui, update_time) "
+                "VALUES ('', '', ?, '', ?, ?, '', 1, ?, '', '', ?)",
+                [
+                    (t.name, f"{t.name} {STYLE_NAME_SUFFIX}", t.qml, description, stamp.strftime(TIMESTAMP_FORMAT))
+                    for t in tables
+                ],
+            )
+    finally:
+        connection.close()
 
 
 def _remove_sidecars(path: Path) -> None:

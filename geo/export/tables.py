@@ -7,6 +7,7 @@ export's language as QGIS aliases; layer titles and descriptions come from :mod:
 from __future__ import annotations
 
 import logging
+import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from typing import Final
 
@@ -16,6 +17,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
+from .. import _format as fmt
 from .. import i18n, style, units
 from .._errors import InputError
 from ..area import area_table
@@ -46,6 +48,67 @@ BELT_FILL_OPACITY: Final = 0.1
 _HAS_COVERAGE_CHECK: Final = hasattr(shapely, "coverage_is_valid") and shapely.geos_version >= (3, 12, 0)
 POINT_COLOR: Final = "#000000"
 POINT_OPACITY: Final = 0.9
+#: QGIS label priority (0-10) and z-index: zone labels are placed first and drawn above the context's, so the
+#: legal-dong labels never push Jingok's or the future complex's label off the map.
+ZONE_LABEL_PRIORITY: Final = 10
+ZONE_LABEL_Z_INDEX: Final = 2.0
+POINT_LABEL_PRIORITY: Final = 7
+POINT_LABEL_Z_INDEX: Final = 1.0
+CONTEXT_LABEL_PRIORITY: Final = 1
+CONTEXT_LABEL_Z_INDEX: Final = 0.0
+#: Context outlines are thinner and lighter than the zones' (0.6 mm, opaque): background, not subject.
+CONTEXT_OUTLINE_WIDTH_MM: Final = 0.26
+CONTEXT_OUTLINE_OPACITY: Final = 0.6
+BORDER_LINE_WIDTH_MM: Final = 0.5
+#: QGIS ``layerGeometryType`` of a table without geometry (QgsWkbTypes::NullGeometry).
+NO_GEOMETRY_CODE: Final = "4"
+_DOCTYPE: Final = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>"
+
+
+def _tuned_qml(
+    qml: str,
+    *,
+    label_priority: int | None = None,
+    label_z_index: float | None = None,
+    label_obstacle: bool | None = None,
+    width_mm: float | None = None,
+    outline_opacity: float | None = None,
+) -> str:
+    """``qml`` with the label priority and z-index, whether its features are label obstacles, and its outline or
+    line width and opacity set (knobs :mod:`geo.export._qml` does not have yet)."""
+    root = ET.fromstring(qml.split("\n", 1)[1] if qml.startswith("<!DOCTYPE") else qml)
+    for placement in root.iter("placement"):
+        if label_priority is not None:
+            placement.set("priority", str(label_priority))
+    for rendering in root.iter("rendering"):
+        if label_z_index is not None:
+            rendering.set("zIndex", f"{label_z_index:g}")
+        if label_obstacle is not None:
+            rendering.set("obstacle", "1" if label_obstacle else "0")
+    for prop in root.iter("prop"):
+        key = prop.get("k")
+        if width_mm is not None and key in ("outline_width", "line_width"):
+            prop.set("v", f"{width_mm:g}")
+        if outline_opacity is not None and key in ("outline_color", "line_color"):
+            red, green, blue, _ = prop.get("v").split(",")
+            prop.set("v", f"{red},{green},{blue},{round(outline_opacity * 255)}")
+    ET.indent(root)
+    return _DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def attribute_qml(aliases: Mapping[str, str]) -> str:
+    """The QGIS style of a table without geometry: only its fields' aliases.
+
+    QGIS 3.22 on GDAL before 3.7 does not read ``gpkg_data_columns``, so an attributes table shows its aliases
+    only from a default style in ``layer_styles``; the style says it is for no geometry (else QGIS refuses it).
+    """
+    root = ET.Element("qgis", {"version": _qml.QGIS_VERSION, "styleCategories": "Fields"})
+    element = ET.SubElement(root, "aliases")
+    for index, (name, alias) in enumerate(aliases.items()):
+        ET.SubElement(element, "alias", {"field": fmt.xml_text(name), "index": str(index), "name": fmt.xml_text(alias)})
+    ET.SubElement(root, "layerGeometryType").text = NO_GEOMETRY_CODE
+    ET.indent(root)
+    return _DOCTYPE + "\n" + ET.tostring(root, encoding="unicode") + "\n"
 
 
 def _renamed(frame: pd.DataFrame, fields: Mapping[str, Field], language: str) -> tuple[pd.DataFrame, dict[str, str]]:
@@ -94,13 +157,18 @@ def _zone_style(frame: pd.DataFrame, language: str, *, titles: Mapping[str, str]
     )
 
 
+def _zone_qml(layer_style: _qml.LayerStyle) -> str:
+    return _tuned_qml(_qml.to_qml(layer_style), label_priority=ZONE_LABEL_PRIORITY, label_z_index=ZONE_LABEL_Z_INDEX)
+
+
 def _title(name: str, language: str, *, schematic: bool) -> str:
     title = i18n.text(f"table_{name}", language)
     return f"{title} ({i18n.text('schematic_suffix', language)})" if schematic else title
 
 
 def _description(name: str, language: str, *, schematic: bool) -> str:
-    """What the table holds in ``language``; for schematic geometry, the statement in every language."""
+    """What the table holds in ``language``; if any of its geometry is schematic, the statement in every
+    language. Titles say "(schematic)" only when all of it is; with none, neither says anything of it."""
     text = i18n.text(f"about_{name}", language)
     if schematic:
         text += " " + " / ".join(i18n.text("schematic_label", lang) for lang in LANGUAGES) + "."
@@ -113,14 +181,14 @@ def zone_parts_table(zones: gpd.GeoDataFrame, audit: AuditResult, crs: CRS, lang
     titles = {field.short: field.title(language) for field in ZONE_FIELDS.values()}
     titles = {c: titles[c] for c in attributes.columns}
     frame = gpd.GeoDataFrame(attributes, geometry=zones.geometry.to_crs(crs).values, crs=crs)
-    schematic = bool((frame["quality"] == SCHEMATIC).all())
+    is_schematic = frame["quality"] == SCHEMATIC
     return Table(
         name="zone_parts",
         frame=frame,
-        identifier=_title("zone_parts", language, schematic=schematic),
-        description=_description("zone_parts", language, schematic=schematic),
+        identifier=_title("zone_parts", language, schematic=bool(is_schematic.all())),
+        description=_description("zone_parts", language, schematic=bool(is_schematic.any())),
         titles=titles,
-        qml=_qml.to_qml(_zone_style(frame, language, titles=titles)),
+        qml=_zone_qml(_zone_style(frame, language, titles=titles)),
         metadata=sources(zones, ("boundary_source", "seed_source", "official_area_source", "role_source")),
     )
 
@@ -188,14 +256,15 @@ def zones_table(zones: gpd.GeoDataFrame, unions: pd.DataFrame, crs: CRS, languag
     )
     renamed, titles = _renamed(attributes, ZONE_FIELDS, language)
     frame = gpd.GeoDataFrame(renamed, geometry=geometry.to_crs(crs).values, crs=crs)
-    schematic = bool((frame["quality"] == SCHEMATIC).all())
+    # a zone with schematic and supplied parts is "mixed": its outline is still partly schematic
+    any_schematic = bool((zones["geometry_quality"] == SCHEMATIC).any())
     return Table(
         name="zones",
         frame=frame,
-        identifier=_title("zones", language, schematic=schematic),
-        description=_description("zones", language, schematic=schematic),
+        identifier=_title("zones", language, schematic=bool((frame["quality"] == SCHEMATIC).all())),
+        description=_description("zones", language, schematic=any_schematic),
         titles=titles,
-        qml=_qml.to_qml(_zone_style(frame, language, titles=titles)),
+        qml=_zone_qml(_zone_style(frame, language, titles=titles)),
         metadata=sources(zones, ("boundary_source", "official_area_source")),
     )
 
@@ -274,7 +343,7 @@ def belt_tables(zones: gpd.GeoDataFrame, audit: AuditResult, crs: CRS, language:
         Table(
             name="belt_triangle",
             frame=gpd.GeoDataFrame(renamed, geometry=line.values, crs=crs),
-            identifier=i18n.text("belt_triangle_name", language),
+            identifier=_title("belt_triangle", language, schematic=False),
             description=_description("belt_triangle", language, schematic=False),
             titles=titles,
             qml=_qml.to_qml(triangle_style),
@@ -292,11 +361,21 @@ def context_tables(context: gpd.GeoDataFrame, crs: CRS, language: str) -> list[T
             continue
         renamed, titles = _renamed(pd.DataFrame(part.drop(columns="geometry")), CONTEXT_FIELDS, language)
         frame = gpd.GeoDataFrame(renamed.reset_index(drop=True), geometry=part.geometry.to_crs(crs).values, crs=crs)
+        label = f"name_{language}" if f"name_{language}" in frame.columns else "name_ko"
         layer_style = _qml.LayerStyle(
             geometry=geometry,
             symbol=_qml.Symbol(style.CONTEXT_COLOR, 0.0, filled=False),
-            label_field="name_ko" if geometry == "polygon" else None,
+            label_field=label if geometry == "polygon" else None,
             aliases=titles,
+        )
+        polygon = geometry == "polygon"
+        qml = _tuned_qml(
+            _qml.to_qml(layer_style),
+            label_priority=CONTEXT_LABEL_PRIORITY,
+            label_z_index=CONTEXT_LABEL_Z_INDEX,
+            label_obstacle=False,
+            width_mm=CONTEXT_OUTLINE_WIDTH_MM if polygon else BORDER_LINE_WIDTH_MM,
+            outline_opacity=CONTEXT_OUTLINE_OPACITY if polygon else None,
         )
         tables.append(
             Table(
@@ -305,7 +384,7 @@ def context_tables(context: gpd.GeoDataFrame, crs: CRS, language: str) -> list[T
                 identifier=_title(name, language, schematic=False),
                 description=_description(name, language, schematic=False),
                 titles=titles,
-                qml=_qml.to_qml(layer_style),
+                qml=qml,
                 metadata=sources(part, ("source",)),
             )
         )
@@ -327,7 +406,9 @@ def points_table(points: gpd.GeoDataFrame, crs: CRS, language: str) -> Table:
         identifier=_title("site_points", language, schematic=False),
         description=_description("site_points", language, schematic=False),
         titles=titles,
-        qml=_qml.to_qml(layer_style),
+        qml=_tuned_qml(
+            _qml.to_qml(layer_style), label_priority=POINT_LABEL_PRIORITY, label_z_index=POINT_LABEL_Z_INDEX
+        ),
         metadata=sources(points, ("source",)),
     )
 
@@ -344,6 +425,7 @@ def audit_tables(audit: AuditResult, language: str) -> list[Table]:
             identifier=_title("audit_zones", language, schematic=False),
             description=_description("audit_zones", language, schematic=False),
             titles=zone_titles,
+            qml=attribute_qml(zone_titles),
         ),
         Table(
             name="audit_claims",
@@ -351,6 +433,7 @@ def audit_tables(audit: AuditResult, language: str) -> list[Table]:
             identifier=_title("audit_claims", language, schematic=False),
             description=_description("audit_claims", language, schematic=False) + f" ±{audit.tolerance * 100:g} %.",
             titles=claim_titles,
+            qml=attribute_qml(claim_titles),
             metadata={"tolerance": audit.tolerance, "passed": audit.passed, "sources": sorted(set(claims["url"]))}
             if "url" in claims
             else {"tolerance": audit.tolerance, "passed": audit.passed},
