@@ -6,7 +6,10 @@ ElementTree's), and every writer uses it for every string that comes from data:
 - :func:`markdown` — Markdown cells and sentences;
 - :func:`terminal` — text for a terminal: control characters (ANSI/OSC escapes, carriage returns) shown visibly;
 - :func:`csv_cell` — a spreadsheet cell that cannot run as a formula;
-- :func:`json_value` — a value JSON can hold (no NaN or infinities).
+- :func:`json_value` — a value JSON can hold (no NaN or infinities); :func:`to_json` also writes lone
+  surrogates as ``\\udxxx`` escapes, so the text is always valid UTF-8;
+- :func:`xml_text` — text XML 1.0 can hold: characters it forbids (most C0 controls, lone surrogates,
+  U+FFFE/U+FFFF) shown visibly, as :func:`terminal` does; ElementTree escapes the rest.
 """
 
 from __future__ import annotations
@@ -31,7 +34,17 @@ FORMULA_STARTS: Final = frozenset("=+-@\t\r\n＝＋－＠")
 #: Characters that end or change a Markdown cell or link.
 _MARKDOWN_SPECIAL: Final = "\\|*_`<>[]()#!~&"
 _MD_URL_UNSAFE: Final = frozenset('()<>|"`\\[]')
-_CONTROL: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+#: Characters a terminal interprets or that reorder text: C0 and C1 controls (ESC starts ANSI and OSC
+#: sequences, CR moves to the line start), zero-width and bidi formatting characters, line and paragraph
+#: separators, and lone surrogates (which no encoding can write).
+_CONTROL: Final = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+#: Characters XML 1.0 does not allow in a document (section 2.2), plus C1 controls, which it discourages.
+_XML_ILLEGAL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_LONE_SURROGATE: Final = re.compile("[\ud800-\udfff]")
+#: Characters that :func:`json.dumps` with ``ensure_ascii=False`` leaves raw but that cannot be encoded
+#: (lone surrogates) or are control characters (C1, DEL, line and paragraph separators, bidi overrides). They
+#: only ever occur inside JSON strings, where a ``\\u`` escape means the same character.
+_JSON_UNSAFE: Final = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def number(value: object, decimals: int = 0, *, typographic: bool = False) -> str:
@@ -89,9 +102,21 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def _visible(match: re.Match[str]) -> str:
+    """A character as its Python escape (``\\x1b``, ``\\u202e``, ``\\ud800``), which shows what it was."""
+    return f"\\x{ord(match.group()):02x}" if ord(match.group()) < 0x100 else f"\\u{ord(match.group()):04x}"
+
+
 def terminal(text: object) -> str:
     """``text`` safe to print: control characters (ESC, CR, bidi overrides, …) shown as ``\\x1b`` etc."""
-    return _CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), str(text))
+    return _CONTROL.sub(_visible, str(text))
+
+
+def xml_text(text: str) -> str:
+    """``text`` with the characters XML 1.0 cannot hold shown visibly (``\\x01``); the rest is left for the XML
+    writer to escape (``<``, ``&``, quotes; ElementTree also writes tab, CR and LF in attributes as references).
+    """
+    return _XML_ILLEGAL.sub(_visible, text)
 
 
 def text_table(headers: list[str], rows: list[list[str]]) -> list[str]:
@@ -132,8 +157,16 @@ def markdown_link(label: str, url: object) -> str:
     any other URL (``javascript:``, ``data:``) gives the label alone."""
     if not isinstance(url, str) or not url.strip().lower().startswith(("http://", "https://")):
         return markdown(label)
-    safe = "".join(f"%{ord(ch):02X}" if ch in _MD_URL_UNSAFE or ch.isspace() else ch for ch in url.strip())
+    safe = "".join(
+        _percent_encoded(ch) if ch in _MD_URL_UNSAFE or ch.isspace() or _CONTROL.match(ch) else ch for ch in url.strip()
+    )
     return f"[{markdown(label)}]({safe})"
+
+
+def _percent_encoded(ch: str) -> str:
+    """``ch`` percent-encoded as UTF-8 (a lone surrogate, which has no UTF-8 form, as U+FFFD)."""
+    data = ("\ufffd" if _LONE_SURROGATE.match(ch) else ch).encode("utf-8")
+    return "".join(f"%{byte:02X}" for byte in data)
 
 
 def markdown_table(headers: list[str], rows: list[list[str]], *, markdown_column: int | None = None) -> list[str]:
@@ -144,10 +177,24 @@ def markdown_table(headers: list[str], rows: list[list[str]], *, markdown_column
 
 
 def csv_cell(value: object) -> object:
-    """A text cell that cannot run as a formula: ``'`` before one that would (after leading spaces too)."""
-    if isinstance(value, str) and value.lstrip(" \u3000")[:1] in FORMULA_STARTS:
+    """A text cell that cannot run as a formula: ``'`` before one that would.
+
+    A cell is prefixed when it starts with a character of :data:`FORMULA_STARTS`, or does so once leading
+    white space (any Unicode space, ideographic space, line breaks) and control characters are skipped, as
+    spreadsheets skip them.
+    """
+    if isinstance(value, str) and _formula_start(value):
         return "'" + value
     return value
+
+
+def _formula_start(text: str) -> bool:
+    for ch in text:
+        if ch in FORMULA_STARTS:
+            return True
+        if not (ch.isspace() or _CONTROL.match(ch) or unicodedata.category(ch) == "Cf"):
+            return False
+    return False
 
 
 def excel_csv(frame: pd.DataFrame, *, float_format: str) -> str:
@@ -184,13 +231,41 @@ def json_value(value: object) -> object:
     return value
 
 
+def json_records(frame: pd.DataFrame) -> list[dict]:
+    """The rows of ``frame`` as JSON-ready dicts: NumPy values as Python ones, NaN, NA and infinities as None.
+
+    Column-wise, so it stays fast for millions of rows; equal to :func:`json_record` of each row.
+    """
+    clean = {}
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_float_dtype(values):
+            values = values.where(np.isfinite(values.to_numpy(dtype=float, na_value=np.nan)))
+        clean[column] = values.astype(object).where(values.notna(), None)
+    return pd.DataFrame(clean, index=frame.index).to_dict("records")
+
+
 def json_record(mapping: dict) -> dict:
     """:func:`json_value` of every value of ``mapping``."""
     return {key: json_value(value) for key, value in mapping.items()}
 
 
 def to_json(document: object, *, pretty: bool = False) -> str:
-    """``document`` as UTF-8 JSON text with a final newline: compact, or indented when ``pretty``."""
+    """``document`` as UTF-8 JSON text with a final newline: compact, or indented when ``pretty``.
+
+    Non-ASCII text is written as it is, except lone surrogates, which have no UTF-8 form: they are written as
+    ``\\udxxx`` escapes (valid JSON, read back as the same string). Control characters are escaped by
+    :mod:`json` itself.
+    """
     if pretty:
-        return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False) + "\n"
+        text = json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False)
+    else:
+        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return json_safe(text) + "\n"
+
+
+def json_safe(text: str) -> str:
+    """JSON text from :func:`json.dumps` (``ensure_ascii=False``) with lone surrogates as ``\\udxxx`` escapes
+    and C1 controls and line separators as ``\\u`` escapes, so it encodes as UTF-8 and shows no raw control
+    character."""
+    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)

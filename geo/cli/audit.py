@@ -28,10 +28,13 @@ EXIT_HOLDS, EXIT_CLAIMS_OFF = 0, 1
     help="Which table --format csv writes.",
 )
 @options.language_option(default=None, help="Language of the table, Markdown and CSV headers (default: English).")
-def audit(zones, claims, tolerance, format_, table, lang) -> int:
+@click.option("--pretty/--compact", default=None, help="Indent the JSON (default: only on a terminal).")
+def audit(zones, claims, tolerance, format_, table, lang, pretty) -> int:
     """Measure the zones (GRS80 ellipsoid, planar EPSG:5186 beside it) and check every published claim."""
     result = run_audit(zones.load(), load_claims(claims), tolerance=tolerance)
-    if format_ == "csv":
+    if format_ == "json":
+        text = report.to_json(result, pretty=sys.stdout.isatty() if pretty is None else pretty)
+    elif format_ == "csv":
         text = report.to_csv(result, table=table, language=lang)
     else:
         text = report.FORMATS[format_](result, language=lang)
