@@ -22,7 +22,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from . import export, maps, report
+from . import export, factsheet, maps, report
 from ._errors import InputError, OutputError
 from .audit import AuditResult, run_audit
 from .layers import ZoneSource, load_claims, load_context, load_points
@@ -54,6 +54,11 @@ class BuildOptions:
         ``inline`` (self-contained maps) or ``cdn``.
     screenshots : bool
         Also write a PNG of every map (needs Chromium).
+    pdf : bool
+        Also write an A4 PDF fact sheet per map and language (needs Chromium).
+    title : str or None
+        Title of the maps, index pages and GeoPackage; None for the belt's title (our zones) or the zone
+        file's name (a user's file).
     """
 
     zones: ZoneSource = field(default_factory=ZoneSource)
@@ -64,6 +69,15 @@ class BuildOptions:
     raster_band: int = 1
     assets: str = "inline"
     screenshots: bool = False
+    pdf: bool = False
+    title: str | None = None
+
+    @property
+    def display_title(self) -> str | None:
+        """The title outputs show: ``title``, else for a user's zone file its name, else None (the belt's)."""
+        if self.title:
+            return self.title
+        return None if self.zones.path is None else Path(self.zones.path).stem
 
     @property
     def export_language(self) -> str:
@@ -84,6 +98,7 @@ def planned_outputs(zones: gpd.GeoDataFrame, options: BuildOptions) -> list[str]
         *overlays.output_files(),
         *maps.output_files(zones["zone_id"].unique(), options.languages, screenshots=options.screenshots),
         *export.output_files(),
+        *(factsheet.output_files(zones["zone_id"].unique(), options.languages) if options.pdf else ()),
     ]
 
 
@@ -118,7 +133,7 @@ def run(out: str | os.PathLike, *, options: BuildOptions = BuildOptions()) -> Bu
     audit = run_audit(zones, load_claims(options.claims), tolerance=options.tolerance)
     _refuse_building_over_inputs(out, planned_outputs(zones, options), options.inputs)
     user_overlays = _user_overlays(options, zones)
-    if options.screenshots:
+    if options.screenshots or options.pdf:
         from . import screenshot
 
         screenshot.require_browser()
@@ -137,6 +152,7 @@ def run(out: str | os.PathLike, *, options: BuildOptions = BuildOptions()) -> Bu
         points=points,
         overlays=[overlays.distance_overlay(distance), *user_overlays],
         assets=options.assets,
+        title=options.display_title,
         inputs=inputs,
     )
     written += [*map_files, *(out / name for name in maps.index_files(options.languages))]
@@ -144,7 +160,21 @@ def run(out: str | os.PathLike, *, options: BuildOptions = BuildOptions()) -> Bu
         from . import screenshot
 
         written += screenshot.screenshot_files(map_files)
+    if options.pdf:
+        written += factsheet.write_factsheets(
+            out, zones, audit, languages=options.languages, context=context, points=points, inputs=inputs
+        )
     written += _export(out, zones, audit, points=points, context=context, options=options)
+    # Last, once every output exists: the index pages link each file with its size.
+    maps.write_index(
+        out,
+        zones,
+        audit,
+        languages=options.languages,
+        title=options.display_title,
+        files=[(p.name, p.stat().st_size) for p in written if p.parent == out],
+        inputs=inputs,
+    )
     log.info("built %d files into %s", len(written), out)
     return BuildResult(files=written, audit=audit)
 
@@ -166,6 +196,7 @@ def _export(
         context=context,
         language=options.export_language,
         inputs=options.inputs,
+        title=options.display_title,
     )
     geojson = export.export_geojson(out / export.GEOJSON_NAME, zones, audit, inputs=options.inputs)
     return [gpkg, geojson]

@@ -13,6 +13,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+import synthetic
 from pyproj import Geod
 
 import geo
@@ -49,18 +50,35 @@ def write_zone_file(path, names: list[str], *, zone_ids: list[str] | None = None
     frame.to_file(path, driver="GeoJSON")
 
 
+NBSP = "\u00a0"
+
+
 @pytest.fixture(scope="module")
-def belt_html(zones, audit_result) -> str:
+def belt_html(belt_zones, belt_audit, belt_context, belt_points) -> str:
+    """The synthetic belt's English map, with context and points."""
+    folium_map = maps.belt_map(belt_zones, belt_audit, language="en", context=belt_context, points=belt_points)
+    return maps.render_html(folium_map)
+
+
+@pytest.fixture(scope="module")
+def bundled_belt_html(zones, audit_result) -> str:
+    """The belt map of the bundled layers (for the checks of the bundled data itself)."""
     folium_map = maps.belt_map(zones, audit_result, language="en", context=geo.load_context(), points=geo.load_points())
     return maps.render_html(folium_map)
 
 
 def shown(html: str) -> str:
-    """The page with the JSON escapes of <, > and & undone: the strings as the browser's scripts see them."""
-    return html.replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u0026", "&")
+    """The page with the JSON escapes of <, >, & and quotes undone: the strings as the browser's scripts see them."""
+    return html.replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u0026", "&").replace('\\"', '"')
+
+
+def publisher(claim_id: str) -> str:
+    """The publisher of a synthetic claim."""
+    return next(claim[5] for claim in synthetic.CLAIMS if claim[0] == claim_id)
 
 
 def _geojson_layers(html: str) -> list[dict]:
+    """The GeoJSON layers of a page as rendered (not :func:`shown`): the strings in them as the scripts see them."""
     return [json.loads(m) for m in re.findall(r"L\.geoJSON\((\{.*?\}), \{\n", html)]
 
 
@@ -76,43 +94,45 @@ def test_belt_map_is_self_contained(belt_html):
         assert dropped not in belt_html.lower()
 
 
-def test_charset_is_declared_within_the_first_kilobyte(zones, audit_result):
+def test_charset_is_declared_within_the_first_kilobyte(belt_zones, belt_audit):
     """A file opened from disk has no HTTP header: browsers look for the charset in the first 1024 bytes."""
     for language in ("ko", "ja"):
-        html = maps.render_html(maps.zone_map(zones, audit_result, "bitgoeul", language=language))
+        html = maps.render_html(maps.zone_map(belt_zones, belt_audit, "bitgoeul", language=language))
         assert b"charset=UTF-8" in html.encode("utf-8")[:1024]
 
 
-def test_belt_map_is_within_its_size_budget(belt_html):
-    assert len(belt_html.encode("utf-8")) <= 2 * 1024 * 1024
+def test_belt_map_is_within_its_size_budget(bundled_belt_html):
+    assert len(bundled_belt_html.encode("utf-8")) <= 2 * 1024 * 1024
 
 
-def test_coordinates_are_rounded_to_six_decimals(belt_html):
-    data = "".join(json.dumps(layer) for layer in _geojson_layers(belt_html))
+def test_coordinates_are_rounded_to_six_decimals(belt_zones, belt_audit):
+    moved = belt_zones.set_geometry(belt_zones.geometry.translate(1.23456789e-4, 9.87654321e-5))
+    html = maps.render_html(maps.belt_map(moved, geo.run_audit(moved, synthetic.claims(moved))))
+    data = "".join(json.dumps(layer) for layer in _geojson_layers(html))
     assert re.search(r"\d\.\d{6}\b", data)
     assert not re.search(r"\d\.\d{7,}", data)
 
 
-def test_cdn_mode_links_leaflet_instead(zones, audit_result):
-    html = maps.render_html(maps.belt_map(zones, audit_result, assets="cdn"))
+def test_cdn_mode_links_leaflet_instead(belt_zones, belt_audit):
+    html = maps.render_html(maps.belt_map(belt_zones, belt_audit, assets="cdn"))
     assert '<script src="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js">' in html
     assert "jquery" not in html.lower() and "bootstrap" not in html.lower()
-    assert len(html) < len(maps.render_html(maps.belt_map(zones, audit_result))) / 2
+    assert len(html) < len(maps.render_html(maps.belt_map(belt_zones, belt_audit))) / 2
 
 
-def test_folium_defaults_are_untouched(zones, audit_result):
+def test_folium_defaults_are_untouched(belt_zones, belt_audit):
     before = (list(folium.Map.default_js), list(folium.Map.default_css))
-    maps.belt_map(zones, audit_result)
+    maps.belt_map(belt_zones, belt_audit)
     assert (folium.Map.default_js, folium.Map.default_css) == before
     assert len(folium.Map.default_js) == 4
 
 
-def test_hostile_names_are_escaped_everywhere(tmp_path, audit_result):
+def test_hostile_names_are_escaped_everywhere(tmp_path, belt_points):
     source = tmp_path / "hostile.geojson"
     write_zone_file(source, HOSTILE_NAMES, zone_ids=HOSTILE_NAMES)
     zones = geo.load_zones(source)
     audit = geo.run_audit(zones, geo.load_claims())
-    html = maps.render_html(maps.belt_map(zones, audit, points=geo.load_points()))
+    html = maps.render_html(maps.belt_map(zones, audit, points=belt_points, title=HOSTILE_NAMES[1]))
     for name in HOSTILE_NAMES:
         assert name not in html
         assert name not in shown(html)  # not even as a string that a script puts into innerHTML
@@ -121,6 +141,11 @@ def test_hostile_names_are_escaped_everywhere(tmp_path, audit_result):
     assert "&lt;/script&gt;&lt;script&gt;alert(3)" in shown(html)
     index = maps.index_page("belt_en.html", [("zone_x_en.html", HOSTILE_NAMES[0])], language="en")
     assert HOSTILE_NAMES[0] not in index and "&lt;img src=x" in index
+    pages = maps.write_index(tmp_path / "out", zones, audit, title=HOSTILE_NAMES[2], files=[(HOSTILE_NAMES[0], 10)])
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        assert not any(name in text for name in HOSTILE_NAMES)
+        assert "&lt;/script&gt;&lt;script&gt;alert(3)" in text and "&lt;img src=x" in text
 
 
 def test_zone_file_stems_are_safe_and_unique():
@@ -135,9 +160,9 @@ def test_zone_file_stems_are_safe_and_unique():
     ]
 
 
-def test_html_lang_is_the_map_language(zones, audit_result):
+def test_html_lang_is_the_map_language(belt_zones, belt_audit):
     for language in ("ko", "en", "ja"):
-        html = maps.render_html(maps.belt_map(zones, audit_result, language=language))
+        html = maps.render_html(maps.belt_map(belt_zones, belt_audit, language=language))
         assert f'<html lang="{language}">' in html
 
 
@@ -146,11 +171,11 @@ def test_html_lang_is_the_map_language(zones, audit_result):
 # ---------------------------------------------------------------------------------------------------------
 
 
-def test_zones_are_styled_by_role_status_and_quality(belt_html, zones):
+def test_zones_are_styled_by_role_status_and_quality(belt_html, belt_zones):
     features = _geojson_layers(belt_html)
     zone_features = next(layer for layer in features if "tb-zone" in json.dumps(layer))["features"]
-    assert len(zone_features) == len(zones)
-    for feature, (_, row) in zip(zone_features, zones.iterrows(), strict=True):
+    assert len(zone_features) == len(belt_zones)
+    for feature, (_, row) in zip(zone_features, belt_zones.iterrows(), strict=True):
         drawn = feature["properties"]["style"]
         assert drawn["color"] == style.ROLE_COLORS[row["role"]]
         assert drawn["dashArray"] == style.SCHEMATIC_DASH
@@ -162,28 +187,47 @@ def test_supplied_outlines_are_solid(tmp_path):
     source = tmp_path / "zones.geojson"
     write_zone_file(source, ["가", "나"])
     zones = geo.load_zones(source)
-    html = shown(maps.render_html(maps.belt_map(zones, geo.run_audit(zones, geo.load_claims()))))
-    zone_features = next(layer for layer in _geojson_layers(html) if "tb-zone" in json.dumps(layer))["features"]
+    raw = maps.render_html(maps.belt_map(zones, geo.run_audit(zones, geo.load_claims())))
+    html = shown(raw)
+    zone_features = next(layer for layer in _geojson_layers(raw) if "tb-zone" in json.dumps(layer))["features"]
     assert all("dashArray" not in f["properties"]["style"] for f in zone_features)
     assert "Supplied outline (solid)" in html
     assert i18n.MESSAGES["schematic_label"]["en"] not in html
+    # No schematic wording anywhere when no outline is schematic: not on the index pages either.
+    for path in maps.write_index(tmp_path / "out", zones, geo.run_audit(zones, geo.load_claims()), languages=["en"]):
+        page = path.read_text(encoding="utf-8")
+        assert "chematic" not in page and i18n.MESSAGES["schematic_note"]["en"] not in page
 
 
-def test_tooltip_has_name_and_pyeong(belt_html, audit_result):
+def n(value: float) -> str:
+    """A whole number with thousands separators, as the maps write it."""
+    return f"{value:,.0f}"
+
+
+def q(number: str, unit: str) -> str:
+    """A number and its unit as the maps write them: on one line (a no-break space)."""
+    return f'<span class="tb-q">{number}{NBSP}{unit}</span>'
+
+
+def test_tooltip_has_name_and_pyeong(belt_html, belt_audit):
     belt_html = shown(belt_html)
-    jingok = audit_result.zones.set_index("feature_id").loc["jingok/main"]
-    expected = f"<b>Jingok General Industrial Complex</b><br>{jingok['area_pyeong']:,.0f} pyeong"
+    jingok = belt_audit.zones.set_index("feature_id").loc["jingok/main"]
+    expected = f"<b>Jingok General Industrial Complex</b><br>{q(n(jingok['area_pyeong']), 'pyeong')}"
     assert expected in belt_html
 
 
-def test_popup_has_areas_official_figure_source_verdict_status_and_quality(belt_html, audit_result):
-    zone_features = next(layer for layer in _geojson_layers(belt_html) if "tb-zone" in json.dumps(layer))["features"]
+def test_popup_has_areas_official_figure_source_verdict_status_and_quality(tmp_path):
+    # The bundled Jingok: its official figure links to its source, and MOTIE's 192만㎡ holds.
+    zones = geo.load_zones()
+    audit = geo.run_audit(zones, geo.load_claims())
+    html = maps.render_html(maps.belt_map(zones, audit, language="en"))
+    zone_features = next(layer for layer in _geojson_layers(html) if "tb-zone" in json.dumps(layer))["features"]
     jingok = next(f for f in zone_features if "Jingok" in f["properties"]["tooltip"])["properties"]["popup"]
-    areas = audit_result.zones.set_index("feature_id").loc["jingok/main"]
+    areas = audit.zones.set_index("feature_id").loc["jingok/main"]
     assert f"{areas['area_m2']:,.0f}" in jingok
     assert f"{areas['area_ha']:,.2f}" in jingok
     assert f"{areas['area_pyeong']:,.0f}" in jingok
-    assert "Official figure</th><td>1,909,000 m²" in jingok
+    assert f"Official figure</th><td>{q('1,909,000', 'm²')}" in jingok
     assert 'href="https://v.daum.net/v/20230720165517680"' in jingok
     assert "Operating" in jingok
     assert i18n.MESSAGES["schematic_label"]["en"] in jingok
@@ -192,13 +236,39 @@ def test_popup_has_areas_official_figure_source_verdict_status_and_quality(belt_
     assert '<td class="tb-ok">holds</td>' in jingok
 
 
-def test_panel_gives_claimed_and_measured_belt_in_pyeong_and_m2(belt_html):
+def test_synthetic_popup_gives_the_zones_claim_and_verdict(belt_html, belt_audit):
+    zone_features = next(layer for layer in _geojson_layers(belt_html) if "tb-zone" in json.dumps(layer))["features"]
+    jingok = next(f for f in zone_features if "Jingok" in f["properties"]["tooltip"])["properties"]["popup"]
+    areas = belt_audit.zones.set_index("feature_id").loc["jingok/main"]
+    assert f"{areas['area_m2']:,.0f}" in jingok and f"{areas['area_pyeong']:,.0f}" in jingok
+    assert f"Official figure</th><td>{q(n(areas['official_area_m2']), 'm²')}" in jingok
+    assert 'href="https://example.org/jingok_exact"' in jingok and f"{publisher('jingok_exact')} 2024-01-01" in jingok
+    assert '<td class="tb-ok">holds</td>' in jingok
+    # The columns are separate cells, the difference kept with its unit.
+    assert f'<td class="num">0.00{NBSP}%</td><td class="tb-ok">holds</td>' in jingok
+
+
+def test_panel_gives_claimed_and_measured_belt_in_pyeong_and_m2(belt_html, belt_audit, belt_claims):
     belt_html = shown(belt_html)
+    belt = belt_audit.belt
     assert "Belt measured (union of the in-belt zones, GRS80)" in belt_html
-    assert "2,159,850 pyeong</span> = 7,140,000 m²" in belt_html
-    assert "2,200,000 pyeong<br>7,272,727 m²" in belt_html
-    assert re.search(r"−1\.8[23] %", belt_html)  # −1.825 % exactly, so either rounding
+    assert f"{q(n(belt['area_pyeong']), 'pyeong')}</span> = {q(n(belt['area_m2']), 'm²')}" in belt_html
+    claim = belt_audit.claims.set_index("claim_id").loc["belt_holds"]
+    assert f"{q(n(claim['claimed_pyeong']), 'pyeong')}<br>{q(n(claim['claimed_m2']), 'm²')}" in belt_html
+    assert f"−1.80{NBSP}%" in belt_html  # the belt claim is set 1.8 % above the measured belt
     assert "their agreement with the official figures is by construction" in belt_html
+
+
+def test_bundled_panel_finds_the_two_claims_on_the_future_complex_off(bundled_belt_html, audit_result):
+    """The bundled audit fails (exit 1) on two claims on the future complex: the panel says so, first."""
+    html = shown(bundled_belt_html)
+    assert audit_result.passed is False
+    assert "2 of 17 claims are outside the ±2" in html
+    panel = html[html.index("tb-finding tb-fail") :]
+    failing = panel[: panel.index("tb-holds")]
+    assert "Invest KOREA (KOTRA)" in failing and "MOTIE via Yonhap 2024-03-05" in failing
+    assert failing.count('class="tb-off"') == 2
+    assert "15 claims hold within ±2" in html
 
 
 def test_legend_lists_roles_status_and_outlines(belt_html):
@@ -209,7 +279,8 @@ def test_legend_lists_roles_status_and_outlines(belt_html):
         assert label in belt_html
 
 
-def test_belt_outline_is_the_union_and_the_triangle_joins_three_zones(belt_html, zones):
+def test_belt_outline_is_the_union_and_the_triangle_joins_three_zones(belt_html, belt_zones):
+    zones = belt_zones
     layers = _geojson_layers(belt_html)
     belt_layer = next(layer for layer in layers if "tb-belt" in json.dumps(layer))["features"]
     outline = shapely.geometry.shape(belt_layer[0]["geometry"])
@@ -245,9 +316,38 @@ def test_context_is_off_by_default_and_the_border_on(belt_html):
     assert {"Gwangju–Jeonnam border", "Industrial complexes", "Belt outline (union)"} <= shown
 
 
-def test_context_labels_are_the_legal_dong_names(belt_html):
-    labels = json.loads(re.search(r"(\[\[126.*?\]\])\.forEach", belt_html).group(1))
-    assert any(label[2] == "오운동" for label in labels)
+def _labels(html: str) -> list[list[list]]:
+    return [json.loads(m) for m in re.findall(r"(\[\[126.*?\]\])\.forEach", html)]
+
+
+def test_context_labels_are_the_legal_dong_names(belt_html, belt_context):
+    labels = [label for layer in _labels(belt_html) for label in layer if label[3] == 1]
+    assert sorted(label[2] for label in labels) == sorted(belt_context["name_ko"][belt_context["kind"] != "border"])
+
+
+def test_context_names_are_in_the_maps_language_when_the_layer_has_them(belt_zones, belt_audit, belt_context):
+    context = belt_context.assign(
+        name_en=["Samgeo-dong", "Jingok-dong", "", ""], name_ja=["三巨洞（サムゴドン）", "", "", ""]
+    )
+    for language, expected in (
+        ("en", {"Samgeo-dong", "Jingok-dong", "월야리"}),
+        ("ja", {"三巨洞（サムゴドン）", "진곡동", "월야리"}),
+    ):
+        html = maps.render_html(maps.belt_map(belt_zones, belt_audit, language=language, context=context))
+        labels = {label[2] for layer in _labels(html) for label in layer if label[3] == 1}
+        assert labels == expected
+
+
+def test_zones_have_permanent_labels_in_the_maps_language(belt_zones, belt_audit):
+    for language in ("ko", "en", "ja"):
+        html = maps.render_html(maps.belt_map(belt_zones, belt_audit, language=language))
+        labels = [label for layer in _labels(html) for label in layer if label[3] == 3]
+        expected = {maps.zone_title(parts, language) for _, parts in belt_zones.groupby("zone_id")}
+        assert {label[2] for label in labels} == expected
+        for label in labels:  # each sits inside its zone
+            point = shapely.Point(label[0], label[1])
+            assert belt_zones.intersects(point.buffer(1e-6)).any()
+    assert "tb-zone-label" in html and "declutter" in html
 
 
 def test_basemaps_come_from_xyzservices_with_attribution(belt_html):
@@ -265,30 +365,39 @@ def test_controls_are_all_there(belt_html):
     assert "tbMeasure" in belt_html and '"unit_pyeong":"pyeong"' in belt_html
 
 
-def test_languages_show_their_own_names(zones, audit_result):
+def test_languages_show_their_own_names(belt_zones, belt_audit):
     for language, name in (
         ("ko", "진곡 일반산업단지"),
         ("ja", "眞谷産業団地"),
         ("en", "Jingok General Industrial Complex"),
     ):
-        html = shown(maps.render_html(maps.belt_map(zones, audit_result, language=language)))
+        html = shown(maps.render_html(maps.belt_map(belt_zones, belt_audit, language=language)))
         assert f"<b>{name}</b>" in html
-    ja = shown(maps.render_html(maps.belt_map(zones, audit_result, language="ja")))
+    ja = shown(maps.render_html(maps.belt_map(belt_zones, belt_audit, language="ja")))
     assert "産業団地" in ja and "坪" in ja and "Industrial complexes" not in ja
 
 
-def test_zone_map_opens_on_the_zone_with_its_claims(zones, audit_result):
-    html = shown(maps.render_html(maps.zone_map(zones, audit_result, "jingok", language="en")))
+def test_zone_map_opens_on_the_zone_with_its_claims(belt_zones, belt_audit, belt_points):
+    html = shown(maps.render_html(maps.zone_map(belt_zones, belt_audit, "jingok", language="en", points=belt_points)))
     bounds = json.loads(re.search(r'"bounds":(\[\[.*?\]\])', html).group(1))
-    jingok = zones[zones["zone_id"] == "jingok"].total_bounds
+    jingok = belt_zones[belt_zones["zone_id"] == "jingok"].total_bounds
     assert np.ravel(bounds) == pytest.approx([jingok[1], jingok[0], jingok[3], jingok[2]])
     assert "Jingok General Industrial Complex — zone map" in html
-    assert "한국향토문화전자대전" in html  # the encyclopedia's 1,908,000 m² claim on Jingok
+    assert publisher("jingok_exact") in html and publisher("belt_holds") not in html
     with pytest.raises(ValueError, match="no zone 'nowhere'"):
-        maps.zone_map(zones, audit_result, "nowhere")
+        maps.zone_map(belt_zones, belt_audit, "nowhere")
 
 
-def test_zone_title_is_what_the_parts_share(zones):
+def test_belt_map_opens_on_the_zones_and_the_points(belt_html, belt_zones, belt_points):
+    bounds = json.loads(re.search(r'"bounds":(\[\[.*?\]\])', shown(belt_html)).group(1))
+    west, south, east, north = belt_zones.total_bounds
+    assert np.ravel(bounds) == pytest.approx(
+        [min(south, belt_points["lat"].min()), west, north, max(east, belt_points["lon"].max())]
+    )
+
+
+def test_zone_title_is_what_the_parts_share(belt_zones):
+    zones = belt_zones
     bitgoeul = zones[zones["zone_id"] == "bitgoeul"]
     assert maps.zone_title(bitgoeul, "en") == "Bitgoeul National Industrial Complex"
     assert maps.zone_title(bitgoeul, "ko") == "빛그린 국가산업단지"
@@ -297,10 +406,25 @@ def test_zone_title_is_what_the_parts_share(zones):
     assert maps.zone_title(zones.iloc[[0, 2]].assign(zone_id="x"), "en") == "x"
 
 
-def test_points_popups_give_geodesic_distances(belt_html):
+def test_points_popups_give_geodesic_distances(belt_html, belt_points):
     points_layer = next(layer for layer in _geojson_layers(belt_html) if "Distance to each zone" in json.dumps(layer))
-    assert len(points_layer["features"]) == len(geo.load_points())
-    assert "km</td>" in points_layer["features"][0]["properties"]["popup"]
+    assert len(points_layer["features"]) == len(belt_points)
+    assert f"{NBSP}km</span></td>" in points_layer["features"][0]["properties"]["popup"]
+
+
+def test_point_sources_are_in_the_maps_language_when_the_layer_has_them(belt_zones, belt_audit, belt_points):
+    points = belt_points.assign(source_ko=["공항 자료", "", "청사 자료"], source_ja=["空港の資料", "", ""])
+    for language, expected, absent in (
+        ("ko", ["공항 자료", "https://example.org/station", "청사 자료"], "synthetic"),
+        ("ja", ["空港の資料", "https://example.org/station", "synthetic"], "청사 자료"),
+        ("en", ["https://example.org/airport", "https://example.org/station", "synthetic"], "공항 자료"),
+    ):
+        html = maps.render_html(maps.belt_map(belt_zones, belt_audit, language=language, points=points))
+        layer = next(layer for layer in _geojson_layers(html) if "Point" in json.dumps(layer))
+        popups = [f["properties"]["popup"] for f in layer["features"]]
+        for popup, source in zip(popups, expected, strict=True):
+            assert source in popup
+        assert not any(absent in popup.split("tb-popup-body")[-1].split("<small>")[-1] for popup in popups)
 
 
 def test_zone_distances_are_geodesic_and_zero_inside():
@@ -318,7 +442,8 @@ def test_zone_distances_are_geodesic_and_zero_inside():
     assert distances.loc[1, "box"] == 0.0
 
 
-def test_overlays_are_drawn_with_legend_and_opacity(zones, audit_result):
+def test_overlays_are_drawn_with_legend_and_opacity(belt_zones, belt_audit):
+    zones, audit_result = belt_zones, belt_audit
     overlay = RasterOverlay(
         name="<b>Slope</b>",
         png_data_url=PIXEL_PNG,
@@ -332,8 +457,21 @@ def test_overlays_are_drawn_with_legend_and_opacity(zones, audit_result):
     assert "&lt;b&gt;Slope&lt;/b&gt;" in html and "<b>Slope</b>" not in html
     assert "linear-gradient(to right, #000000 0.0%, #ffffff 100.0%)" in html
     assert "url(x)" not in html
-    assert 'value=\\"50\\" class=\\"tb-opacity\\"' in html
+    assert 'value="50" class="tb-opacity"' in html
     assert "L.imageOverlay(" not in maps.render_html(maps.belt_map(zones, audit_result, overlays=[]))
+
+
+def test_raster_legend_numbers_are_rounded(belt_zones, belt_audit):
+    overlay = RasterOverlay(
+        name="Distance",
+        png_data_url=PIXEL_PNG,
+        bounds=((35.1, 126.6), (35.3, 126.9)),
+        legend_title="km",
+        legend_stops=[(0.0123456, "#000000"), (12.3456789, "#ffffff")],
+        opacity=0.5,
+    )
+    html = shown(maps.render_html(maps.belt_map(belt_zones, belt_audit, overlays=[overlay])))
+    assert "<span>0.0123</span><span>12.3</span>" in html
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -394,8 +532,9 @@ def test_parcels_map_uses_canvas_and_escapes_labels():
 # ---------------------------------------------------------------------------------------------------------
 
 
-def test_write_maps_writes_each_language_and_index_pages(tmp_path, zones, audit_result):
-    written = maps.write_maps(tmp_path, zones, audit_result, languages=["en", "ja"])
+def test_write_maps_writes_each_language_and_index_pages(tmp_path, belt_zones, belt_audit):
+    zones, audit = belt_zones, belt_audit
+    written = maps.write_maps(tmp_path, zones, audit, languages=["en", "ja"])
     names = sorted(p.name for p in written)
     assert names == sorted(
         f"{stem}_{language}.html"
@@ -405,9 +544,14 @@ def test_write_maps_writes_each_language_and_index_pages(tmp_path, zones, audit_
     index = (tmp_path / "index_ja.html").read_text(encoding="utf-8")
     assert 'href="zone_jingok_ja.html">眞谷産業団地</a>' in index and '<html lang="ja">' in index
     # The index states the measured belt, the belt claims' verdicts and each zone's area in m², ha and 坪.
-    assert "2,159,850 坪</strong> = 7,140,000 ㎡" in index
-    assert "Invest KOREA (KOTRA)" in index and "許容範囲内" in index
-    assert '<td class="num">1,909,000</td><td class="num">190.9</td><td class="num">577,473</td>' in index
+    belt = audit.belt
+    assert f"{q(n(belt['area_pyeong']), '坪')}</strong> = {q(n(belt['area_m2']), '㎡')}" in index
+    assert publisher("belt_holds") in index and "許容範囲内" in index and "許容範囲外" in index
+    jingok = float(audit.zones.loc[audit.zones["zone_id"] == "jingok", "area_m2"].sum())
+    assert (
+        f'<td class="num">{jingok:,.0f}</td><td class="num">{jingok / 1e4:,.1f}</td>'
+        f'<td class="num">{jingok * 121 / 400:,.0f}</td>'
+    ) in index
     assert "計画中" in index and "概略" in index
     top = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert 'href="index_en.html"' in top and 'href="index_ja.html"' in top and "index_ko" not in top
@@ -450,3 +594,71 @@ def test_screenshot_without_chromium_is_one_line_and_exit_2(tmp_path, monkeypatc
     assert code == 2
     assert err.count("\n") == 1 and err.startswith("error: screenshots need Chromium")
     assert not (tmp_path / "out").exists()  # checked before anything is written
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Findings, publishers per language, titles
+# ---------------------------------------------------------------------------------------------------------
+
+
+def test_belt_panel_lists_every_claim_on_the_belt_and_its_zones_failing_first(belt_html, belt_audit):
+    html = shown(belt_html)
+    assert belt_audit.passed is False
+    assert "1 of 4 claims are outside the ±2" in html and "3 claims hold within ±2" in html
+    panel = html[html.index("tb-finding tb-fail") :]
+    for claim in synthetic.CLAIMS:  # the belt claim and those on its zones and parts: every one listed
+        assert f"https://example.org/{claim[0]}" in panel
+    # The failing claim comes first, before the claims that hold.
+    assert panel.index("example.org/future_off") < panel.index("tb-holds") < panel.index("example.org/belt_holds")
+
+
+def test_findings_agree_with_the_audit_when_every_claim_holds(belt_zones, belt_claims):
+    audit = geo.run_audit(belt_zones, belt_claims, tolerance=0.05)
+    assert audit.passed is True
+    html = shown(maps.render_html(maps.belt_map(belt_zones, audit, language="en")))
+    assert "All 4 claims hold within ±5" in html and "tb-finding tb-fail" not in html
+
+
+def test_publishers_are_in_the_maps_language_when_the_claims_have_them(belt_zones, belt_claims):
+    claims = belt_claims.assign(
+        publisher="English Publisher",
+        publisher_ko="한국어 발행처",
+        publisher_en="English Publisher",
+        publisher_ja=["日本語の発行元", "日本語の発行元", "", "日本語の発行元"],
+    )
+    audit = geo.run_audit(belt_zones, claims)
+    ko = shown(maps.render_html(maps.belt_map(belt_zones, audit, language="ko")))
+    assert "한국어 발행처" in ko and "English Publisher" not in ko
+    ja = shown(maps.render_html(maps.belt_map(belt_zones, audit, language="ja")))
+    assert "日本語の発行元" in ja
+    # Only the claim without a Japanese name falls back to the publisher column.
+    assert set(re.findall(r'href="https://example.org/(\w+)"[^>]*>English Publisher', ja)) == {"jingok_exact"}
+    index = maps.index_page("belt_ko.html", [], language="ko", audit=audit, zone_ids=[], zones=belt_zones)
+    assert "한국어 발행처" in index and "English Publisher" not in index
+
+
+def test_title_option_names_the_maps_and_index_pages(tmp_path, belt_zones, belt_audit):
+    html = maps.render_html(maps.belt_map(belt_zones, belt_audit, language="en", title="damdan"))
+    assert "<title>damdan</title>" in html and "<h1>damdan</h1>" in shown(html)
+    assert i18n.text("belt_title", "en") not in shown(html)
+    per_language = {"ko": "담당 구역", "ja": "担当区域"}
+    maps.write_maps(tmp_path, belt_zones, belt_audit, title=per_language, date="2024-05-06")
+    assert "<h1>담당 구역</h1>" in shown((tmp_path / "belt_ko.html").read_text(encoding="utf-8"))
+    english = shown((tmp_path / "belt_en.html").read_text(encoding="utf-8"))
+    assert f"<h1>{i18n.text('belt_title', 'en')}</h1>" in english and "Built 2024-05-06" in english
+    assert "<h1>担当区域</h1>" in (tmp_path / "index_ja.html").read_text(encoding="utf-8")
+    assert '<h1 lang="ko">담당 구역</h1>' in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+def test_print_layout_has_title_date_legend_and_north_arrow(belt_html):
+    html = shown(belt_html)
+    assert '<div class="tb-print tb-print-head"><h1>Gwangju future-vehicle triangle belt</h1><p>Built ' in html
+    assert '<div class="tb-print tb-print-legend">' in html and "@media print" in html
+    assert "tb-north" in html and '"north":"N"' in belt_html
+
+
+def test_numbers_stay_with_their_units(belt_html):
+    html = shown(belt_html)
+    assert re.search(rf"[\d,]+{NBSP}pyeong", html) and re.search(rf"[\d,]+{NBSP}m²", html)
+    assert not re.search(r"\d (pyeong|m²|㎡|ha|km|%)", html.split("<body>")[-1].split("<script>")[0])
+    assert "word-break: keep-all" in html and "font-variant-numeric: tabular-nums" in html

@@ -57,3 +57,16 @@ def test_the_build_command_ends_with_what_it_wrote_and_the_verdict(tmp_path, bel
     err = capsys.readouterr().err.strip().splitlines()
     assert err[0].startswith(f"built {out}: ") and "gpkg" in err[0] and "index.html" in err[0]
     assert err[1] == "audit: 3 of 4 checked claims hold (±2 %); outside: future_off (+2.50 %)"
+
+
+def test_pdf_fact_sheets_are_planned_written_and_named_by_their_module(tmp_path, belt_zones, needs_browser):
+    from geo import factsheet
+
+    zone_file = tmp_path / "mine.geojson"
+    belt_zones.drop(columns="feature_id").to_file(zone_file)
+    options = geo.BuildOptions(zones=geo.ZoneSource(path=zone_file), languages=("en",), pdf=True)
+    assert options.display_title == "mine"
+    written = geo.build(tmp_path / "out", options=options)
+    pdfs = [p for p in written if p.suffix == ".pdf"]
+    assert sorted(p.name for p in pdfs) == sorted(factsheet.output_files(belt_zones["zone_id"].unique(), ("en",)))
+    assert all(p.read_bytes().startswith(b"%PDF") for p in pdfs)

@@ -42,7 +42,9 @@ from . import options
 @options.language_option(default=None, help="Build the maps in one language (default: all three).")
 @click.option("--cdn", is_flag=True, help="Link Leaflet from a CDN instead of inlining it (smaller files).")
 @click.option("--screenshot", is_flag=True, help="Also write a PNG of each map (needs Chromium).")
-def build(zones, claims, tolerance, out, raster, raster_band, lang, cdn, screenshot) -> int:
+@click.option("--pdf", is_flag=True, help="Also write an A4 PDF fact sheet of each map (needs Chromium).")
+@click.option("--title", help="Title of the maps and exports (default: the belt's, or the zone file's name).")
+def build(zones, claims, tolerance, out, raster, raster_band, lang, cdn, screenshot, pdf, title) -> int:
     """Build the maps (belt, zones, index) in Korean, English and Japanese, the audit reports, the
     distance raster, the GeoPackage and the GeoJSON into one folder."""
     build_options = pipeline.BuildOptions(
@@ -54,6 +56,8 @@ def build(zones, claims, tolerance, out, raster, raster_band, lang, cdn, screens
         raster_band=raster_band,
         assets=ASSET_MODES[1] if cdn else ASSET_MODES[0],
         screenshots=screenshot,
+        pdf=pdf,
+        title=title,
     )
     result = pipeline.run(out, options=build_options)
     for line in summary(out, result):

@@ -2,7 +2,7 @@
 
 - :mod:`geo.maps.core` — assembling a map (basemaps, layers, controls, fitting) and writing the files;
 - :mod:`geo.maps.content` — what a map says: features, tooltips, popups, panels and legend;
-- :mod:`geo.maps.index` — the index pages.
+- :mod:`geo.maps.index` — the index pages and the landing page.
 
 Every map is one self-contained HTML file by default (Leaflet inlined from xstatic-leaflet); every string
 from data is escaped before it reaches the page.
@@ -14,10 +14,13 @@ from .core import (
     BELT_STEM,
     INDEX_FILE,
     belt_map,
+    build_date,
     index_files,
+    map_title,
     output_files,
     parcels_map,
     render_html,
+    write_index,
     write_maps,
     zone_file_stems,
     zone_map,
@@ -29,12 +32,15 @@ __all__ = [
     "BELT_STEM",
     "INDEX_FILE",
     "belt_map",
+    "build_date",
     "index_files",
     "index_page",
     "languages_index_page",
+    "map_title",
     "output_files",
     "parcels_map",
     "render_html",
+    "write_index",
     "write_maps",
     "zone_distances_m",
     "zone_file_stems",

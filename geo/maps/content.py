@@ -32,6 +32,15 @@ TRIANGLE_OPACITY: Final = 0.8
 #: Dash pattern (Leaflet dashArray, pixels) of the triangle joining the complexes.
 TRIANGLE_DASH: Final = "2 8"
 METRES_PER_KM: Final = 1000.0
+#: A no-break space: between a number and its unit, so that a line never breaks between them.
+NBSP: Final = "\u00a0"
+#: Label priorities for the collision handling in the browser: a higher one wins where two labels overlap.
+LABEL_PRIORITY: Final = {"zone": 3, "point": 2, "context": 1}
+
+
+def qty(value: str, unit: str) -> str:
+    """A number (already formatted) and its unit, kept on one line; ``unit`` is escaped."""
+    return f'<span class="tb-q">{value}{NBSP}{escape(unit)}</span>'
 
 
 def zone_distances_m(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -96,7 +105,7 @@ def zone_features(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str)
             feature_style["dashArray"] = style.SCHEMATIC_DASH
         name = escape(zone_name(row, language))
         tag = f' <span class="tb-tag">{escape(i18n.text("schematic_short", language))}</span>' if schematic else ""
-        tooltip = f"<b>{name}</b><br>{fmt.number(areas['area_pyeong'])} {escape(pyeong)}{tag}"
+        tooltip = f"<b>{name}</b><br>{qty(fmt.number(areas['area_pyeong']), pyeong)}{tag}"
         popup = zone_popup(row, areas, audit, language=language)
         features.append(feature(row.geometry, style=feature_style, tooltip=tooltip, popup=popup))
     return collection(features)
@@ -117,7 +126,8 @@ def zone_popup(row: pd.Series, areas: pd.Series, audit: AuditResult, *, language
         label = source_text.replace(url, "").strip(" ,;") if url else source_text
         source_html = link(url, label or i18n.text("source", language)) if url else escape(label)
         official_html = (
-            f"{fmt.number(official)} {t('unit_m2')} ({fmt.number(units.m2_to_pyeong(official))} {t('unit_pyeong')})"
+            f"{qty(fmt.number(official), i18n.text('unit_m2', language))} "
+            f"({qty(fmt.number(units.m2_to_pyeong(official)), i18n.text('unit_pyeong', language))})"
             + (f"<br><small>{t('source')}: {source_html}</small>" if source_html else "")
         )
     if row.get("geometry_quality") == GeometryQuality.SCHEMATIC:
@@ -126,10 +136,10 @@ def zone_popup(row: pd.Series, areas: pd.Series, audit: AuditResult, *, language
         outline = t("outline_supplied")
     rows = [
         (t("area_heading"), ""),
-        (t("unit_m2"), fmt.number(areas["area_m2"])),
-        (t("unit_ha"), fmt.number(areas["area_ha"], 2)),
-        (t("unit_pyeong"), fmt.number(areas["area_pyeong"])),
-        (t("area_planar"), f"{fmt.number(areas['area_m2_epsg5186'])} {t('unit_m2')}"),
+        (t("unit_m2"), f'<span class="tb-num">{fmt.number(areas["area_m2"])}</span>'),
+        (t("unit_ha"), f'<span class="tb-num">{fmt.number(areas["area_ha"], 2)}</span>'),
+        (t("unit_pyeong"), f'<span class="tb-num">{fmt.number(areas["area_pyeong"])}</span>'),
+        (t("area_planar"), qty(fmt.number(areas["area_m2_epsg5186"]), i18n.text("unit_m2", language))),
         (t("official_figure"), official_html),
         (t("status"), escape(i18n.status_label(status, language))),
         (t("outline"), outline),
@@ -146,40 +156,161 @@ def zone_popup(row: pd.Series, areas: pd.Series, audit: AuditResult, *, language
         f'<div class="tb-popup-body"><h3>{escape(zone_name(row, language))}</h3>'
         f'<div class="tb-role">{swatch}{escape(i18n.role_label(role, language))}</div>'
         f"<table>{table}</table>"
-        f"<h4>{t('audit')} (±{audit.tolerance * 100:g} %)</h4>{claims_table(claims, language=language)}</div>"
+        f"<h4>{t('audit')} ({tolerance_text(audit)})</h4>{claims_table(claims, language=language)}</div>"
     )
 
 
-def claims_table(claims: pd.DataFrame, *, language: str) -> str:
+def tolerance_text(audit: AuditResult) -> str:
+    """``±2 %`` for the audit's tolerance, on one line."""
+    return f"±{audit.tolerance * 100:g}{NBSP}%"
+
+
+def claim_publisher(claim: dict | pd.Series, language: str) -> str:
+    """The claim's publisher in ``language`` (``publisher_<lang>``) when the table has it, else ``publisher``."""
+    for column in (f"publisher_{language}", "publisher"):
+        value = claim.get(column)
+        if isinstance(value, str) and value.strip():
+            return value
+    return ""
+
+
+def claims_table(claims: pd.DataFrame, *, language: str, subjects: dict[str, str] | None = None) -> str:
+    """The claims, one row each: source (and subject, given ``subjects``), claimed area, difference, verdict."""
+
     def t(key: str) -> str:
         return escape(i18n.text(key, language))
 
     if claims.empty:
         return f"<p>{t('no_claims')}</p>"
+    pyeong, m2 = i18n.text("unit_pyeong", language), i18n.text("unit_m2", language)
     rows = []
-    for claim in claims.to_dict("records"):
-        source = " ".join(str(claim.get(k) or "") for k in ("publisher", "date")).strip()
+    records = claims.to_dict("records")
+    if subjects is not None:
+        # Grouped by subject (the belt, then each zone and its parts), each group under its name.
+        order = {subject: i for i, subject in enumerate(subjects)}
+        records.sort(key=lambda claim: order.get(str(claim.get("subject")), len(order)))
+    current = None
+    for claim in records:
+        if subjects is not None and str(claim.get("subject")) != current:
+            current = str(claim.get("subject"))
+            rows.append(
+                f'<tr class="tb-subject-row"><th colspan="4">{escape(subjects.get(current, current))}</th></tr>'
+            )
+        source = " ".join(s for s in (claim_publisher(claim, language), str(claim.get("date") or "")) if s).strip()
         verdict = claim.get("verdict")
         css = "tb-ok" if verdict == Verdict.HOLDS else "tb-off"
         uncertain = f' <span class="tb-tag">{t("uncertain_claim")}</span>' if claim.get("uncertain") is True else ""
         rows.append(
-            "<tr>"
-            f"<td>{link(claim.get('url'), source)}{uncertain}</td>"
-            f"<td>{fmt.number(claim.get('claimed_pyeong'))} {t('unit_pyeong')}"
-            f"<br>{fmt.number(claim.get('claimed_m2'))} {t('unit_m2')}</td>"
-            f'<td class="num">{fmt.percent(claim.get("difference_pct"), typographic=True)}</td>'
+            f'<tr class="{"tb-row-ok" if verdict == Verdict.HOLDS else "tb-row-off"}">'
+            f'<td class="tb-src">{link(claim.get("url"), source)}{uncertain}</td>'
+            f'<td class="num">{qty(fmt.number(claim.get("claimed_pyeong")), pyeong)}'
+            f"<br>{qty(fmt.number(claim.get('claimed_m2')), m2)}</td>"
+            f'<td class="num">{fmt.percent(claim.get("difference_pct"), typographic=True).replace(" ", NBSP)}</td>'
             f'<td class="{css}">{t(VERDICT_MESSAGES.get(verdict, "verdict_not_found"))}</td>'
             "</tr>"
         )
-    header = f"<tr><th>{t('source')}</th><th>{t('claimed')}</th><th>{t('difference')}</th><th>{t('verdict')}</th></tr>"
-    return f'<table class="tb-claims">{header}{"".join(rows)}</table>'
+    header = (
+        f'<tr><th>{t("source")}</th><th class="num">{t("claimed")}</th><th class="num">{t("difference")}</th>'
+        f"<th>{t('verdict')}</th></tr>"
+    )
+    return f'<table class="tb-claims"><thead>{header}</thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def belt_subjects(zones: gpd.GeoDataFrame) -> set[str]:
+    """Claim subjects about the belt: ``belt``, the ids of zones with a part in the belt and those parts' ids."""
+    members = zones[zones["in_belt"].astype(bool)]
+    member_zones = set(members["zone_id"].astype(str))
+    parts = zones[zones["zone_id"].astype(str).isin(member_zones)]
+    return {BELT, *member_zones, *parts["feature_id"].astype(str)}
+
+
+def subject_names(zones: gpd.GeoDataFrame, language: str) -> dict[str, str]:
+    """What each claim subject is called in ``language``: the belt, each zone (its title) and each part."""
+    names = {BELT: i18n.text("subject_belt", language)}
+    for zone_id, parts in zones.groupby("zone_id", sort=False):
+        names[str(zone_id)] = zone_title(parts, language)
+        for _, row in parts.iterrows():
+            names[str(row["feature_id"])] = zone_name(row, language)
+    return names
+
+
+def findings_claims(zones: gpd.GeoDataFrame, audit: AuditResult) -> pd.DataFrame:
+    """The claims a belt summary lists: those about the belt and its member zones and parts, failing first.
+
+    Any other claim outside the tolerance is listed too, so that the summary agrees with
+    :attr:`AuditResult.passed` (which counts every claim whose subject is in the zones).
+    """
+    claims = audit.claims
+    if claims.empty:
+        return claims
+    within = claims["within_tolerance"]
+    failing = within.notna() & ~within.fillna(True).astype(bool)
+    about = claims["subject"].astype(str).isin(belt_subjects(zones)) | failing
+    chosen = claims[about]
+    order = np.select(
+        [failing[about], chosen["within_tolerance"].notna()],
+        [0, 1],
+        default=2,
+    )
+    return chosen.iloc[np.argsort(order, kind="stable")]
+
+
+def findings_html(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str, holds_open: bool = False) -> str:
+    """The audit at a glance: how many claims hold and which do not, then every claim, failing ones first.
+
+    The claims that hold are in a ``<details>`` element, open with ``holds_open``.
+    """
+    claims = findings_claims(zones, audit)
+    tolerance = tolerance_text(audit)
+    if claims.empty:
+        return f'<p class="tb-finding">{escape(i18n.text("no_claims_belt", language))}</p>'
+    within = claims["within_tolerance"]
+    off = claims[within.notna() & ~within.fillna(True).astype(bool)]
+    holds = claims[within.notna() & within.fillna(False).astype(bool)]
+    unchecked = claims[within.isna()]
+    checked = len(off) + len(holds)
+    subjects = subject_names(zones, language)
+    if len(off):
+        headline = i18n.text("findings_off", language, off=len(off), total=checked, tolerance=tolerance)
+        css = "tb-finding tb-fail"
+    else:
+        headline = i18n.text("findings_all_hold", language, total=checked, tolerance=tolerance)
+        css = "tb-finding tb-pass"
+    parts = [f'<p class="{css}" data-off="{len(off)}" data-holds="{len(holds)}">{escape(headline)}</p>']
+    if len(off):
+        parts.append(claims_table(off, language=language, subjects=subjects))
+    if len(holds):
+        summary = escape(i18n.text("findings_holds", language, holds=len(holds), tolerance=tolerance))
+        parts.append(
+            f'<details class="tb-holds"{" open" if holds_open else ""}><summary>{summary}</summary>'
+            f"{claims_table(holds, language=language, subjects=subjects)}</details>"
+        )
+    if len(unchecked):
+        summary = escape(i18n.text("findings_unchecked", language, n=len(unchecked)))
+        parts.append(
+            f'<details class="tb-unchecked"><summary>{summary}</summary>'
+            f"{claims_table(unchecked, language=language, subjects=subjects)}</details>"
+        )
+    return "".join(parts)
+
+
+def findings_short(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str) -> str:
+    """One line for the collapsed panel: ``✕ 2 of 17 claims outside ±2 %`` or ``✓ all 17 hold``; escaped."""
+    claims = findings_claims(zones, audit)
+    within = claims["within_tolerance"] if not claims.empty else pd.Series(dtype=object)
+    off = int((within.notna() & ~within.fillna(True).astype(bool)).sum())
+    checked = int(within.notna().sum())
+    if not checked:
+        return ""
+    key = "findings_short_off" if off else "findings_short_hold"
+    return escape(i18n.text(key, language, off=off, total=checked, tolerance=tolerance_text(audit)))
 
 
 def belt_features(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str) -> dict:
     belt = audit.belt
     area_text = (
-        f"{fmt.number(belt['area_m2'])} {i18n.text('unit_m2', language)} = "
-        f"{fmt.number(belt['area_pyeong'])} {i18n.text('unit_pyeong', language)}"
+        f"{fmt.number(belt['area_m2'])}{NBSP}{i18n.text('unit_m2', language)} = "
+        f"{fmt.number(belt['area_pyeong'])}{NBSP}{i18n.text('unit_pyeong', language)}"
     )
     outline_style = {"color": style.BELT_COLOR, "weight": BELT_WEIGHT, "fill": False, "opacity": BELT_OPACITY}
     features = [
@@ -192,7 +323,7 @@ def belt_features(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str)
     triangle = belt_triangle(zones)
     if triangle is not None:
         km = i18n.text("unit_km", language)
-        lengths = " · ".join(f"{side / METRES_PER_KM:,.1f} {km}" for side in triangle_sides_m(triangle))
+        lengths = " · ".join(f"{side / METRES_PER_KM:,.1f}{NBSP}{km}" for side in triangle_sides_m(triangle))
         features.append(
             feature(
                 triangle_outline(triangle),
@@ -215,20 +346,20 @@ def belt_features(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str)
 def point_features(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, language: str) -> dict:
     distances = zone_distances_m(points, zones)
     names = {row["feature_id"]: zone_name(row, language) for _, row in zones.iterrows()}
-    km = escape(i18n.text("unit_km", language))
+    km_text = i18n.text("unit_km", language)
     features = []
     for index, row in points.to_crs(GEOGRAPHIC_CRS).iterrows():
         name = escape(localised(row, language) or row.get("point_id"))
         items = "".join(
             f"<tr><th>{escape(names[fid])}</th><td>"
-            + (escape(i18n.text("inside", language)) if d == 0 else f"{d / METRES_PER_KM:,.2f} {km}")
+            + (escape(i18n.text("inside", language)) if d == 0 else qty(f"{d / METRES_PER_KM:,.2f}", km_text))
             + "</td></tr>"
             for fid, d in distances.loc[index].items()
         )
         uncertain = (
             f'<p class="tb-warn">{escape(i18n.text("uncertain", language))}</p>' if row.get("uncertain") is True else ""
         )
-        source = str(row.get("source") or "")
+        source = localised_column(row, "source", language)
         source_html = link(first_url(source), source) if first_url(source) else escape(source)
         popup = (
             f'<div class="tb-popup-body"><h3>{name}</h3>{uncertain}'
@@ -239,29 +370,29 @@ def point_features(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, languag
     return collection(features)
 
 
-def belt_panel(audit: AuditResult, *, language: str) -> str:
+def belt_panel(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str, holds_open: bool = False) -> str:
+    """The belt map's panel: the findings (every claim on the belt and its zones, failing first), the belt."""
+
     def t(key: str) -> str:
         return escape(i18n.text(key, language))
 
     belt = audit.belt
+    pyeong, m2 = i18n.text("unit_pyeong", language), i18n.text("unit_m2", language)
+    findings = findings_html(zones, audit, language=language, holds_open=holds_open)
     if not belt["members"]:
-        return f"<p>{t('belt_empty')}</p>"
+        return f"<p>{t('belt_empty')}</p>{findings}"
     measured = (
         f"<p><b>{t('belt_measured')}</b><br>"
-        f'<span class="tb-big">{fmt.number(belt["area_pyeong"])} {t("unit_pyeong")}</span> = '
-        f"{fmt.number(belt['area_m2'])} {t('unit_m2')}</p>"
+        f'<span class="tb-big">{qty(fmt.number(belt["area_pyeong"]), pyeong)}</span> = '
+        f"{qty(fmt.number(belt['area_m2']), m2)}</p>"
     )
     if belt.get("official_sum_m2") is not None:
         measured += (
-            f"<p>{t('belt_official_sum')}: {fmt.number(belt['official_sum_m2'])} {t('unit_m2')} = "
-            f"{fmt.number(belt['official_sum_pyeong'])} {t('unit_pyeong')}</p>"
+            f"<p>{t('belt_official_sum')}: {qty(fmt.number(belt['official_sum_m2']), m2)} = "
+            f"{qty(fmt.number(belt['official_sum_pyeong']), pyeong)}</p>"
         )
-    claims = audit.claims[audit.claims["subject"] == BELT]
     note = f'<p class="tb-warn">{t("schematic_note")}</p>' if belt.get("schematic") else ""
-    return (
-        f"{measured}<details open><summary>{t('audit')} (±{audit.tolerance * 100:g} %)</summary>"
-        f"{claims_table(claims, language=language)}</details>{note}"
-    )
+    return f'<h2 class="tb-audit-title">{t("audit")} ({tolerance_text(audit)})</h2>{findings}{measured}{note}'
 
 
 def zone_panel(zones: gpd.GeoDataFrame, audit: AuditResult, zone_id: str, language: str) -> str:
@@ -270,18 +401,45 @@ def zone_panel(zones: gpd.GeoDataFrame, audit: AuditResult, zone_id: str, langua
 
     parts = audit.zones[audit.zones["zone_id"] == zone_id]
     area_m2_total = float(parts["area_m2"].sum())
-    measured = (
-        f'<p><span class="tb-big">{fmt.number(units.m2_to_pyeong(area_m2_total))} {t("unit_pyeong")}</span> = '
-        f"{fmt.number(area_m2_total)} {t('unit_m2')}</p>"
-    )
+    pyeong = qty(fmt.number(units.m2_to_pyeong(area_m2_total)), i18n.text("unit_pyeong", language))
+    m2 = qty(fmt.number(area_m2_total), i18n.text("unit_m2", language))
+    measured = f'<p><span class="tb-big">{pyeong}</span> = {m2}</p>'
     feature_ids = list(parts["feature_id"])
     claims = audit.claims[audit.claims["subject"].isin([zone_id, *feature_ids])]
+    claims = claims.iloc[np.argsort(claims["within_tolerance"].map({False: 0, True: 1}).fillna(2), kind="stable")]
     schematic = (zones.loc[zones["zone_id"] == zone_id, "geometry_quality"] == GeometryQuality.SCHEMATIC).all()
     note = f'<p class="tb-warn">{t("schematic_note")}</p>' if schematic else ""
     return (
-        f"{measured}<details open><summary>{t('audit')} (±{audit.tolerance * 100:g} %)</summary>"
-        f"{claims_table(claims, language=language)}</details>{note}"
+        f'{measured}<h2 class="tb-audit-title">{t("audit")} ({tolerance_text(audit)})</h2>'
+        f"{claims_table(claims, language=language, subjects=subject_names(zones, language))}{note}"
     )
+
+
+def zone_short(zones: gpd.GeoDataFrame, audit: AuditResult, zone_id: str, language: str) -> str:
+    """One line for a zone map's collapsed panel: its area in pyeong; escaped."""
+    area = float(audit.zones.loc[audit.zones["zone_id"] == zone_id, "area_m2"].sum())
+    return escape(f"{fmt.number(units.m2_to_pyeong(area))}{NBSP}{i18n.text('unit_pyeong', language)}")
+
+
+def zone_labels(zones: gpd.GeoDataFrame, *, language: str) -> list[list]:
+    """One label per zone, ``[lon, lat, escaped name, priority]``, at the pole of its largest part's union."""
+    from shapely.ops import polylabel
+
+    labels = []
+    for _, parts in zones.groupby("zone_id", sort=False):
+        union = shapely.union_all(parts.geometry.values)
+        polygons = list(getattr(union, "geoms", [union]))
+        polygons = [p for p in polygons if isinstance(p, shapely.Polygon) and not p.is_empty]
+        if not polygons:
+            continue
+        largest = max(polygons, key=lambda p: p.area)
+        try:
+            point = polylabel(largest, tolerance=1e-5)
+        except Exception:  # a degenerate ring: fall back to a point on the surface
+            point = largest.point_on_surface()
+        name = escape(zone_title(parts, language))
+        labels.append([round_degrees(point.x), round_degrees(point.y), name, LABEL_PRIORITY["zone"]])
+    return labels
 
 
 def legend_html(zones: gpd.GeoDataFrame, *, language: str, has_triangle: bool) -> str:
@@ -329,7 +487,13 @@ def zone_name(row: pd.Series, language: str) -> str:
 
 
 def localised(row: pd.Series, language: str) -> str:
-    for column in (f"name_{language}", "name_ko"):
+    """``name_<language>``, else ``name_ko``, else the empty string."""
+    return localised_column(row, "name", language, fallback="name_ko")
+
+
+def localised_column(row: pd.Series | dict, stem: str, language: str, *, fallback: str | None = None) -> str:
+    """``<stem>_<language>`` if the row has a value there, else ``fallback`` (default ``stem``), else ``""``."""
+    for column in (f"{stem}_{language}", fallback or stem):
         value = row.get(column)
         if value is not None and not (isinstance(value, float) and math.isnan(value)) and str(value).strip():
             return str(value)

@@ -15,7 +15,8 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -24,6 +25,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from .. import _format as fmt
 from .. import i18n, style, units
 from .._html import escape
 from ..area import GEOD, area_m2
@@ -33,19 +35,27 @@ from ..io import write_text
 from ..raster.overlays import RasterOverlay
 from ..settings import COORDINATE_DECIMALS, GEOGRAPHIC_CRS, LANGUAGES, PLANAR_CRS
 from .content import (
+    LABEL_PRIORITY,
     ZONE_WEIGHT,
     belt_features,
     belt_panel,
     collection,
     feature,
+    findings_short,
     legend_html,
+    localised,
     point_features,
     round_degrees,
     zone_features,
+    zone_labels,
     zone_panel,
+    zone_short,
     zone_title,
 )
 from .index import index_page, languages_index_page
+
+#: A title for the maps: one string for every language, or one per language code (missing ones: the default).
+Title = str | Mapping[str, str] | None
 
 if TYPE_CHECKING:
     import folium
@@ -92,6 +102,8 @@ def belt_map(
     points: gpd.GeoDataFrame | None = None,
     overlays: Sequence[RasterOverlay] = (),
     assets: str = "inline",
+    title: Title = None,
+    date: str | None = None,
 ) -> folium.Map:
     """The belt map: every zone, the belt union and triangle, the audit panel, context, points and overlays.
 
@@ -111,6 +123,11 @@ def belt_map(
         Rasters to draw as image overlays, each with a legend and an opacity slider.
     assets
         ``"inline"`` (self-contained, the default) or ``"cdn"`` (Leaflet from a CDN: smaller files).
+    title
+        The map's title: a string, or a mapping of language code to string; None for the bundled belt's title
+        (:func:`map_title`). For a user's zone file pass something neutral, e.g. the file's name.
+    date
+        The date printed under the title on paper (``YYYY-MM-DD``); None for :func:`build_date`.
 
     Returns
     -------
@@ -118,7 +135,15 @@ def belt_map(
         Render it with :func:`render_html`.
     """
     return _zone_layers_map(
-        zones, audit, language=language, context=context, points=points, overlays=overlays, assets=assets
+        zones,
+        audit,
+        language=language,
+        context=context,
+        points=points,
+        overlays=overlays,
+        assets=assets,
+        title=title,
+        date=date,
     )
 
 
@@ -132,6 +157,8 @@ def zone_map(
     points: gpd.GeoDataFrame | None = None,
     overlays: Sequence[RasterOverlay] = (),
     assets: str = "inline",
+    title: Title = None,
+    date: str | None = None,
 ) -> folium.Map:
     """The map of one zone (all its parts): as :func:`belt_map`, opened on the zone, with its own audit panel.
 
@@ -151,6 +178,8 @@ def zone_map(
         overlays=overlays,
         assets=assets,
         focus=zone_id,
+        title=title,
+        date=date,
     )
 
 
@@ -190,8 +219,25 @@ def parcels_map(
     layer.add_child(_leaflet.ParcelLayer(_encode_parcels(geoms, labels=labels, language=language)))
     folium_map.add_child(layer)
     _add_controls(folium_map, language=language)
-    _fit(folium_map)
+    _fit(folium_map, language=language)
     return folium_map
+
+
+def map_title(title: Title, language: str) -> str:
+    """The title in ``language``: ``title`` itself, its entry for the language, or the bundled belt's title."""
+    if isinstance(title, str) and title.strip():
+        return title
+    if isinstance(title, Mapping) and str(title.get(language) or "").strip():
+        return str(title[language])
+    return i18n.text("belt_title", language)
+
+
+def build_date() -> str:
+    """Today (UTC) as ``YYYY-MM-DD``, or the day of ``SOURCE_DATE_EPOCH`` when it is set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%d")
+    return datetime.now(UTC).strftime("%Y-%m-%d")
 
 
 def render_html(folium_map: folium.Map) -> str:
@@ -226,12 +272,17 @@ def write_maps(
     overlays: Sequence[RasterOverlay] = (),
     assets: str = "inline",
     inputs: tuple[Path, ...] = (),
+    title: Title = None,
+    date: str | None = None,
+    files: Sequence[tuple[str, int]] = (),
 ) -> list[Path]:
     """Write, per language, the belt map, one map per zone and an index page, plus ``index.html`` for all.
 
     Files are those of :func:`output_files`: ``belt_<lang>.html``, ``zone_<id>_<lang>.html`` (ids reduced to
     safe file-name characters) and ``index_<lang>.html``; each is written atomically and never over one of
-    ``inputs``.
+    ``inputs``. ``title`` and ``date`` are those of :func:`belt_map`. The index pages link every map written
+    and each of ``files`` (``(name, size in bytes)`` of the build folder's other outputs, e.g. the GeoPackage,
+    reports and rasters); :func:`write_index` rewrites them once those exist.
 
     Returns
     -------
@@ -242,22 +293,98 @@ def write_maps(
     languages = [i18n.check_language(language) for language in languages]
     stems = zone_file_stems(zones["zone_id"].unique())
     written: list[Path] = []
+    date = date or build_date()
     for language in languages:
-        options = {"language": language, "context": context, "points": points, "overlays": overlays}
+        options = {
+            "language": language,
+            "context": context,
+            "points": points,
+            "overlays": overlays,
+            "title": title,
+            "date": date,
+        }
         belt_path = out / f"{BELT_STEM}_{language}.html"
         write_text(belt_path, render_html(belt_map(zones, audit, assets=assets, **options)), inputs=inputs)
         written.append(belt_path)
-        entries, zone_ids = [], list(stems)
         for zone_id, stem in stems.items():
             path = out / f"{stem}_{language}.html"
             write_text(path, render_html(zone_map(zones, audit, zone_id, assets=assets, **options)), inputs=inputs)
             written.append(path)
-            entries.append((path.name, zone_title(zones[zones["zone_id"] == zone_id], language)))
-        page = index_page(belt_path.name, entries, language=language, audit=audit, zone_ids=zone_ids)
-        write_text(out / f"index_{language}.html", page, inputs=inputs)
-    write_text(out / INDEX_FILE, languages_index_page(languages), inputs=inputs)
+    write_index(out, zones, audit, languages=languages, title=title, files=files, inputs=inputs)
     log.info("wrote %d maps in %s to %s", len(written), ", ".join(languages), out)
     return written
+
+
+def write_index(
+    out: str | os.PathLike,
+    zones: gpd.GeoDataFrame,
+    audit: AuditResult,
+    *,
+    languages: Iterable[str] = LANGUAGES,
+    title: Title = None,
+    files: Sequence[tuple[str, int]] = (),
+    inputs: tuple[Path, ...] = (),
+) -> list[Path]:
+    """(Re)write the index pages of ``out``: ``index_<lang>.html`` per language and the landing ``index.html``.
+
+    Each links the maps of :func:`write_maps` (with their sizes, read from ``out``), states the audit's
+    findings and lists ``files``: ``(name, size in bytes)`` of the folder's other outputs, in the order given.
+    Names of maps and index pages in ``files`` are left out (they are linked already).
+
+    Returns
+    -------
+    list of Path
+        The index pages written, ``index.html`` last.
+    """
+    out = Path(out)
+    languages = [i18n.check_language(language) for language in languages]
+    stems = zone_file_stems(zones["zone_id"].unique())
+    own = set(output_files(zones["zone_id"].unique(), languages))
+    extra = [(str(name), int(size)) for name, size in files if str(name) not in own]
+
+    def size(name: str) -> int | None:
+        path = out / name
+        return path.stat().st_size if path.exists() else None
+
+    pages: list[Path] = []
+    for language in languages:
+        belt_file = f"{BELT_STEM}_{language}.html"
+        entries = [
+            (f"{stem}_{language}.html", zone_title(zones[zones["zone_id"] == zone_id], language))
+            for zone_id, stem in stems.items()
+        ]
+        page = index_page(
+            belt_file,
+            entries,
+            language=language,
+            audit=audit,
+            zone_ids=list(stems),
+            zones=zones,
+            title=map_title(title, language),
+            files=extra,
+            sizes={name: size(name) for name in [belt_file, *(e[0] for e in entries)]},
+        )
+        path = out / f"index_{language}.html"
+        write_text(path, page, inputs=inputs)
+        pages.append(path)
+    landing = languages_index_page(
+        languages,
+        audit=audit,
+        zones=zones,
+        titles={language: map_title(title, language) for language in languages},
+        files=extra,
+        sizes={name: size(name) for name in output_files(zones["zone_id"].unique(), languages)},
+        zone_entries={
+            language: [
+                (f"{stem}_{language}.html", zone_title(zones[zones["zone_id"] == zone_id], language))
+                for zone_id, stem in stems.items()
+            ]
+            for language in languages
+        },
+    )
+    write_text(out / INDEX_FILE, landing, inputs=inputs)
+    pages.append(out / INDEX_FILE)
+    return pages
 
 
 def zone_file_stems(zone_ids: Iterable[object]) -> dict[str, str]:
@@ -285,16 +412,24 @@ def _zone_layers_map(
     overlays: Sequence[RasterOverlay],
     assets: str,
     focus: str | None = None,
+    title: Title = None,
+    date: str | None = None,
 ) -> folium.Map:
     import folium
+    from branca.element import Element
 
     from . import _leaflet
 
     i18n.check_language(language)
     zones = zones.to_crs(GEOGRAPHIC_CRS)
     shown = zones if focus is None else zones[zones["zone_id"] == focus]
-    folium_map, figure = _new_map(shown.total_bounds, language=language, assets=assets)
-    title = i18n.text("belt_title", language)
+    bounds = shown.total_bounds
+    if focus is None and points is not None and len(points):
+        # The belt map opens on the zones and the site points together.
+        west, south, east, north = points.to_crs(GEOGRAPHIC_CRS).total_bounds
+        bounds = np.array([min(bounds[0], west), min(bounds[1], south), max(bounds[2], east), max(bounds[3], north)])
+    folium_map, figure = _new_map(bounds, language=language, assets=assets)
+    title = map_title(title, language)
     if focus is not None:
         title = f"{zone_title(shown, language)} — {i18n.text('zone_title_suffix', language)}"
     figure.title = escape(title)
@@ -312,6 +447,7 @@ def _zone_layers_map(
 
     zone_layer = folium.FeatureGroup(name=escape(i18n.text("layer_zones", language)), show=True)
     zone_layer.add_child(_leaflet.GeoJsonLayer(zone_features(zones, audit, language=language)))
+    zone_layer.add_child(_leaflet.LabelLayer(zone_labels(zones, language=language), css_class="tb-zone-label"))
     folium_map.add_child(zone_layer)
 
     if points is not None and len(points):
@@ -319,18 +455,38 @@ def _zone_layers_map(
         point_layer.add_child(_leaflet.GeoJsonLayer(point_features(points, zones, language=language)))
         folium_map.add_child(point_layer)
 
-    # One column on the right: title, audit and legend; the map's controls stay on the left.
-    panel = belt_panel(audit, language=language) if focus is None else zone_panel(zones, audit, focus, language)
+    # One column on the right: title, findings and legend, a <details> that starts closed on narrow maps
+    # (a one-line bar: the title and the findings in short); the map's controls stay on the left.
+    if focus is None:
+        panel = print_panel = belt_panel(zones, audit, language=language)
+        short = findings_short(zones, audit, language=language)
+        failing = audit.passed is False
+    else:
+        panel = print_panel = zone_panel(zones, audit, focus, language)
+        short, failing = zone_short(zones, audit, focus, language), False
     legend = legend_html(zones, language=language, has_triangle=belt_triangle(zones) is not None)
+    short_class = "tb-short tb-fail" if failing else ("tb-short tb-pass" if focus is None else "tb-short")
     folium_map.add_child(
         _leaflet.Control(
-            f'<h1>{escape(title)}</h1>{panel}<div class="tb-legend">{legend}</div>',
+            f'<details class="tb-panel-box" open><summary><h1>{escape(title)}</h1>'
+            f'<span class="{short_class}">{short}</span></summary>'
+            f'<div class="tb-panel-body">{panel}<div class="tb-legend">{legend}</div></div></details>',
             position="topright",
             css_class="tb-panel",
         )
     )
+    # On paper: the title and date above the map, the panel as a legend block below it (beside it, landscape).
+    built = escape(i18n.text("built_on", language, date=date or build_date()))
+    figure.html.add_child(
+        Element(f'<div class="tb-print tb-print-head"><h1>{escape(title)}</h1><p>{built}</p></div>'),
+        name="tb_print_head",
+    )
+    figure.html.add_child(
+        Element(f'<div class="tb-print tb-print-legend">{print_panel}<div class="tb-legend">{legend}</div></div>'),
+        name="tb_print_legend",
+    )
     _add_controls(folium_map, language=language)
-    _fit(folium_map)
+    _fit(folium_map, language=language)
     return folium_map
 
 
@@ -406,12 +562,23 @@ def _add_controls(folium_map: folium.Map, *, language: str) -> None:
     folium_map.add_child(_leaflet.Script(_leaflet.CONTROLS_JS, data={**strings, **ellipsoid}))
 
 
-def _fit(folium_map: folium.Map) -> None:
-    """Open the map on its bounds; added last so that it can keep clear of the panel."""
+def _fit(folium_map: folium.Map, *, language: str) -> None:
+    """The north arrow (shown on paper) and the layout: added last so that it can measure the panel."""
     from . import _leaflet
 
+    folium_map.add_child(_leaflet.Script(_leaflet.NORTH_JS, data={"north": i18n.text("north", language)}))
     folium_map.add_child(
-        _leaflet.Script(_leaflet.FIT_JS, data={"bounds": folium_map.tb_bounds, "padding": FIT_PADDING_PX})
+        _leaflet.Script(
+            _leaflet.LAYOUT_JS,
+            data={
+                "bounds": folium_map.tb_bounds,
+                "padding": FIT_PADDING_PX,
+                "narrow": _leaflet.NARROW_PX,
+                "short": _leaflet.SHORT_PX,
+                "panel_width": _leaflet.PANEL_WIDTH_PX,
+                "popup_width": _leaflet.POPUP_WIDTH_PX,
+            },
+        )
     )
 
 
@@ -427,7 +594,7 @@ def _add_context(folium_map: folium.Map, context: gpd.GeoDataFrame, *, language:
     border = simplified[kinds == "border"]
     line = {"color": style.CONTEXT_COLOR, "weight": CONTEXT_WEIGHT, "fill": False, "opacity": CONTEXT_OPACITY}
     if len(areas):
-        names = areas["name_ko"] if "name_ko" in areas else pd.Series("", index=areas.index)
+        names = pd.Series([localised(row, language) for _, row in areas.iterrows()], index=areas.index, dtype=object)
         source = escape(areas["source"].iloc[0]) if "source" in areas else ""
         features = [
             feature(geom, style=line, tooltip=escape(name), popup=f"<b>{escape(name)}</b><br>{source}")
@@ -438,7 +605,7 @@ def _add_context(folium_map: folium.Map, context: gpd.GeoDataFrame, *, language:
         folium_map.add_child(layer)
         label_points = shapely.point_on_surface(areas.geometry.values)
         labels = [
-            [round_degrees(p.x), round_degrees(p.y), escape(name)]
+            [round_degrees(p.x), round_degrees(p.y), escape(name), LABEL_PRIORITY["context"]]
             for p, name in zip(label_points, names, strict=True)
             if name
         ]
@@ -448,6 +615,7 @@ def _add_context(folium_map: folium.Map, context: gpd.GeoDataFrame, *, language:
     if len(border):
         dashed = {**line, "weight": ZONE_WEIGHT, "dashArray": BORDER_DASH}
         features = [feature(geom.boundary if geom.area else geom, style=dashed) for geom in border.geometry]
+        # A merged border (one line for the whole layer) is drawn as it is.
         layer = folium.FeatureGroup(name=escape(i18n.text("layer_border", language)), show=True)
         layer.add_child(_leaflet.GeoJsonLayer(collection(features), interactive=False))
         folium_map.add_child(layer)
@@ -477,7 +645,7 @@ def _add_overlay(folium_map: folium.Map, overlay: RasterOverlay, *, language: st
         gradient = ", ".join(f"{c} {(v - low) / span * 100:.1f}%" for v, c in stops)
         bar = (
             f'<div class="tb-ramp" style="background: linear-gradient(to right, {gradient})"></div>'
-            f'<div class="tb-ramp-labels"><span>{low:.3g}</span><span>{high:.3g}</span></div>'
+            f'<div class="tb-ramp-labels"><span>{fmt.significant(low)}</span><span>{fmt.significant(high)}</span></div>'
         )
     percent = round(overlay.opacity * 100)
     html = (
