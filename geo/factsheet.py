@@ -498,7 +498,8 @@ def _verdict_label(verdict: object, language: str) -> str:
 
 def _claims_table(zones: gpd.GeoDataFrame, audit: AuditResult, subject: str, language: str) -> str:
     claims = _claims_on(audit, zones, subject)
-    heading = f"{i18n.text('audit', language)} (±{audit.tolerance * 100:g} %; {i18n.text('factsheet_failing_first', language)})"
+    first = i18n.text("factsheet_failing_first", language)
+    heading = f"{i18n.text('audit', language)} (±{audit.tolerance * 100:g} %; {first})"
     if claims.empty:
         empty = "no_claims_belt" if subject == BELT_SHEET else "no_claims"
         return f"<h2>{escape(heading)}</h2><p>{escape(i18n.text(empty, language))}</p>"
