@@ -7,8 +7,10 @@ Two contexts matter in a Leaflet page:
   embedded in a ``<script>`` element ends at the first ``</script>``.
 
 :func:`escape` makes a string inert in both HTML and template literals (it turns ``$``, backticks and
-backslashes into character references as well as ``<``, ``>``, ``&`` and quotes); :func:`script_json`
-serialises data for a ``<script>`` element.
+backslashes into character references as well as ``<``, ``>``, ``&`` and quotes) and shows control
+characters (C0 and C1 controls, bidi overrides, zero-width characters, lone surrogates) visibly as ``\\x1b``
+etc., as the terminal and Markdown reports do; :func:`script_json` serialises data for a ``<script>`` element,
+with the same characters as ``\\u`` escapes.
 """
 
 from __future__ import annotations
@@ -24,6 +26,13 @@ _TEMPLATE_LITERAL_PATTERN = re.compile("[`$\\\\{}]")
 #: Characters that must not appear literally inside a <script> element or a JavaScript string.
 _SCRIPT_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 _SCRIPT_PATTERN = re.compile("[<>&\u2028\u2029]")
+#: Characters that are no text: C0 and C1 controls (HTML forbids most of them), zero-width and bidi
+#: formatting characters (which can make a name read as another), separators and lone surrogates (which
+#: UTF-8 cannot hold). Tab and line feed are ordinary white space in HTML. The same set as
+#: ``geo._format``'s, which this module may not import (they are independent in the layering contract).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+#: The characters of ``_CONTROL`` that :func:`json.dumps` with ``ensure_ascii=False`` leaves raw.
+_SCRIPT_CONTROL = re.compile("[\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 #: Fonts of the maps and pages: system UI fonts, then CJK fonts so Hangul and Kana render everywhere.
 FONT_STACK = (
     'system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK KR", "Noto Sans CJK JP", '
@@ -39,14 +48,21 @@ def escape(value: object) -> str:
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
-    text = html.escape(str(value), quote=True)
+    text = html.escape(_CONTROL.sub(_visible, str(value)), quote=True)
     return _TEMPLATE_LITERAL_PATTERN.sub(lambda match: _TEMPLATE_LITERAL_REFERENCES[match.group()], text)
 
 
 def script_json(data: object) -> str:
     """JSON for a ``<script>`` element: ``</script>``, ``<!--`` and line separators cannot end or break it."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = _SCRIPT_CONTROL.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
     return _SCRIPT_PATTERN.sub(lambda match: _SCRIPT_ESCAPES[match.group()], text)
+
+
+def _visible(match: re.Match[str]) -> str:
+    """A character as its Python escape (``\\x1b``, ``\\u202e``), which shows what it was."""
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def first_url(text: object) -> str | None:

@@ -3,21 +3,33 @@
 from __future__ import annotations
 
 import logging
+import math
+from typing import Final
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS
+from pyproj import CRS, Geod, Transformer
+from pyproj.exceptions import CRSError, ProjError
 
+from . import _format as fmt
 from ._errors import InputError
-from .settings import GEOGRAPHIC_CRS, KOREA_BOUNDS_LONLAT
+from .settings import ELLIPSOID, GEOGRAPHIC_CRS, KOREA_BOUNDS_LONLAT
+from .units import EARTH_SURFACE_M2
 
 log = logging.getLogger(__name__)
 
 #: How many problems one message lists before it says how many more there are.
 MAX_LISTED_PROBLEMS = 5
 _POLYGONAL = {"Polygon", "MultiPolygon"}
+#: What ``--fix`` may do: a repair by ``make_valid`` is kept only if it gives a non-empty (multi)polygon whose
+#: area is within this share of the area the feature's rings enclose as drawn (each ring's absolute shoelace
+#: area, the outline's minus the holes'). Anything else (a line, a point, or a shape of another size, such as
+#: a hole larger than its outline turned inside out) changes what the zone is, and is an error.
+REPAIR_AREA_TOLERANCE: Final = 0.01
+#: The ellipsoid the areas in repair messages are measured on (GeographicLib, geodesic edges).
+_GEOD: Final = Geod(ellps=ELLIPSOID)
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f", ""}
 
@@ -32,14 +44,16 @@ def validate_zones(frame: gpd.GeoDataFrame, source: str, *, fix: bool = False) -
     source
         The file name used in messages.
     fix
-        Repair invalid geometry with ``make_valid`` instead of reporting it.
+        Repair invalid geometry with ``make_valid`` instead of reporting it, where the repair keeps the zone
+        what it is (see :func:`repair`); a geometry it cannot repair is reported either way, without
+        suggesting ``--fix``.
     """
     problems: list[str] = []
     frame = frame.reset_index(drop=True).copy()
 
     def where(i: int) -> str:
         zone_id = frame["zone_id"].iloc[i]
-        return f"{source} feature {i + 1}" + (f" ({zone_id})" if zone_id else "")
+        return f"{source} feature {i + 1}" + (f" ({fmt.message_text(zone_id)})" if zone_id else "")
 
     geoms = np.asarray(frame.geometry.values)
     has_z = shapely.has_z(geoms)
@@ -57,8 +71,12 @@ def validate_zones(frame: gpd.GeoDataFrame, source: str, *, fix: bool = False) -
             usable[i] = False
         elif not shapely.is_valid(geom):
             reason = shapely.is_valid_reason(geom)
-            if fix:
-                geoms[i] = _repair(geom, where(i), reason)
+            repaired, problem = repair(geom, where(i), reason, crs=frame.crs, log_repair=fix)
+            if problem is not None:  # --fix would not help: say so rather than suggest it
+                problems.append(problem)
+                usable[i] = False
+            elif fix:
+                geoms[i] = repaired
             else:
                 problems.append(f"{where(i)}: invalid geometry ({reason}); pass --fix to repair it with make_valid")
 
@@ -75,7 +93,8 @@ def validate_zones(frame: gpd.GeoDataFrame, source: str, *, fix: bool = False) -
     for zone_id, group in frame[duplicated].groupby("feature_id", sort=False):
         numbers = " and ".join(str(i + 1) for i in group.index)
         problems.append(
-            f"{source} features {numbers} share the id {zone_id!r}; make ids unique or pick another --id-field"
+            f"{source} features {numbers} share the id {fmt.message_text(repr(zone_id))}; make ids unique or pick "
+            "another --id-field"
         )
 
     try:
@@ -85,10 +104,10 @@ def validate_zones(frame: gpd.GeoDataFrame, source: str, *, fix: bool = False) -
     raw_official = frame["official_area_m2"]
     official = pd.to_numeric(raw_official, errors="coerce")
     given = raw_official.notna() & raw_official.astype(str).str.strip().ne("")
-    bad = given & ~(np.isfinite(official) & (official > 0))
+    bad = given & ~(np.isfinite(official) & (official > 0) & (official <= EARTH_SURFACE_M2))
     problems += [
-        f"{where(i)}: official_area_m2 {raw_official.iloc[i]!r} is not a positive number of m²; "
-        "fix it or leave it empty"
+        f"{where(i)}: official_area_m2 {fmt.message_text(repr(raw_official.iloc[i]))} is not a positive number "
+        "of m² up to the surface of the Earth; fix it or leave it empty"
         for i in np.flatnonzero(bad)
     ]
     frame["official_area_m2"] = official.where(~bad)
@@ -98,20 +117,92 @@ def validate_zones(frame: gpd.GeoDataFrame, source: str, *, fix: bool = False) -
     return frame.to_crs(GEOGRAPHIC_CRS)
 
 
-def _repair(geom: shapely.Geometry, where: str, reason: str) -> shapely.Geometry:
+def repair(
+    geom: shapely.Geometry, where: str, reason: str, *, crs: object = GEOGRAPHIC_CRS, log_repair: bool = True
+) -> tuple[shapely.Geometry | None, str | None]:
+    """Repair an invalid (multi)polygon with ``make_valid``, within what :data:`REPAIR_AREA_TOLERANCE` allows.
+
+    Parameters
+    ----------
+    geom
+        The invalid geometry, in ``crs``.
+    where
+        The feature, for messages (``zones.geojson feature 3 (jingok)``).
+    reason
+        Why it is invalid (``shapely.is_valid_reason``).
+    log_repair
+        Log the repair (areas before and after); off when only asking whether ``--fix`` would work.
+
+    Returns
+    -------
+    tuple
+        (the repaired geometry, None), logging the area before and after in m² (GRS80); or (None, the
+        one-line problem) when the repair is not polygonal, is empty, or changes the enclosed area by more
+        than the tolerance.
+    """
     repaired = shapely.make_valid(geom)
     if repaired.geom_type == "GeometryCollection":
-        repaired = shapely.union_all([g for g in repaired.geoms if g.geom_type in _POLYGONAL])
+        polygons = [g for g in repaired.geoms if g.geom_type in _POLYGONAL]
+        repaired = shapely.union_all(polygons) if polygons else shapely.Polygon()
+    drawn, result = float(shapely.area(geom)), float(shapely.area(repaired))
+    drawn_m2, result_m2 = (_enclosed_m2(g, crs) for g in (geom, repaired))
+    prefix = f"{where}: invalid geometry ({reason}) that --fix cannot repair"
+    redraw = "redraw the outline in a GIS (or fix it there) and export again"
+    if repaired.is_empty or repaired.geom_type not in _POLYGONAL:
+        kind = "nothing" if repaired.is_empty else f"a {repaired.geom_type}"
+        return None, f"{prefix}: make_valid turns it into {kind}, not a polygon; {redraw}"
+    if not drawn > 0:
+        return None, (
+            f"{prefix}: its rings enclose no area as drawn (outline minus holes: {_m2_text(drawn_m2)}), so "
+            f"make_valid's {_m2_text(result_m2)} would be another shape; {redraw}"
+        )
+    change = (result - drawn) / drawn
+    if abs(change) > REPAIR_AREA_TOLERANCE:
+        return None, (
+            f"{prefix}: make_valid changes its area from {_m2_text(drawn_m2)} to {_m2_text(result_m2)} "
+            f"({change * 100:+.1f} %, more than the {REPAIR_AREA_TOLERANCE * 100:g} % a repair may change); {redraw}"
+        )
+    if not log_repair:
+        return repaired, None
     log.warning(
-        "%s: repaired invalid geometry (%s) with make_valid: %s with %d parts became %s with %d parts",
+        "%s: repaired invalid geometry (%s) with make_valid: %s before, %s after (%+.3f %%); %s became %s",
         where,
         reason,
-        geom.geom_type,
-        shapely.get_num_geometries(geom),
-        repaired.geom_type,
-        shapely.get_num_geometries(repaired),
+        _m2_text(drawn_m2),
+        _m2_text(result_m2),
+        change * 100,
+        _kind(geom),
+        _kind(repaired),
     )
-    return repaired
+    return repaired, None
+
+
+def _kind(geom: shapely.Geometry) -> str:
+    parts = shapely.get_num_geometries(geom)
+    return f"{geom.geom_type} of {parts} part{'s' if parts != 1 else ''}"
+
+
+def _enclosed_m2(geom: shapely.Geometry, crs: object) -> float:
+    """The area ``geom``'s rings enclose on GRS80, in m²: each ring's absolute area (geodesic edges), the
+    outlines' minus the holes', as drawn even if invalid; NaN when it cannot be put in degrees."""
+    try:
+        if CRS.from_user_input(crs) != CRS.from_user_input(GEOGRAPHIC_CRS):
+            transformer = Transformer.from_crs(crs, GEOGRAPHIC_CRS, always_xy=True)
+            geom = shapely.transform(geom, lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1])))
+    except (CRSError, ProjError, ValueError):  # only for a message; the coordinate checks report a bad CRS
+        return math.nan
+    total = 0.0
+    for polygon in shapely.get_parts(geom):
+        if polygon.geom_type != "Polygon" or polygon.is_empty:
+            continue
+        rings = [polygon.exterior, *polygon.interiors]
+        areas = [abs(_GEOD.polygon_area_perimeter(*np.asarray(r.coords)[:, :2].T)[0]) for r in rings]
+        total += areas[0] - sum(areas[1:])
+    return total
+
+
+def _m2_text(area: float) -> str:
+    return f"{area:,.1f} m²" if math.isfinite(area) else "an unknown number of m²"
 
 
 def _coordinate_problems(frame: gpd.GeoDataFrame, usable: np.ndarray, where) -> list[str]:

@@ -2,20 +2,33 @@
 
 Zones are read from GeoJSON, GeoPackage, Shapefile or FlatGeobuf in any CRS, validated (every problem is
 collected and reported at once, naming the file, the feature and the fix) and returned in EPSG:4326 with the
-project's columns. Outputs are written to a temporary file beside the target and renamed over it, so an
-interrupted or failed write never leaves half a file and never touches the inputs.
+project's columns. Outputs are written to a temporary file in a hidden folder of the output folder
+(:data:`TEMPORARY_FOLDER`) and renamed over the target, so an interrupted or failed write never leaves half a
+file and never touches the inputs; what a killed run leaves there is swept by the next write into that folder.
+A write that fails because of the disk or the folder (full, over quota, read-only, no permission) is an
+:class:`OutputError` naming the file, and the previous file stays as it was.
+
+Paths whose bytes are not UTF-8 (possible on Linux) work: GDAL, which needs UTF-8 paths, is given an ASCII
+symbolic link to them (:func:`gdal_path`, and :func:`atomic_path` for outputs).
 """
 
 from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import logging
 import os
+import re
+import secrets
+import shutil
+import sqlite3
 import tempfile
+import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Final
 
 import geopandas as gpd
 import numpy as np
@@ -26,7 +39,8 @@ import shapely.errors
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError, ProjError
 
-from ._errors import InputError, InputFileNotFoundError, OutputError
+from . import _format as fmt
+from ._errors import InputError, InputFileNotFoundError, OutputError, TriangleBeltError
 from ._validate import validate_zones
 from .schema import ZONE_FIELDS, ZONE_INPUT_DEFAULTS, long_names
 from .settings import GEOGRAPHIC_CRS
@@ -41,6 +55,40 @@ DBF_SAMPLE_BYTES: int = 1 << 20
 #: Files that belong to a shapefile: writing any of them would damage it.
 SHAPEFILE_SIDECARS: frozenset[str] = frozenset(
     {".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".qmd", ".xml", ".shp.xml"}
+)
+#: Files a shapefile cannot be read without: the index (.shx) and the attributes (.dbf). Without a .dbf GDAL
+#: reads the shapes and silently drops every attribute.
+SHAPEFILE_REQUIRED: Final = (".shx", ".dbf")
+#: Hidden folder, inside each output folder, that holds the files being written until they are renamed.
+TEMPORARY_FOLDER: Final = ".triangle-belt-tmp"
+#: A temporary file or folder older than this (seconds) is swept even if the process that made it still runs.
+STALE_TEMPORARY_S: Final = 24 * 3600
+#: A temporary file's name: ``<pid>-<token><suffix>``, so a sweep knows whose it is.
+_TEMPORARY_NAME: Final = re.compile(r"^(\d+)-[0-9a-f]+")
+#: The hidden ``.<name>.<8 random characters><suffix>`` files that version 0.1.0 wrote beside each output
+#: (``tempfile.mkstemp``); swept once older than :data:`_OLD_TEMPORARY_AGE_S`, as no write takes that long.
+_OLD_TEMPORARY_NAME: Final = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}(?P<suffix>\.[^.]+)?$")
+_OLD_TEMPORARY_AGE_S: Final = 3600
+#: Write failures that are the disk's or the folder's fault, by errno, with the fix (the reason is the
+#: system's wording, :func:`os.strerror`).
+WRITE_FAULTS: Final = {
+    errno.ENOSPC: "free some space or pass --out a folder on another disk",
+    errno.EDQUOT: "free some space or pass --out a folder on another disk",
+    errno.EFBIG: "pass --out a folder on another disk",
+    errno.EROFS: "pass --out a folder on a writable disk",
+    errno.EACCES: "pass --out a folder you can write to",
+    errno.EPERM: "pass --out a folder you can write to",
+}
+#: How GDAL and SQLite word those faults (they raise their own exception types, without an errno).
+_WRITE_FAULT_TEXTS: Final = (
+    ("no space left", errno.ENOSPC),
+    ("disk is full", errno.ENOSPC),
+    ("disk full", errno.ENOSPC),
+    ("quota exceeded", errno.EDQUOT),
+    ("file too large", errno.EFBIG),
+    ("read-only file system", errno.EROFS),
+    ("readonly database", errno.EROFS),
+    ("permission denied", errno.EACCES),
 )
 
 
@@ -101,6 +149,7 @@ def read_zones(
         belt_ids=belt_ids,
     )
     log.info("read %d zones from %s (source CRS %s)", len(zones), path, frame.crs or assume_crs)
+    zones.attrs["source"] = path.name
     return zones
 
 
@@ -123,8 +172,9 @@ def prepare_zones(
     if belt_ids is not None:
         unknown = sorted(set(belt_ids) - set(frame["zone_id"]))
         if unknown:
-            known = ", ".join(sorted(set(frame["zone_id"].dropna()))[:10])
-            raise InputError(f"{path.name}: no zone {', '.join(unknown)} for --belt; its zone ids include: {known}")
+            known = ", ".join(fmt.message_text(z) for z in sorted(set(frame["zone_id"].dropna()))[:10])
+            listed = ", ".join(fmt.message_text(z) for z in unknown)
+            raise InputError(f"{path.name}: no zone {listed} for --belt; its zone ids include: {known}")
         frame["in_belt"] = frame["zone_id"].isin(belt_ids)
     frame = _resolve_crs(frame, path, assume_crs=assume_crs)
     return validate_zones(frame, path.name, fix=fix)
@@ -137,17 +187,19 @@ def _read_vector(path: Path, *, layer: str | None, encoding: str | None) -> gpd.
         raise InputError(f"{path}: is a folder; name a zone file (.geojson, .gpkg, .shp or .fgb)")
     if path.stat().st_size == 0:
         raise InputError(f"{path.name}: the file is empty (0 bytes); export the zones again")
+    if path.suffix.lower() == ".shp":
+        _require_shapefile_parts(path)
     available = _layers(path)
     if layer is not None and layer not in available:
         raise InputError(f"{path.name}: no layer {layer!r}; pass --layer with one of: {', '.join(available)}")
     if layer is None and len(available) > 1:
         raise InputError(f"{path.name}: has {len(available)} layers; pass --layer with one of: {', '.join(available)}")
-    if encoding is None and path.suffix.lower() == ".shp" and not path.with_suffix(".cpg").exists():
-        encoding = guess_dbf_encoding(path.with_suffix(".dbf"))
+    if encoding is None and path.suffix.lower() == ".shp" and _sidecar(path, ".cpg") is None:
+        encoding = guess_dbf_encoding(_sidecar(path, ".dbf") or path.with_suffix(".dbf"))
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), gdal_path(path) as readable:
             warnings.simplefilter("ignore", RuntimeWarning)
-            frame = pyogrio.read_dataframe(path, layer=layer, encoding=encoding)
+            frame = pyogrio.read_dataframe(readable, layer=layer, encoding=encoding)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as error:
         detail = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise InputError(
@@ -175,16 +227,85 @@ def _read_vector(path: Path, *, layer: str | None, encoding: str | None) -> gpd.
 
 def _layers(path: Path) -> list[str]:
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), gdal_path(path) as readable:
             # GDAL reports a damaged file as warnings too; the error below says it once.
             warnings.simplefilter("ignore", RuntimeWarning)
-            return [str(name) for name in pyogrio.list_layers(path)[:, 0]]
+            return [str(name) for name in pyogrio.list_layers(readable)[:, 0]]
     except pyogrio.errors.DataSourceError as error:
         detail = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise InputError(
             f"{path.name}: cannot be read as a vector file ({_shorten(detail)}); "
             "check that it is a complete GeoJSON, GeoPackage, Shapefile or FlatGeobuf"
         ) from None
+
+
+def _sidecar(shapefile: Path, suffix: str) -> Path | None:
+    """The file beside ``shapefile`` with ``suffix`` in either case (``.dbf`` or ``.DBF``), or None."""
+    for candidate in (suffix, suffix.upper()):
+        path = shapefile.with_suffix(candidate)
+        if path.is_file():
+            return path
+    return None
+
+
+def _require_shapefile_parts(path: Path) -> None:
+    """InputError naming the missing files of a shapefile (:data:`SHAPEFILE_REQUIRED`)."""
+    missing = [path.with_suffix(suffix).name for suffix in SHAPEFILE_REQUIRED if _sidecar(path, suffix) is None]
+    if missing:
+        what = {".shx": "its shape index", ".dbf": "its attributes"}
+        parts = ", ".join(f"{name} ({what[Path(name).suffix.lower()]})" for name in missing)
+        raise InputError(
+            f"{path.name}: {parts} {'is' if len(missing) == 1 else 'are'} missing beside it; a shapefile is "
+            "several files: copy all of them (.shp, .shx, .dbf, .prj, .cpg) into the same folder"
+        )
+
+
+@contextlib.contextmanager
+def gdal_path(path: Path) -> Iterator[Path]:
+    """``path``, or for a path whose bytes are not UTF-8 (which GDAL cannot be given) an ASCII symbolic link
+    to it in a temporary folder, with links to a shapefile's other files beside it.
+
+    Raises
+    ------
+    InputError
+        If such a path cannot be linked (a file system without symbolic links).
+    """
+    if _utf8(str(path)):
+        yield path
+        return
+    folder = Path(tempfile.mkdtemp(prefix="triangle-belt-"))
+    try:
+        stem = "input"
+        siblings = [p for p in path.parent.glob(glob_escape(path.stem) + ".*") if p.stem == path.stem] or [path]
+        for sibling in siblings:
+            os.symlink(sibling.resolve(), folder / (stem + _ascii_suffix(sibling)))
+        yield folder / (stem + _ascii_suffix(path))
+    except OSError as error:
+        raise InputError(
+            f"{path}: its name is not UTF-8 and cannot be linked to one ({error.strerror}); rename the file or "
+            "folder with UTF-8 characters"
+        ) from None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def glob_escape(text: str) -> str:
+    """``text`` with the characters :meth:`pathlib.Path.glob` interprets (``*?[``) escaped."""
+    return re.sub(r"([*?\[])", r"[\1]", text)
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _ascii_suffix(path: Path) -> str:
+    """``path``'s suffix if it is plain ASCII (GDAL picks drivers by it), else none."""
+    suffix = path.suffix
+    return suffix if suffix.isascii() and suffix.isprintable() and "/" not in suffix else ""
 
 
 def guess_dbf_encoding(dbf: Path) -> str | None:
@@ -221,11 +342,14 @@ def _normalise_columns(
         frame["zone_id"] = frame[id_field]
     elif "zone_id" not in frame.columns:
         frame["zone_id"] = [f"zone-{i + 1}" for i in range(len(frame))]
-    frame["zone_id"] = frame["zone_id"].map(_as_id)
+    frame["zone_id"] = frame["zone_id"].map(_as_id).astype(object)
     if name_field is not None:
-        names = frame[name_field].astype("string")
+        names = frame[name_field].map(_as_id).astype(object)
         for language in ("name_ko", "name_en", "name_ja"):
             frame[language] = names
+    for column in ("name_ko", "name_en", "name_ja", "part"):
+        if column in frame.columns:
+            frame[column] = frame[column].map(_as_id).astype(object)
     for column, default in ZONE_INPUT_DEFAULTS.items():
         if column not in frame.columns:
             frame[column] = frame["name_ko"] if column in {"name_en", "name_ja"} and "name_ko" in frame else default
@@ -250,10 +374,9 @@ def _with_long_names(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def _resolve_crs(frame: gpd.GeoDataFrame, path: Path, *, assume_crs: str | None) -> gpd.GeoDataFrame:
     if frame.crs is None:
         if assume_crs is None:
-            hint = " (no .prj beside it)" if path.suffix.lower() == ".shp" else ""
             raise InputError(
-                f"{path.name}: has no CRS{hint}; pass --assume-crs with the CRS it was made in, "
-                "e.g. --assume-crs EPSG:5186"
+                f"{path.name}: has no CRS{_missing_crs_reason(path)}; pass --assume-crs with the CRS it was made "
+                "in, e.g. --assume-crs EPSG:5186"
             )
         crs = checked_crs(assume_crs, option="--assume-crs")
         log.info("%s has no CRS; assuming %s", path.name, crs.to_string())
@@ -267,6 +390,27 @@ def _resolve_crs(frame: gpd.GeoDataFrame, path: Path, *, assume_crs: str | None)
             log.info("%s: CRS %r identified as EPSG:%d", path.name, crs.name, code)
             frame = frame.set_crs(f"EPSG:{code}", allow_override=True)
     return frame
+
+
+def _missing_crs_reason(path: Path) -> str:
+    """Why a file has no CRS, in parentheses: for a shapefile, whether its .prj is absent or what is wrong with
+    the one that is there."""
+    if path.suffix.lower() != ".shp":
+        return ""
+    prj = _sidecar(path, ".prj")
+    if prj is None:
+        return " (no .prj beside it)"
+    try:
+        text = prj.read_text(encoding="utf-8-sig", errors="replace").strip()
+    except OSError as error:
+        return f" ({prj.name} cannot be read: {error.strerror})"
+    if not text:
+        return f" ({prj.name} is empty)"
+    try:
+        CRS.from_user_input(text)
+    except CRSError as error:
+        return f" ({prj.name} is not a CRS GDAL or PROJ can read: {_shorten(str(error), 80)}; starts {text[:30]!r})"
+    return f" ({prj.name} is a CRS GDAL could not use)"
 
 
 def checked_crs(value: object, *, option: str) -> CRS:
@@ -291,14 +435,27 @@ def to_geographic(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def read_table(path: str | os.PathLike) -> pd.DataFrame:
-    """Read one of the project's CSV tables (UTF-8, with or without BOM) as strings and numbers."""
+    """Read one of the project's CSV tables (UTF-8, with or without BOM) with every cell as text.
+
+    Nothing is inferred: an id ``007`` stays ``"007"``, ``101`` stays ``"101"``, and an empty cell is
+    missing (NaN). Each loader converts its own numeric columns and reports the cells that are not numbers.
+    """
     path = Path(path)
     if not path.exists():
         raise InputFileNotFoundError(f"{path}: no such file; check the path")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; name a CSV file")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            return pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False, na_values=[""], index_col=False)
+            return pd.read_csv(
+                path,
+                encoding="utf-8-sig",
+                dtype=str,
+                keep_default_na=False,
+                na_values=[""],
+                index_col=False,
+            ).astype(object)
     except pd.errors.ParserWarning:
         raise InputError(
             f"{path.name}: a row has more fields than the header; quote text that contains commas"
@@ -313,50 +470,197 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
 
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike, *, inputs: tuple[Path, ...] = ()) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; rename it over ``target`` only if the block succeeds.
+    """Yield a temporary path for ``target``; rename it over ``target`` only if the block succeeds.
+
+    The temporary file is ``<pid>-<token><suffix>`` in :data:`TEMPORARY_FOLDER` inside ``target``'s folder
+    (the same disk, so the rename is atomic; hidden, and never named like an output). Before each write the
+    folder is swept of what earlier runs left there when they were killed (entries of processes that no
+    longer run, or older than :data:`STALE_TEMPORARY_S`), and it is removed once empty. If the folder's path
+    is not UTF-8, the path yielded goes through an ASCII symbolic link, so GDAL can write it.
 
     Raises
     ------
     OutputError
-        If ``target`` is one of ``inputs``: an output never overwrites an input.
+        If ``target`` is one of ``inputs`` (an output never overwrites an input), or if it cannot be written
+        because of the disk or the folder (full, over quota, read-only, no permission; see
+        :data:`WRITE_FAULTS`). The previous ``target`` is then unchanged.
     """
     target = Path(target)
     refuse_overwriting_inputs(target, inputs)
+    folder = target.parent / TEMPORARY_FOLDER
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent)
+        folder.mkdir(exist_ok=True)
+        sweep_temporary(target.parent)
+        temporary = folder / f"{os.getpid()}-{secrets.token_hex(8)}{_ascii_suffix(target)}"
     except (FileExistsError, NotADirectoryError):
         raise OutputError(f"{target.parent}: is a file, not a folder; write the output into a folder") from None
     except OSError as error:
-        raise OutputError(f"{target}: cannot be written ({error.strerror}); check the folder is writable") from None
-    os.close(handle)
-    temporary_path = Path(temporary)
-    temporary_path.unlink()
+        raise write_error(target, error) from None
     try:
-        yield temporary_path
-        os.replace(temporary_path, target)
-    except OSError as error:
-        raise OutputError(
-            f"{target}: cannot be written ({error.strerror or error}); check the disk and folder"
-        ) from None
+        with _writable_by_gdal(temporary) as yielded:
+            yield yielded
+        os.replace(temporary, target)
+    except TriangleBeltError:
+        raise
+    except Exception as error:
+        fault = write_error(target, error)
+        if fault is None:
+            raise
+        raise fault from None
     finally:
-        if temporary_path.exists():
-            temporary_path.unlink()
+        _remove_temporary(temporary)
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # only when empty: another write may be using it
     log.info("wrote %s", target)
 
 
+@contextlib.contextmanager
+def _writable_by_gdal(temporary: Path) -> Iterator[Path]:
+    """``temporary``, or through an ASCII symbolic link to its folder when that folder's path is not UTF-8."""
+    if _utf8(str(temporary)):
+        yield temporary
+        return
+    links = Path(tempfile.mkdtemp(prefix="triangle-belt-"))
+    try:
+        try:
+            os.symlink(temporary.parent.resolve(), links / "out", target_is_directory=True)
+        except OSError:
+            yield temporary  # a Python writer still works; GDAL's error is reported by write_error
+            return
+        yield links / "out" / temporary.name
+    finally:
+        shutil.rmtree(links, ignore_errors=True)
+
+
+def write_error(target: Path, error: BaseException) -> OutputError | None:
+    """The one-line :class:`OutputError` for a failed write of ``target``, or None when the failure is not the
+    disk's or the folder's (a fault of the program, to be raised as it is).
+
+    The fault is found from the errno of an :class:`OSError` anywhere in the exception's chain, else from the
+    words GDAL and SQLite use (:data:`_WRITE_FAULT_TEXTS`), else, for a GDAL or SQLite error, from the disk
+    itself being full.
+    """
+    code = _fault_errno(target, error)
+    if code in WRITE_FAULTS:
+        return OutputError(
+            f"{target}: cannot be written ({os.strerror(code)}); {WRITE_FAULTS[code]}; the previous file is unchanged"
+        )
+    if isinstance(error, UnicodeEncodeError) and not _utf8(str(target.parent.resolve())):
+        return OutputError(
+            f"{target}: its folder's name is not UTF-8 and GDAL cannot write there; pass --out a folder whose "
+            "name is UTF-8"
+        )
+    if isinstance(error, OSError):
+        reason = error.strerror or str(error) or type(error).__name__
+        return OutputError(f"{target}: cannot be written ({_shorten(reason)}); check the disk and the folder")
+    return None
+
+
+def _fault_errno(target: Path, error: BaseException) -> int | None:
+    """The errno of a write fault (:data:`WRITE_FAULTS`) behind ``error``, or None."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in WRITE_FAULTS:
+            return current.errno
+        current = current.__cause__ or current.__context__
+    if not _is_library_error(error):
+        return None
+    text = str(error).lower()
+    for words, code in _WRITE_FAULT_TEXTS:
+        if words in text:
+            return code
+    with contextlib.suppress(OSError):
+        if shutil.disk_usage(target.parent).free == 0:
+            return errno.ENOSPC
+    return None
+
+
+def _is_library_error(error: BaseException) -> bool:
+    """An error of GDAL (pyogrio, rasterio) or SQLite, the writers that do not raise OSError for the disk."""
+    if isinstance(error, sqlite3.Error | pyogrio.errors.DataSourceError | pyogrio.errors.DataLayerError):
+        return True
+    module = type(error).__module__ or ""
+    return module.startswith(("pyogrio", "rasterio", "fiona", "sqlite3"))
+
+
+def sweep_temporary(folder: Path) -> list[Path]:
+    """Remove what killed runs left in ``folder``'s :data:`TEMPORARY_FOLDER` (entries of processes that no
+    longer run, or older than :data:`STALE_TEMPORARY_S`) and the hidden ``.<name>.<random>`` files the
+    earlier scheme left beside outputs; return what was removed."""
+    removed = []
+    temporary_folder = folder / TEMPORARY_FOLDER
+    now = time.time()
+    with contextlib.suppress(OSError):
+        for entry in temporary_folder.iterdir():
+            match = _TEMPORARY_NAME.match(entry.name)
+            try:
+                stale = now - entry.lstat().st_mtime > STALE_TEMPORARY_S
+            except OSError:
+                continue
+            if match is None or stale or not _running(int(match.group(1))):
+                _remove_temporary(entry)
+                removed.append(entry)
+    with contextlib.suppress(OSError):
+        for entry in folder.iterdir():
+            match = _OLD_TEMPORARY_NAME.match(entry.name)
+            old = match is not None and Path(match.group("name")).suffix == (match.group("suffix") or "")
+            if old and entry.is_file() and now - entry.stat().st_mtime > _OLD_TEMPORARY_AGE_S:
+                _remove_temporary(entry)
+                removed.append(entry)
+    if removed:
+        log.info("removed %d files left in %s by interrupted runs", len(removed), folder)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
+def _remove_temporary(path: Path) -> None:
+    """Remove a temporary file, its sidecars (``-journal``, ``.aux.xml``…) or a temporary folder; ignore errors."""
+    with contextlib.suppress(OSError):
+        for entry in path.parent.glob(glob_escape(path.name) + "*"):
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+
+
 def write_text(target: str | os.PathLike, text: str, *, encoding: str = "utf-8", inputs: tuple[Path, ...] = ()) -> Path:
-    """Write ``text`` to ``target`` atomically and return the path."""
-    with atomic_path(target, inputs=inputs) as temporary:
-        temporary.write_text(text, encoding=encoding, newline="")
-    return Path(target)
+    """Write ``text`` to ``target`` atomically and return the path (characters ``encoding`` cannot hold, such as
+    lone surrogates, as backslash escapes)."""
+    return write_bytes(target, text.encode(encoding, errors="backslashreplace"), inputs=inputs)
 
 
 def write_bytes(target: str | os.PathLike, data: bytes, *, inputs: tuple[Path, ...] = ()) -> Path:
-    """Write ``data`` to ``target`` atomically and return the path."""
+    """Write ``data`` to ``target`` atomically (flushed to the disk before the rename) and return the path."""
     with atomic_path(target, inputs=inputs) as temporary:
-        temporary.write_bytes(data)
+        _write_file(temporary, data)
     return Path(target)
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to a new file with :func:`os.write` (a short write is continued) and :func:`os.fsync` it."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            written = os.write(descriptor, view)
+            view = view[written:]
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def refuse_overwriting_inputs(target: Path, inputs: tuple[Path, ...]) -> None:
@@ -374,16 +678,28 @@ def refuse_overwriting_inputs(target: Path, inputs: tuple[Path, ...]) -> None:
 
 
 def _as_id(value: object) -> str | None:
-    """An id as text; a whole number read as a float (an integer column with a gap) loses its ``.0``."""
+    """An id (or a name) as text, as written: ``"007"`` stays ``"007"``; an integer is its digits; a whole
+    number read as a float (an integer column with a gap, or ``101.0``) loses its ``.0``; None when missing."""
     if _is_missing(value):
         return None
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value)).lower()
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating) and np.isfinite(value) and float(value).is_integer():
         return str(int(value))
     return str(value)
 
 
 def _is_missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA
+    return (
+        value is None
+        or value is pd.NA
+        or value is pd.NaT
+        or (isinstance(value, float | np.floating) and np.isnan(value))
+    )
 
 
 def _shorten(text: str, limit: int = 120) -> str:

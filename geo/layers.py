@@ -13,6 +13,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from . import _format as fmt
 from . import units
 from ._errors import InputError
 from .io import read_table, read_zones
@@ -65,7 +66,17 @@ def load_zones(path: str | os.PathLike | None = None, **options: object) -> gpd.
 
 
 def load_claims(path: str | os.PathLike | None = None) -> pd.DataFrame:
-    """Published area claims with ``claimed_m2`` added (the figure converted from its published unit)."""
+    """Published area claims with ``claimed_m2`` added (the figure converted from its published unit).
+
+    Every cell is read as text (``claim_id`` and ``subject`` ``007`` stay ``"007"``, never 7); ``figure``
+    must be a positive number whose area in m² is finite and no larger than the Earth's surface
+    (:func:`geo.units.checked_m2`).
+
+    Raises
+    ------
+    InputError
+        Listing every bad row, naming the file, the row, the claim and the fix.
+    """
     path = Path(path or CLAIMS_FILE)
     claims = read_table(path)
     missing = [c for c in CLAIM_REQUIRED_COLUMNS if c not in claims.columns]
@@ -73,37 +84,69 @@ def load_claims(path: str | os.PathLike | None = None) -> pd.DataFrame:
         raise InputError(f"{path.name}: missing columns {', '.join(missing)}; see layers/README.md for the format")
     if claims.empty:
         raise InputError(f"{path.name}: has a header but no claims; add one row per published figure")
+    claims = claims.where(claims.notna(), "")
     problems = []
-    figures = pd.to_numeric(claims["figure"], errors="coerce")
+    figures = pd.to_numeric(claims["figure"].str.strip(), errors="coerce")
+    claimed = []
     for i, row in claims.iterrows():
-        where = f"{path.name} row {i + 2} ({row['claim_id']})"
+        where = f"{path.name} row {i + 2} ({fmt.message_text(row['claim_id'])})"
+        claimed.append(np.nan)
+        if not row["claim_id"].strip():
+            problems.append(f"{where}: claim_id is empty; give every claim a unique id")
+        known_unit = row["unit"] in units.M2_PER_UNIT
         if not np.isfinite(figures[i]) or figures[i] <= 0:
-            problems.append(f"{where}: figure {row['figure']!r} is not a positive number; write it without units")
-        if row["unit"] not in units.M2_PER_UNIT:
-            problems.append(f"{where}: unit {row['unit']!r} is unknown; use one of {', '.join(units.M2_PER_UNIT)}")
-        if pd.isna(row["subject"]) or not str(row["subject"]).strip():
+            figure = fmt.message_text(repr(row["figure"]))
+            problems.append(f"{where}: figure {figure} is not a positive number; write it without units")
+        elif known_unit:
+            try:
+                claimed[-1] = units.checked_m2(figures[i], row["unit"])
+            except ValueError as error:
+                problems.append(f"{where}: figure {error}; check the figure and its unit")
+        if not known_unit:
+            unit = fmt.message_text(repr(row["unit"]))
+            problems.append(f"{where}: unit {unit} is unknown; use one of {', '.join(units.M2_PER_UNIT)}")
+        if not row["subject"].strip():
             problems.append(f"{where}: subject is empty; use belt or a zone id")
-    if claims["claim_id"].duplicated().any():
-        problems.append(f"{path.name}: claim_id values repeat; make them unique")
+    repeated = sorted(set(claims.loc[claims["claim_id"].duplicated(), "claim_id"]))
+    if repeated:
+        listed = ", ".join(fmt.message_text(c) for c in repeated)
+        problems.append(f"{path.name}: claim_id values repeat ({listed}); make them unique")
     if problems:
         raise InputError(problems[0] if len(problems) == 1 else f"{path.name}: " + "; ".join(problems))
-    text_columns = [c for c in claims.columns if c != "figure" and claims[c].dtype != bool]
-    claims[text_columns] = claims[text_columns].astype("object").where(claims[text_columns].notna(), "")
     claims["figure"] = figures
-    claims["claimed_m2"] = [units.to_m2(f, u) for f, u in zip(figures, claims["unit"], strict=True)]
+    claims["claimed_m2"] = claimed
     if "uncertain" in claims:
-        claims["uncertain"] = claims["uncertain"].astype(str).str.lower().eq("true")
+        claims["uncertain"] = claims["uncertain"].str.strip().str.lower().eq("true")
+    claims.attrs["source"] = path.name
     return claims
 
 
 def load_points(path: str | os.PathLike | None = None) -> gpd.GeoDataFrame:
-    """Site-selection points (airport, KTX station, …) in EPSG:4326, each with its source."""
+    """Site-selection points (airport, KTX station, …) in EPSG:4326, each with its source.
+
+    Every cell is read as text (``point_id`` ``007`` stays ``"007"``); ``lat`` and ``lon`` must be numbers
+    in degrees.
+    """
     path = Path(path or POINTS_FILE)
     table = read_table(path)
     missing = [c for c in POINT_REQUIRED_COLUMNS if c not in table.columns]
     if missing:
         raise InputError(f"{path.name}: missing columns {', '.join(missing)}; see layers/README.md for the format")
-    table["uncertain"] = table["uncertain"].astype(str).str.lower().eq("true")
+    coordinates = {axis: pd.to_numeric(table[axis].str.strip(), errors="coerce") for axis in ("lat", "lon")}
+    limits = {"lat": 90.0, "lon": 180.0}
+    for axis, values in coordinates.items():
+        bad = ~(np.isfinite(values) & (values.abs() <= limits[axis]))
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise InputError(
+                f"{path.name} row {i + 2} ({fmt.message_text(table['point_id'].iloc[i])}): {axis} "
+                f"{fmt.message_text(table[axis].iloc[i])} is not a "
+                f"number of degrees within ±{limits[axis]:g}; write it in decimal degrees (WGS84)"
+            )
+        table[axis] = values
+    text_columns = [c for c in table.columns if c not in coordinates]
+    table[text_columns] = table[text_columns].where(table[text_columns].notna(), "")
+    table["uncertain"] = table["uncertain"].astype(str).str.strip().str.lower().eq("true")
     return gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(table["lon"], table["lat"]), crs=GEOGRAPHIC_CRS)
 
 

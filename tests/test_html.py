@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 
 import pytest
 from hypothesis import given
@@ -23,13 +24,44 @@ def test_escape_leaves_no_active_character(text):
     assert html.unescape(escaped) == text
 
 
+#: Characters that are no text: the escaped HTML shows them as ``\\x1b`` etc. instead.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _visible(text: str) -> str:
+    return CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}", text)
+
+
 @given(st.text())
 def test_escape_round_trips_and_is_inert(text):
     escaped = escape(text)
-    assert html.unescape(escaped) == text
+    assert html.unescape(escaped) == _visible(text)
     assert not ACTIVE & set(escaped)
+    assert not CONTROL.search(escaped)
     # Every & starts a character reference, so the browser shows the text, not markup.
-    assert escaped.count("&") == escaped.count(";") - text.count(";")
+    assert escaped.count("&") == escaped.count(";") - _visible(text).count(";")
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("\x1b[31mred", "\\x1b[31mred"),
+        ("a\rb", "a\\x0db"),
+        ("\x00", "\\x00"),
+        ("evil\u202etxt.exe", "evil\\u202etxt.exe"),
+        ("\x1b]8;;https://x\x07link", "\\x1b]8;;https://x\\x07link"),
+    ],
+)
+def test_control_characters_are_shown_not_kept(text, shown):
+    assert html.unescape(escape(text)) == shown
+
+
+@given(st.text())
+def test_script_json_has_no_raw_control_character(text):
+    encoded = script_json({"name": text})
+    assert json.loads(encoded)["name"] == text
+    assert not CONTROL.search(encoded)
+    encoded.encode("utf-8")  # lone surrogates are escaped, so the page can be written
 
 
 def test_escape_of_missing_values_is_empty():

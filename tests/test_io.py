@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import logging
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
 
 import geopandas as gpd
 import numpy as np
@@ -10,6 +19,7 @@ import pandas as pd
 import pyogrio
 import pytest
 import shapely
+from conftest import PROJECT_ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyproj import CRS
@@ -183,20 +193,82 @@ def test_non_polygon_and_empty_geometry(tmp_path):
         read_zones(path)
 
 
+#: A square with a small loop where its top edge crosses itself: invalid, and make_valid's repair (the square
+#: plus a 0.1 % sliver) is what was meant.
+LOOPED = shapely.Polygon(
+    [(126.70, 35.15), (126.71, 35.15), (126.71, 35.16), (126.705, 35.16), (126.705, 35.1605), (126.7051, 35.1605),
+     (126.7051, 35.1599), (126.70, 35.16)]
+)  # fmt: skip
+
+
 def test_invalid_geometry_suggests_fix_which_repairs_it(tmp_path, caplog):
-    bowtie = shapely.Polygon([(126.70, 35.15), (126.71, 35.16), (126.71, 35.15), (126.70, 35.16)])
-    path = _write(_frame([bowtie], zone_id=["bow"]), tmp_path / "bowtie.geojson")
+    path = _write(_frame([LOOPED], zone_id=["loop"]), tmp_path / "looped.geojson")
     with pytest.raises(
         geo.InputError,
-        match=r"bowtie.geojson feature 1 \(bow\): invalid geometry \(Self-intersection"
+        match=r"looped.geojson feature 1 \(loop\): invalid geometry \(Self-intersection"
         r".*\); pass --fix to repair it with make_valid",
     ):
         read_zones(path)
     with caplog.at_level(logging.WARNING):
         fixed = read_zones(path, fix=True)
     assert fixed.geometry.iloc[0].is_valid and fixed.geometry.iloc[0].geom_type == "MultiPolygon"
-    assert "repaired invalid geometry" in caplog.text and "became MultiPolygon with 2 parts" in caplog.text
+    assert "repaired invalid geometry" in caplog.text and "became MultiPolygon of 2 parts" in caplog.text
+    # the area before and after, in m² on GRS80
+    before, after = (float(x.replace(",", "")) for x in re.findall(r"([\d,.]+) m² (?:before|after)", caplog.text))
+    assert 1.0e6 < before < after < before * 1.01
     assert path.read_text().count("126.7") > 0  # the input file is untouched
+
+
+BOX_AT = shapely.box(126.70, 35.15, 126.71, 35.16)
+
+
+@pytest.mark.parametrize(
+    ("geometry", "message"),
+    [
+        # zero area: make_valid gives lines
+        (shapely.Polygon([(126.70, 35.15), (126.71, 35.15), (126.72, 35.15), (126.70, 35.15)]), "not a polygon"),
+        # a hole larger than its outline: make_valid turns it inside out, eight times larger
+        (
+            shapely.Polygon(shapely.box(126.703, 35.153, 126.707, 35.157).exterior.coords, [BOX_AT.exterior.coords]),
+            "its rings enclose no area as drawn",
+        ),
+        # a figure eight whose lobes cancel: make_valid's two triangles are not what the ring encloses
+        (shapely.Polygon([(126.70, 35.15), (126.71, 35.16), (126.71, 35.15), (126.70, 35.16)]), "no area as drawn"),
+        # a bow tie with unequal lobes: make_valid adds the small lobe instead of removing it
+        (
+            shapely.Polygon([(126.70, 35.15), (126.72, 35.17), (126.72, 35.15), (126.71, 35.16), (126.70, 35.16)]),
+            "more than the 1 % a repair may change",
+        ),
+    ],
+)
+def test_fix_refuses_a_repair_that_changes_what_the_zone_is(tmp_path, geometry, message):
+    path = _write(_frame([BOX_AT, geometry], zone_id=["ok", "bad"]), tmp_path / "zones.geojson")
+    with pytest.raises(geo.InputError) as raised:
+        read_zones(path, fix=True)
+    text = str(raised.value)
+    assert text.startswith("zones.geojson feature 2 (bad): invalid geometry (") and "\n" not in text
+    assert "that --fix cannot repair" in text and message in text and "redraw the outline" in text
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.tuples(st.floats(126.70, 126.72), st.floats(35.15, 35.17)), min_size=4, max_size=8).map(
+        lambda xy: shapely.Polygon([*xy, xy[0]])
+    )
+)
+def test_fix_keeps_only_polygons_of_the_area_drawn(geometry):
+    """Whatever the ring, --fix gives a valid (multi)polygon within 1 % of the area it encloses, or an error."""
+    from geo._validate import REPAIR_AREA_TOLERANCE
+
+    frame = _frame([geometry], zone_id=["z"])
+    try:
+        fixed = geo.io.prepare_zones(frame, "z.geojson", fix=True)
+    except geo.InputError as error:
+        assert str(error).startswith("z.geojson feature 1 (z): ") and "\n" not in str(error)
+        return
+    result = fixed.geometry.iloc[0]
+    assert result.is_valid and not result.is_empty and result.geom_type in {"Polygon", "MultiPolygon"}
+    assert abs(result.area - geometry.area) <= REPAIR_AREA_TOLERANCE * geometry.area + 1e-15
 
 
 def test_duplicate_ids_are_named_and_another_id_field_fixes_them(tmp_path):
@@ -280,3 +352,258 @@ def test_whole_number_ids_read_as_floats_lose_their_decimal(tmp_path):
     frame["code"] = [1.0, 2.0]
     zones = read_zones(_write(frame, tmp_path / "codes.geojson"), id_field="code", belt_ids=["1"])
     assert list(zones["zone_id"]) == ["1", "2"] and list(zones["in_belt"]) == [True, False]
+
+
+# --- shapefile parts and .prj ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("removed", "named"), [(".dbf", "zones.dbf (its attributes)"), (".shx", "zones.shx")])
+def test_a_shapefile_without_its_dbf_or_shx_names_the_missing_file(tmp_path, removed, named):
+    path = _write(_frame([BOX], name_ko=[HANGUL_NAME]), tmp_path / "zones.shp")
+    path.with_suffix(removed).unlink()
+    with pytest.raises(geo.InputError) as raised:
+        read_zones(path)
+    message = str(raised.value)
+    assert message.startswith(f"zones.shp: {named}") and "missing beside it" in message and "\n" not in message
+
+
+def test_sidecars_in_upper_case_count(tmp_path):
+    path = _write(_frame([BOX], name_ko=[HANGUL_NAME]), tmp_path / "zones.shp")
+    path.with_suffix(".dbf").rename(path.with_suffix(".DBF"))
+    assert read_zones(path)["name_ko"].iloc[0] == HANGUL_NAME
+
+
+@pytest.mark.parametrize(
+    ("prj", "reason"),
+    [
+        ("garbage", "zones.prj is not a CRS GDAL or PROJ can read"),
+        ("", "zones.prj is empty"),
+        (None, "no .prj beside it"),
+    ],
+)
+def test_a_bad_prj_is_reported_as_what_is_wrong_with_it(tmp_path, prj, reason):
+    path = _write(_frame([BOX]), tmp_path / "zones.shp")
+    if prj is None:
+        path.with_suffix(".prj").unlink()
+    else:
+        path.with_suffix(".prj").write_text(prj)
+    with pytest.raises(geo.InputError, match=r"^zones.shp: has no CRS \(") as raised:
+        read_zones(path)
+    assert reason in str(raised.value) and "--assume-crs" in str(raised.value)
+    assert (prj is None) == ("no .prj beside it" in str(raised.value))
+
+
+# --- ids as text ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [([7, 101], ["7", "101"]), ([7.0, 101.0], ["7", "101"]), (["007", "0101"], ["007", "0101"])],
+)
+@pytest.mark.parametrize("suffix", [".gpkg", ".geojson", ".shp"])
+def test_zone_ids_and_names_are_text(tmp_path, values, expected, suffix):
+    path = _write(_frame([BOX, shapely.box(126.7, 35.16, 126.71, 35.17)], code=values), tmp_path / f"z{suffix}")
+    zones = read_zones(path, id_field="code", name_field="code")
+    assert list(zones["zone_id"]) == expected and list(zones["feature_id"]) == expected
+    assert list(zones["name_ko"]) == expected and list(zones["name_en"]) == expected
+
+
+@given(st.lists(st.from_regex(r"\A[0-9]{1,6}\Z"), min_size=1, max_size=3, unique=True))
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_leading_zeros_survive_every_text_format(tmp_path, ids):
+    boxes = [shapely.box(126.7, 35.1 + 0.02 * i, 126.71, 35.11 + 0.02 * i) for i in range(len(ids))]
+    for suffix in (".gpkg", ".geojson"):
+        path = tmp_path / f"ids{suffix}"
+        path.unlink(missing_ok=True)
+        _write(_frame(boxes, zone_id=ids), path)
+        assert list(read_zones(path)["zone_id"]) == ids
+
+
+def test_tables_are_read_as_text(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("id,value\n007,1.50\n101,\n")
+    table = geo.io.read_table(path)
+    assert list(table["id"]) == ["007", "101"] and table["value"].iloc[0] == "1.50"
+    assert pd.isna(table["value"].iloc[1])
+
+
+# --- writing: temporary files, full disks, read-only folders ---------------------------------------------
+
+
+def test_temporary_files_are_hidden_in_their_own_folder_and_removed(tmp_path):
+    target = tmp_path / "out.txt"
+    with atomic_path(target) as temporary:
+        assert temporary.parent == tmp_path / geo.io.TEMPORARY_FOLDER
+        assert temporary.name.startswith(f"{os.getpid()}-") and temporary.suffix == ".txt"
+        temporary.write_text("new")
+    assert target.read_text() == "new" and [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+def test_a_build_killed_mid_write_leaves_nothing_a_later_write_does_not_sweep(tmp_path):
+    target = tmp_path / "belt_en.html"
+    write_text(target, "old")
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WRITER, str(target)], stdout=subprocess.PIPE, text=True, cwd=tmp_path
+    )
+    try:
+        assert child.stdout.readline().strip() == "writing"
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    finally:
+        child.kill()
+        child.stdout.close()
+    assert target.read_text() == "old"
+    # what the killed run left is hidden, in the temporary folder, never beside the outputs
+    left = [p for p in tmp_path.rglob("*") if p.is_file() and p != target]
+    assert left and all(p.parent.name == geo.io.TEMPORARY_FOLDER for p in left)
+    write_text(tmp_path / "index.html", "next run")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["belt_en.html", "index.html"]
+
+
+KILLED_WRITER = """
+import sys, time
+from geo.io import atomic_path
+with atomic_path(sys.argv[1]) as temporary:
+    temporary.write_text("half a map")
+    print("writing", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_leftovers_of_the_old_scheme_are_swept(tmp_path):
+    old = tmp_path / ".belt_en.html.k3j_9xq2.html"
+    old.write_text("half")
+    os.utime(old, (time.time() - 7200,) * 2)
+    recent = tmp_path / ".zones.gpkg.abcdefgh.gpkg"
+    recent.write_text("being written by an old version")
+    user = tmp_path / ".hidden"
+    user.write_text("a user's file")
+    write_text(tmp_path / "audit.md", "x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".hidden", ".zones.gpkg.abcdefgh.gpkg", "audit.md"]
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES])
+def test_a_disk_fault_while_writing_is_one_line_and_keeps_the_previous_file(tmp_path, monkeypatch, code):
+    target = tmp_path / "audit.json"
+    write_text(target, "previous")
+    written = []
+
+    def failing_write(descriptor, data):
+        if written:
+            raise OSError(code, os.strerror(code))
+        written.append(len(data))
+        return real_write(descriptor, data[: len(data) // 2])  # a short write, then the fault
+
+    real_write = os.write
+    monkeypatch.setattr(os, "write", failing_write)
+    with pytest.raises(geo.OutputError) as raised:
+        write_text(target, "x" * 10_000)
+    message = str(raised.value)
+    assert message.startswith(f"{target}: cannot be written ({os.strerror(code)}); ") and "\n" not in message
+    assert "the previous file is unchanged" in message and "--out" in message
+    assert target.read_text() == "previous" and sorted(p.name for p in tmp_path.iterdir()) == ["audit.json"]
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        pyogrio.errors.DataSourceError("Failed to write: No space left on device"),
+        sqlite3.OperationalError("database or disk is full"),
+        pyogrio.errors.DataLayerError("sqlite3_exec(COMMIT) failed: attempt to write a readonly database"),
+    ],
+)
+def test_gdal_and_sqlite_disk_faults_are_output_errors(tmp_path, error):
+    target = tmp_path / "belt.gpkg"
+    write_text(target, "previous")
+    with pytest.raises(geo.OutputError, match=r"belt.gpkg: cannot be written \((No space|Read-only)"):
+        with atomic_path(target) as temporary:
+            temporary.write_text("half")
+            raise error
+    assert target.read_text() == "previous" and sorted(p.name for p in tmp_path.iterdir()) == ["belt.gpkg"]
+
+
+def test_a_program_fault_while_writing_is_not_disguised(tmp_path):
+    with pytest.raises(KeyError), atomic_path(tmp_path / "x.gpkg"):
+        raise KeyError("a bug")
+    with pytest.raises(pyogrio.errors.FieldError), atomic_path(tmp_path / "x.gpkg"):
+        raise pyogrio.errors.FieldError("unsupported field type")
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 256 kB tmpfs (needs root, as in CI); skipped where it cannot be mounted, except under CI=true."""
+    mount_point = tmp_path / "disk"
+    mount_point.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount_point)], capture_output=True, check=False
+    )
+    if done.returncode != 0:
+        if os.environ.get("CI", "").lower() in {"true", "1"} and os.geteuid() == 0:
+            pytest.fail(f"cannot mount a tmpfs as root under CI=true: {done.stderr.decode(errors='replace')}")
+        pytest.skip("mounting a tmpfs needs root")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def _cli(*args, **environment):
+    env = {**os.environ, **environment}
+    return subprocess.run(
+        [sys.executable, str(PROJECT_ROOT / "build_maps.py"), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+
+
+def test_a_full_disk_is_one_line_exit_2_and_the_previous_file_stays(small_disk):
+    target = small_disk / "zones.geojson"
+    first = _cli("export", "--out", str(target))
+    assert first.returncode == 0, first.stderr
+    before = target.read_bytes()
+    descriptor = os.open(small_disk / "filler", os.O_WRONLY | os.O_CREAT)
+    with contextlib.suppress(OSError):
+        while os.write(descriptor, b"\0" * 4096):
+            pass
+    os.close(descriptor)
+    for out in (target, small_disk / "belt.gpkg", small_disk / "zone_areas.csv"):
+        result = _cli("export", "--out", str(out))
+        assert result.returncode == 2, result.stderr
+        (line,) = result.stderr.strip().splitlines()
+        assert line.startswith(f"error: {out}: cannot be written (No space left on device); free some space")
+    assert target.read_bytes() == before
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler", "zones.geojson"]
+
+
+def test_a_read_only_folder_is_one_line_exit_2(tmp_path):
+    folder = tmp_path / "readonly"
+    folder.mkdir()
+    (folder / "zone_areas.csv").write_text("previous")
+    if os.geteuid() == 0:
+        mounted = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(folder)], capture_output=True, check=False
+        )
+        if mounted.returncode != 0:
+            if os.environ.get("CI", "").lower() in {"true", "1"}:
+                pytest.fail("root cannot be refused a write without mounting a read-only file system")
+            pytest.skip("as root, a read-only folder needs a read-only mount, which is not allowed here")
+        (folder / "zone_areas.csv").write_text("previous")
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        expected = os.strerror(errno.EROFS)
+    else:
+        folder.chmod(0o555)
+        expected = os.strerror(errno.EACCES)
+    try:
+        for out in ("zone_areas.csv", "zones.geojson", "belt.gpkg"):
+            result = _cli("export", "--out", str(folder / out))
+            assert result.returncode == 2, result.stderr
+            (line,) = result.stderr.strip().splitlines()
+            assert line.startswith(f"error: {folder / out}: cannot be written ({expected}); pass --out a folder")
+        assert (folder / "zone_areas.csv").read_text() == "previous"
+    finally:
+        if os.geteuid() == 0:
+            subprocess.run(["umount", "-l", str(folder)], check=False)
+        else:
+            folder.chmod(0o755)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -52,3 +54,26 @@ def test_hectares_and_square_kilometres():
 def test_unknown_unit_is_named():
     with pytest.raises(ValueError, match=r"unknown area unit 'acre'; use one of m2, ha, km2, pyeong"):
         units.to_m2(1.0, "acre")
+
+
+@given(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(sorted(units.M2_PER_UNIT)),
+)
+def test_checked_m2_gives_a_finite_area_on_earth_or_says_why(value, unit):
+    try:
+        area = units.checked_m2(value, unit)
+    except ValueError as error:
+        assert "\n" not in str(error)
+        assert not (math.isfinite(value) and 0 < value and 0 < units.to_m2(value, unit) <= units.EARTH_SURFACE_M2)
+        return
+    assert math.isfinite(area) and 0 < area <= units.EARTH_SURFACE_M2
+    assert math.isfinite(units.m2_to_pyeong(area)) and math.isfinite(area + area)
+
+
+def test_1e308_pyeong_is_refused_with_the_reason():
+    with pytest.raises(ValueError, match=r"1e\+308 pyeong = inf m² is|is not a finite area"):
+        units.checked_m2(1e308, "pyeong")
+    with pytest.raises(ValueError, match=r"more than the surface of the Earth"):
+        units.checked_m2(1e15, "m2")
+    assert units.EARTH_SURFACE_M2 == pytest.approx(4 * math.pi * 6_371_007.181**2, rel=1e-6)  # authalic radius

@@ -4,14 +4,22 @@
     triangle-belt audit [--format json] [--tolerance 0.01]
     triangle-belt --help
 
-Exit codes: 0 success (for ``audit``: every claim holds), 1 a claim is outside the tolerance, 2 bad input or a
-usage mistake, 3 a fault of this program (one line; ``-v`` shows the traceback). A user's mistake prints one
-line on stderr, never a traceback. Without a command, ``build`` runs; options given before the command are
-passed to it.
+Exit codes: 0 success (for ``audit``: every claim was checked and holds), 1 a claim is outside the tolerance
+or could not be checked, 2 bad input or a usage mistake (for ``audit`` also: no claim could be checked), 3 a
+fault of this program (one line; ``-v`` shows the traceback). A user's mistake, and an output the disk or the
+folder refuses, prints one line on stderr, never a traceback. Without a command, ``build`` runs; options given
+before the command are passed to it.
+
+Every line printed is safe for a terminal (control characters from data shown as ``\\x1b``), and printing
+never fails on the locale: stdout is UTF-8 when it is not a terminal (the reports are UTF-8), and characters
+a terminal's encoding lacks are shown as escapes, as on stderr.
 """
 
 from __future__ import annotations
 
+import codecs
+import contextlib
+import io
 import logging
 import sys
 import warnings
@@ -19,6 +27,8 @@ from collections.abc import Sequence
 
 import click
 
+from .. import _format as fmt
+from .. import audit as audits
 from .._errors import TriangleBeltError
 from . import audit, build, export, fetch, parcels, raster
 
@@ -28,6 +38,17 @@ EXIT_OK, EXIT_CLAIMS_OFF, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 DEFAULT_COMMAND = "build"
 HELP_OPTIONS = ("-h", "--help")
 PROG = "triangle-belt"
+#: Loggers of the libraries that relay GDAL's own messages; without -v only their critical ones are shown, as
+#: the error that follows a GDAL failure already says what went wrong, in one line.
+GDAL_LOGGERS = ("rasterio", "pyogrio", "fiona")
+LOG_FORMAT = "%(levelname)s: %(message)s"
+
+
+class TerminalFormatter(logging.Formatter):
+    """Log lines with control characters from data shown visibly (:func:`geo._format.terminal`)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return fmt.terminal(super().format(record))
 
 
 class DefaultGroup(click.Group):
@@ -92,34 +113,60 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line on ``argv`` (default: ``sys.argv[1:]``) and return the exit code."""
     args = list(sys.argv[1:] if argv is None else argv)
     verbose = "-v" in args or "--verbose" in args
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    configure_streams()
+    handler = logging.StreamHandler()
+    handler.setFormatter(TerminalFormatter(LOG_FORMAT))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
     logging.captureWarnings(True)
+    if not verbose:
+        for name in GDAL_LOGGERS:
+            logging.getLogger(name).setLevel(logging.CRITICAL)
     try:
-        code = cli.main(args=args, prog_name=PROG, standalone_mode=False)
+        with audits.recorded_results() as results:
+            code = cli.main(args=args, prog_name=PROG, standalone_mode=False)
     except click.UsageError as error:
-        print(f"error: {_usage_message(error)}; see {PROG} --help", file=sys.stderr)
+        _error(f"{_usage_message(error)}; see {PROG} --help")
         return EXIT_BAD_INPUT
     except click.exceptions.Exit as stop:
         return stop.exit_code
     except click.Abort:
-        print("error: interrupted", file=sys.stderr)
+        _error("interrupted")
         return EXIT_BAD_INPUT
     except TriangleBeltError as error:
-        print(f"error: {_one_line(str(error))}", file=sys.stderr)
+        _error(str(error))
         return EXIT_BAD_INPUT
     except OSError as error:
-        message = f"{error.filename or ''}: {error.strerror or error}".replace(": : ", ": ").lstrip(": ")
-        print(f"error: {_one_line(message)}", file=sys.stderr)
+        _error(f"{error.filename or ''}: {error.strerror or error}".replace(": : ", ": ").lstrip(": "))
         return EXIT_BAD_INPUT
     except Exception as error:
         if verbose:
             raise
-        print(
-            f"error: internal error ({type(error).__name__}: {_one_line(str(error))}); run again with -v and report it",
-            file=sys.stderr,
-        )
+        _error(f"internal error ({type(error).__name__}: {error}); run again with -v and report it")
         return EXIT_INTERNAL
+    if code == EXIT_CLAIMS_OFF and any(result.nothing_checked for result in results):
+        # ``audit`` printed the zones it measured; a scripted audit that checked nothing is bad input.
+        _error(next(result for result in results if result.nothing_checked).nothing_checked_message())
+        return EXIT_BAD_INPUT
     return code if isinstance(code, int) else EXIT_OK
+
+
+def configure_streams() -> None:
+    """Make printing independent of the locale: stdout UTF-8 unless it is a terminal, and characters a
+    stream's encoding cannot hold (including lone surrogates from non-UTF-8 file names) written as escapes."""
+    for stream in (sys.stdout, sys.stderr):
+        if not isinstance(stream, io.TextIOWrapper):
+            continue
+        utf8 = codecs.lookup(stream.encoding or "ascii").name == "utf-8"
+        with contextlib.suppress(ValueError, AttributeError):  # already read from, or detached
+            if stream is sys.stdout and not utf8 and not stream.isatty():
+                stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+            else:
+                stream.reconfigure(errors="backslashreplace")
+
+
+def _error(message: str) -> None:
+    """Print ``error: message`` on stderr, on one line and safe for a terminal."""
+    print(f"error: {fmt.terminal(_one_line(message))}", file=sys.stderr)
 
 
 def _usage_message(error: click.UsageError) -> str:
@@ -138,3 +185,7 @@ def run() -> None:
     """Entry point of the installed command."""
     warnings.simplefilter("default")
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -22,6 +22,8 @@ from typing import Final
 
 import pandas as pd
 
+from .. import _format as fmt
+
 log = logging.getLogger(__name__)
 
 #: GeoPackage timestamp format (UTC, millisecond precision, as gpkg_contents.last_change requires).
@@ -287,7 +289,7 @@ def _write_metadata(
     records: list[tuple[str, str | None, Mapping[str, object]]] = [("geopackage", None, metadata)]
     records += [("table", t.name, t.metadata) for t in tables if t.metadata]
     for number, (scope, table_name, record) in enumerate(records, start=1):
-        text = json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True)
+        text = fmt.json_safe(json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True))
         connection.execute(
             "INSERT INTO gpkg_metadata (id, md_scope, md_standard_uri, mime_type, metadata) "
             "VALUES (?, 'dataset', ?, ?, ?)",

@@ -2,7 +2,10 @@
 
 A :class:`LayerStyle` says what to draw; :func:`to_qml` turns it into the QML document QGIS stores in a
 GeoPackage's ``layer_styles`` table. Every string that comes from data (labels, aliases, field names) goes
-through the XML writer, so it is escaped. The QML uses the ``<prop k= v=>`` form, which every QGIS 3 reads.
+through the XML writer, so it is escaped, after :func:`geo._format.xml_text` has shown visibly the characters
+XML 1.0 cannot hold at all (ElementTree would write them raw, giving a file no XML parser reads; a category
+whose value holds one can then not match its features, which no QML could). The QML uses the ``<prop k= v=>``
+form, which every QGIS 3 reads.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
+
+from .. import _format as fmt
 
 #: The QGIS version the QML is written for; QGIS reads styles written for older versions.
 QGIS_VERSION: Final = "3.28.0-Firenze"
@@ -127,9 +132,21 @@ def to_qml(style: LayerStyle) -> str:
         for index, (name, alias) in enumerate(style.aliases.items()):
             ET.SubElement(aliases, "alias", {"field": name, "index": str(index), "name": alias})
     ET.SubElement(root, "layerGeometryType").text = _GEOMETRY_CODES[style.geometry]
+    _xml_safe(root)
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
     return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + body + "\n"
+
+
+def _xml_safe(root: ET.Element) -> None:
+    """Pass every attribute value and text of the tree through :func:`geo._format.xml_text`, in place."""
+    for element in root.iter():
+        for key, value in element.attrib.items():
+            element.set(key, fmt.xml_text(value))
+        if element.text:
+            element.text = fmt.xml_text(element.text)
+        if element.tail:
+            element.tail = fmt.xml_text(element.tail)
 
 
 def _renderer(style: LayerStyle) -> ET.Element:

@@ -1,4 +1,7 @@
-"""Opening rasters: a georeferenced raster or one clear error naming the file and the fix; band choice."""
+"""Opening rasters: a georeferenced raster or one clear error naming the file and the fix; band choice; bounds.
+
+Paths whose bytes are not UTF-8 are opened through an ASCII link (:func:`geo.io.gdal_path`), as GDAL needs.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .._errors import InputError, InputFileNotFoundError
+from ..io import gdal_path
 
 if TYPE_CHECKING:
     from rasterio.io import DatasetReader
@@ -30,9 +34,9 @@ def open_raster(path: str | os.PathLike) -> Iterator[DatasetReader]:
     if path.is_dir():
         raise InputError(f"{path}: is a folder; name a raster file such as a GeoTIFF")
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), gdal_path(path) as readable:
             warnings.simplefilter("ignore", NotGeoreferencedWarning)
-            dataset = rasterio.open(path)
+            dataset = rasterio.open(readable)
     except RasterioIOError:
         raise InputError(
             f"{path.name}: is not a raster GDAL can read; pass a GeoTIFF (or another GDAL raster)"
@@ -66,3 +70,15 @@ def band_numbers(dataset: DatasetReader, band: int | str, name: str, *, option: 
             f"pass {option} between 1 and {dataset.count}{every}"
         )
     return [int(band)]
+
+
+def dataset_bounds(dataset: DatasetReader) -> tuple[float, float, float, float]:
+    """(left, bottom, right, top) of the raster's four corners in its CRS, for any grid.
+
+    Unlike ``dataset.bounds``, which multiplies the transform with ``*`` (deprecated by affine 3 for a
+    rotated or sheared grid, with a PendingDeprecationWarning), the corners are mapped with ``@``.
+    """
+    transform = dataset.transform
+    corners = [transform @ (column, row) for column in (0, dataset.width) for row in (0, dataset.height)]
+    xs, ys = [x for x, _ in corners], [y for _, y in corners]
+    return min(xs), min(ys), max(xs), max(ys)

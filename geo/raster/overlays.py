@@ -26,7 +26,7 @@ from .._errors import InputError
 from ..area import GEOD
 from ..belt import belt_geometry
 from ..settings import GEOGRAPHIC_CRS, LANGUAGES, PLANAR_CRS, WEB_MERCATOR_CRS
-from ._open import band_numbers, open_raster
+from ._open import band_numbers, dataset_bounds, open_raster
 from .masks import aligned_grid, write_cog
 
 if TYPE_CHECKING:
@@ -129,7 +129,7 @@ def raster_overlay(
         layer = dataset.read(band_number, out_shape=shape, masked=True, resampling=resampling)
         source = np.where(np.ma.getmaskarray(layer), np.nan, np.ma.getdata(layer).astype("float32"))
         src_transform = _scaled(dataset.transform, dataset.width / shape[1], dataset.height / shape[0])
-        src_crs, bounds = dataset.crs, dataset.bounds
+        src_crs, bounds = dataset.crs, dataset_bounds(dataset)
     source[~np.isfinite(source)] = np.nan
     if np.isnan(source).all():
         raise InputError(f"{label}: band {band_number} has no valid pixels to draw; check its nodata value")
