@@ -112,6 +112,12 @@ def terminal(text: object) -> str:
     return _CONTROL.sub(_visible, str(text))
 
 
+def message_text(value: object) -> str:
+    """``value`` for an error or log message, which is one line: as :func:`terminal`, and line breaks and tabs
+    shown as ``\\x0a`` and ``\\x09`` too."""
+    return terminal(value).replace("\n", "\\x0a").replace("\t", "\\x09")
+
+
 def xml_text(text: str) -> str:
     """``text`` with the characters XML 1.0 cannot hold shown visibly (``\\x01``); the rest is left for the XML
     writer to escape (``<``, ``&``, quotes; ElementTree also writes tab, CR and LF in attributes as references).

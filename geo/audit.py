@@ -2,19 +2,31 @@
 
 Pure functions: they take GeoDataFrames and DataFrames and return data aligned to their input; formatting
 lives in :mod:`geo.report`.
+
+The rule for claims that cannot be checked (their subject is no zone of the file): an audit never reports
+success for them. Such a claim is *unchecked* (:attr:`AuditResult.unchecked`) and makes
+:attr:`AuditResult.passed` false, so ``audit`` exits 1 and lists it; when no claim at all could be checked
+(:attr:`AuditResult.nothing_checked`, typically a user's zone file audited against our bundled claims) the
+zones are still measured and reported, and ``audit`` exits 2 with :meth:`AuditResult.nothing_checked_message`.
+A derived figure that is not finite (a difference against a vanishing claim) is an :class:`InputError`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import warnings
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from . import _format as fmt
 from . import units
+from ._errors import InputError
 from .area import area_table, overlaps, union_area_m2
 from .belt import belt_members, belt_summary
 from .schema import BELT, ZONE_DESCRIPTIVE_COLUMNS, GeometryQuality, Verdict
@@ -35,6 +47,13 @@ VERDICT_MESSAGES = {
 }
 
 
+#: How many subjects and zone ids a message lists before it says how many more there are.
+MAX_LISTED_IDS = 8
+#: Derived figures of each claim that must be finite where its subject was found.
+_DERIVED_FIGURES = ("geometry_m2", "geometry_pyeong", "claimed_pyeong", "difference_pct")
+_RECORDED: ContextVar[list[AuditResult] | None] = ContextVar("recorded_audit_results", default=None)
+
+
 class ClaimsAuditWarning(UserWarning):
     """A published claim does not hold within the tolerance."""
 
@@ -49,12 +68,76 @@ class AuditResult:
     overlaps: pd.DataFrame
     tolerance: float
     crs: dict = field(default_factory=lambda: {"ellipsoidal": ELLIPSOID, "planar": PLANAR_CRS})
+    #: File names of the zones and the claims (``zones``, ``claims``), for messages; empty when not from files.
+    sources: dict = field(default_factory=dict)
+    #: The Free Economic Zone as a whole (:func:`geo.fez.fez_summary`) when its claims were audited too.
+    fez: dict | None = None
 
     @property
     def passed(self) -> bool:
-        """True when every claim whose subject is in the zones holds within the tolerance."""
+        """True only when every claim was checked and holds within the tolerance.
+
+        A claim whose subject is not in the zones (:attr:`unchecked`) makes it false: an audit never reports
+        success for a claim it could not check.
+        """
         checked = self.claims["within_tolerance"].dropna()
-        return bool(checked.astype(bool).all())
+        return not self.unchecked and bool(checked.astype(bool).all())
+
+    @property
+    def unchecked(self) -> list[str]:
+        """Ids of the claims that could not be checked: no zone of the file matches their subject."""
+        missing = self.claims["within_tolerance"].isna()
+        return [str(c) for c in self.claims.loc[missing, "claim_id"]]
+
+    @property
+    def nothing_checked(self) -> bool:
+        """True when there are claims and none of them could be checked."""
+        return len(self.claims) > 0 and len(self.unchecked) == len(self.claims)
+
+    def unchecked_message(self) -> str:
+        """One line naming the unchecked claims and their subjects, or ``""`` when every claim was checked."""
+        if not self.unchecked:
+            return ""
+        missing = self.claims[self.claims["within_tolerance"].isna()]
+        pairs = zip(missing["claim_id"], missing["subject"], strict=True)
+        listed = [f"{fmt.message_text(c)} ({fmt.message_text(s)})" for c, s in pairs]
+        return (
+            f"{len(listed)} of {len(self.claims)} claims could not be checked, their subject being no zone of "
+            f"{self.sources.get('zones', 'the zones')}: {_listed(listed)}"
+        )
+
+    def nothing_checked_message(self) -> str:
+        """The one-line error when no claim could be checked: the subjects, the zone ids seen and the fix."""
+        subjects = sorted({fmt.message_text(s) for s in self.claims["subject"]})
+        zone_ids = (
+            [fmt.message_text(z) for z in dict.fromkeys(self.zones["zone_id"])] if "zone_id" in self.zones else []
+        )
+        claims = self.sources.get("claims", "the claims")
+        zones = self.sources.get("zones", "the zone file")
+        return (
+            f"no claim could be checked: none of the subjects of {claims} ({_listed(subjects)}) is a zone of "
+            f"{zones} (its zone ids: {_listed(zone_ids) or 'none'}); pass --claims with claims about these zones, "
+            "--id-field naming the field that holds the ids the claims use, or --belt ID,ID for the belt"
+        )
+
+
+@contextlib.contextmanager
+def recorded_results() -> Iterator[list[AuditResult]]:
+    """Collect every :class:`AuditResult` that :func:`run_audit` returns inside the block.
+
+    The command line uses it to give ``audit`` its exit code when no claim could be checked.
+    """
+    results: list[AuditResult] = []
+    token = _RECORDED.set(results)
+    try:
+        yield results
+    finally:
+        _RECORDED.reset(token)
+
+
+def _listed(items: list[str]) -> str:
+    more = len(items) - MAX_LISTED_IDS
+    return ", ".join(items[:MAX_LISTED_IDS]) + (f" and {more} more" if more > 0 else "")
 
 
 def measure_zones(zones: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -119,6 +202,7 @@ def audit_claims(
         ~found, Verdict.NOT_FOUND.value, np.where(within, Verdict.HOLDS.value, Verdict.OFF.value)
     )
     result["audit_note"] = [_note(subjects[s]) for s in result["subject"]]
+    _require_finite(result, found)
 
     for _, row in result[found & ~within].iterrows():
         warnings.warn(
@@ -138,9 +222,49 @@ def run_audit(zones: gpd.GeoDataFrame, claims: pd.DataFrame, *, tolerance: float
     found = overlaps(zones, id_column="feature_id")
     for _, row in found.iterrows():
         log.warning("zones %s and %s overlap by %.1f m²; unions count it once", row["a"], row["b"], row["overlap_m2"])
-    return AuditResult(
-        zones=measure_zones(zones), claims=checked, belt=belt_summary(zones), overlaps=found, tolerance=tolerance
+    sources = {
+        key: frame.attrs["source"] for key, frame in (("zones", zones), ("claims", claims)) if "source" in frame.attrs
+    }
+    result = AuditResult(
+        zones=measure_zones(zones),
+        claims=checked,
+        belt=belt_summary(zones),
+        overlaps=found,
+        tolerance=tolerance,
+        sources=sources,
     )
+    if result.unchecked and not result.nothing_checked:
+        log.info("%s", result.unchecked_message())  # the reports list them too, and the audit does not pass
+    recorded = _RECORDED.get()
+    if recorded is not None:
+        recorded.append(result)
+    return result
+
+
+def _claim_name(row: pd.Series) -> str:
+    return f"{fmt.message_text(row['claim_id'])} ({fmt.message_text(row['subject'])})"
+
+
+def _require_finite(claims: pd.DataFrame, found: pd.Series) -> None:
+    """InputError for the first claim whose subject was found but a derived figure is not finite."""
+    for column in _DERIVED_FIGURES:
+        values = pd.to_numeric(claims[column], errors="coerce")
+        bad = found & ~np.isfinite(values.to_numpy(dtype=float))
+        if bad.any():
+            row = claims[bad].iloc[0]
+            raise InputError(
+                f"claim {_claim_name(row)}: its {column} is not a finite number "
+                f"(figure {row['figure']!r} {row['unit']}, {row['claimed_m2']!r} m²); check the figure and its unit"
+            )
+    official = pd.to_numeric(claims["official_difference_pct"], errors="coerce").to_numpy(dtype=float)
+    given = pd.to_numeric(claims["official_m2"], errors="coerce").notna().to_numpy()
+    bad = found.to_numpy() & given & ~np.isfinite(official)
+    if bad.any():
+        row = claims[bad].iloc[0]
+        raise InputError(
+            f"claim {_claim_name(row)}: the difference from the official figures is not a finite "
+            f"number ({row['official_m2']!r} m² against {row['claimed_m2']!r} m²); check the official_area_m2 values"
+        )
 
 
 def _subject_rows(zones: gpd.GeoDataFrame, subject: str) -> gpd.GeoDataFrame | None:

@@ -263,6 +263,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "Belt ({members}): {m2} m² = {pyeong} pyeong measured as the union of the in-belt zones",
         "ja": "ベルト（{members}）：ベルト区域の和集合として測定した {m2} ㎡ = {pyeong} 坪",
     },
+    "report_fez": {
+        "ko": "광주경제자유구역 (4개 지구의 합집합): {m2} ㎡ = {pyeong} 평",
+        "en": "Gwangju Free Economic Zone (union of its four districts): {m2} m² = {pyeong} pyeong",
+        "ja": "光州経済自由区（4地区の和集合）：{m2} ㎡ = {pyeong} 坪",
+    },
     "report_belt_official": {
         "ko": "; 공식 수치 합계 {m2} ㎡",
         "en": "; official figures add to {m2} m²",
@@ -368,6 +373,26 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     "file_other": {"ko": "파일", "en": "File", "ja": "ファイル"},
     "unit_kb": {"ko": "KB", "en": "kB", "ja": "KB"},
     "unit_mb": {"ko": "MB", "en": "MB", "ja": "MB"},
+    # The Free Economic Zone.
+    "table_fez_districts": {
+        "ko": "광주경제자유구역 지구",
+        "en": "Gwangju Free Economic Zone districts",
+        "ja": "光州経済自由区の地区",
+    },
+    "about_fez_districts": {
+        "ko": "광주경제자유구역의 4개 지구 (2020년 지정): 축, 입지 산업단지, 법정동, 지정 당시 공식 면적과 이후 수치, "
+        "타원체(GRS80)와 평면(EPSG:5186) 면적.",
+        "en": "The four districts of the Gwangju Free Economic Zone (designated 2020): pillar, host complex, legal "
+        "dongs, official area at designation and the later figure, ellipsoidal (GRS80) and planar (EPSG:5186) areas.",
+        "ja": "光州経済自由区の4地区（2020年指定）：柱、所在する産業団地、法定洞、指定時の公式面積とその後の数値、"
+        "楕円体（GRS80）と平面（EPSG:5186）の面積。",
+    },
+    "fez_name": {"ko": "광주경제자유구역", "en": "Gwangju Free Economic Zone", "ja": "光州経済自由区"},
+    # the pillars as the Invest KOREA page names them (ja: AI融合産業、未来型自動車産業、スマートエネルギー産業)
+    "pillar_future_vehicle": {"ko": "미래형 자동차 산업", "en": "Future vehicles", "ja": "未来型自動車産業"},
+    "pillar_ai": {"ko": "AI 융복합 산업", "en": "AI convergence", "ja": "AI融合産業"},
+    "pillar_smart_energy": {"ko": "스마트에너지 산업", "en": "Smart energy", "ja": "スマートエネルギー産業"},
+    "pillar_": {"ko": "축 미상", "en": "Pillar unknown", "ja": "柱不明"},
     # PDF fact sheets.
     "factsheet_areas": {"ko": "면적", "en": "Areas", "ja": "面積"},
     "factsheet_map_note": {

@@ -24,7 +24,8 @@ import geopandas as gpd
 
 from . import export, factsheet, maps, report
 from ._errors import InputError, OutputError
-from .audit import AuditResult, run_audit
+from .audit import AuditResult
+from .fez import FEZ_DISTRICTS_FILE, audit_source, load_fez_districts
 from .layers import ZoneSource, load_claims, load_context, load_points
 from .raster import overlays
 from .settings import CLAIMS_FILE, CONTEXT_FILE, DEFAULT_TOLERANCE, GEOGRAPHIC_CRS, LANGUAGES, POINTS_FILE
@@ -87,7 +88,7 @@ class BuildOptions:
     @property
     def inputs(self) -> tuple[Path, ...]:
         """Every file the build reads; none of them is ever written."""
-        named = (self.zones.file, self.claims or CLAIMS_FILE, POINTS_FILE, CONTEXT_FILE)
+        named = (self.zones.file, self.claims or CLAIMS_FILE, POINTS_FILE, CONTEXT_FILE, FEZ_DISTRICTS_FILE)
         return tuple(Path(p) for p in (*named, *([self.raster] if self.raster else ())))
 
 
@@ -129,8 +130,7 @@ def run(out: str | os.PathLike, *, options: BuildOptions = BuildOptions()) -> Bu
         If ``out`` is a file, or an output would overwrite an input; raised before any file is written.
     """
     out = Path(out)
-    zones = options.zones.load()
-    audit = run_audit(zones, load_claims(options.claims), tolerance=options.tolerance)
+    zones, audit = audit_source(options.zones, load_claims(options.claims), tolerance=options.tolerance)
     _refuse_building_over_inputs(out, planned_outputs(zones, options), options.inputs)
     user_overlays = _user_overlays(options, zones)
     if options.screenshots or options.pdf:
@@ -195,6 +195,7 @@ def _export(
         points=points,
         context=context,
         language=options.export_language,
+        fez=load_fez_districts() if audit.fez is not None else None,
         inputs=options.inputs,
         title=options.display_title,
     )

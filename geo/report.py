@@ -60,6 +60,7 @@ def to_json(result: AuditResult, *, pretty: bool = False) -> str:
         "crs": result.crs,
         "units": {"pyeong_m2": "400/121", "area": "ellipsoidal GRS80 with geodesic edges unless named epsg5186"},
         "belt": fmt.json_record(result.belt),
+        **({"fez": fmt.json_record(result.fez)} if result.fez is not None else {}),
         "zones": zones,
         "claims": claims,
         "overlaps": [fmt.json_record(row) for row in result.overlaps.to_dict("records")],
@@ -94,6 +95,7 @@ def to_markdown(result: AuditResult, *, language: str = "en") -> str:
         t("report_method", tolerance=f"{result.tolerance * 100:g}", planar=result.crs["planar"]),
         "",
         _belt_sentence(result, language=language, escape=fmt.markdown),
+        *_fez_sentence(result, language),
         "",
         f"### {t('report_zones')}",
         "",
@@ -111,7 +113,7 @@ def to_markdown(result: AuditResult, *, language: str = "en") -> str:
 
 def to_table(result: AuditResult, *, language: str = "en") -> str:
     """A plain-text report in ``language`` for a terminal, aligned for double-width Hangul and Kana."""
-    lines = [fmt.terminal(_belt_sentence(result, language=language)), ""]
+    lines = [fmt.terminal(_belt_sentence(result, language=language)), *_fez_sentence(result, language), ""]
     headers, rows = _zone_rows(result, language)
     lines += fmt.text_table(headers, rows)
     lines.append("")
@@ -174,6 +176,19 @@ def _quality(quality: object, language: str) -> str:
 def _unit(unit: object, language: str) -> str:
     key = f"unit_{unit}"
     return i18n.text(key, language) if key in i18n.MESSAGES else str(unit)
+
+
+def _fez_sentence(result: AuditResult, language: str) -> list[str]:
+    """The Free Economic Zone's measured total in one sentence, when its claims were audited."""
+    fez = result.fez
+    if not fez or not fez["members"]:
+        return []
+    sentence = i18n.text("report_fez", language, m2=fmt.number(fez["area_m2"]), pyeong=fmt.number(fez["area_pyeong"]))
+    if fez["official_sum_m2"] is not None:
+        sentence += i18n.text("report_belt_official", language, m2=fmt.number(fez["official_sum_m2"]))
+    if fez["schematic"]:
+        sentence += i18n.text("report_belt_schematic", language)
+    return [sentence + i18n.text("report_full_stop", language)]
 
 
 def _zone_rows(result: AuditResult, language: str) -> tuple[list[str], list[list[str]]]:

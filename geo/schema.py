@@ -406,6 +406,104 @@ POINT_REQUIRED_COLUMNS: Final = (
     "source",
 )
 
+_ZONE_COLUMNS_BEFORE: Final = ("feature_id", "zone_id", "part", "name_ko", "name_en", "name_ja")
+_AREA_COLUMNS: Final = tuple(field.name for field in _AREA_FIELDS)
+
+#: The Free Economic Zone district layer's columns (GeoPackage table ``fez_districts``), in order: the zone
+#: fields it shares, with the official area titled as the area at designation, and its own.
+FEZ_FIELDS: Final[dict[str, Field]] = {
+    field.name: field
+    for field in (
+        *(ZONE_FIELDS[c] for c in _ZONE_COLUMNS_BEFORE),
+        _f("pillar", "pillar", "전략 축", "Strategic pillar", "戦略の柱"),
+        _f("pillar_source", "pillar_src", "전략 축 출처", "Source of the pillar", "戦略の柱の出典"),
+        _f(
+            "host_complex_ko",
+            "host_ko",
+            "입지 산업단지 (한국어)",
+            "Host complex (Korean)",
+            "所在する産業団地（韓国語）",
+        ),
+        _f("host_complex_en", "host_en", "입지 산업단지 (영어)", "Host complex (English)", "所在する産業団地（英語）"),
+        _f(
+            "host_complex_ja",
+            "host_ja",
+            "입지 산업단지 (일본어)",
+            "Host complex (Japanese)",
+            "所在する産業団地（日本語）",
+        ),
+        _f(
+            "host_complex_source",
+            "host_src",
+            "입지 산업단지 출처",
+            "Source of the host complex",
+            "所在する産業団地の出典",
+        ),
+        _f(
+            "legal_dongs",
+            "dongs",
+            "법정동 (출처 기재)",
+            "Legal dongs (as the sources name them)",
+            "法定洞（出典の記載）",
+        ),
+        _f(
+            "legal_codes",
+            "dong_codes",
+            "법정동 코드 (국토지리정보원)",
+            "Legal-dong codes (NGII)",
+            "法定洞コード（国土地理情報院）",
+        ),
+        _f("legal_dongs_source", "dongs_src", "법정동 출처", "Source of the legal dongs", "法定洞の出典"),
+        ZONE_FIELDS["status"],
+        ZONE_FIELDS["geometry_quality"],
+        *(ZONE_FIELDS[c] for c in _AREA_COLUMNS),
+        _f(
+            "official_area_m2",
+            "offic_m2",
+            "지정 당시 공식 면적 ㎡",
+            "Official area at designation, m²",
+            "指定時の公式面積 ㎡",
+            "number",
+        ),
+        _f(
+            "official_area_pyeong",
+            "offic_py",
+            "지정 당시 공식 면적 평",
+            "Official area at designation, pyeong",
+            "指定時の公式面積 坪",
+            "number",
+        ),
+        _f(
+            "official_difference_pct",
+            "offic_diff",
+            "측정 − 지정 면적, 지정 면적 대비 %",
+            "Measured minus the area at designation, % of it",
+            "測定 − 指定時面積、指定時面積比 %",
+            "number",
+        ),
+        _f(
+            "official_area_source",
+            "offic_src",
+            "지정 당시 면적 출처",
+            "Source of the area at designation",
+            "指定時面積の出典",
+        ),
+        _f(
+            "later_area_m2",
+            "later_m2",
+            "이후 공표 면적 ㎡ (경계는 이 수치에 맞추지 않음)",
+            "Later published area, m² (the outline is not sized to it)",
+            "その後の公表面積 ㎡（境界はこの値に合わせていない）",
+            "number",
+        ),
+        _f("later_area_source", "later_src", "이후 면적 출처", "Source of the later area", "その後の面積の出典"),
+        ZONE_FIELDS["geometry_method"],
+        ZONE_FIELDS["seed_source"],
+        ZONE_FIELDS["boundary_source"],
+    )
+}
+
+
 #: Every registry by table name.
 TABLES: Final[dict[str, dict[str, Field]]] = {
     "zones": ZONE_FIELDS,
@@ -413,6 +511,7 @@ TABLES: Final[dict[str, dict[str, Field]]] = {
     "belt": BELT_FIELDS,
     "context": CONTEXT_FIELDS,
     "points": POINT_FIELDS,
+    "fez_districts": FEZ_FIELDS,
 }
 
 

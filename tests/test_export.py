@@ -23,6 +23,7 @@ import geo
 from geo import export, i18n, report, style
 from geo.cli import main
 from geo.export import _gpkg, tables
+from geo.schema import FEZ_FIELDS
 from geo.settings import CLAIMS_FILE, CONTEXT_FILE, POINTS_FILE, ZONES_FILE, tool_version
 
 SPATIAL = ["zone_parts", "zones", "belt", "belt_triangle", "context_areas", "context_border", "site_points"]
@@ -491,7 +492,9 @@ def test_export_command_writes_the_geopackage_in_the_language_asked(tmp_path, ca
     assert main(["export", "--out", str(out), "--lang", "ja"]) == 0
     assert "(概略境界)" in dict(_query(out, "SELECT table_name, identifier FROM gpkg_contents"))["zone_parts"]
     record = json.loads(_query(out, "SELECT metadata FROM gpkg_metadata WHERE id = 1")[0][0])
-    assert record["inputs"] == [p.name for p in (ZONES_FILE, CLAIMS_FILE, POINTS_FILE, CONTEXT_FILE)]
+    assert record["inputs"] == [p.name for p in (ZONES_FILE, CLAIMS_FILE, POINTS_FILE, CONTEXT_FILE)] + [
+        "fez_districts.geojson"
+    ]
 
 
 def test_export_command_bad_crs_is_one_line_and_exit_2(tmp_path, capsys):
@@ -551,3 +554,85 @@ def test_a_file_without_belt_zones_exports_without_a_belt_layer(tmp_path, square
 
 def test_the_file_is_geopackage_1_2_for_older_qgis(gpkg):
     assert _query(gpkg, "PRAGMA user_version") == [(10200,)]
+
+
+# --- the Gwangju Free Economic Zone -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fez_gpkg(tmp_path_factory, belt_zones, belt_audit, belt_points, belt_context) -> Path:
+    """The synthetic belt with synthetic FEZ districts, labels in Japanese."""
+    from test_fez import synthetic_districts
+
+    path = tmp_path_factory.mktemp("fez") / "fez.gpkg"
+    stamp = datetime.fromtimestamp(EPOCH, UTC)
+    export.export_geopackage(
+        path,
+        belt_zones,
+        belt_audit,
+        points=belt_points,
+        context=belt_context,
+        fez=synthetic_districts(),
+        language="ja",
+        timestamp=stamp,
+    )
+    return path
+
+
+def test_the_fez_districts_are_a_layer_after_the_belts_with_their_areas(fez_gpkg):
+    from test_fez import synthetic_districts
+
+    districts = synthetic_districts()
+    layers = list(dict(pyogrio.list_layers(fez_gpkg)))
+    assert layers.index("fez_districts") == layers.index("belt_triangle") + 1
+    assert pyogrio.read_info(fez_gpkg, layer="fez_districts")["geometry_type"] == "MultiPolygon"
+    table = pyogrio.read_dataframe(fez_gpkg, layer="fez_districts")
+    assert table.crs.to_epsg() == 5186
+    assert list(table.columns[:-1]) == [
+        f.short for f in FEZ_FIELDS.values() if f.name in districts.columns or f.name.startswith(("area", "offic"))
+    ]
+    assert list(table["feature_id"]) == list(districts["feature_id"])
+    np.testing.assert_allclose(table["area_m2"], geo.area_m2(districts), rtol=1e-12)
+    np.testing.assert_array_equal(table["offic_m2"], districts["official_area_m2"])
+    np.testing.assert_array_equal(table["later_m2"], districts["later_area_m2"])  # missing later figures stay null
+    np.testing.assert_allclose(table["offic_py"], table["offic_m2"] * 121 / 400, rtol=1e-15)
+    assert max(len(c) for c in table.columns) <= 10
+
+
+def test_the_fez_layer_is_styled_by_pillar_dashed_labelled_and_titled_in_the_export_language(fez_gpkg):
+    from geo import fez
+
+    root = _styles(fez_gpkg)["fez_districts"]
+    renderer = root.find("renderer-v2")
+    assert renderer.get("attr") == "pillar"
+    symbols = {s.get("name"): s for s in renderer.find("symbols")}
+    categories = list(renderer.find("categories"))
+    assert [c.get("value") for c in categories] == list(fez.PILLARS)
+    for category in categories:
+        props = {p.get("k"): p.get("v") for p in symbols[category.get("symbol")].iter("prop")}
+        red, green, blue = (int(style.PILLAR_COLORS[category.get("value")][i : i + 2], 16) for i in (1, 3, 5))
+        assert props["outline_color"] == f"{red},{green},{blue},255"
+        assert props["outline_style"] == "dash"  # schematic
+        assert category.get("label") == (
+            f"{fez.pillar_label(category.get('value'), 'ja')} ({i18n.text('schematic_suffix', 'ja')})"
+        )
+    assert root.find("labeling/settings/text-style").get("fieldName") == "name_ja"
+    fields = set(pyogrio.read_info(fez_gpkg, layer="fez_districts")["fields"])
+    assert _referenced_fields(root) <= fields
+    aliases = {e.get("field"): e.get("name") for e in root.iter("alias")}
+    assert aliases["offic_m2"] == FEZ_FIELDS["official_area_m2"].title("ja") == "指定時の公式面積 ㎡"
+    assert aliases["pillar"] == "戦略の柱"
+    titles = dict(
+        _query(fez_gpkg, "SELECT column_name, name FROM gpkg_data_columns WHERE table_name = 'fez_districts'")
+    )
+    assert titles["later_m2"] == FEZ_FIELDS["later_area_m2"].title("ja")
+    identifier, description = _query(
+        fez_gpkg, "SELECT identifier, description FROM gpkg_contents WHERE table_name = 'fez_districts'"
+    )[0]
+    assert identifier == f"{fez.text('table_fez_districts', 'ja')} ({i18n.text('schematic_suffix', 'ja')})"
+    assert description.startswith(fez.text("about_fez_districts", "ja"))
+    assert i18n.text("schematic_label", "en") in description
+
+
+def test_without_fez_districts_there_is_no_fez_layer(gpkg):
+    assert "fez_districts" not in dict(pyogrio.list_layers(gpkg))

@@ -13,7 +13,7 @@ import subprocess
 
 import pytest
 
-from geo import export, i18n, style
+from geo import export, fez, i18n, schema, style
 from geo.export import tables
 from geo.schema import CLAIM_FIELDS, CONTEXT_FIELDS, POINT_FIELDS, ZONE_FIELDS
 
@@ -102,23 +102,45 @@ def qgis_report(tmp_path_factory, zones, audit_result) -> dict:
 
     path = tmp_path_factory.mktemp("qgis") / "belt.gpkg"
     export.export_geopackage(
-        path, zones, audit_result, points=geo.load_points(), context=geo.load_context(), language="ja"
+        path,
+        zones,
+        audit_result,
+        points=geo.load_points(),
+        context=geo.load_context(),
+        fez=fez.load_fez_districts(),
+        language="ja",
     )
     return _open_in_qgis(path)
 
 
 @pytest.fixture(scope="module", params=["ko", "ja"])
 def localised_report(request, tmp_path_factory, belt_zones, belt_audit, belt_points, belt_context) -> tuple:
-    """The synthetic belt exported in Korean and in Japanese, as QGIS reads it."""
+    """The synthetic belt and FEZ districts exported in Korean and in Japanese, as QGIS reads it."""
+    from test_fez import synthetic_districts
+
     path = tmp_path_factory.mktemp(f"qgis_{request.param}") / "belt.gpkg"
     export.export_geopackage(
-        path, belt_zones, belt_audit, points=belt_points, context=belt_context, language=request.param
+        path,
+        belt_zones,
+        belt_audit,
+        points=belt_points,
+        context=belt_context,
+        fez=synthetic_districts(),
+        language=request.param,
     )
     return request.param, _open_in_qgis(path)
 
 
 def test_every_spatial_layer_opens_with_its_default_style(qgis_report):
-    assert set(qgis_report) >= {"zone_parts", "zones", "belt", "context_areas", "context_border", "site_points"}
+    assert set(qgis_report) >= {
+        "zone_parts",
+        "zones",
+        "belt",
+        "fez_districts",
+        "context_areas",
+        "context_border",
+        "site_points",
+    }
     for name, layer in qgis_report.items():
         assert layer["valid"] and layer["features"] > 0, name
         assert layer["style_loaded"], name
@@ -134,6 +156,20 @@ def test_zones_are_categorised_by_role_in_the_maps_colours_dashed_and_labelled(q
         assert all(outline == "dash" for *_, outline in layer["categories"])  # our outlines are schematic
         labels = [label for _, label, _, _ in layer["categories"]]
         assert any(i18n.role_label("parts", "ja") in label for label in labels)  # legend in the chosen language
+
+
+def test_fez_districts_are_categorised_by_pillar_dashed_and_labelled(qgis_report):
+    layer = qgis_report["fez_districts"]
+    assert layer["valid"] and layer["style_loaded"] and layer["features"] == 4
+    assert layer["renderer"] == "categorizedSymbol" and layer["labels"] and layer["label_field"] == "name_ja"
+    colours = {value: colour for value, _, colour, _ in layer["categories"]}
+    assert colours == {pillar: style.PILLAR_COLORS[pillar] for pillar in fez.PILLARS}
+    assert all(outline == "dash" for *_, outline in layer["categories"])  # schematic outlines
+    labels = {value: label for value, label, _, _ in layer["categories"]}
+    assert labels["ai"].startswith(fez.pillar_label("ai", "ja"))
+    assert layer["aliases"]["offic_m2"] == schema.FEZ_FIELDS["official_area_m2"].title("ja")
+    assert layer["title"].startswith(fez.text("table_fez_districts", "ja"))
+    assert layer["label_priority"] == tables.ZONE_LABEL_PRIORITY
 
 
 def test_area_fields_carry_their_full_titles_as_aliases(qgis_report):
@@ -161,7 +197,7 @@ def test_context_outlines_are_thinner_and_lighter_than_the_zones(qgis_report):
 
 def _expected_aliases(name: str, language: str) -> dict[str, str]:
     registry = {"audit_claims": CLAIM_FIELDS, "context_areas": CONTEXT_FIELDS, "context_border": CONTEXT_FIELDS,
-                "site_points": POINT_FIELDS}.get(name, ZONE_FIELDS)  # fmt: skip
+                "site_points": POINT_FIELDS, "fez_districts": schema.FEZ_FIELDS}.get(name, ZONE_FIELDS)  # fmt: skip
     return {field.short: field.title(language) for field in registry.values()}
 
 
@@ -181,6 +217,6 @@ def test_every_field_of_every_table_has_its_alias_in_the_export_language(localis
 def test_layer_titles_and_abstracts_are_in_the_export_language(localised_report):
     language, report = localised_report
     for name, layer in report.items():
-        title = i18n.text(f"table_{name}", language)
+        title = fez.text(f"table_{name}", language)  # geo.i18n's, or geo.fez's for the FEZ layer
         assert layer["title"].startswith(title), (name, layer["title"])
-        assert layer["abstract"].startswith(i18n.text(f"about_{name}", language)), name
+        assert layer["abstract"].startswith(fez.text(f"about_{name}", language)), name

@@ -9,6 +9,7 @@ import sys
 import pytest
 
 import geo
+from geo import fez
 from geo.settings import CONTEXT_FILE, LAYERS_DIR, ZONES_FILE
 
 
@@ -54,15 +55,16 @@ def test_every_claim_has_publisher_url_language_and_subject(claims, zones):
     } <= set(claims["claim_id"])
     assert claims["url"].str.startswith("http").all()
     assert set(claims["language"]) <= {"ko", "ja", "en"}
-    known = {"belt", *zones["zone_id"], *zones["feature_id"]}
-    assert set(claims["subject"]) <= known
+    districts = fez.load_fez_districts()
+    known = {"belt", *zones["zone_id"], *zones["feature_id"], *districts["zone_id"], *districts["feature_id"]}
+    assert set(claims["subject"]) <= known  # each claim's subject is in the zones or in the FEZ districts
     assert claims.set_index("claim_id").loc["motie_belt", "uncertain"]
 
 
 def test_points_and_context_carry_sources():
     points = geo.load_points()
     assert points["source"].str.len().gt(10).all()
-    assert set(points.loc[points["uncertain"], "point_id"]) == {"city_hall", "kia_autoland"}
+    assert set(points.loc[points["uncertain"], "point_id"]) == {"city_hall", "kia_autoland", "naidc", "fez_authority"}
     context = geo.load_context()
     assert set(context["kind"]) == {"legal_dong", "ri", "border"}
     assert context["source"].str.contains("NGII").all() and context["source"].str.contains("2023-09-15").all()
@@ -73,9 +75,19 @@ def test_the_build_script_reproduces_the_committed_layers(tmp_path, require_modu
     subprocess.run(
         [sys.executable, str(LAYERS_DIR / "build_schematic.py"), str(tmp_path)], check=True, capture_output=True
     )
-    for committed in (ZONES_FILE, CONTEXT_FILE):
+    for committed in (ZONES_FILE, CONTEXT_FILE, fez.FEZ_DISTRICTS_FILE):
         rebuilt = tmp_path / committed.name
         assert hashlib.sha256(rebuilt.read_bytes()).digest() == hashlib.sha256(committed.read_bytes()).digest()
+
+
+def test_the_fez_districts_carry_sources_and_say_they_are_schematic():
+    districts = fez.load_fez_districts()
+    assert list(districts["feature_id"]) == ["fez/vehicle", "fez/ai", "fez/energy1", "fez/energy2"]
+    assert (districts["geometry_quality"] == "schematic").all()
+    for column in ("official_area_source", "pillar_source", "host_complex_source", "legal_dongs_source"):
+        assert districts[column].str.contains("http").all(), column
+    assert districts["boundary_source"].str.contains("NGII").all()
+    assert (abs(geo.geodesic_area_m2(districts) - districts["official_area_m2"]) <= 0.5).all()
 
 
 def test_claims_and_points_name_their_sources_in_every_language(claims, points):
@@ -88,6 +100,11 @@ def test_claims_and_points_name_their_sources_in_every_language(claims, points):
     assert (claims["publisher_en"] == claims["publisher"]).sum() >= len(claims) - 1  # English as published
     for column in ("source_ko", "source_en", "source_ja"):
         assert points[column].str.len().gt(10).all(), column
+    noted = points[points["note"] != ""]
+    assert set(noted["point_id"]) == {"naidc", "fez_authority"}
+    for column in ("note_ko", "note_en", "note_ja"):
+        assert noted[column].str.contains("http").all(), column  # a note carries its own source
+    assert (points["note_en"] == points["note"]).all()
     sources = points.set_index("point_id")
     assert sources.loc["kwj", "source_ko"].startswith("위키백과 정보상자")
     assert sources.loc["kwj", "source_ja"].startswith("ウィキペディアの情報ボックス")

@@ -7,7 +7,7 @@ import sys
 import click
 
 from .. import report
-from ..audit import run_audit
+from ..fez import audit_source
 from ..layers import load_claims
 from . import options
 
@@ -31,7 +31,7 @@ EXIT_HOLDS, EXIT_CLAIMS_OFF = 0, 1
 @click.option("--pretty/--compact", default=None, help="Indent the JSON (default: only on a terminal).")
 def audit(zones, claims, tolerance, format_, table, lang, pretty) -> int:
     """Measure the zones (GRS80 ellipsoid, planar EPSG:5186 beside it) and check every published claim."""
-    result = run_audit(zones.load(), load_claims(claims), tolerance=tolerance)
+    _, result = audit_source(zones, load_claims(claims), tolerance=tolerance)
     if format_ == "json":
         text = report.to_json(result, pretty=sys.stdout.isatty() if pretty is None else pretty)
     elif format_ == "csv":

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .. import export as exports
-from ..audit import run_audit
+from ..fez import FEZ_DISTRICTS_FILE, audit_source, load_fez_districts
 from ..layers import load_claims, load_context, load_points
 from ..settings import CLAIMS_FILE, CONTEXT_FILE, DEFAULT_OUT, POINTS_FILE
 from . import options
@@ -29,8 +29,7 @@ from . import options
 @options.language_option(default=exports.DEFAULT_LANGUAGE, help="Language of labels and layer titles.")
 def export(zones, claims, tolerance, out, crs, lang) -> int:
     """Export the zones, the belt, the context and the audit for GIS work."""
-    loaded = zones.load()
-    result = run_audit(loaded, load_claims(claims), tolerance=tolerance)
+    loaded, result = audit_source(zones, load_claims(claims), tolerance=tolerance)
     path = exports.export(
         out,
         loaded,
@@ -39,7 +38,8 @@ def export(zones, claims, tolerance, out, crs, lang) -> int:
         language=lang,
         points=load_points(),
         context=load_context(),
-        inputs=(zones.file, claims or CLAIMS_FILE, POINTS_FILE, CONTEXT_FILE),
+        fez=load_fez_districts() if result.fez is not None else None,
+        inputs=(zones.file, claims or CLAIMS_FILE, POINTS_FILE, CONTEXT_FILE, FEZ_DISTRICTS_FILE),
     )
     click.echo(f"exported {path}", err=True)
     return 0

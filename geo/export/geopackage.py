@@ -40,6 +40,7 @@ from .tables import (
     belt_tables,
     check_projectable,
     context_tables,
+    fez_districts_table,
     points_table,
     sources,
     warn_outside_area_of_use,
@@ -125,6 +126,7 @@ def geopackage_tables(
     *,
     points: gpd.GeoDataFrame | None = None,
     context: gpd.GeoDataFrame | None = None,
+    fez: gpd.GeoDataFrame | None = None,
     crs: str | CRS | None = None,
     language: str = DEFAULT_LANGUAGE,
 ) -> list[Table]:
@@ -138,6 +140,9 @@ def geopackage_tables(
         :func:`geo.run_audit` of ``zones``; its per-feature areas are reused, not measured again.
     points, context
         Site-selection points and context boundaries; their layers are left out when None.
+    fez
+        The Gwangju Free Economic Zone districts (:func:`geo.fez.load_fez_districts`), written as the
+        ``fez_districts`` layer after the belt's; left out when None.
     crs
         CRS of the layers (default EPSG:5186). Areas are ellipsoidal (GRS80) whatever it is, with the planar
         EPSG:5186 area beside them.
@@ -159,6 +164,8 @@ def geopackage_tables(
         tables += belt_tables(zones, audit, target, language)
     else:
         log.info("no belt layer: no zone is in the belt (name them with --belt)")
+    if fez is not None:
+        tables.append(fez_districts_table(fez, target, language))
     if context is not None:
         tables += context_tables(context, target, language)
     if points is not None:
@@ -176,6 +183,7 @@ def export_geopackage(
     *,
     points: gpd.GeoDataFrame | None = None,
     context: gpd.GeoDataFrame | None = None,
+    fez: gpd.GeoDataFrame | None = None,
     crs: str | CRS | None = None,
     language: str = DEFAULT_LANGUAGE,
     inputs: Sequence[str | os.PathLike] = (),
@@ -188,7 +196,7 @@ def export_geopackage(
     ----------
     path
         Target ``.gpkg``; replaced only once the new file is complete.
-    zones, audit, points, context, crs, language
+    zones, audit, points, context, fez, crs, language
         As for :func:`geopackage_tables`.
     inputs
         Files the export was made from: never overwritten, and the newest one dates the build.
@@ -209,7 +217,7 @@ def export_geopackage(
     inputs = tuple(Path(p) for p in inputs)
     io.refuse_overwriting_inputs(path, inputs)
     stamp, stamp_source = (timestamp, "given by the caller") if timestamp is not None else build_timestamp(inputs)
-    tables = geopackage_tables(zones, audit, points=points, context=context, crs=crs, language=language)
+    tables = geopackage_tables(zones, audit, points=points, context=context, fez=fez, crs=crs, language=language)
     metadata = _dataset_metadata(
         zones, audit, tables, crs=output_crs(crs), language=language, inputs=inputs, stamp=stamp, source=stamp_source
     )
@@ -283,10 +291,12 @@ def export(
     language: str = DEFAULT_LANGUAGE,
     points: gpd.GeoDataFrame | None = None,
     context: gpd.GeoDataFrame | None = None,
+    fez: gpd.GeoDataFrame | None = None,
     inputs: Sequence[str | os.PathLike] = (),
     title: str | None = None,
 ) -> Path:
-    """Write ``path`` in the format its suffix names (:data:`EXPORTERS`); ``title`` as for the GeoPackage.
+    """Write ``path`` in the format its suffix names (:data:`EXPORTERS`); ``title`` and ``fez`` as for the
+    GeoPackage (other formats hold the zone parts only).
 
     Raises
     ------
@@ -304,7 +314,16 @@ def export(
         raise InputError(f"--crs {crs}: {path.name} is {kind}; drop --crs or write a .gpkg")
     if suffix == ".gpkg":
         return export_geopackage(
-            path, zones, audit, points=points, context=context, crs=crs, language=language, inputs=inputs, title=title
+            path,
+            zones,
+            audit,
+            points=points,
+            context=context,
+            fez=fez,
+            crs=crs,
+            language=language,
+            inputs=inputs,
+            title=title,
         )
     return EXPORTERS[suffix](path, zones, audit, inputs=inputs)
 

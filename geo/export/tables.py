@@ -18,6 +18,7 @@ import shapely
 from pyproj import CRS
 
 from .. import _format as fmt
+from .. import fez as fez_layer
 from .. import i18n, style, units
 from .._errors import InputError
 from ..area import area_table
@@ -27,6 +28,7 @@ from ..schema import (
     BELT_FIELDS,
     CLAIM_FIELDS,
     CONTEXT_FIELDS,
+    FEZ_FIELDS,
     POINT_FIELDS,
     ZONE_FIELDS,
     Field,
@@ -350,6 +352,76 @@ def belt_tables(zones: gpd.GeoDataFrame, audit: AuditResult, crs: CRS, language:
         )
     )
     return tables
+
+
+def fez_districts_table(districts: gpd.GeoDataFrame, crs: CRS, language: str) -> Table:
+    """The FEZ districts (:func:`geo.fez.load_fez_districts`): categorised by pillar in
+    :data:`geo.style.PILLAR_COLORS`, schematic outlines dashed, labelled in ``language``, with their areas
+    (GRS80 and EPSG:5186), the area at designation they are compared with and the later figure."""
+    attributes = pd.concat(
+        [
+            pd.DataFrame(districts.drop(columns="geometry")).reset_index(drop=True),
+            area_table(districts).reset_index(drop=True),
+        ],
+        axis=1,
+    )
+    official = pd.to_numeric(attributes["official_area_m2"], errors="coerce")
+    attributes["official_area_pyeong"] = units.m2_to_pyeong(official)
+    attributes["official_difference_pct"] = (attributes["area_m2"] - official) / official * 100
+    if "later_area_m2" in attributes:
+        attributes["later_area_m2"] = pd.to_numeric(attributes["later_area_m2"], errors="coerce")
+    renamed, titles = _renamed(attributes, FEZ_FIELDS, language)
+    frame = gpd.GeoDataFrame(renamed, geometry=districts.geometry.to_crs(crs).values, crs=crs)
+    schematic = frame["quality"] == SCHEMATIC if "quality" in frame else pd.Series(False, index=frame.index)
+    pillars = frame["pillar"] if "pillar" in frame else pd.Series("", index=frame.index)
+    known = pillars.isin(fez_layer.PILLARS)
+    categories = []
+    for pillar in [p for p in fez_layer.PILLARS if (pillars == p).any()] + ([""] if (~known).any() else []):
+        members = pillars == pillar if pillar else ~known
+        dashed = bool(schematic[members].all())
+        label = fez_layer.pillar_label(pillar, language)
+        if dashed:
+            label = f"{label} ({i18n.text('schematic_suffix', language)})"
+        symbol = _qml.Symbol(style.pillar_color(pillar), style.OPERATING_FILL_OPACITY, dashed)
+        categories.append(_qml.Category(pillar, label, symbol))
+    layer_style = _qml.LayerStyle(
+        geometry="polygon",
+        symbol=_qml.Symbol(style.pillar_color(""), style.OPERATING_FILL_OPACITY, bool(schematic.all())),
+        category_field="pillar",
+        categories=tuple(categories),
+        label_field=f"name_{language}",
+        dash_expression=DASH_EXPRESSION,
+        aliases=titles,
+    )
+    description = fez_layer.text("about_fez_districts", language)
+    if schematic.any():
+        description += " " + " / ".join(i18n.text("schematic_label", lang) for lang in LANGUAGES) + "."
+    identifier = fez_layer.text("table_fez_districts", language)
+    if len(frame) and schematic.all():
+        identifier += f" ({i18n.text('schematic_suffix', language)})"
+    return Table(
+        name="fez_districts",
+        frame=frame,
+        identifier=identifier,
+        description=description,
+        titles=titles,
+        qml=_zone_qml(layer_style),
+        metadata={
+            **sources(
+                districts,
+                (
+                    "boundary_source",
+                    "official_area_source",
+                    "later_area_source",
+                    "pillar_source",
+                    "host_complex_source",
+                    "legal_dongs_source",
+                    "seed_source",
+                ),
+            ),
+            "summary": {k: v for k, v in fez_layer.fez_summary(districts).items() if k != "members"},
+        },
+    )
 
 
 def context_tables(context: gpd.GeoDataFrame, crs: CRS, language: str) -> list[Table]:
