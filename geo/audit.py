@@ -13,11 +13,8 @@ A derived figure that is not finite (a difference against a vanishing claim) is 
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import warnings
-from collections.abc import Iterator
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -51,7 +48,6 @@ VERDICT_MESSAGES = {
 MAX_LISTED_IDS = 8
 #: Derived figures of each claim that must be finite where its subject was found.
 _DERIVED_FIGURES = ("geometry_m2", "geometry_pyeong", "claimed_pyeong", "difference_pct")
-_RECORDED: ContextVar[list[AuditResult] | None] = ContextVar("recorded_audit_results", default=None)
 
 
 class ClaimsAuditWarning(UserWarning):
@@ -119,20 +115,6 @@ class AuditResult:
             f"{zones} (its zone ids: {_listed(zone_ids) or 'none'}); pass --claims with claims about these zones, "
             "--id-field naming the field that holds the ids the claims use, or --belt ID,ID for the belt"
         )
-
-
-@contextlib.contextmanager
-def recorded_results() -> Iterator[list[AuditResult]]:
-    """Collect every :class:`AuditResult` that :func:`run_audit` returns inside the block.
-
-    The command line uses it to give ``audit`` its exit code when no claim could be checked.
-    """
-    results: list[AuditResult] = []
-    token = _RECORDED.set(results)
-    try:
-        yield results
-    finally:
-        _RECORDED.reset(token)
 
 
 def _listed(items: list[str]) -> str:
@@ -235,9 +217,6 @@ def run_audit(zones: gpd.GeoDataFrame, claims: pd.DataFrame, *, tolerance: float
     )
     if result.unchecked and not result.nothing_checked:
         log.info("%s", result.unchecked_message())  # the reports list them too, and the audit does not pass
-    recorded = _RECORDED.get()
-    if recorded is not None:
-        recorded.append(result)
     return result
 
 

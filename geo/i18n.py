@@ -248,6 +248,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "some claims are outside the tolerance",
         "ja": "許容範囲外の主張あり",
     },
+    "report_unchecked": {
+        "ko": "{count}개 주장은 대상 구역이 없어 검증하지 못함",
+        "en": "{count} claims could not be checked (their subject is no zone of the file)",
+        "ja": "{count}件の主張は対象区域がなく検証できません",
+    },
     "report_verdict": {
         "ko": "허용오차 ±{tolerance} %: {verdict}.",
         "en": "Tolerance ±{tolerance} %: {verdict}.",

@@ -57,6 +57,7 @@ def to_json(result: AuditResult, *, pretty: bool = False) -> str:
         "version": tool_version(),
         "tolerance": result.tolerance,
         "passed": result.passed,
+        "unchecked": result.unchecked,
         "crs": result.crs,
         "units": {"pyeong_m2": "400/121", "area": "ellipsoidal GRS80 with geodesic edges unless named epsg5186"},
         "belt": fmt.json_record(result.belt),
@@ -120,7 +121,12 @@ def to_table(result: AuditResult, *, language: str = "en") -> str:
     headers, rows = _claim_rows(result, language, links=False)
     lines += fmt.text_table(headers, rows)
     lines += [""] + [f"{i18n.text('report_note', language)}: {fmt.terminal(n)}" for n in _notes(result, language)]
-    verdict = i18n.text("report_all_hold" if result.passed else "report_some_off", language)
+    if result.passed:
+        verdict = i18n.text("report_all_hold", language)
+    elif result.unchecked and not (result.claims["within_tolerance"] == False).any():  # noqa: E712 (None stays)
+        verdict = i18n.text("report_unchecked", language, count=len(result.unchecked))
+    else:
+        verdict = i18n.text("report_some_off", language)
     lines.append(i18n.text("report_verdict", language, tolerance=f"{result.tolerance * 100:g}", verdict=verdict))
     return "\n".join(lines) + "\n"
 

@@ -140,3 +140,17 @@ def test_json_is_compact_unless_asked(belt_audit):
     compact, pretty = report.to_json(belt_audit), report.to_json(belt_audit, pretty=True)
     assert json.loads(compact) == json.loads(pretty)
     assert "\n  " in pretty and compact.count("\n") == 1 and len(compact) < len(pretty)
+
+
+def test_unchecked_claims_are_listed_and_fail_the_audit(belt_zones, belt_claims):
+    claims = belt_claims.copy()
+    claims.loc[len(claims)] = {**claims.iloc[0].to_dict(), "claim_id": "elsewhere", "subject": "007"}
+    result = geo.run_audit(belt_zones, claims)
+    document = json.loads(report.to_json(result))
+    assert document["unchecked"] == ["elsewhere"] and document["passed"] is False
+    assert "1 claims could not be checked" not in report.to_table(result)  # one is also off: that verdict wins
+    holding = claims[claims["claim_id"].isin(["belt_holds", "elsewhere"])]
+    text = report.to_table(geo.run_audit(belt_zones, holding))
+    assert text.rstrip().endswith(
+        "Tolerance ±2 %: 1 claims could not be checked (their subject is no zone of the file)."
+    )

@@ -7,6 +7,7 @@ import sys
 import click
 
 from .. import report
+from .._errors import InputError
 from ..fez import audit_source
 from ..layers import load_claims
 from . import options
@@ -39,4 +40,7 @@ def audit(zones, claims, tolerance, format_, table, lang, pretty) -> int:
     else:
         text = report.FORMATS[format_](result, language=lang)
     sys.stdout.write(text)
+    if result.nothing_checked:
+        # The report shows the zones it measured; a scripted audit that checked no claim is bad input (exit 2).
+        raise InputError(result.nothing_checked_message())
     return EXIT_HOLDS if result.passed else EXIT_CLAIMS_OFF

@@ -28,7 +28,6 @@ from collections.abc import Sequence
 import click
 
 from .. import _format as fmt
-from .. import audit as audits
 from .._errors import TriangleBeltError
 from . import audit, build, export, fetch, parcels, raster
 
@@ -122,8 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name in GDAL_LOGGERS:
             logging.getLogger(name).setLevel(logging.CRITICAL)
     try:
-        with audits.recorded_results() as results:
-            code = cli.main(args=args, prog_name=PROG, standalone_mode=False)
+        code = cli.main(args=args, prog_name=PROG, standalone_mode=False)
     except click.UsageError as error:
         _error(f"{_usage_message(error)}; see {PROG} --help")
         return EXIT_BAD_INPUT
@@ -143,10 +141,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         _error(f"internal error ({type(error).__name__}: {error}); run again with -v and report it")
         return EXIT_INTERNAL
-    if code == EXIT_CLAIMS_OFF and any(result.nothing_checked for result in results):
-        # ``audit`` printed the zones it measured; a scripted audit that checked nothing is bad input.
-        _error(next(result for result in results if result.nothing_checked).nothing_checked_message())
-        return EXIT_BAD_INPUT
     return code if isinstance(code, int) else EXIT_OK
 
 

@@ -31,6 +31,7 @@ from .._html import escape
 from ..area import GEOD, area_m2
 from ..audit import AuditResult
 from ..belt import belt_triangle
+from .._errors import InputError
 from ..io import write_text
 from ..raster.overlays import RasterOverlay
 from ..settings import COORDINATE_DECIMALS, GEOGRAPHIC_CRS, LANGUAGES, PLANAR_CRS
@@ -90,6 +91,20 @@ BELT_STEM: Final = "belt"
 INDEX_FILE: Final = "index.html"
 #: Integer units per degree in the compact parcel encoding (10^COORDINATE_DECIMALS).
 PARCEL_SCALE: Final = 10**COORDINATE_DECIMALS
+#: Beyond this many zone features a map draws its zones on canvas in the compact encoding of
+#: :func:`parcels_map`, simplified to :data:`LARGE_SIMPLIFY_M`; labels go to the belt zones and the zones with
+#: claims, and point popups give the distances to the belt zones (else the :data:`NEAREST_ZONES` nearest).
+LARGE_LAYER_FEATURES: Final = 200
+LARGE_SIMPLIFY_M: Final = 5.0
+NEAREST_ZONES: Final = 5
+#: A zone map draws the features within this distance (metres, EPSG:5186) of its zone's bounding box.
+NEIGHBOURHOOD_M: Final = 3_000.0
+#: ``zone_maps`` values: ``auto`` is every zone up to :data:`ZONE_MAPS_AUTO_MAX` zones, else the belt zones and
+#: the zones with claims; ``all``; ``none``; or a comma-separated list of zone ids.
+ZONE_MAPS_MODES: Final = ("auto", "all", "none")
+ZONE_MAPS_AUTO_MAX: Final = 50
+#: The Free Economic Zone map's file stem (``fez_<language>.html``).
+FEZ_STEM: Final = "fez"
 _HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{3,8}$")
 
 

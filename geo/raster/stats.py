@@ -29,7 +29,7 @@ from .. import _zonal
 from .._errors import InputError
 from ..area import GEOD, authalic_q
 from ..schema import GeometryQuality
-from ._open import band_numbers, open_raster
+from ._open import band_numbers, dataset_bounds, open_raster
 
 if TYPE_CHECKING:
     from rasterio.io import DatasetReader
@@ -135,7 +135,7 @@ def zonal_stats(
             summaries.append([accumulator.summary(index, quantiles) for index in range(len(bands))])
         if overlapping == 0:
             raise InputError(
-                f"{name}: no zone overlaps the raster (its bounds are {_bounds_text(dataset.bounds)} in "
+                f"{name}: no zone overlaps the raster (its bounds are {_bounds_text(dataset_bounds(dataset))} in "
                 f"{dataset.crs}); use a raster that covers the zones"
             )
     return _stats_frame(zones, bands, summaries, percentiles)
