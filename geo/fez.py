@@ -24,7 +24,6 @@ from . import i18n, units
 from .area import union_area_m2
 from .audit import AuditResult, run_audit
 from .io import read_zones
-from .layers import ZoneSource
 from .schema import GeometryQuality
 from .settings import DEFAULT_TOLERANCE, LAYERS_DIR
 
@@ -154,16 +153,3 @@ def audit_with_fez(
         [i for i in claims.index if i in belt.claims.index or i in fez.claims.index]
     ]
     return dataclasses.replace(belt, claims=combined, fez=fez_summary(districts))
-
-
-def audit_source(
-    source: ZoneSource, claims: pd.DataFrame, *, tolerance: float = DEFAULT_TOLERANCE
-) -> tuple[gpd.GeoDataFrame, AuditResult]:
-    """Load the zones of ``source`` and audit every claim: the one audit every command runs.
-
-    FEZ claims are checked against our FEZ districts when the zones are ours (a user's zone file says nothing
-    about the FEZ, so there they are set aside). Returns the zones and the result.
-    """
-    zones = source.load()
-    districts = load_fez_districts() if source.path is None else None
-    return zones, audit_with_fez(zones, claims, districts=districts, tolerance=tolerance)

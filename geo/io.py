@@ -138,7 +138,7 @@ def read_zones(
         Listing every problem found, one per line, each naming the file, the feature and the fix.
     """
     path = Path(path)
-    frame = _read_vector(path, layer=layer, encoding=encoding)
+    frame = read_vector(path, layer=layer, encoding=encoding)
     zones = prepare_zones(
         frame,
         path,
@@ -180,7 +180,9 @@ def prepare_zones(
     return validate_zones(frame, path.name, fix=fix)
 
 
-def _read_vector(path: Path, *, layer: str | None, encoding: str | None) -> gpd.GeoDataFrame:
+def read_vector(path: Path, *, layer: str | None = None, encoding: str | None = None) -> gpd.GeoDataFrame:
+    """A vector file as it is (its own CRS and fields), read as :func:`read_zones` reads it, before any
+    normalisation: the same checks, layer choice and encoding guess (CP949 shapefiles without .cpg)."""
     if not path.exists():
         raise InputFileNotFoundError(f"{path}: no such file; check the path")
     if path.is_dir():

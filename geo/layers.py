@@ -37,6 +37,8 @@ class ZoneSource:
     fix: bool = False
     encoding: str | None = None
     belt_ids: tuple[str, ...] | None = None
+    #: A CSV of ``dan_id,zone_id`` pairs that overrides the matching of an official layer to our zones.
+    match: Path | None = None
 
     @property
     def file(self) -> Path:

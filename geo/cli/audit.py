@@ -8,8 +8,8 @@ import click
 
 from .. import report
 from .._errors import InputError
-from ..fez import audit_source
 from ..layers import load_claims
+from ..sources import audit_source
 from . import options
 
 #: Exit codes of ``audit``: every claim holds, or one is outside the tolerance.

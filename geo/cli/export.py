@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 
 from .. import export as exports
-from ..fez import FEZ_DISTRICTS_FILE, audit_source, load_fez_districts
+from ..fez import FEZ_DISTRICTS_FILE, load_fez_districts
 from ..layers import load_claims, load_context, load_points
 from ..settings import CLAIMS_FILE, CONTEXT_FILE, DEFAULT_OUT, POINTS_FILE
+from ..sources import audit_source
 from . import options
 
 

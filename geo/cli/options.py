@@ -96,10 +96,16 @@ def zone_options(command: Callable) -> Callable:
         click.option("--fix", is_flag=True, help="Repair invalid geometry with make_valid."),
         click.option("--encoding", help="Text encoding of the attributes (e.g. cp949)."),
         click.option("--belt", metavar="ID,ID", help="Zone ids that form the belt (default: the in_belt column)."),
+        click.option(
+            "--match",
+            metavar="FILE",
+            type=click.Path(path_type=Path),
+            help="CSV of dan_id,zone_id pairs overriding how an official boundary layer is matched to our zones.",
+        ),
     ]
 
     @functools.wraps(command)
-    def wrapper(*, path, layer, id_field, name_field, assume_crs, fix, encoding, belt, **kwargs):
+    def wrapper(*, path, layer, id_field, name_field, assume_crs, fix, encoding, belt, match, **kwargs):
         belt_ids = tuple(part.strip() for part in belt.split(",") if part.strip()) if belt else None
         source = ZoneSource(
             path=path,
@@ -110,6 +116,7 @@ def zone_options(command: Callable) -> Callable:
             fix=fix,
             encoding=encoding,
             belt_ids=belt_ids,
+            match=match,
         )
         return command(zones=source, **kwargs)
 

@@ -1,0 +1,67 @@
+"""What every command audits: the zones of a source and every claim, the official boundary layer included.
+
+A zone source is ours (the bundled layers), a user's zone file, or the official national industrial-complex
+boundary layer (VWorld ``LT_C_DAMDAN`` or its ILIS export). The last is recognised by its fields, with no
+flags: its features are matched to our zones by name and overlap (:mod:`geo.official`), take our zone ids so
+that ``claims.csv`` applies unchanged, and parts defined by an administrative unit (Bitgoeul's Gwangju part)
+are cut from the official feature along the NGII boundary. A zone with no official feature (the planned
+future-vehicle complex) keeps our schematic outline, so the belt stays whole; the report says which is which.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import geopandas as gpd
+import pandas as pd
+
+from . import official
+from .audit import AuditResult
+from .fez import audit_with_fez, load_fez_districts
+from .io import read_vector
+from .layers import ZoneSource, load_context, load_zones
+from .settings import DEFAULT_TOLERANCE, GEOGRAPHIC_CRS
+
+log = logging.getLogger(__name__)
+
+
+def load_source(source: ZoneSource) -> gpd.GeoDataFrame:
+    """The zones of ``source``: ours, a user's file as it is, or the official layer matched to ours.
+
+    The official layer is recognised only when no ``--id-field`` / ``--name-field`` is given (they say the
+    user has their own reading of the file); ``source.match`` overrides the matching.
+    """
+    if source.path is None or source.id_field is not None or source.name_field is not None:
+        return source.load()
+    raw = read_vector(source.file, layer=source.layer, encoding=source.encoding)
+    recognition = official.recognise(raw)
+    if recognition is None:
+        if source.match is not None:
+            log.warning("%s: --match is ignored: the file is not the official boundary layer", source.file.name)
+        return source.load()
+    if raw.crs is None and source.assume_crs is not None:
+        raw = raw.set_crs(source.assume_crs)
+    features = raw.to_crs(GEOGRAPHIC_CRS)
+    ours = load_zones()
+    overrides = official.read_match_file(source.match) if source.match is not None else None
+    report = official.match_zones(features, ours, overrides=overrides, source=source.file.name)
+    for line in report.lines():
+        log.warning("%s", line)
+    zones = official.official_zones(
+        features, report, context=load_context(), ours=ours, keep_unmatched=True, source=source.file.name
+    )
+    zones.attrs["source"] = source.file.name
+    return zones
+
+
+def audit_source(
+    source: ZoneSource, claims: pd.DataFrame, *, tolerance: float = DEFAULT_TOLERANCE
+) -> tuple[gpd.GeoDataFrame, AuditResult]:
+    """Load the zones of ``source`` and audit every claim: the one audit every command runs.
+
+    FEZ claims are checked against our FEZ districts when the zones are ours (a user's zone file says nothing
+    about the FEZ, so there they are set aside). Returns the zones and the result.
+    """
+    zones = load_source(source)
+    districts = load_fez_districts() if source.path is None else None
+    return zones, audit_with_fez(zones, claims, districts=districts, tolerance=tolerance)
