@@ -25,7 +25,8 @@ import geopandas as gpd
 from . import export, factsheet, maps, report
 from ._errors import InputError, OutputError
 from .audit import AuditResult
-from .fez import FEZ_DISTRICTS_FILE, audit_source, load_fez_districts
+from .fez import FEZ_DISTRICTS_FILE, load_fez_districts
+from .sources import audit_source
 from .layers import ZoneSource, load_claims, load_context, load_points
 from .raster import overlays
 from .settings import CLAIMS_FILE, CONTEXT_FILE, DEFAULT_TOLERANCE, GEOGRAPHIC_CRS, LANGUAGES, POINTS_FILE
