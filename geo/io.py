@@ -191,11 +191,17 @@ def read_vector(path: Path, *, layer: str | None = None, encoding: str | None = 
         raise InputError(f"{path.name}: the file is empty (0 bytes); export the zones again")
     if path.suffix.lower() == ".shp":
         _require_shapefile_parts(path)
-    available = _layers(path)
+    available, spatial = _layers(path)
     if layer is not None and layer not in available:
         raise InputError(f"{path.name}: no layer {layer!r}; pass --layer with one of: {', '.join(available)}")
     if layer is None and len(available) > 1:
-        raise InputError(f"{path.name}: has {len(available)} layers; pass --layer with one of: {', '.join(available)}")
+        # Attribute tables beside one geometry layer (a fetch's record, an audit table) leave no doubt.
+        if len(spatial) != 1:
+            choices = ", ".join(spatial or available)
+            raise InputError(
+                f"{path.name}: has {len(spatial or available)} layers; pass --layer with one of: {choices}"
+            )
+        layer = spatial[0]
     if encoding is None and path.suffix.lower() == ".shp" and _sidecar(path, ".cpg") is None:
         encoding = guess_dbf_encoding(_sidecar(path, ".dbf") or path.with_suffix(".dbf"))
     try:
@@ -227,12 +233,14 @@ def read_vector(path: Path, *, layer: str | None = None, encoding: str | None = 
     return frame
 
 
-def _layers(path: Path) -> list[str]:
+def _layers(path: Path) -> tuple[list[str], list[str]]:
+    """The file's layers, and those of them that have geometry."""
     try:
         with warnings.catch_warnings(), gdal_path(path) as readable:
             # GDAL reports a damaged file as warnings too; the error below says it once.
             warnings.simplefilter("ignore", RuntimeWarning)
-            return [str(name) for name in pyogrio.list_layers(readable)[:, 0]]
+            listed = pyogrio.list_layers(readable)
+        return [str(n) for n in listed[:, 0]], [str(n) for n, kind in listed if kind is not None]
     except pyogrio.errors.DataSourceError as error:
         detail = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise InputError(

@@ -607,3 +607,16 @@ def test_a_read_only_folder_is_one_line_exit_2(tmp_path):
             subprocess.run(["umount", "-l", str(folder)], check=False)
         else:
             folder.chmod(0o755)
+
+
+def test_attribute_tables_beside_one_geometry_layer_need_no_layer_option(tmp_path, square_zones):
+    import pandas as pd
+    import pyogrio
+
+    path = tmp_path / "fetched.gpkg"
+    pyogrio.write_dataframe(square_zones, path, layer="LT_C_DAMDAN")
+    pyogrio.write_dataframe(pd.DataFrame({"key": ["layer"]}), path, layer="fetch_metadata", driver="GPKG")
+    assert list(geo.load_zones(path)["zone_id"]) == ["a", "b"]
+    pyogrio.write_dataframe(square_zones, path, layer="second")
+    with pytest.raises(geo.InputError, match="has 2 layers; pass --layer with one of: LT_C_DAMDAN, second"):
+        geo.load_zones(path)
