@@ -225,27 +225,41 @@ def zone_unions(zones: gpd.GeoDataFrame) -> pd.DataFrame:
     """Per ``zone_id`` (in order of appearance), the union of all its parts and of its in-belt parts (None if
     it has none), EPSG:4326."""
     lonlat = zones.to_crs(GEOGRAPHIC_CRS)
-    rows = {}
-    for zone_id, group in lonlat.groupby("zone_id", sort=False):
-        geometries = np.asarray(group.geometry.values)
-        in_belt = group["in_belt"].astype(bool).to_numpy()
-        union = _union(geometries)
-        belt = union if in_belt.all() else (_union(geometries[in_belt]) if in_belt.any() else None)
-        rows[zone_id] = {"union": union, "in_belt_union": belt}
-    return pd.DataFrame.from_dict(rows, orient="index")
+    ids = lonlat["zone_id"].to_numpy()
+    geometries = np.asarray(lonlat.geometry.values)
+    in_belt = lonlat["in_belt"].astype(bool).to_numpy()
+    order = list(dict.fromkeys(ids))
+    # A zone of one part is its own union (most zones of a national layer): no union to compute.
+    counts = pd.Series(ids).value_counts()
+    single = ~pd.Series(ids).map(counts).gt(1).to_numpy()
+    union = pd.Series(geometries[single], index=ids[single], dtype=object)
+    belt = pd.Series(np.where(in_belt[single], geometries[single], None), index=ids[single], dtype=object)
+    positions = pd.Series(np.arange(len(ids))).groupby(ids).indices
+    for zone_id in counts.index[counts > 1]:
+        rows = positions[zone_id]
+        parts, in_belt_parts = geometries[rows], in_belt[rows]
+        union[zone_id] = _union(parts)
+        if in_belt_parts.all():
+            belt[zone_id] = union[zone_id]
+        else:
+            belt[zone_id] = _union(parts[in_belt_parts]) if in_belt_parts.any() else None
+    return pd.DataFrame({"union": union.reindex(order), "in_belt_union": belt.reindex(order)})
 
 
 def zones_table(zones: gpd.GeoDataFrame, unions: pd.DataFrame, crs: CRS, language: str) -> Table:
     """The parts dissolved by ``zone_id``: first names, role and status; in_belt if any part is; summed areas."""
     groups = zones.groupby("zone_id", sort=False)
     first = groups[["zone_id", "name_ko", "name_en", "name_ja", "role", "status"]].first()
-    official = groups["official_area_m2"].agg(lambda s: s.sum() if s.notna().all() else np.nan)
+    official_m2 = pd.to_numeric(zones["official_area_m2"], errors="coerce")
+    official = official_m2.groupby(zones["zone_id"], sort=False).sum().where(
+        ~official_m2.isna().groupby(zones["zone_id"], sort=False).any()
+    )
     attributes = pd.DataFrame(
         {
             **{c: first[c].to_numpy() for c in first.columns},
             "in_belt": groups["in_belt"].any().to_numpy(),
             "parts": groups.size().to_numpy().astype("int32"),
-            "geometry_quality": groups["geometry_quality"].agg(_common_value).to_numpy(),
+            "geometry_quality": _common_values(groups["geometry_quality"]).to_numpy(),
             "official_area_m2": official.to_numpy(),
         }
     )
@@ -273,7 +287,13 @@ def zones_table(zones: gpd.GeoDataFrame, unions: pd.DataFrame, crs: CRS, languag
 
 def _common_value(values: pd.Series) -> str:
     unique = values.dropna().unique()
-    return str(unique[0]) if len(unique) == 1 else "mixed"
+    return str(unique[0]) if len(unique) == 1 else GeometryQuality.MIXED.value
+
+
+def _common_values(groups: pd.core.groupby.SeriesGroupBy) -> pd.Series:
+    """Per group, its one value, or ``mixed`` where it has several (vectorised :func:`_common_value`)."""
+    first = groups.first().astype(str)
+    return first.where(groups.nunique(dropna=True).le(1), GeometryQuality.MIXED.value)
 
 
 def belt_tables(zones: gpd.GeoDataFrame, audit: AuditResult, crs: CRS, language: str) -> list[Table]:
