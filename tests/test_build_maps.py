@@ -454,3 +454,11 @@ def test_a_rotated_raster_is_drawn_without_warnings(tmp_path):
     corners = [transform @ (c, r) for c in (0, 40) for r in (0, 30)]
     assert max(x for x, _ in corners) - min(x for x, _ in corners) == pytest.approx(496.41016, abs=1e-3)
     assert south < north and west < east
+
+
+def test_top_level_help_shows_the_build_options(capsys):
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "Options of build (the default command)" in out
+    for option in ("--out DIR", "--lang", "--zones FILE", "--pdf", "--title"):
+        assert option in out, option

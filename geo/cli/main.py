@@ -60,6 +60,15 @@ class DefaultGroup(click.Group):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, with_command(self, list(args)))
 
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The group's help, then the options of the default command, which run without naming it."""
+        super().format_help(ctx, formatter)
+        default = self.commands[DEFAULT_COMMAND]
+        with click.Context(default, info_name=DEFAULT_COMMAND, parent=ctx) as build_ctx:
+            rows = [record for param in default.get_params(build_ctx) if (record := param.get_help_record(build_ctx))]
+        with formatter.section(f"Options of {DEFAULT_COMMAND} (the default command)"):
+            formatter.write_dl(rows)
+
 
 def _takes_value(command: click.Command) -> set[str]:
     """Every option string of ``command`` and its subcommands that is followed by a value."""
