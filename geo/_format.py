@@ -242,13 +242,14 @@ def json_records(frame: pd.DataFrame) -> list[dict]:
 
     Column-wise, so it stays fast for millions of rows; equal to :func:`json_record` of each row.
     """
-    clean = {}
+    columns = []
     for column in frame.columns:
         values = frame[column]
         if pd.api.types.is_float_dtype(values):
             values = values.where(np.isfinite(values.to_numpy(dtype=float, na_value=np.nan)))
-        clean[column] = values.astype(object).where(values.notna(), None)
-    return pd.DataFrame(clean, index=frame.index).to_dict("records")
+        columns.append(values.astype(object).where(values.notna(), None).tolist())
+    names = list(frame.columns)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)] if names else [{}] * len(frame)
 
 
 def json_record(mapping: dict) -> dict:

@@ -62,7 +62,12 @@ def validate_zones(frame: gpd.GeoDataFrame, source: str, *, fix: bool = False) -
         geoms = shapely.force_2d(geoms)
 
     usable = np.ones(len(frame), dtype=bool)
-    for i, geom in enumerate(geoms):
+    # Checked in bulk; only the features with a problem are visited one by one, so a national layer is fast.
+    types = shapely.get_type_id(geoms)
+    polygonal = np.isin(types, (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON))
+    suspect = ~polygonal | shapely.is_empty(geoms) | ~shapely.is_valid(geoms)
+    for i in np.flatnonzero(suspect):
+        geom = geoms[i]
         if geom is None or geom.is_empty:
             problems.append(f"{where(i)}: has no geometry; draw its outline or delete the feature")
             usable[i] = False
@@ -215,12 +220,11 @@ def _coordinate_problems(frame: gpd.GeoDataFrame, usable: np.ndarray, where) -> 
     with np.errstate(invalid="ignore"):
         lonlat = shapely.bounds(np.asarray(frame.geometry.to_crs(GEOGRAPHIC_CRS).values))
     problems = []
-    for i in np.flatnonzero(usable):
+    inside = (
+        (lon_min <= lonlat[:, 0]) & (lonlat[:, 2] <= lon_max) & (lat_min <= lonlat[:, 1]) & (lonlat[:, 3] <= lat_max)
+    )
+    for i in np.flatnonzero(usable & ~inside):
         x, y = native[i, 0], native[i, 1]
-        lon0, lat0, lon1, lat1 = lonlat[i]
-        inside = lon_min <= lon0 and lon1 <= lon_max and lat_min <= lat0 and lat1 <= lat_max
-        if inside:
-            continue
         if crs.is_geographic and lat_min <= x <= lat_max and lon_min <= y <= lon_max:
             problems.append(
                 f"{where(i)}: coordinates look like lat/lon swapped (x={x:.4g}, y={y:.4g}); "

@@ -205,7 +205,9 @@ def run_audit(zones: gpd.GeoDataFrame, claims: pd.DataFrame, *, tolerance: float
     for _, row in found.head(MAX_LISTED_IDS).iterrows():
         log.warning("zones %s and %s overlap by %.1f m²; unions count it once", row["a"], row["b"], row["overlap_m2"])
     if len(found) > MAX_LISTED_IDS:
-        log.warning("and %d more overlapping pairs (the audit's overlaps list has them all)", len(found) - MAX_LISTED_IDS)
+        log.warning(
+            "and %d more overlapping pairs (the audit's overlaps list has them all)", len(found) - MAX_LISTED_IDS
+        )
     sources = {
         key: frame.attrs["source"] for key, frame in (("zones", zones), ("claims", claims)) if "source" in frame.attrs
     }

@@ -149,7 +149,6 @@ def read_zones(
         belt_ids=belt_ids,
     )
     log.info("read %d zones from %s (source CRS %s)", len(zones), path, frame.crs or assume_crs)
-    zones.attrs["source"] = path.name
     return zones
 
 
@@ -177,7 +176,9 @@ def prepare_zones(
             raise InputError(f"{path.name}: no zone {listed} for --belt; its zone ids include: {known}")
         frame["in_belt"] = frame["zone_id"].isin(belt_ids)
     frame = _resolve_crs(frame, path, assume_crs=assume_crs)
-    return validate_zones(frame, path.name, fix=fix)
+    zones = validate_zones(frame, path.name, fix=fix)
+    zones.attrs["source"] = path.name
+    return zones
 
 
 def read_vector(path: Path, *, layer: str | None = None, encoding: str | None = None) -> gpd.GeoDataFrame:

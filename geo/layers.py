@@ -16,7 +16,7 @@ import pandas as pd
 from . import _format as fmt
 from . import units
 from ._errors import InputError
-from .io import read_table, read_zones
+from .io import prepare_zones, read_table, read_zones
 from .schema import CLAIM_REQUIRED_COLUMNS, POINT_REQUIRED_COLUMNS
 from .settings import CLAIMS_FILE, CONTEXT_FILE, GEOGRAPHIC_CRS, POINTS_FILE, ZONES_FILE
 
@@ -44,6 +44,18 @@ class ZoneSource:
     def file(self) -> Path:
         """The file read: ``path``, or the bundled zones."""
         return Path(self.path) if self.path is not None else ZONES_FILE
+
+    def prepare(self, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        """``frame``, already read from :attr:`file`, normalised and validated with this source's options."""
+        return prepare_zones(
+            frame,
+            self.file,
+            id_field=self.id_field,
+            name_field=self.name_field,
+            assume_crs=self.assume_crs,
+            fix=self.fix,
+            belt_ids=list(self.belt_ids) if self.belt_ids is not None else None,
+        )
 
     def load(self) -> gpd.GeoDataFrame:
         """The zones, read and validated (:func:`load_zones`)."""

@@ -38,7 +38,7 @@ def load_source(source: ZoneSource) -> gpd.GeoDataFrame:
     if recognition is None:
         if source.match is not None:
             log.warning("%s: --match is ignored: the file is not the official boundary layer", source.file.name)
-        return source.load()
+        return source.prepare(raw)  # read once
     if raw.crs is None and source.assume_crs is not None:
         raw = raw.set_crs(source.assume_crs)
     features = raw.to_crs(GEOGRAPHIC_CRS)
