@@ -6,7 +6,8 @@ missing browser), then writes, in this order:
 
 1. the audit reports (:mod:`geo.report`);
 2. the distance-to-transport raster and the overlays the maps draw (:mod:`geo.raster.overlays`);
-3. the HTML maps and index pages, and PNGs when asked (:mod:`geo.maps`, :mod:`geo.screenshot`);
+3. the HTML maps (belt, FEZ for our zones, the zone maps ``zone_maps`` chooses) and index pages, and PNGs
+   when asked (:mod:`geo.maps`, :mod:`geo.screenshot`);
 4. the GeoPackage and GeoJSON (:mod:`geo.export`).
 
 Each of those modules declares the names it writes (``output_files``); :func:`planned_outputs` collects them,
@@ -16,6 +17,7 @@ so the check that no output overwrites an input has a single source.
 from __future__ import annotations
 
 import logging
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,12 +28,15 @@ from . import export, factsheet, maps, report
 from ._errors import InputError, OutputError
 from .audit import AuditResult
 from .fez import FEZ_DISTRICTS_FILE, load_fez_districts
-from .sources import audit_source
 from .layers import ZoneSource, load_claims, load_context, load_points
 from .raster import overlays
-from .settings import CLAIMS_FILE, CONTEXT_FILE, DEFAULT_TOLERANCE, GEOGRAPHIC_CRS, LANGUAGES, POINTS_FILE
+from .settings import CLAIMS_FILE, CONTEXT_FILE, DEFAULT_TOLERANCE, GEOGRAPHIC_CRS, LANGUAGES, PLANAR_CRS, POINTS_FILE
+from .sources import audit_source
 
 log = logging.getLogger(__name__)
+
+#: The most pixels of the distance raster: beyond them its pixels grow by whole multiples of 50 m.
+DISTANCE_MAX_PIXELS = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -61,6 +66,10 @@ class BuildOptions:
     title : str or None
         Title of the maps, index pages and GeoPackage; None for the belt's title (our zones) or the zone
         file's name (a user's file).
+    zone_maps : str
+        Which zones get a map of their own (:func:`geo.maps.zone_map_ids`): ``auto`` (every zone when there
+        are at most 50, else the belt zones and the zones a claim is about), ``all``, ``none`` or
+        comma-separated zone ids.
     """
 
     zones: ZoneSource = field(default_factory=ZoneSource)
@@ -73,6 +82,12 @@ class BuildOptions:
     screenshots: bool = False
     pdf: bool = False
     title: str | None = None
+    zone_maps: str = "auto"
+
+    @property
+    def fez_map(self) -> bool:
+        """Whether the build draws the Free Economic Zone map: for our zones (a user's file says nothing of it)."""
+        return self.zones.path is None
 
     @property
     def display_title(self) -> str | None:
@@ -93,12 +108,20 @@ class BuildOptions:
         return tuple(Path(p) for p in (*named, *([self.raster] if self.raster else ())))
 
 
-def planned_outputs(zones: gpd.GeoDataFrame, options: BuildOptions) -> list[str]:
-    """Names of every file :func:`build` writes into its output folder, as each output module declares them."""
+def planned_outputs(zones: gpd.GeoDataFrame, options: BuildOptions, audit: AuditResult | None = None) -> list[str]:
+    """Names of every file :func:`build` writes into its output folder, as each output module declares them.
+
+    ``audit`` (of the zones) decides, with ``options.zone_maps`` ``auto``, which zones with claims get a map.
+    """
     return [
         *report.output_files(),
         *overlays.output_files(),
-        *maps.output_files(zones["zone_id"].unique(), options.languages, screenshots=options.screenshots),
+        *maps.output_files(
+            maps.zone_map_ids(zones, options.zone_maps, audit),
+            options.languages,
+            screenshots=options.screenshots,
+            fez=options.fez_map,
+        ),
         *export.output_files(),
         *(factsheet.output_files(zones["zone_id"].unique(), options.languages) if options.pdf else ()),
     ]
@@ -132,7 +155,7 @@ def run(out: str | os.PathLike, *, options: BuildOptions = BuildOptions()) -> Bu
     """
     out = Path(out)
     zones, audit = audit_source(options.zones, load_claims(options.claims), tolerance=options.tolerance)
-    _refuse_building_over_inputs(out, planned_outputs(zones, options), options.inputs)
+    _refuse_building_over_inputs(out, planned_outputs(zones, options, audit), options.inputs)
     user_overlays = _user_overlays(options, zones)
     if options.screenshots or options.pdf:
         from . import screenshot
@@ -142,7 +165,9 @@ def run(out: str | os.PathLike, *, options: BuildOptions = BuildOptions()) -> Bu
     inputs = options.inputs
 
     written = report.write_reports(out, audit, inputs=inputs)
-    distance = overlays.write_distance_raster(out / overlays.DISTANCE_FILE, points, zones, inputs=inputs)
+    distance = overlays.write_distance_raster(
+        out / overlays.DISTANCE_FILE, points, zones, resolution_m=_distance_resolution_m(zones), inputs=inputs
+    )
     written.append(distance)
     map_files = maps.write_maps(
         out,
@@ -155,6 +180,8 @@ def run(out: str | os.PathLike, *, options: BuildOptions = BuildOptions()) -> Bu
         assets=options.assets,
         title=options.display_title,
         inputs=inputs,
+        zone_maps=options.zone_maps,
+        fez=load_fez_districts() if options.fez_map else None,
     )
     written += [*map_files, *(out / name for name in maps.index_files(options.languages))]
     if options.screenshots:
@@ -175,6 +202,8 @@ def run(out: str | os.PathLike, *, options: BuildOptions = BuildOptions()) -> Bu
         title=options.display_title,
         files=[(p.name, p.stat().st_size) for p in written if p.parent == out],
         inputs=inputs,
+        zone_maps=options.zone_maps,
+        fez=options.fez_map,
     )
     log.info("built %d files into %s", len(written), out)
     return BuildResult(files=written, audit=audit)
@@ -202,6 +231,20 @@ def _export(
     )
     geojson = export.export_geojson(out / export.GEOJSON_NAME, zones, audit, inputs=options.inputs)
     return [gpkg, geojson]
+
+
+def _distance_resolution_m(zones: gpd.GeoDataFrame) -> float:
+    """The distance raster's pixel size: 50 m, coarser where its extent would need more than 2 million pixels.
+
+    The raster covers the in-belt zones (all zones when none is in the belt; a national file spans the
+    country), plus a margin, as :func:`geo.raster.overlays.distance_to_transport` does.
+    """
+    in_belt = zones[zones["in_belt"].astype(bool)] if "in_belt" in zones else zones
+    west, south, east, north = (in_belt if len(in_belt) else zones).to_crs(PLANAR_CRS).total_bounds
+    margin = 2 * overlays.DISTANCE_MARGIN_M
+    pixels = (east - west + margin) * (north - south + margin) / overlays.DISTANCE_RESOLUTION_M**2
+    scale = max(1.0, math.sqrt(pixels / DISTANCE_MAX_PIXELS))
+    return overlays.DISTANCE_RESOLUTION_M * math.ceil(scale)
 
 
 def _refuse_building_over_inputs(out: Path, outputs: list[str], inputs: tuple[Path, ...]) -> None:

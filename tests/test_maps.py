@@ -663,3 +663,121 @@ def test_numbers_stay_with_their_units(belt_html):
     assert re.search(rf"[\d,]+{NBSP}pyeong", html) and re.search(rf"[\d,]+{NBSP}m²", html)
     assert not re.search(r"\d (pyeong|m²|㎡|ha|km|%)", html.split("<body>")[-1].split("<script>")[0])
     assert "word-break: keep-all" in html and "font-variant-numeric: tabular-nums" in html
+
+
+# ---------------------------------------------------------------------------------------------------------
+# National scale: large layers, neighbourhoods, zone-map choice; the FEZ map
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _national_zones(tmp_path, count):
+    import official_layer
+
+    path = official_layer.write_official_shapefile(tmp_path / "damdan.shp", count)
+    return geo.load_zones(path, id_field="DAN_ID", name_field="DAN_NAME")
+
+
+def test_a_large_layer_is_drawn_on_canvas_with_few_labels_and_short_point_popups(tmp_path, belt_points):
+    zones = _national_zones(tmp_path, 300)
+    audit = geo.run_audit(zones, geo.load_claims().iloc[:0])
+    html = maps.render_html(maps.belt_map(zones, audit, language="en", points=belt_points))
+    assert "L.canvas" in html and '"popups":' in html and '"tooltips":' in html
+    assert "tb-zone-0" not in html  # not one SVG path per zone
+    assert "[].forEach" in html  # no zone in the belt and no claims: no permanent labels
+    # Each point's popup lists its nearest few zones, not all 300.
+    popups = [f["properties"]["popup"] for layer in _geojson_layers(html) for f in layer["features"]]
+    assert popups and all(p.count("<tr>") == core.NEAREST_ZONES for p in popups)
+
+
+def test_zone_maps_draw_the_neighbourhood_only(tmp_path):
+    zones = _national_zones(tmp_path, 300)
+    audit = geo.run_audit(zones, geo.load_claims().iloc[:0])
+    zone_id = zones["zone_id"].iloc[10]
+    html = shown(maps.render_html(maps.zone_map(zones, audit, zone_id, language="en")))
+    drawn = sum(name in html for name in zones["name_ko"])
+    assert 1 <= drawn < 30
+
+
+def test_zone_map_choice(tmp_path, belt_zones, belt_audit):
+    assert maps.zone_map_ids(belt_zones, "all") == list(belt_zones["zone_id"].unique())
+    assert maps.zone_map_ids(belt_zones, "auto") == list(belt_zones["zone_id"].unique())
+    assert maps.zone_map_ids(belt_zones, "none") == []
+    assert maps.zone_map_ids(belt_zones, "jingok, future") == ["jingok", "future"]
+    with pytest.raises(geo.InputError, match="no zone 'nowhere'"):
+        maps.zone_map_ids(belt_zones, "jingok,nowhere")
+    zones = _national_zones(tmp_path, 120)
+    assert maps.zone_map_ids(zones, "auto") == []  # more than 50 zones, none in the belt, no claims
+    written = maps.write_maps(
+        tmp_path / "out", zones, geo.run_audit(zones, geo.load_claims().iloc[:0]), languages=["en"]
+    )
+    assert [p.name for p in written] == ["belt_en.html"]
+    index = (tmp_path / "out" / "index_en.html").read_text(encoding="utf-8")
+    assert index.count("<tr><td>") == zones["zone_id"].nunique()  # every zone in the table
+    assert 'class="tb-search"' in index and "<script>" in index and "https://" not in index.split("<script>")[1]
+
+
+def test_index_table_escapes_hostile_names(tmp_path):
+    source = tmp_path / "hostile.geojson"
+    write_zone_file(source, HOSTILE_NAMES)
+    zones = geo.load_zones(source)
+    maps.write_maps(tmp_path / "out", zones, geo.run_audit(zones, geo.load_claims().iloc[:0]), languages=["en"])
+    index = (tmp_path / "out" / "index_en.html").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in index and HOSTILE_NAMES[0] not in index
+    assert "</script><script>alert(3)" not in index
+
+
+@pytest.fixture(scope="module")
+def fez_html_by_language(zones, audit_result):
+    from geo.fez import load_fez_districts
+
+    districts = load_fez_districts()
+    return {
+        language: shown(
+            maps.render_html(maps.fez_map(districts, zones, audit_result, language=language, points=geo.load_points()))
+        )
+        for language in ("ko", "en", "ja")
+    }
+
+
+def test_fez_map_draws_every_district_by_pillar_with_its_sources(fez_html_by_language):
+    from geo.fez import PILLARS, load_fez_districts, pillar_label
+
+    districts = load_fez_districts()
+    for language, html in fez_html_by_language.items():
+        assert f'<html lang="{language}">' in html
+        for i, (_, row) in enumerate(districts.iterrows()):
+            assert f"tb-fez-{i}" in html and row[f"name_{language}"] in html
+            assert style.pillar_color(row["pillar"]) in html
+        for pillar in PILLARS:
+            assert pillar_label(pillar, language) in html
+        assert html.count('class="tb-row tb-pillar"') == 2 * 3  # the legend (map and print), three pillars
+        assert i18n.text("fez_area_later", language) in html and "111" in html
+        assert "https://m.ajunews.com/amp/20200611144330671" in html
+    en = fez_html_by_language["en"]
+    assert "Cheomdan District 3" in en and "National AI Data Center" in en
+
+
+def test_fez_map_panel_gives_the_fez_claims(fez_html_by_language, audit_result):
+    from geo.fez import is_fez_subject
+
+    fez_claims = audit_result.claims[audit_result.claims["subject"].map(is_fez_subject).astype(bool)]
+    assert len(fez_claims)
+    html = fez_html_by_language["en"]
+    checked = int(fez_claims["within_tolerance"].notna().sum())
+    assert f"{checked} claims" in html
+    for url in fez_claims["url"].dropna():
+        assert escape_url(url) in html
+
+
+def escape_url(url: str) -> str:
+    from geo._html import escape
+
+    return escape(url)
+
+
+def test_the_build_writes_the_fez_map_and_links_it(tmp_path):
+    written = geo.build(tmp_path, options=geo.BuildOptions(languages=("en",), zone_maps="none"))
+    names = {p.name for p in written}
+    assert "fez_en.html" in names and not any(n.startswith("zone_") and n.endswith(".html") for n in names)
+    assert 'href="fez_en.html"' in (tmp_path / "index_en.html").read_text(encoding="utf-8")
+    assert 'href="fez_en.html"' in (tmp_path / "index.html").read_text(encoding="utf-8")

@@ -461,7 +461,7 @@ def test_every_zone_and_point_is_in_view_and_clear_of_the_panel_on_open(built, v
     # Zone maps open on their zone, clear of the panel too.
     page.goto((built / f"zone_future_{language}.html").resolve().as_uri(), wait_until="load")
     page.wait_for_timeout(400)
-    future = page.eval_on_selector_all("path.tb-zone", f"els => els.map({RECT_JS})")[3]
+    (future,) = page.eval_on_selector_all("path.tb-focus", f"els => els.map({RECT_JS})")
     assert inside(future, rect(page, ".folium-map")) and not overlaps(future, rect(page, ".tb-panel"))
 
 
@@ -614,3 +614,40 @@ def test_measuring_opens_no_popup_of_other_layers(built, view_page, belt_zones):
     )
     page.mouse.click(x, y)
     page.locator(".leaflet-popup").wait_for(state="visible", timeout=3000)  # popups work again once finished
+
+
+@pytest.mark.parametrize("language", ["ko", "en", "ja"])
+def test_the_fez_map_draws_every_district_and_three_pillars(tmp_path, open_page, zones, audit_result, language):
+    from geo.fez import PILLARS, load_fez_districts, pillar_label
+
+    districts = load_fez_districts()
+    path = tmp_path / f"fez_{language}.html"
+    folium_map = maps.fez_map(districts, zones, audit_result, language=language, points=geo.load_points())
+    path.write_text(maps.render_html(folium_map), encoding="utf-8")
+    visit = open_page(path)
+    assert visit.errors() == [] and visit.external_requests() == []
+    page = visit.page
+    assert page.locator("path.tb-fez").count() == len(districts)
+    legend = page.locator(".tb-panel .tb-pillar")
+    assert legend.count() == len(PILLARS)
+    assert [legend.nth(i).inner_text().strip() for i in range(3)] == [pillar_label(p, language) for p in PILLARS]
+
+
+def test_a_large_layer_draws_on_canvas_and_the_index_table_sorts_and_filters(tmp_path, open_page):
+    import official_layer
+
+    source = official_layer.write_official_shapefile(tmp_path / "damdan.shp", 260)
+    zones = geo.load_zones(source, id_field="DAN_ID", name_field="DAN_NAME")
+    maps.write_maps(tmp_path / "out", zones, geo.run_audit(zones, geo.load_claims().iloc[:0]), languages=["en"])
+    belt = open_page(tmp_path / "out" / "belt_en.html")
+    assert belt.errors() == [] and belt.page.locator("canvas").count() >= 1
+    index = open_page(tmp_path / "out" / "index_en.html")
+    assert index.errors() == []
+    page = index.page
+    rows = page.locator("table.tb-zones tbody tr")
+    assert rows.count() == zones["zone_id"].nunique()
+    page.locator("table.tb-zones th").nth(1).locator("button").click()
+    first = [float(rows.nth(i).locator("td").nth(1).inner_text().replace(",", "")) for i in range(5)]
+    assert first == sorted(first)
+    page.fill(".tb-search", "진곡")
+    assert page.locator("table.tb-zones tbody tr:not([hidden])").count() == 1

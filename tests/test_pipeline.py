@@ -70,3 +70,20 @@ def test_pdf_fact_sheets_are_planned_written_and_named_by_their_module(tmp_path,
     pdfs = [p for p in written if p.suffix == ".pdf"]
     assert sorted(p.name for p in pdfs) == sorted(factsheet.output_files(belt_zones["zone_id"].unique(), ("en",)))
     assert all(p.read_bytes().startswith(b"%PDF") for p in pdfs)
+
+
+@pytest.mark.parametrize("zone_maps", ["none", "jingok"])
+def test_the_zone_maps_option_is_planned_and_written(tmp_path, zone_maps):
+    options = geo.BuildOptions(languages=("en",), zone_maps=zone_maps)
+    written = geo.build(tmp_path, options=options)
+    zones, audit = geo.sources.audit_source(options.zones, geo.load_claims(), tolerance=options.tolerance)
+    planned = pipeline.planned_outputs(zones, options, audit)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(planned) == sorted(p.name for p in written)
+    zone_html = sorted(n for n in planned if n.startswith("zone_") and n.endswith(".html"))
+    assert zone_html == ([] if zone_maps == "none" else ["zone_jingok_en.html"]) and "fez_en.html" in planned
+
+
+def test_an_unknown_zone_in_the_zone_maps_option_is_refused_before_writing(tmp_path):
+    with pytest.raises(geo.InputError, match="no zone 'nowhere'"):
+        geo.build(tmp_path / "out", options=geo.BuildOptions(languages=("en",), zone_maps="nowhere"))
+    assert not (tmp_path / "out").exists()

@@ -44,7 +44,15 @@ from . import options
 @click.option("--screenshot", is_flag=True, help="Also write a PNG of each map (needs Chromium).")
 @click.option("--pdf", is_flag=True, help="Also write an A4 PDF fact sheet of each map (needs Chromium).")
 @click.option("--title", help="Title of the maps and exports (default: the belt's, or the zone file's name).")
-def build(zones, claims, tolerance, out, raster, raster_band, lang, cdn, screenshot, pdf, title) -> int:
+@click.option(
+    "--zone-maps",
+    default="auto",
+    show_default=True,
+    metavar="auto|all|none|ID,ID",
+    help="Which zones get a map of their own: auto (every zone when there are at most 50, else the belt zones "
+    "and the zones a claim is about), all, none, or comma-separated zone ids. The index lists every zone.",
+)
+def build(zones, claims, tolerance, out, raster, raster_band, lang, cdn, screenshot, pdf, title, zone_maps) -> int:
     """Build the maps (belt, zones, index) in Korean, English and Japanese, the audit reports, the
     distance raster, the GeoPackage and the GeoJSON into one folder."""
     build_options = pipeline.BuildOptions(
@@ -58,6 +66,7 @@ def build(zones, claims, tolerance, out, raster, raster_band, lang, cdn, screens
         screenshots=screenshot,
         pdf=pdf,
         title=title,
+        zone_maps=zone_maps,
     )
     result = pipeline.run(out, options=build_options)
     for line in summary(out, result):

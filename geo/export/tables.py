@@ -251,8 +251,10 @@ def zones_table(zones: gpd.GeoDataFrame, unions: pd.DataFrame, crs: CRS, languag
     groups = zones.groupby("zone_id", sort=False)
     first = groups[["zone_id", "name_ko", "name_en", "name_ja", "role", "status"]].first()
     official_m2 = pd.to_numeric(zones["official_area_m2"], errors="coerce")
-    official = official_m2.groupby(zones["zone_id"], sort=False).sum().where(
-        ~official_m2.isna().groupby(zones["zone_id"], sort=False).any()
+    official = (
+        official_m2.groupby(zones["zone_id"], sort=False)
+        .sum()
+        .where(~official_m2.isna().groupby(zones["zone_id"], sort=False).any())
     )
     attributes = pd.DataFrame(
         {

@@ -78,7 +78,11 @@ class LabelLayer(MacroElement):
 
 
 class ParcelLayer(MacroElement):
-    """Many polygons in the compact encoding of :func:`geo.maps._encode_parcels`, one tooltip for all."""
+    """Many polygons in the compact encoding of :func:`geo.maps._encode_parcels`, drawn on one canvas.
+
+    One tooltip for all (label and area), or, given ``tooltips``, ``popups`` and ``styles`` (with ``s``, the
+    style index of each polygon's feature), each feature's own escaped HTML and style.
+    """
 
     _template = Template(
         """
@@ -96,18 +100,28 @@ class ParcelLayer(MacroElement):
                 if (polygons[polygon] === undefined) { polygons[polygon] = []; }
                 polygons[polygon].push(latlngs);
             }
-            var group = L.featureGroup();
+            var group = L.featureGroup(), renderer = L.canvas({padding: 0.5}), styles = [];
+            if (d.styles) {
+                styles = d.styles.map(function (s) { return Object.assign({renderer: renderer}, s); });
+            }
             for (var i = 0; i < polygons.length; i++) {
-                var shape = L.polygon(polygons[i], d.style);
-                shape.tbParcel = d.p[i];
+                var n = d.p[i];
+                var own = d.styles ? styles[d.s[n]] : Object.assign({renderer: renderer}, d.style);
+                var shape = L.polygon(polygons[i], own);
+                shape.tbParcel = n;
                 group.addLayer(shape);
             }
             group.bindTooltip(function (layer) {
                 var n = layer.tbParcel;
+                if (d.tooltips) { return d.tooltips[n]; }
                 var head = d.labels ? "<b>" + d.labels[n] + "</b><br>" : "";
                 return head + d.a[n].toLocaleString("en") + " " + d.units.pyeong + " (" +
                     d.m[n].toLocaleString("en") + " " + d.units.m2 + ")";
             }, {sticky: true, className: "tb-tooltip"});
+            if (d.popups) {
+                group.bindPopup(function (layer) { return d.popups[layer.tbParcel]; },
+                    {maxWidth: 420, className: "tb-popup"});
+            }
             group.addTo({{ this._parent.get_name() }});
         })();
         {% endmacro %}

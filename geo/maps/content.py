@@ -32,6 +32,8 @@ TRIANGLE_OPACITY: Final = 0.8
 #: Dash pattern (Leaflet dashArray, pixels) of the triangle joining the complexes.
 TRIANGLE_DASH: Final = "2 8"
 METRES_PER_KM: Final = 1000.0
+#: Extra class of the focused zone's features on a zone map.
+FOCUS_CLASS: Final = " tb-focus"
 #: A no-break space: between a number and its unit, so that a line never breaks between them.
 NBSP: Final = "\u00a0"
 #: Label priorities for the collision handling in the browser: a higher one wins where two labels overlap.
@@ -75,17 +77,37 @@ def zone_title(parts: gpd.GeoDataFrame, language: str) -> str:
     For example "Bitgoeul National Industrial Complex (Gwangju part)" and "… (Hampyeong part)" give
     "Bitgoeul National Industrial Complex"; parts without a common name give the zone id.
     """
-    names = [zone_name(row, language) for _, row in parts.iterrows()]
+    names = [zone_name(row, language) for row in attribute_records(parts)]
+    return shared_name(names, str(parts["zone_id"].iloc[0]))
+
+
+def shared_name(names: list[str], fallback: str) -> str:
+    """The one name of ``names``, or what they share (see :func:`zone_title`), else ``fallback``."""
     if len(set(names)) == 1:
         return names[0]
     # The common prefix of all names is that of the alphabetically first and last.
     first, last = min(names), max(names)
     length = next((i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b), len(first))
     shared = first[:length].rstrip(" (（[-–—,、·")
-    return shared or str(parts["zone_id"].iloc[0])
+    return shared or fallback
 
 
-def zone_features(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str) -> dict:
+def attribute_records(frame: pd.DataFrame) -> list[dict]:
+    """The rows of ``frame`` without its geometry, as dicts (fast to read many times)."""
+    columns = [c for c in frame.columns if c != getattr(frame, "_geometry_column_name", None)]
+    return pd.DataFrame(frame[columns]).to_dict("records")
+
+
+def zone_titles(zones: gpd.GeoDataFrame, language: str) -> dict[str, str]:
+    """:func:`zone_title` of every zone, by zone id (as text), in the zones' order."""
+    names: dict[str, list[str]] = {}
+    for row in attribute_records(zones):
+        names.setdefault(str(row["zone_id"]), []).append(zone_name(row, language))
+    return {zone_id: shared_name(part_names, zone_id) for zone_id, part_names in names.items()}
+
+
+def zone_features(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str, focus: str | None = None) -> dict:
+    """The zones as GeoJSON features (class ``tb-zone tb-zone-<i>``, and ``tb-focus`` for the zone ``focus``)."""
     measured = audit.zones.set_index("feature_id")
     pyeong = i18n.text("unit_pyeong", language)
     features = []
@@ -99,7 +121,7 @@ def zone_features(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str)
             "weight": ZONE_WEIGHT,
             "opacity": 1.0,
             "fillOpacity": style.PLANNED_FILL_OPACITY if planned else style.OPERATING_FILL_OPACITY,
-            "className": f"tb-zone tb-zone-{i}",
+            "className": f"tb-zone tb-zone-{i}{FOCUS_CLASS if focus is not None and row['zone_id'] == focus else ''}",
         }
         if schematic:
             feature_style["dashArray"] = style.SCHEMATIC_DASH
@@ -111,7 +133,11 @@ def zone_features(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str)
     return collection(features)
 
 
-def zone_popup(row: pd.Series, areas: pd.Series, audit: AuditResult, *, language: str) -> str:
+def zone_popup(
+    row: pd.Series, areas: pd.Series, audit: AuditResult, *, language: str, claims: pd.DataFrame | None = None
+) -> str:
+    """The popup of a zone feature; ``claims`` are those about it (default: looked up in the audit)."""
+
     def t(key: str) -> str:
         return escape(i18n.text(key, language))
 
@@ -150,7 +176,8 @@ def zone_popup(row: pd.Series, areas: pd.Series, audit: AuditResult, *, language
         else f'<tr><th colspan="2" class="tb-section">{key}</th></tr>'
         for key, value in rows
     )
-    claims = audit.claims[audit.claims["subject"].isin([row["feature_id"], row["zone_id"]])]
+    if claims is None:
+        claims = audit.claims[audit.claims["subject"].isin([row["feature_id"], row["zone_id"]])]
     swatch = f'<span class="tb-swatch" style="background:{style.role_color(role)}"></span>'
     return (
         f'<div class="tb-popup-body"><h3>{escape(zone_name(row, language))}</h3>'
@@ -226,11 +253,9 @@ def belt_subjects(zones: gpd.GeoDataFrame) -> set[str]:
 
 def subject_names(zones: gpd.GeoDataFrame, language: str) -> dict[str, str]:
     """What each claim subject is called in ``language``: the belt, each zone (its title) and each part."""
-    names = {BELT: i18n.text("subject_belt", language)}
-    for zone_id, parts in zones.groupby("zone_id", sort=False):
-        names[str(zone_id)] = zone_title(parts, language)
-        for _, row in parts.iterrows():
-            names[str(row["feature_id"])] = zone_name(row, language)
+    names = {BELT: i18n.text("subject_belt", language), **zone_titles(zones, language)}
+    for row in attribute_records(zones):
+        names.setdefault(str(row["feature_id"]), zone_name(row, language))
     return names
 
 
@@ -343,8 +368,14 @@ def belt_features(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str)
     return collection(features)
 
 
-def point_features(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, language: str) -> dict:
-    distances = zone_distances_m(points, zones)
+def point_features(
+    points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, language: str, nearest: int | None = None
+) -> dict:
+    """The site points, labelled, each popup giving the geodesic distance to each of ``zones`` (the
+    ``nearest`` nearest only, nearest first, when given) and the point's source and note."""
+    distances = zone_distances_m(points, zones) if len(zones) else pd.DataFrame(index=points.index)
+    if not len(zones):
+        distances = distances.astype(float)
     names = {row["feature_id"]: zone_name(row, language) for _, row in zones.iterrows()}
     km_text = i18n.text("unit_km", language)
     features = []
@@ -354,15 +385,19 @@ def point_features(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, languag
             f"<tr><th>{escape(names[fid])}</th><td>"
             + (escape(i18n.text("inside", language)) if d == 0 else qty(f"{d / METRES_PER_KM:,.2f}", km_text))
             + "</td></tr>"
-            for fid, d in distances.loc[index].items()
+            for fid, d in (
+                distances.loc[index].items() if nearest is None else distances.loc[index].nsmallest(nearest).items()
+            )
         )
         uncertain = (
             f'<p class="tb-warn">{escape(i18n.text("uncertain", language))}</p>' if row.get("uncertain") is True else ""
         )
         source = localised_column(row, "source", language)
         source_html = link(first_url(source), source) if first_url(source) else escape(source)
+        note_text = localised_column(row, "note", language)
+        note = f'<p class="tb-note">{escape(note_text)}</p>' if note_text else ""
         popup = (
-            f'<div class="tb-popup-body"><h3>{name}</h3>{uncertain}'
+            f'<div class="tb-popup-body"><h3>{name}</h3>{uncertain}{note}'
             f"<h4>{escape(i18n.text('distances', language))}</h4><table>{items}</table>"
             f"<p><small>{escape(i18n.text('source', language))}: {source_html}</small></p></div>"
         )

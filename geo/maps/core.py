@@ -27,17 +27,19 @@ import shapely
 
 from .. import _format as fmt
 from .. import i18n, style, units
+from .._errors import InputError
 from .._html import escape
 from ..area import GEOD, area_m2
 from ..audit import AuditResult
 from ..belt import belt_triangle
-from .._errors import InputError
 from ..io import write_text
 from ..raster.overlays import RasterOverlay
+from ..schema import GeometryQuality, Status
 from ..settings import COORDINATE_DECIMALS, GEOGRAPHIC_CRS, LANGUAGES, PLANAR_CRS
 from .content import (
     LABEL_PRIORITY,
     ZONE_WEIGHT,
+    attribute_records,
     belt_features,
     belt_panel,
     collection,
@@ -46,12 +48,16 @@ from .content import (
     legend_html,
     localised,
     point_features,
+    qty,
     round_degrees,
     zone_features,
     zone_labels,
+    zone_name,
     zone_panel,
+    zone_popup,
     zone_short,
     zone_title,
+    zone_titles,
 )
 from .index import index_page, languages_index_page
 
@@ -263,9 +269,54 @@ def render_html(folium_map: folium.Map) -> str:
     return html.replace("<html>", f'<html lang="{escape(language)}">', 1)
 
 
-def output_files(zone_ids: Iterable[object], languages: Iterable[str], *, screenshots: bool = False) -> list[str]:
-    """Names of the files :func:`write_maps` writes for these zones and languages (PNGs with ``screenshots``)."""
-    stems = [BELT_STEM, *zone_file_stems(zone_ids).values()]
+def zone_map_ids(zones: gpd.GeoDataFrame, zone_maps: str = "auto", audit: AuditResult | None = None) -> list[str]:
+    """The ids of the zones that get a map of their own, in the zones' order, for a ``zone_maps`` choice.
+
+    ``all`` every zone; ``none`` none; ``auto`` (the default) every zone when there are at most
+    :data:`ZONE_MAPS_AUTO_MAX`, else the zones with a part in the belt and those a claim is about (with
+    ``audit``: its claims' subjects); otherwise a comma-separated list of zone ids.
+
+    Raises
+    ------
+    InputError
+        For an id in the list that is no zone's.
+    """
+    ids = [str(zone_id) for zone_id in zones["zone_id"].unique()]
+    choice = str(zone_maps or "auto").strip()
+    if choice == "all":
+        return ids
+    if choice == "none":
+        return []
+    if choice == "auto":
+        if len(ids) <= ZONE_MAPS_AUTO_MAX:
+            return ids
+        chosen = set(zones.loc[zones["in_belt"].astype(bool), "zone_id"].astype(str))
+        if audit is not None and not audit.claims.empty:
+            subjects = set(audit.claims["subject"].astype(str))
+            about = zones["zone_id"].astype(str).isin(subjects) | zones["feature_id"].astype(str).isin(subjects)
+            chosen |= set(zones.loc[about, "zone_id"].astype(str))
+        return [zone_id for zone_id in ids if zone_id in chosen]
+    wanted = [part.strip() for part in choice.split(",") if part.strip()]
+    unknown = [zone_id for zone_id in wanted if zone_id not in set(ids)]
+    if unknown or not wanted:
+        shown = ", ".join(ids[:10]) + (", …" if len(ids) > 10 else "")
+        raise InputError(
+            f"--zone-maps: no zone {', '.join(map(repr, unknown)) or repr(choice)}; "
+            f"write auto, all, none or zone ids such as {shown}"
+        )
+    return [zone_id for zone_id in ids if zone_id in set(wanted)]
+
+
+def output_files(
+    zone_ids: Iterable[object], languages: Iterable[str], *, screenshots: bool = False, fez: bool = False
+) -> list[str]:
+    """Names of the files :func:`write_maps` writes for these zone maps and languages.
+
+    ``zone_ids`` are the zones that get a map (:func:`zone_map_ids`); with ``fez`` the Free Economic Zone
+    map too; PNGs of every map with ``screenshots``.
+    """
+    languages = list(languages)
+    stems = [BELT_STEM, *([FEZ_STEM] if fez else []), *zone_file_stems(zone_ids).values()]
     maps = [f"{stem}_{language}.html" for language in languages for stem in stems]
     pngs = [name.removesuffix(".html") + ".png" for name in maps] if screenshots else []
     return [*maps, *pngs, *index_files(languages)]
@@ -290,25 +341,32 @@ def write_maps(
     title: Title = None,
     date: str | None = None,
     files: Sequence[tuple[str, int]] = (),
+    zone_maps: str = "auto",
+    fez: gpd.GeoDataFrame | None = None,
 ) -> list[Path]:
-    """Write, per language, the belt map, one map per zone and an index page, plus ``index.html`` for all.
+    """Write, per language, the belt map, the zone maps, the FEZ map and an index page, plus ``index.html``.
 
-    Files are those of :func:`output_files`: ``belt_<lang>.html``, ``zone_<id>_<lang>.html`` (ids reduced to
-    safe file-name characters) and ``index_<lang>.html``; each is written atomically and never over one of
-    ``inputs``. ``title`` and ``date`` are those of :func:`belt_map`. The index pages link every map written
-    and each of ``files`` (``(name, size in bytes)`` of the build folder's other outputs, e.g. the GeoPackage,
-    reports and rasters); :func:`write_index` rewrites them once those exist.
+    Files are those of :func:`output_files`: ``belt_<lang>.html``, ``zone_<id>_<lang>.html`` for the zones
+    ``zone_maps`` chooses (:func:`zone_map_ids`; ids reduced to safe file-name characters),
+    ``fez_<lang>.html`` given the FEZ districts ``fez`` (:func:`geo.fez.load_fez_districts`) and
+    ``index_<lang>.html``; each is written atomically and never over one of ``inputs``. ``title`` and ``date``
+    are those of :func:`belt_map`. The index pages list every zone and link every map written and each of
+    ``files`` (``(name, size in bytes)`` of the build folder's other outputs, e.g. the GeoPackage, reports and
+    rasters); :func:`write_index` rewrites them once those exist.
 
     Returns
     -------
     list of Path
         The map files written (not the index pages), belt maps first.
     """
+    from . import fez as fez_maps
+
     out = Path(out)
     languages = [i18n.check_language(language) for language in languages]
-    stems = zone_file_stems(zones["zone_id"].unique())
+    stems = zone_file_stems(zone_map_ids(zones, zone_maps, audit))
     written: list[Path] = []
     date = date or build_date()
+    geographic = zones.to_crs(GEOGRAPHIC_CRS)
     for language in languages:
         options = {
             "language": language,
@@ -319,13 +377,29 @@ def write_maps(
             "date": date,
         }
         belt_path = out / f"{BELT_STEM}_{language}.html"
-        write_text(belt_path, render_html(belt_map(zones, audit, assets=assets, **options)), inputs=inputs)
+        write_text(belt_path, render_html(belt_map(geographic, audit, assets=assets, **options)), inputs=inputs)
         written.append(belt_path)
+        if fez is not None:
+            path = out / f"{FEZ_STEM}_{language}.html"
+            fez_html = render_html(fez_maps.fez_map(fez, geographic, audit, assets=assets, **options))
+            write_text(path, fez_html, inputs=inputs)
+            written.append(path)
         for zone_id, stem in stems.items():
             path = out / f"{stem}_{language}.html"
-            write_text(path, render_html(zone_map(zones, audit, zone_id, assets=assets, **options)), inputs=inputs)
+            html = render_html(zone_map(geographic, audit, zone_id, assets=assets, **options))
+            write_text(path, html, inputs=inputs)
             written.append(path)
-    write_index(out, zones, audit, languages=languages, title=title, files=files, inputs=inputs)
+    write_index(
+        out,
+        zones,
+        audit,
+        languages=languages,
+        title=title,
+        files=files,
+        inputs=inputs,
+        zone_maps=zone_maps,
+        fez=fez is not None,
+    )
     log.info("wrote %d maps in %s to %s", len(written), ", ".join(languages), out)
     return written
 
@@ -339,12 +413,16 @@ def write_index(
     title: Title = None,
     files: Sequence[tuple[str, int]] = (),
     inputs: tuple[Path, ...] = (),
+    zone_maps: str = "auto",
+    fez: bool = False,
 ) -> list[Path]:
     """(Re)write the index pages of ``out``: ``index_<lang>.html`` per language and the landing ``index.html``.
 
-    Each links the maps of :func:`write_maps` (with their sizes, read from ``out``), states the audit's
-    findings and lists ``files``: ``(name, size in bytes)`` of the folder's other outputs, in the order given.
-    Names of maps and index pages in ``files`` are left out (they are linked already).
+    Each gives a sortable, searchable table of every zone (areas, official figure, claims, verdict) linking
+    the zone maps ``zone_maps`` chose (:func:`write_maps`; sizes read from ``out``), the belt map and, with
+    ``fez``, the FEZ map; it states the audit's findings and lists ``files``: ``(name, size in bytes)`` of
+    the folder's other outputs, in the order given. Names of maps and index pages in ``files`` are left out
+    (they are linked already).
 
     Returns
     -------
@@ -353,31 +431,37 @@ def write_index(
     """
     out = Path(out)
     languages = [i18n.check_language(language) for language in languages]
-    stems = zone_file_stems(zones["zone_id"].unique())
-    own = set(output_files(zones["zone_id"].unique(), languages))
+    all_ids = [str(zone_id) for zone_id in zones["zone_id"].unique()]
+    mapped = zone_file_stems(zone_map_ids(zones, zone_maps, audit))
+    own = set(output_files(mapped, languages, fez=fez))
     extra = [(str(name), int(size)) for name, size in files if str(name) not in own]
+    titles = _zone_titles(zones, languages)
 
     def size(name: str) -> int | None:
         path = out / name
         return path.stat().st_size if path.exists() else None
 
     pages: list[Path] = []
+    zone_entries: dict[str, list[tuple[str, str]]] = {}
     for language in languages:
         belt_file = f"{BELT_STEM}_{language}.html"
-        entries = [
-            (f"{stem}_{language}.html", zone_title(zones[zones["zone_id"] == zone_id], language))
-            for zone_id, stem in stems.items()
-        ]
+        fez_file = f"{FEZ_STEM}_{language}.html" if fez else None
+        files_of = {zone_id: f"{stem}_{language}.html" for zone_id, stem in mapped.items()}
+        entries = [(files_of.get(zone_id, ""), titles[language][zone_id]) for zone_id in all_ids]
+        zone_entries[language] = [(files_of[zone_id], titles[language][zone_id]) for zone_id in mapped]
         page = index_page(
             belt_file,
             entries,
             language=language,
             audit=audit,
-            zone_ids=list(stems),
+            zone_ids=all_ids,
             zones=zones,
             title=map_title(title, language),
             files=extra,
-            sizes={name: size(name) for name in [belt_file, *(e[0] for e in entries)]},
+            sizes={
+                name: size(name) for name in [belt_file, *(f for f in files_of.values()), *([fez_file] * bool(fez))]
+            },
+            fez_file=fez_file,
         )
         path = out / f"index_{language}.html"
         write_text(path, page, inputs=inputs)
@@ -388,18 +472,18 @@ def write_index(
         zones=zones,
         titles={language: map_title(title, language) for language in languages},
         files=extra,
-        sizes={name: size(name) for name in output_files(zones["zone_id"].unique(), languages)},
-        zone_entries={
-            language: [
-                (f"{stem}_{language}.html", zone_title(zones[zones["zone_id"] == zone_id], language))
-                for zone_id, stem in stems.items()
-            ]
-            for language in languages
-        },
+        sizes={name: size(name) for name in output_files(mapped, languages, fez=fez)},
+        zone_entries=zone_entries,
+        fez=fez,
     )
     write_text(out / INDEX_FILE, landing, inputs=inputs)
     pages.append(out / INDEX_FILE)
     return pages
+
+
+def _zone_titles(zones: gpd.GeoDataFrame, languages: Iterable[str]) -> dict[str, dict[str, str]]:
+    """Each zone's title (:func:`zone_title`) per language, zone ids as text."""
+    return {language: zone_titles(zones, language) for language in languages}
 
 
 def zone_file_stems(zone_ids: Iterable[object]) -> dict[str, str]:
@@ -436,8 +520,15 @@ def _zone_layers_map(
     from . import _leaflet
 
     i18n.check_language(language)
-    zones = zones.to_crs(GEOGRAPHIC_CRS)
+    all_zones = zones = zones.to_crs(GEOGRAPHIC_CRS)
     shown = zones if focus is None else zones[zones["zone_id"] == focus]
+    if focus is not None:
+        # A zone map draws its zone's neighbourhood only: the features near its bounding box.
+        area = _neighbourhood_box(shown)
+        zones = zones[shapely.intersects(zones.geometry.values, area)]
+        if context is not None:
+            context = context.to_crs(GEOGRAPHIC_CRS)
+            context = context[shapely.intersects(context.geometry.values, area)]
     bounds = shown.total_bounds
     if focus is None and points is not None and len(points):
         # The belt map opens on the zones and the site points together.
@@ -457,17 +548,16 @@ def _zone_layers_map(
     # The belt goes under the zones: a wide halo around them that leaves their dashed outlines visible.
     if audit.belt["members"]:
         belt_layer = folium.FeatureGroup(name=escape(i18n.text("layer_belt", language)), show=True)
-        belt_layer.add_child(_leaflet.GeoJsonLayer(belt_features(zones, audit, language=language)))
+        belt_layer.add_child(_leaflet.GeoJsonLayer(belt_features(all_zones, audit, language=language)))
         folium_map.add_child(belt_layer)
 
-    zone_layer = folium.FeatureGroup(name=escape(i18n.text("layer_zones", language)), show=True)
-    zone_layer.add_child(_leaflet.GeoJsonLayer(zone_features(zones, audit, language=language)))
-    zone_layer.add_child(_leaflet.LabelLayer(zone_labels(zones, language=language), css_class="tb-zone-label"))
-    folium_map.add_child(zone_layer)
+    add_zone_layer(folium_map, zones, audit, language=language, focus=focus)
 
     if points is not None and len(points):
         point_layer = folium.FeatureGroup(name=escape(i18n.text("layer_points", language)), show=True)
-        point_layer.add_child(_leaflet.GeoJsonLayer(point_features(points, zones, language=language)))
+        distance_zones, nearest = _distance_zones(zones, points)
+        features = point_features(points, distance_zones, language=language, nearest=nearest)
+        point_layer.add_child(_leaflet.GeoJsonLayer(features))
         folium_map.add_child(point_layer)
 
     # One column on the right: title, findings and legend, a <details> that starts closed on narrow maps
@@ -503,6 +593,102 @@ def _zone_layers_map(
     _add_controls(folium_map, language=language)
     _fit(folium_map, language=language)
     return folium_map
+
+
+def add_zone_layer(
+    folium_map: folium.Map, zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str, focus: str | None = None
+) -> None:
+    """The zones layer with its labels: GeoJSON (SVG) up to :data:`LARGE_LAYER_FEATURES`, canvas beyond."""
+    import folium
+
+    from . import _leaflet
+
+    zone_layer = folium.FeatureGroup(name=escape(i18n.text("layer_zones", language)), show=True)
+    if len(zones) <= LARGE_LAYER_FEATURES:
+        zone_layer.add_child(_leaflet.GeoJsonLayer(zone_features(zones, audit, language=language, focus=focus)))
+        labelled = zones
+    else:
+        zone_layer.add_child(_leaflet.ParcelLayer(_encode_zones(zones, audit, language=language)))
+        labelled = zones[_notable(zones, audit)]
+    zone_layer.add_child(_leaflet.LabelLayer(zone_labels(labelled, language=language), css_class="tb-zone-label"))
+    folium_map.add_child(zone_layer)
+
+
+def _notable(zones: gpd.GeoDataFrame, audit: AuditResult) -> np.ndarray:
+    """Which features are in a belt zone or a zone a claim is about (the ones a large map labels)."""
+    belt_zones = set(zones.loc[zones["in_belt"].astype(bool), "zone_id"].astype(str))
+    subjects = set(audit.claims["subject"].astype(str)) if not audit.claims.empty else set()
+    ids = zones["zone_id"].astype(str)
+    return (ids.isin(belt_zones | subjects) | zones["feature_id"].astype(str).isin(subjects)).to_numpy()
+
+
+def _distance_zones(zones: gpd.GeoDataFrame, points: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int | None]:
+    """The zones the points' popups give the distance to, and how many nearest each lists (None: all).
+
+    All the zones of a small layer; beyond :data:`LARGE_LAYER_FEATURES` the belt zones' parts, or without
+    a belt each point's :data:`NEAREST_ZONES` nearest features.
+    """
+    if len(zones) <= LARGE_LAYER_FEATURES:
+        return zones, None
+    belt_ids = set(zones.loc[zones["in_belt"].astype(bool), "zone_id"].astype(str))
+    if belt_ids:
+        return zones[zones["zone_id"].astype(str).isin(belt_ids)], None
+    planar = zones.to_crs(PLANAR_CRS).geometry.values
+    chosen: set[int] = set()
+    for point in points.to_crs(PLANAR_CRS).geometry.values:
+        chosen.update(np.argsort(shapely.distance(point, planar), kind="stable")[:NEAREST_ZONES].tolist())
+    return zones.iloc[sorted(chosen)], NEAREST_ZONES
+
+
+def _neighbourhood_box(parts: gpd.GeoDataFrame) -> shapely.Geometry:
+    """The bounding box of ``parts`` grown by :data:`NEIGHBOURHOOD_M` (in EPSG:5186), as EPSG:4326 polygon."""
+    west, south, east, north = parts.to_crs(PLANAR_CRS).total_bounds
+    box = shapely.box(west, south, east, north).buffer(NEIGHBOURHOOD_M, join_style="mitre")
+    return gpd.GeoSeries([box], crs=PLANAR_CRS).to_crs(GEOGRAPHIC_CRS).iloc[0]
+
+
+def _encode_zones(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str) -> dict:
+    """Many zones in the compact encoding, simplified, each with its style, tooltip and popup."""
+    geoms = _simplify(zones[["geometry"]], LARGE_SIMPLIFY_M).geometry
+    geoms = geoms.where(~geoms.is_empty, zones.geometry)
+    data = _encode_parcels(geoms, labels=None, language=language)
+    measured = {row["feature_id"]: row for row in audit.zones.drop_duplicates("feature_id").to_dict("records")}
+    pyeong = i18n.text("unit_pyeong", language)
+    claims = audit.claims
+    by_subject = {str(k): v for k, v in claims.groupby(claims["subject"].astype(str))} if not claims.empty else {}
+    styles: dict[tuple, int] = {}
+    style_list, style_of, tooltips, popups = [], [], [], []
+    for row in attribute_records(zones):
+        areas = measured[row["feature_id"]]
+        planned = row.get("status") == Status.PLANNED
+        schematic = row.get("geometry_quality") == GeometryQuality.SCHEMATIC
+        color = style.role_color(row.get("role"))
+        key = (color, planned, schematic)
+        if key not in styles:
+            styles[key] = len(style_list)
+            entry = {
+                "color": color,
+                "fillColor": color,
+                "weight": PARCEL_WEIGHT,
+                "opacity": 1.0,
+                "fillOpacity": style.PLANNED_FILL_OPACITY if planned else style.OPERATING_FILL_OPACITY,
+            }
+            if schematic:
+                entry["dashArray"] = style.SCHEMATIC_DASH
+            style_list.append(entry)
+        style_of.append(styles[key])
+        tooltips.append(f"<b>{escape(zone_name(row, language))}</b><br>{qty(fmt.number(areas['area_pyeong']), pyeong)}")
+        subject_claims = [by_subject[s] for s in (str(row["feature_id"]), str(row["zone_id"])) if s in by_subject]
+        popups.append(
+            zone_popup(
+                row,
+                areas,
+                audit,
+                language=language,
+                claims=pd.concat(subject_claims) if subject_claims else claims.iloc[:0],
+            )
+        )
+    return {**data, "styles": style_list, "s": style_of, "tooltips": tooltips, "popups": popups}
 
 
 def _new_map(

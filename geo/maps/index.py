@@ -12,6 +12,8 @@ from pathlib import PurePath
 from typing import Final
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 
 from .. import i18n, units
 from .._html import FONT_STACK, escape
@@ -54,13 +56,18 @@ def index_page(
     title: str | None = None,
     files: Sequence[tuple[str, int]] = (),
     sizes: Mapping[str, int | None] | None = None,
+    fez_file: str | None = None,
 ) -> str:
     """A page in ``language`` linking the belt map and each zone map (``(file name, zone name)`` pairs).
 
-    With the ``audit`` and the ``zone_ids`` of the entries, it also gives a table of the zones' areas (GRS80
-    ellipsoidal, in m², ha and pyeong) and status; with the ``zones`` too, the findings first: how many
-    claims hold and which do not, every claim on the belt and its zones listed, failing ones first. ``files``
-    (``(name, size in bytes)``) are listed with what each is; ``sizes`` gives the maps' sizes.
+    With the ``audit`` and the ``zone_ids`` of the entries, it gives instead a sortable, searchable table of
+    every zone (an entry whose file name is empty has no map: its name is not linked): areas (GRS80
+    ellipsoidal, in m², ha and pyeong), the official figure, the number of claims, their verdict, status and
+    outline; with the ``zones`` too, the findings first: how many claims hold and which do not, every claim
+    on the belt and its zones listed, failing ones first. ``files`` (``(name, size in bytes)``) are listed
+    with what each is; ``sizes`` gives the maps' sizes. ``fez_file`` links the Free Economic Zone map.
+
+    The table works offline: its few lines of JavaScript are inline, and without JavaScript it is a table.
     """
     title = title or i18n.text("index_title", language)
     sizes = sizes or {}
@@ -68,11 +75,17 @@ def index_page(
         f'<p class="tb-belt-link"><a href="{escape(belt_file)}">{escape(i18n.text("index_belt", language))}</a>'
         f"{_size_note(sizes.get(belt_file), language)}</p>"
     )
+    if fez_file:
+        belt_link += (
+            f'<p class="tb-fez-link"><a href="{escape(fez_file)}">{escape(i18n.text("index_fez", language))}</a>'
+            f"{_size_note(sizes.get(fez_file), language)}</p>"
+        )
     findings = ""
     if audit is None or zone_ids is None:
         items = "".join(
             f'<li><a href="{escape(f)}">{escape(name)}</a>{_size_note(sizes.get(f), language)}</li>'
             for f, name in zone_entries
+            if f
         )
         zones_html = f"<ul>{items}</ul>"
     else:
@@ -87,7 +100,7 @@ def index_page(
         f"{findings}<h2>{escape(i18n.text('index_zones', language))}</h2>{belt_link}{zones_html}{note}"
         f"{files_table(files, language=language)}"
     )
-    return page(title, body, language=language)
+    return page(title, body, language=language, script=_TABLE_JS if audit is not None and zone_ids is not None else "")
 
 
 def languages_index_page(
@@ -99,8 +112,12 @@ def languages_index_page(
     files: Sequence[tuple[str, int]] = (),
     sizes: Mapping[str, int | None] | None = None,
     zone_entries: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+    fez: bool = False,
 ) -> str:
     """The landing page ``index.html``: for each language, its title, the findings, its maps and the files.
+
+    ``zone_entries`` are the zone maps written per language; ``fez`` links ``fez_<lang>.html`` too. The
+    table of every zone is on the per-language pages.
 
     Without ``audit`` and ``zones`` it is a list of links to the per-language index pages.
     """
@@ -125,7 +142,8 @@ def languages_index_page(
             sections.append(f'<section id="{escape(lang)}" lang="{escape(lang)}"><p>{index_link}</p></section>')
             continue
         belt_file = f"belt_{lang}.html"
-        maps = [(belt_file, i18n.text("index_belt", lang)), *((zone_entries or {}).get(lang, ()))]
+        fez_maps = [(f"fez_{lang}.html", i18n.text("index_fez", lang))] if fez else []
+        maps = [(belt_file, i18n.text("index_belt", lang)), *fez_maps, *((zone_entries or {}).get(lang, ()))]
         items = "".join(
             f'<li><a href="{escape(f)}">{escape(name)}</a>{_size_note(sizes.get(f), lang)}</li>' for f, name in maps
         )
@@ -211,37 +229,145 @@ def _index_zone_table(
     language: str,
     sizes: Mapping[str, int | None],
 ) -> str:
-    units_row = [i18n.text(key, language) for key in ("unit_m2", "unit_ha", "unit_pyeong")]
-    headers = f"<th>{escape(i18n.text('index_zones', language))}</th>"
-    headers += "".join(f'<th class="num">{escape(text)}</th>' for text in units_row)
-    headers += "".join(
-        f"<th>{escape(text)}</th>" for text in (i18n.text("status", language), i18n.text("outline", language))
+    """Every zone, one row each, sortable by any column and searchable (:data:`_TABLE_JS`); escaped."""
+
+    def t(key: str) -> str:
+        return escape(i18n.text(key, language))
+
+    columns = [
+        (i18n.text("index_zones", language), "text"),
+        (i18n.text("unit_m2", language), "num"),
+        (i18n.text("unit_ha", language), "num"),
+        (i18n.text("unit_pyeong", language), "num"),
+        (f"{i18n.text('official_figure', language)} ({i18n.text('unit_m2', language)})", "num"),
+        (i18n.text("index_claims", language), "num"),
+        (i18n.text("verdict", language), "text"),
+        (i18n.text("status", language), "text"),
+        (i18n.text("outline", language), "text"),
+        (i18n.text("index_size", language), "num"),
+    ]
+    headers = "".join(
+        f'<th{" class=" + chr(34) + "num" + chr(34) if kind == "num" else ""} data-type="{kind}" aria-sort="none">'
+        f'<button type="button">{escape(text)}</button></th>'
+        for text, kind in columns
     )
-    headers += f'<th class="num">{escape(i18n.text("index_size", language))}</th>'
+    measured = audit.zones.assign(
+        _zone=audit.zones["zone_id"].astype(str),
+        _schematic=audit.zones["geometry_quality"] == GeometryQuality.SCHEMATIC,
+        _official=pd.to_numeric(audit.zones.get("official_area_m2", np.nan), errors="coerce"),
+    )
+    grouped = measured.groupby("_zone", sort=False)
+    area_of = grouped["area_m2"].sum().to_dict()  # the parts of a zone do not overlap (the audit reports it if they do)
+    schematic_of = grouped["_schematic"].all().to_dict()
+    official_of = grouped["_official"].sum().to_dict()
+    official_known = grouped["_official"].apply(lambda v: bool(v.notna().all())).to_dict()
+    status_of: dict[str, set[str]] = {}
+    if "status" in measured:
+        for zone_id, value in zip(measured["_zone"], measured["status"], strict=True):
+            if isinstance(value, str):
+                status_of.setdefault(zone_id, set()).add(value)
+    claims = audit.claims
+    counts: dict[str, list] = {}
+    if not claims.empty:
+        part_zone = dict(zip(measured["feature_id"].astype(str), measured["_zone"], strict=False))
+        for subject, within in zip(claims["subject"].astype(str), claims["within_tolerance"], strict=True):
+            zone_id = subject if subject in area_of else part_zone.get(subject)
+            if zone_id is not None:
+                counts.setdefault(zone_id, []).append(within)
     rows = []
     for (file_name, name), zone_id in zip(zone_entries, zone_ids, strict=True):
-        parts = audit.zones[audit.zones["zone_id"] == zone_id]
-        area = float(parts["area_m2"].sum())  # the parts of a zone do not overlap (the audit reports it if they do)
-        statuses = sorted({str(s) for s in parts["status"] if isinstance(s, str)}) if "status" in parts else []
-        status = ", ".join(i18n.status_label(s, language) for s in statuses)
-        schematic = (parts["geometry_quality"] == GeometryQuality.SCHEMATIC).all()
-        outline = i18n.text("schematic_short" if schematic else "outline_supplied", language)
+        zone_id = str(zone_id)
+        area = float(area_of.get(zone_id, 0.0))
+        status = ", ".join(i18n.status_label(s, language) for s in sorted(status_of.get(zone_id, ())))
+        outline = i18n.text("schematic_short" if schematic_of.get(zone_id) else "outline_supplied", language)
+        known = official_known.get(zone_id, False)
+        official_text = f"{float(official_of[zone_id]):,.0f}" if known else "—"
+        verdicts = counts.get(zone_id, [])
+        checked = [v for v in verdicts if v is not None and not (isinstance(v, float) and np.isnan(v))]
+        if not verdicts:
+            verdict, css = t("index_no_claims"), ""
+        elif any(not bool(v) for v in checked):
+            verdict, css = t("verdict_off"), ' class="tb-off"'
+        elif checked:
+            verdict, css = t("verdict_holds"), ' class="tb-ok"'
+        else:
+            verdict, css = t("verdict_not_found"), ""
+        label = f'<a href="{escape(file_name)}">{escape(name)}</a>' if file_name else escape(name)
         rows.append(
-            f'<tr><td><a href="{escape(file_name)}">{escape(name)}</a></td>'
+            f"<tr><td>{label}</td>"
             f'<td class="num">{area:,.0f}</td><td class="num">{units.from_m2(area, "ha"):,.1f}</td>'
             f'<td class="num">{units.m2_to_pyeong(area):,.0f}</td>'
+            f'<td class="num">{official_text}</td><td class="num">{len(verdicts)}</td><td{css}>{verdict}</td>'
             f"<td>{escape(status)}</td><td>{escape(outline)}</td>"
-            f'<td class="num">{size_text(sizes.get(file_name), language)}</td></tr>'
+            f'<td class="num">{size_text(sizes.get(file_name), language) if file_name else ""}</td></tr>'
         )
-    return f'<table class="tb-zones"><thead><tr>{headers}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    total = len(rows)
+    search = (
+        f'<p class="tb-table-tools"><label>{t("index_search")} '
+        f'<input type="search" class="tb-search" autocomplete="off"></label> '
+        f'<span class="tb-count" data-template="{escape(i18n.text("index_shown", language))}" '
+        f'data-total="{total}">{escape(i18n.text("index_shown", language, n=total, total=total))}</span></p>'
+        f'<p class="tb-nav">{t("index_sort_hint")}</p>'
+    )
+    return (
+        f'{search}<div class="table-wrap"><table class="tb-zones tb-sortable"><thead><tr>{headers}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
 
 
-def page(title: str, body: str, *, language: str) -> str:
+def page(title: str, body: str, *, language: str, script: str = "") -> str:
+    script_html = f"<script>{script}</script>" if script else ""
     return (
         f'<!DOCTYPE html>\n<html lang="{escape(language)}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)}</title><style>{_PAGE_CSS}</style></head><body>{body}</body></html>\n"
+        f"<title>{escape(title)}</title><style>{_PAGE_CSS}</style></head><body>{body}{script_html}</body></html>\n"
     )
+
+
+#: Sorting (a tap on a column heading; again to reverse) and searching (by any text of a row) of the zone
+#: table, inline: the page loads nothing. Numbers sort by value ("—" and blanks last).
+_TABLE_JS: Final = r"""
+(function () {
+  document.querySelectorAll("table.tb-sortable").forEach(function (table) {
+    var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows);
+    var heads = table.tHead.rows[0].cells;
+    var tools = table.closest(".table-wrap").previousElementSibling.previousElementSibling;
+    var input = tools.querySelector(".tb-search"), count = tools.querySelector(".tb-count");
+    var texts = rows.map(function (row) { return row.textContent.toLowerCase(); });
+    function value(row, i, kind) {
+      var text = row.cells[i].textContent.trim();
+      if (kind !== "num") { return text; }
+      var n = parseFloat(text.replace(/[^0-9.\-]/g, ""));
+      return isNaN(n) ? null : n;
+    }
+    Array.prototype.forEach.call(heads, function (head, i) {
+      head.querySelector("button").addEventListener("click", function () {
+        var kind = head.getAttribute("data-type");
+        var up = head.getAttribute("aria-sort") !== "ascending";
+        Array.prototype.forEach.call(heads, function (h) { h.setAttribute("aria-sort", "none"); });
+        head.setAttribute("aria-sort", up ? "ascending" : "descending");
+        var keyed = rows.map(function (row, k) { return [value(row, i, kind), k, row]; });
+        keyed.sort(function (a, b) {
+          if (a[0] === null || b[0] === null) { return a[0] === b[0] ? a[1] - b[1] : (a[0] === null ? 1 : -1); }
+          var c = kind === "num" ? a[0] - b[0] : a[0].localeCompare(b[0], document.documentElement.lang);
+          return (up ? c : -c) || a[1] - b[1];
+        });
+        keyed.forEach(function (item) { body.appendChild(item[2]); });
+      });
+    });
+    input.addEventListener("input", function () {
+      var words = input.value.toLowerCase().trim().split(/\s+/).filter(Boolean), shown = 0;
+      rows.forEach(function (row, k) {
+        var match = words.every(function (w) { return texts[k].indexOf(w) >= 0; });
+        row.hidden = !match;
+        if (match) { shown++; }
+      });
+      count.textContent = count.getAttribute("data-template").replace("{n}", shown)
+        .replace("{total}", count.getAttribute("data-total"));
+    });
+  });
+})();
+"""
 
 
 _PAGE_CSS: Final = f"""
@@ -263,6 +389,11 @@ th, td {{ padding: 0.3em 0.8em 0.3em 0; border-bottom: 1px solid #ddd; text-alig
 th {{ color: #555; font-weight: 600; }}
 .num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
 .tb-q {{ white-space: nowrap; }}
+.tb-sortable th button {{ font: inherit; color: inherit; background: none; border: 0; padding: 0; cursor: pointer;
+  text-align: inherit; }}
+.tb-sortable th[aria-sort="ascending"] button::after {{ content: " ▲"; }}
+.tb-sortable th[aria-sort="descending"] button::after {{ content: " ▼"; }}
+.tb-search {{ font: inherit; padding: 0.3em 0.5em; min-width: 14em; max-width: 100%; }}
 .tb-claims {{ width: 100%; }}
 .tb-subject-row th {{ font-weight: 700; color: #222; }}
 .tb-finding {{ font-weight: 700; font-size: 16px; }}

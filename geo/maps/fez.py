@@ -1,0 +1,332 @@
+"""The Free Economic Zone map (``fez_<lang>.html``): the four districts coloured by pillar, with the belt.
+
+Each district is drawn in its pillar's colour (:func:`geo.style.pillar_color`) and labelled; its popup gives the
+host complex, the legal dongs, the area at designation and the later figure, each with its source. The panel
+gives the FEZ's findings (the claims about ``fez`` and ``fez/<district>``, failing first) and the FEZ summary
+(:attr:`geo.AuditResult.fez`); the legend the three pillars. The belt, the site points (with their notes) and
+the context are drawn as on the belt map. Every string from data is escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .. import _format as fmt
+from .. import i18n, style, units
+from .._html import escape, first_url, link
+from ..area import area_m2
+from ..audit import AuditResult
+from ..belt import belt_triangle
+from ..fez import FEZ, PILLARS, is_fez_subject, pillar_label
+from ..raster.overlays import RasterOverlay
+from ..schema import GeometryQuality
+from ..settings import GEOGRAPHIC_CRS
+from .content import (
+    LABEL_PRIORITY,
+    ZONE_WEIGHT,
+    attribute_records,
+    belt_features,
+    claims_table,
+    collection,
+    feature,
+    localised_column,
+    point_features,
+    qty,
+    round_degrees,
+    tolerance_text,
+    zone_name,
+)
+
+if TYPE_CHECKING:
+    import folium
+
+
+def fez_map(
+    districts: gpd.GeoDataFrame,
+    zones: gpd.GeoDataFrame,
+    audit: AuditResult,
+    *,
+    language: str = "en",
+    context: gpd.GeoDataFrame | None = None,
+    points: gpd.GeoDataFrame | None = None,
+    overlays: Sequence[RasterOverlay] = (),
+    assets: str = "inline",
+    title: object = None,
+    date: str | None = None,
+) -> folium.Map:
+    """The Free Economic Zone map in ``language``: districts by pillar, the belt, the FEZ findings and points.
+
+    Parameters
+    ----------
+    districts
+        :func:`geo.fez.load_fez_districts`.
+    zones, audit
+        The belt's zones and the audit of every claim (its claims include the FEZ's, its ``fez`` the summary).
+    context, points, overlays, assets, date
+        As :func:`geo.maps.belt_map`. ``title`` is ignored: the map is the FEZ's, titled in ``language``.
+    """
+    import folium
+    from branca.element import Element
+
+    from . import _leaflet
+    from .core import _add_context, _add_controls, _add_overlay, _fit, _new_map, add_zone_layer, build_date
+
+    i18n.check_language(language)
+    districts = districts.to_crs(GEOGRAPHIC_CRS)
+    zones = zones.to_crs(GEOGRAPHIC_CRS)
+    bounds = districts.total_bounds
+    if points is not None and len(points):
+        west, south, east, north = points.to_crs(GEOGRAPHIC_CRS).total_bounds
+        bounds = np.array([min(bounds[0], west), min(bounds[1], south), max(bounds[2], east), max(bounds[3], north)])
+    folium_map, figure = _new_map(bounds, language=language, assets=assets)
+    heading = i18n.text("fez_map_title", language)
+    figure.title = escape(heading)
+
+    for overlay in overlays:
+        _add_overlay(folium_map, overlay, language=language)
+    if context is not None:
+        _add_context(folium_map, context, language=language)
+    if audit.belt["members"]:
+        belt_layer = folium.FeatureGroup(name=escape(i18n.text("layer_belt", language)), show=True)
+        belt_layer.add_child(_leaflet.GeoJsonLayer(belt_features(zones, audit, language=language)))
+        folium_map.add_child(belt_layer)
+        add_zone_layer(folium_map, zones[zones["in_belt"].astype(bool)], audit, language=language)
+
+    fez_layer = folium.FeatureGroup(name=escape(i18n.text("layer_fez", language)), show=True)
+    fez_layer.add_child(_leaflet.GeoJsonLayer(district_features(districts, language=language)))
+    fez_layer.add_child(_leaflet.LabelLayer(district_labels(districts, language=language), css_class="tb-zone-label"))
+    folium_map.add_child(fez_layer)
+
+    if points is not None and len(points):
+        point_layer = folium.FeatureGroup(name=escape(i18n.text("layer_points", language)), show=True)
+        point_layer.add_child(_leaflet.GeoJsonLayer(point_features(points, districts, language=language)))
+        folium_map.add_child(point_layer)
+
+    panel = fez_panel(districts, audit, language=language)
+    short, failing = fez_short(audit, language=language)
+    legend = fez_legend(districts, zones, language=language)
+    short_class = "tb-short tb-fail" if failing else "tb-short tb-pass"
+    folium_map.add_child(
+        _leaflet.Control(
+            f'<details class="tb-panel-box" open><summary><h1>{escape(heading)}</h1>'
+            f'<span class="{short_class}">{short}</span></summary>'
+            f'<div class="tb-panel-body">{panel}<div class="tb-legend">{legend}</div></div></details>',
+            position="topright",
+            css_class="tb-panel",
+        )
+    )
+    built = escape(i18n.text("built_on", language, date=date or build_date()))
+    figure.html.add_child(
+        Element(f'<div class="tb-print tb-print-head"><h1>{escape(heading)}</h1><p>{built}</p></div>'),
+        name="tb_print_head",
+    )
+    figure.html.add_child(
+        Element(f'<div class="tb-print tb-print-legend">{panel}<div class="tb-legend">{legend}</div></div>'),
+        name="tb_print_legend",
+    )
+    _add_controls(folium_map, language=language)
+    _fit(folium_map, language=language)
+    return folium_map
+
+
+def _source_html(text: object, language: str) -> str:
+    """A source text, escaped, its first URL linked."""
+    source = "" if text is None or (isinstance(text, float) and np.isnan(text)) else str(text)
+    url = first_url(source)
+    return link(url, source) if url else escape(source)
+
+
+def district_features(districts: gpd.GeoDataFrame, *, language: str) -> dict:
+    """Each district in its pillar's colour, with a tooltip (name, pillar) and a popup; escaped."""
+    areas = area_m2(districts).to_numpy()
+    features = []
+    for i, (row, geom, area) in enumerate(zip(attribute_records(districts), districts.geometry, areas, strict=True)):
+        color = style.pillar_color(row.get("pillar"))
+        schematic = row.get("geometry_quality") == GeometryQuality.SCHEMATIC
+        feature_style = {
+            "color": color,
+            "fillColor": color,
+            "weight": ZONE_WEIGHT,
+            "opacity": 1.0,
+            "fillOpacity": style.OPERATING_FILL_OPACITY,
+            "className": f"tb-fez tb-fez-{i}",
+        }
+        if schematic:
+            feature_style["dashArray"] = style.SCHEMATIC_DASH
+        name = escape(zone_name(row, language))
+        pillar = escape(pillar_label(row.get("pillar"), language))
+        tooltip = f"<b>{name}</b><br>{pillar}"
+        features.append(
+            feature(geom, style=feature_style, tooltip=tooltip, popup=district_popup(row, area, language=language))
+        )
+    return collection(features)
+
+
+def district_popup(row: dict, measured_m2: float, *, language: str) -> str:
+    """A district's popup: pillar, host complex, legal dongs, areas at designation and later, measured."""
+
+    def t(key: str) -> str:
+        return escape(i18n.text(key, language))
+
+    m2, pyeong = i18n.text("unit_m2", language), i18n.text("unit_pyeong", language)
+
+    def area(value: object) -> str:
+        number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+        if pd.isna(number):
+            return ""
+        return f"{qty(fmt.number(number), m2)} ({qty(fmt.number(units.m2_to_pyeong(number)), pyeong)})"
+
+    designation = area(row.get("official_area_m2")) or t("no_official_figure")
+    later = area(row.get("later_area_m2")) or t("fez_no_later")
+    rows = [
+        (t("fez_host_complex"), escape(localised_column(row, "host_complex", language, fallback="host_complex_ko"))),
+        (t("fez_legal_dongs"), escape(localised_column(row, "legal_dongs", language))),
+        (
+            t("fez_area_designation"),
+            f"{designation}<br><small>{t('source')}: {_source_html(row.get('official_area_source'), language)}</small>",
+        ),
+        (
+            t("fez_area_later"),
+            f"{later}<br><small>{t('source')}: {_source_html(row.get('later_area_source'), language)}</small>",
+        ),
+        (t("area_heading"), qty(fmt.number(measured_m2), m2)),
+    ]
+    if row.get("geometry_quality") == GeometryQuality.SCHEMATIC:
+        rows.append((t("outline"), f'<span class="tb-warn">{t("schematic_label")}</span>'))
+    table = "".join(f"<tr><th>{key}</th><td>{value}</td></tr>" for key, value in rows)
+    color = style.pillar_color(row.get("pillar"))
+    swatch = f'<span class="tb-swatch" style="background:{color}"></span>'
+    return (
+        f'<div class="tb-popup-body"><h3>{escape(zone_name(row, language))}</h3>'
+        f'<div class="tb-role">{swatch}{escape(pillar_label(row.get("pillar"), language))}</div>'
+        f"<table>{table}</table></div>"
+    )
+
+
+def district_labels(districts: gpd.GeoDataFrame, *, language: str) -> list[list]:
+    """One label per district, ``[lon, lat, escaped name, priority]``, at a point inside it."""
+    points = shapely.point_on_surface(districts.geometry.values)
+    return [
+        [round_degrees(p.x), round_degrees(p.y), escape(zone_name(row, language)), LABEL_PRIORITY["zone"]]
+        for p, row in zip(points, attribute_records(districts), strict=True)
+    ]
+
+
+def fez_claims(audit: AuditResult) -> pd.DataFrame:
+    """The audit's claims about the FEZ, failing first, then those that hold, then the unchecked."""
+    claims = audit.claims
+    if claims.empty:
+        return claims
+    chosen = claims[claims["subject"].map(is_fez_subject).astype(bool)]
+    within = chosen["within_tolerance"]
+    order = np.select([within.notna() & ~within.fillna(True).astype(bool), within.notna()], [0, 1], default=2)
+    return chosen.iloc[np.argsort(order, kind="stable")]
+
+
+def fez_subjects(districts: gpd.GeoDataFrame, language: str) -> dict[str, str]:
+    """Claim subjects of the FEZ and what they are called: ``fez`` and each ``fez/<district>``."""
+    names = {FEZ: i18n.text("fez_name", language)}
+    for row in attribute_records(districts):
+        names[str(row["feature_id"])] = zone_name(row, language)
+    return names
+
+
+def fez_short(audit: AuditResult, *, language: str) -> tuple[str, bool]:
+    """One line for the collapsed panel (escaped), and whether a FEZ claim is outside the tolerance."""
+    claims = fez_claims(audit)
+    within = claims["within_tolerance"] if not claims.empty else pd.Series(dtype=object)
+    off = int((within.notna() & ~within.fillna(True).astype(bool)).sum())
+    checked = int(within.notna().sum())
+    if not checked:
+        return "", False
+    key = "findings_short_off" if off else "findings_short_hold"
+    return escape(i18n.text(key, language, off=off, total=checked, tolerance=tolerance_text(audit))), bool(off)
+
+
+def fez_panel(districts: gpd.GeoDataFrame, audit: AuditResult, *, language: str) -> str:
+    """The findings on the FEZ claims (failing first) and the FEZ as a whole: measured, designated, later."""
+
+    def t(key: str) -> str:
+        return escape(i18n.text(key, language))
+
+    claims = fez_claims(audit)
+    tolerance = tolerance_text(audit)
+    subjects = fez_subjects(districts, language)
+    if claims.empty:
+        findings = f'<p class="tb-finding">{t("fez_no_claims")}</p>'
+    else:
+        within = claims["within_tolerance"]
+        off = claims[within.notna() & ~within.fillna(True).astype(bool)]
+        holds = claims[within.notna() & within.fillna(False).astype(bool)]
+        unchecked = claims[within.isna()]
+        checked = len(off) + len(holds)
+        if len(off):
+            headline = i18n.text("findings_off", language, off=len(off), total=checked, tolerance=tolerance)
+            css = "tb-finding tb-fail"
+        else:
+            headline = i18n.text("findings_all_hold", language, total=checked, tolerance=tolerance)
+            css = "tb-finding tb-pass"
+        parts = [f'<p class="{css}" data-off="{len(off)}" data-holds="{len(holds)}">{escape(headline)}</p>']
+        if len(off):
+            parts.append(claims_table(off, language=language, subjects=subjects))
+        if len(holds):
+            summary = escape(i18n.text("findings_holds", language, holds=len(holds), tolerance=tolerance))
+            parts.append(
+                f'<details class="tb-holds"><summary>{summary}</summary>'
+                f"{claims_table(holds, language=language, subjects=subjects)}</details>"
+            )
+        if len(unchecked):
+            summary = escape(i18n.text("findings_unchecked", language, n=len(unchecked)))
+            parts.append(
+                f'<details class="tb-unchecked"><summary>{summary}</summary>'
+                f"{claims_table(unchecked, language=language, subjects=subjects)}</details>"
+            )
+        findings = "".join(parts)
+    summary_html = ""
+    fez = audit.fez
+    if fez:
+        m2, pyeong = i18n.text("unit_m2", language), i18n.text("unit_pyeong", language)
+        summary_html = (
+            f"<p><b>{t('fez_measured')}</b><br>"
+            f'<span class="tb-big">{qty(fmt.number(fez["area_pyeong"]), pyeong)}</span> = '
+            f"{qty(fmt.number(fez['area_m2']), m2)}</p>"
+        )
+        if fez.get("official_sum_m2") is not None:
+            summary_html += (
+                f"<p>{t('fez_official_sum')}: {qty(fmt.number(fez['official_sum_m2']), m2)} = "
+                f"{qty(fmt.number(fez['official_sum_pyeong']), pyeong)}</p>"
+            )
+        if fez.get("later_sum_m2") is not None:
+            summary_html += f"<p>{t('fez_later_sum')}: {qty(fmt.number(fez['later_sum_m2']), m2)}</p>"
+        if fez.get("schematic"):
+            summary_html += f'<p class="tb-warn">{t("schematic_note")}</p>'
+    return f'<h2 class="tb-audit-title">{t("audit")} ({tolerance})</h2>{findings}{summary_html}'
+
+
+def fez_legend(districts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, language: str) -> str:
+    """The three pillars (always, in :data:`geo.fez.PILLARS` order), the belt and the outlines."""
+
+    def t(key: str) -> str:
+        return escape(i18n.text(key, language))
+
+    pillars = [*PILLARS, *sorted({str(p) for p in districts.get("pillar", []) if p and p not in PILLARS})]
+    rows = "".join(
+        f'<div class="tb-row tb-pillar" data-pillar="{escape(p)}"><span class="tb-swatch" '
+        f'style="background:{style.pillar_color(p)}"></span>{escape(pillar_label(p, language))}</div>'
+        for p in pillars
+    )
+    outlines = ""
+    if (districts["geometry_quality"] == GeometryQuality.SCHEMATIC).any():
+        outlines += f'<div class="tb-row"><span class="tb-line tb-dashed"></span>{t("schematic_label")}</div>'
+    if zones["in_belt"].astype(bool).any():
+        outlines += f'<div class="tb-row"><span class="tb-line tb-belt-line"></span>{t("layer_belt")}</div>'
+    if belt_triangle(zones) is not None:
+        outlines += f'<div class="tb-row"><span class="tb-line tb-triangle-line"></span>{t("layer_triangle")}</div>'
+    outline_block = f"<h3>{t('legend_outline')}</h3>{outlines}" if outlines else ""
+    return f"<h2>{t('legend_title')}</h2><h3>{t('legend_pillars')}</h3>{rows}{outline_block}"
