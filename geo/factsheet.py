@@ -72,9 +72,12 @@ def write_factsheets(
     context: gpd.GeoDataFrame | None = None,
     points: gpd.GeoDataFrame | None = None,
     inputs: Sequence[str | os.PathLike] = (),
+    zone_ids: Iterable[str] | None = None,
     open_browser: object | None = None,
 ) -> list[Path]:
     """Write one A4 PDF per map (the belt, then each zone) and language into ``out``; return their paths.
+
+    ``zone_ids`` limits the zone sheets to those zones (the zones that get a map of their own); None: all.
 
     Parameters
     ----------
@@ -101,12 +104,12 @@ def write_factsheets(
         with browser() as started:
             return write_factsheets(
                 out, zones, audit, languages=languages, context=context, points=points, inputs=inputs,
-                open_browser=started,
+                zone_ids=zone_ids, open_browser=started,
             )  # fmt: skip
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     stamp = build_timestamp(inputs)[0]
-    subjects = [BELT_SHEET, *dict.fromkeys(zones["zone_id"])]
+    subjects = [BELT_SHEET, *dict.fromkeys(zones["zone_id"] if zone_ids is None else zone_ids)]
     written = []
     for subject in subjects:
         for language in languages:

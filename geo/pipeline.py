@@ -123,7 +123,11 @@ def planned_outputs(zones: gpd.GeoDataFrame, options: BuildOptions, audit: Audit
             fez=options.fez_map,
         ),
         *export.output_files(),
-        *(factsheet.output_files(zones["zone_id"].unique(), options.languages) if options.pdf else ()),
+        *(
+            factsheet.output_files(maps.zone_map_ids(zones, options.zone_maps, audit), options.languages)
+            if options.pdf
+            else ()
+        ),
     ]
 
 
@@ -190,7 +194,14 @@ def run(out: str | os.PathLike, *, options: BuildOptions = BuildOptions()) -> Bu
         written += screenshot.screenshot_files(map_files)
     if options.pdf:
         written += factsheet.write_factsheets(
-            out, zones, audit, languages=options.languages, context=context, points=points, inputs=inputs
+            out,
+            zones,
+            audit,
+            languages=options.languages,
+            context=context,
+            points=points,
+            inputs=inputs,
+            zone_ids=maps.zone_map_ids(zones, options.zone_maps, audit),
         )
     written += _export(out, zones, audit, points=points, context=context, options=options)
     # Last, once every output exists: the index pages link each file with its size.
