@@ -286,15 +286,22 @@ def findings_html(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str,
     The claims that hold are in a ``<details>`` element, open with ``holds_open``.
     """
     claims = findings_claims(zones, audit)
-    tolerance = tolerance_text(audit)
     if claims.empty:
         return f'<p class="tb-finding">{escape(i18n.text("no_claims_belt", language))}</p>'
+    return claims_findings(
+        claims, tolerance_text(audit), subjects=subject_names(zones, language), language=language, holds_open=holds_open
+    )
+
+
+def claims_findings(
+    claims: pd.DataFrame, tolerance: str, *, subjects: dict, language: str, holds_open: bool = False
+) -> str:
+    """How many of ``claims`` hold and which do not, then the tables: failing, holding (folded), unchecked."""
     within = claims["within_tolerance"]
     off = claims[within.notna() & ~within.fillna(True).astype(bool)]
     holds = claims[within.notna() & within.fillna(False).astype(bool)]
     unchecked = claims[within.isna()]
     checked = len(off) + len(holds)
-    subjects = subject_names(zones, language)
     if len(off):
         headline = i18n.text("findings_off", language, off=len(off), total=checked, tolerance=tolerance)
         css = "tb-finding tb-fail"

@@ -515,7 +515,6 @@ def _zone_layers_map(
     date: str | None = None,
 ) -> folium.Map:
     import folium
-    from branca.element import Element
 
     from . import _leaflet
 
@@ -571,24 +570,17 @@ def _zone_layers_map(
         short, failing = zone_short(zones, audit, focus, language), False
     legend = legend_html(zones, language=language, has_triangle=belt_triangle(zones) is not None)
     short_class = "tb-short tb-fail" if failing else ("tb-short tb-pass" if focus is None else "tb-short")
-    folium_map.add_child(
-        _leaflet.Control(
-            f'<details class="tb-panel-box" open><summary><h1>{escape(title)}</h1>'
-            f'<span class="{short_class}">{short}</span></summary>'
-            f'<div class="tb-panel-body">{panel}<div class="tb-legend">{legend}</div></div></details>',
-            position="topright",
-            css_class="tb-panel",
-        )
-    )
-    # On paper: the title and date above the map, the panel as a legend block below it (beside it, landscape).
-    built = escape(i18n.text("built_on", language, date=date or build_date()))
-    figure.html.add_child(
-        Element(f'<div class="tb-print tb-print-head"><h1>{escape(title)}</h1><p>{built}</p></div>'),
-        name="tb_print_head",
-    )
-    figure.html.add_child(
-        Element(f'<div class="tb-print tb-print-legend">{print_panel}<div class="tb-legend">{legend}</div></div>'),
-        name="tb_print_legend",
+    add_panel(
+        folium_map,
+        figure,
+        title=title,
+        short=short,
+        short_class=short_class,
+        panel=panel,
+        print_panel=print_panel,
+        legend=legend,
+        language=language,
+        date=date,
     )
     _add_controls(folium_map, language=language)
     _fit(folium_map, language=language)
@@ -729,6 +721,46 @@ def _new_map(
         ).add_to(folium_map)
     folium_map.tb_bounds = [[south, west], [north, east]]
     return folium_map, figure
+
+
+def add_panel(
+    folium_map: folium.Map,
+    figure: Figure,
+    *,
+    title: str,
+    short: str,
+    short_class: str,
+    panel: str,
+    print_panel: str,
+    legend: str,
+    language: str,
+    date: str | None,
+) -> None:
+    """The map's panel (title, the one-line findings of the collapsed bar, the panel's HTML and the legend),
+    and on paper the title and date above the map and the panel as a legend block below it (beside it,
+    landscape). ``short``, ``panel``, ``print_panel`` and ``legend`` are HTML already escaped."""
+    from branca.element import Element
+
+    from . import _leaflet
+
+    folium_map.add_child(
+        _leaflet.Control(
+            f'<details class="tb-panel-box" open><summary><h1>{escape(title)}</h1>'
+            f'<span class="{short_class}">{short}</span></summary>'
+            f'<div class="tb-panel-body">{panel}<div class="tb-legend">{legend}</div></div></details>',
+            position="topright",
+            css_class="tb-panel",
+        )
+    )
+    built = escape(i18n.text("built_on", language, date=date or build_date()))
+    figure.html.add_child(
+        Element(f'<div class="tb-print tb-print-head"><h1>{escape(title)}</h1><p>{built}</p></div>'),
+        name="tb_print_head",
+    )
+    figure.html.add_child(
+        Element(f'<div class="tb-print tb-print-legend">{print_panel}<div class="tb-legend">{legend}</div></div>'),
+        name="tb_print_legend",
+    )
 
 
 def _add_controls(folium_map: folium.Map, *, language: str) -> None:

@@ -32,7 +32,7 @@ from .content import (
     ZONE_WEIGHT,
     attribute_records,
     belt_features,
-    claims_table,
+    claims_findings,
     collection,
     feature,
     localised_column,
@@ -72,10 +72,9 @@ def fez_map(
         As :func:`geo.maps.belt_map`. ``title`` is ignored: the map is the FEZ's, titled in ``language``.
     """
     import folium
-    from branca.element import Element
 
     from . import _leaflet
-    from .core import _add_context, _add_controls, _add_overlay, _fit, _new_map, add_zone_layer, build_date
+    from .core import _add_context, _add_controls, _add_overlay, _fit, _new_map, add_panel, add_zone_layer
 
     i18n.check_language(language)
     districts = districts.to_crs(GEOGRAPHIC_CRS)
@@ -112,23 +111,17 @@ def fez_map(
     short, failing = fez_short(audit, language=language)
     legend = fez_legend(districts, zones, language=language)
     short_class = "tb-short tb-fail" if failing else "tb-short tb-pass"
-    folium_map.add_child(
-        _leaflet.Control(
-            f'<details class="tb-panel-box" open><summary><h1>{escape(heading)}</h1>'
-            f'<span class="{short_class}">{short}</span></summary>'
-            f'<div class="tb-panel-body">{panel}<div class="tb-legend">{legend}</div></div></details>',
-            position="topright",
-            css_class="tb-panel",
-        )
-    )
-    built = escape(i18n.text("built_on", language, date=date or build_date()))
-    figure.html.add_child(
-        Element(f'<div class="tb-print tb-print-head"><h1>{escape(heading)}</h1><p>{built}</p></div>'),
-        name="tb_print_head",
-    )
-    figure.html.add_child(
-        Element(f'<div class="tb-print tb-print-legend">{panel}<div class="tb-legend">{legend}</div></div>'),
-        name="tb_print_legend",
+    add_panel(
+        folium_map,
+        figure,
+        title=heading,
+        short=short,
+        short_class=short_class,
+        panel=panel,
+        print_panel=panel,
+        legend=legend,
+        language=language,
+        date=date,
     )
     _add_controls(folium_map, language=language)
     _fit(folium_map, language=language)
@@ -261,33 +254,7 @@ def fez_panel(districts: gpd.GeoDataFrame, audit: AuditResult, *, language: str)
     if claims.empty:
         findings = f'<p class="tb-finding">{t("fez_no_claims")}</p>'
     else:
-        within = claims["within_tolerance"]
-        off = claims[within.notna() & ~within.fillna(True).astype(bool)]
-        holds = claims[within.notna() & within.fillna(False).astype(bool)]
-        unchecked = claims[within.isna()]
-        checked = len(off) + len(holds)
-        if len(off):
-            headline = i18n.text("findings_off", language, off=len(off), total=checked, tolerance=tolerance)
-            css = "tb-finding tb-fail"
-        else:
-            headline = i18n.text("findings_all_hold", language, total=checked, tolerance=tolerance)
-            css = "tb-finding tb-pass"
-        parts = [f'<p class="{css}" data-off="{len(off)}" data-holds="{len(holds)}">{escape(headline)}</p>']
-        if len(off):
-            parts.append(claims_table(off, language=language, subjects=subjects))
-        if len(holds):
-            summary = escape(i18n.text("findings_holds", language, holds=len(holds), tolerance=tolerance))
-            parts.append(
-                f'<details class="tb-holds"><summary>{summary}</summary>'
-                f"{claims_table(holds, language=language, subjects=subjects)}</details>"
-            )
-        if len(unchecked):
-            summary = escape(i18n.text("findings_unchecked", language, n=len(unchecked)))
-            parts.append(
-                f'<details class="tb-unchecked"><summary>{summary}</summary>'
-                f"{claims_table(unchecked, language=language, subjects=subjects)}</details>"
-            )
-        findings = "".join(parts)
+        findings = claims_findings(claims, tolerance, subjects=subjects, language=language)
     summary_html = ""
     fez = audit.fez
     if fez:
