@@ -7,7 +7,7 @@ missing browser), then writes, in this order:
 1. the audit reports (:mod:`geo.report`);
 2. the distance-to-transport raster and the overlays the maps draw (:mod:`geo.raster.overlays`);
 3. the HTML maps (belt, FEZ for our zones, the zone maps ``zone_maps`` chooses) and index pages, and PNGs
-   when asked (:mod:`geo.maps`, :mod:`geo.screenshot`);
+   and PDF fact sheets when asked (:mod:`geo.maps`, :mod:`geo.screenshot`, :mod:`geo.factsheet`);
 4. the GeoPackage and GeoJSON (:mod:`geo.export`).
 
 Each of those modules declares the names it writes (``output_files``); :func:`planned_outputs` collects them,
@@ -124,7 +124,9 @@ def planned_outputs(zones: gpd.GeoDataFrame, options: BuildOptions, audit: Audit
         ),
         *export.output_files(),
         *(
-            factsheet.output_files(maps.zone_map_ids(zones, options.zone_maps, audit), options.languages)
+            factsheet.output_files(
+                maps.zone_map_ids(zones, options.zone_maps, audit), options.languages, fez=options.fez_map
+            )
             if options.pdf
             else ()
         ),
@@ -166,6 +168,7 @@ def run(out: str | os.PathLike, *, options: BuildOptions = BuildOptions()) -> Bu
 
         screenshot.require_browser()
     points, context = load_points(), load_context()
+    districts = load_fez_districts() if options.fez_map else None
     inputs = options.inputs
 
     written = report.write_reports(out, audit, inputs=inputs)
@@ -185,7 +188,7 @@ def run(out: str | os.PathLike, *, options: BuildOptions = BuildOptions()) -> Bu
         title=options.display_title,
         inputs=inputs,
         zone_maps=options.zone_maps,
-        fez=load_fez_districts() if options.fez_map else None,
+        fez=districts,
     )
     written += [*map_files, *(out / name for name in maps.index_files(options.languages))]
     if options.screenshots:
@@ -202,8 +205,9 @@ def run(out: str | os.PathLike, *, options: BuildOptions = BuildOptions()) -> Bu
             points=points,
             inputs=inputs,
             zone_ids=maps.zone_map_ids(zones, options.zone_maps, audit),
+            fez=districts,
         )
-    written += _export(out, zones, audit, points=points, context=context, options=options)
+    written += _export(out, zones, audit, points=points, context=context, districts=districts, options=options)
     # Last, once every output exists: the index pages link each file with its size.
     maps.write_index(
         out,
@@ -227,6 +231,7 @@ def _export(
     *,
     points: gpd.GeoDataFrame,
     context: gpd.GeoDataFrame,
+    districts: gpd.GeoDataFrame | None,
     options: BuildOptions,
 ) -> list[Path]:
     gpkg = export.export_geopackage(
@@ -236,7 +241,7 @@ def _export(
         points=points,
         context=context,
         language=options.export_language,
-        fez=load_fez_districts() if audit.fez is not None else None,
+        fez=districts if audit.fez is not None else None,
         inputs=options.inputs,
         title=options.display_title,
     )

@@ -392,6 +392,10 @@ POINT_FIELDS: Final[dict[str, Field]] = _registry(
     _f("source_ko", "source_ko", "출처 (한국어)", "Source (Korean)", "出典（韓国語）"),
     _f("source_en", "source_en", "출처 (영어)", "Source (English)", "出典（英語）"),
     _f("source_ja", "source_ja", "출처 (일본어)", "Source (Japanese)", "出典（日本語）"),
+    _f("note", "note", "메모", "Note", "メモ"),
+    _f("note_ko", "note_ko", "메모 (한국어)", "Note (Korean)", "メモ（韓国語）"),
+    _f("note_en", "note_en", "메모 (영어)", "Note (English)", "メモ（英語）"),
+    _f("note_ja", "note_ja", "메모 (일본어)", "Note (Japanese)", "メモ（日本語）"),
 )
 #: Columns points.csv must have.
 POINT_REQUIRED_COLUMNS: Final = (

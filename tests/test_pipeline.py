@@ -87,3 +87,13 @@ def test_an_unknown_zone_in_the_zone_maps_option_is_refused_before_writing(tmp_p
     with pytest.raises(geo.InputError, match="no zone 'nowhere'"):
         geo.build(tmp_path / "out", options=geo.BuildOptions(languages=("en",), zone_maps="nowhere"))
     assert not (tmp_path / "out").exists()
+
+
+def test_our_zones_with_pdf_get_the_fez_fact_sheet_linked_from_the_index(tmp_path, needs_browser):
+    """Our zones (the default build: a user's file says nothing of the FEZ) with ``pdf``: the belt's and the FEZ's."""
+    options = geo.BuildOptions(languages=("en",), pdf=True, zone_maps="none")
+    written = geo.build(tmp_path, options=options)
+    pdfs = sorted(p.name for p in written if p.suffix == ".pdf")
+    assert pdfs == ["factsheet_belt_en.pdf", "factsheet_fez_en.pdf"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(pipeline.planned_outputs(options.zones.load(), options))
+    assert 'href="factsheet_fez_en.pdf"' in (tmp_path / "index_en.html").read_text(encoding="utf-8")

@@ -1,0 +1,151 @@
+"""Printable A4 fact sheets (PDF): one per map (the belt, each zone, the Free Economic Zone) and language.
+
+Each sheet has the title and build date, a print-sized map drawn from the geometries themselves (an SVG in
+EPSG:5186 with the NGII legal-dong/ri boundaries and the Gwangju/Jeonnam border, every zone visible, the
+sheet's own subject emphasised, labels placed inside the map, a scale bar and a north arrow; no tiles, so it
+prints the same offline), a legend, the area table (m², ha and pyeong on the GRS80 ellipsoid, planar EPSG:5186
+beside), the published claims with their verdicts and sources (failing ones first) and, where outlines are
+schematic, the statement saying so. The FEZ sheet draws the four districts in their pillars' colours over the
+belt's zones and tabulates their areas at designation and later. The page is HTML printed by headless Chromium
+(:mod:`geo.screenshot`, network blocked), which embeds the fonts it uses (Noto Sans CJK for Hangul and Kana).
+Every string from data is escaped.
+
+- :mod:`geo.factsheet._svg`: the map (frame, drawing, label placement, scale bar, north arrow);
+- :mod:`geo.factsheet._tables`: the area and claims tables;
+- :mod:`geo.factsheet._page`: the page that holds them.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Final
+
+import geopandas as gpd
+
+from .. import i18n
+from ..audit import AuditResult
+from ..export import build_timestamp
+from ..fez import FEZ
+from ..io import write_bytes
+from ..schema import BELT
+from ..screenshot import browser, offline_page
+from ._page import fez_sheet_html, zone_sheet_html
+
+__all__ = ["BELT_SHEET", "FEZ_SHEET", "factsheet_html", "fez_sheet_html", "output_files", "write_factsheets"]
+
+log = logging.getLogger(__name__)
+
+#: The subjects of the whole-belt and the Free Economic Zone sheets (every other sheet is a zone's).
+BELT_SHEET: Final = BELT
+FEZ_SHEET: Final = FEZ
+
+#: ``factsheet_html`` is the belt or zone sheet's page.
+factsheet_html = zone_sheet_html
+
+
+def sheet_stems(zone_ids: Iterable[object]) -> dict[str, str]:
+    """The file stem of each zone's sheet: its id reduced to ``[A-Za-z0-9_-]``, unique, never ``belt`` or ``fez``."""
+    stems: dict[str, str] = {}
+    used = {BELT_SHEET, FEZ_SHEET}
+    for zone_id in dict.fromkeys(str(z) for z in zone_ids):
+        base = re.sub(r"[^A-Za-z0-9_-]", "_", zone_id) or "zone"
+        stem, n = base, 1
+        while stem.lower() in used:
+            n += 1
+            stem = f"{base}-{n}"
+        used.add(stem.lower())
+        stems[zone_id] = stem
+    return stems
+
+
+def _name(stem: str, language: str) -> str:
+    return f"factsheet_{stem}_{language}.pdf"
+
+
+def output_files(zone_ids: Iterable[str], languages: Sequence[str], *, fez: bool = False) -> tuple[str, ...]:
+    """Names of the PDFs :func:`write_factsheets` writes for these zones and languages (and the FEZ's)."""
+    stems = [BELT_SHEET, *sheet_stems(zone_ids).values(), *([FEZ_SHEET] if fez else [])]
+    return tuple(_name(stem, language) for stem in stems for language in languages)
+
+
+def write_factsheets(
+    out: str | os.PathLike,
+    zones: gpd.GeoDataFrame,
+    audit: AuditResult,
+    *,
+    languages: Sequence[str] = ("en",),
+    context: gpd.GeoDataFrame | None = None,
+    points: gpd.GeoDataFrame | None = None,
+    inputs: Sequence[str | os.PathLike] = (),
+    zone_ids: Iterable[str] | None = None,
+    fez: gpd.GeoDataFrame | None = None,
+    open_browser: object | None = None,
+) -> list[Path]:
+    """Write one A4 PDF per map (the belt, each zone, then the FEZ) and language into ``out``; return their paths.
+
+    Parameters
+    ----------
+    zones, audit
+        As :func:`geo.load_zones` and :func:`geo.run_audit` (or :func:`geo.fez.audit_with_fez`) return them.
+    languages
+        Codes of :data:`geo.settings.LANGUAGES`.
+    context, points
+        NGII boundaries and site-selection points drawn on the map; left out when None.
+    inputs
+        Files the sheets are made from: never overwritten, and the newest dates the build
+        (:func:`geo.export.build_timestamp`).
+    zone_ids
+        The zones that get a sheet (those that get a map of their own); None: all.
+    fez
+        The FEZ districts (:func:`geo.fez.load_fez_districts`): also write the FEZ sheet, from the audit's
+        FEZ claims and summary.
+    open_browser
+        A browser from :func:`geo.screenshot.browser` to reuse; one is started otherwise.
+
+    Raises
+    ------
+    OutputError
+        If Playwright or Chromium is missing or does not start.
+    """
+    for language in languages:
+        i18n.check_language(language)
+    if open_browser is None:
+        with browser() as started:
+            return write_factsheets(
+                out, zones, audit, languages=languages, context=context, points=points, inputs=inputs,
+                zone_ids=zone_ids, fez=fez, open_browser=started,
+            )  # fmt: skip
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    date = build_timestamp(inputs)[0]
+    common = {"context": context, "points": points, "date": date}
+    stems = sheet_stems(zones["zone_id"] if zone_ids is None else zone_ids)
+    sheets = [(BELT_SHEET, lambda language: zone_sheet_html(zones, audit, subject=BELT, language=language, **common))]
+    sheets += [
+        (stem, lambda language, z=zone_id: zone_sheet_html(zones, audit, subject=z, language=language, **common))
+        for zone_id, stem in stems.items()
+    ]
+    if fez is not None:
+        sheets.append((FEZ_SHEET, lambda language: fez_sheet_html(fez, zones, audit, language=language, **common)))
+    written = []
+    for stem, page_html in sheets:
+        for language in languages:
+            path = out / _name(stem, language)
+            pdf = _print_pdf(open_browser, page_html(language))
+            written.append(write_bytes(path, pdf, inputs=tuple(map(Path, inputs))))
+            log.info("fact sheet %s", path)
+    return written
+
+
+def _print_pdf(open_browser: object, page_html: str) -> bytes:
+    page = offline_page(open_browser)
+    try:
+        page.set_content(page_html, wait_until="load")
+        page.evaluate("document.fonts.ready")
+        return page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
+    finally:
+        page.context.close()

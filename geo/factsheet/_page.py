@@ -1,0 +1,245 @@
+"""The fact sheet as an HTML page: title and date, the map, its legend, the schematic statement and the tables."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from .. import i18n, style
+from .._html import escape
+from ..audit import AuditResult
+from ..fez import PILLARS, belt_claims, fez_claims, pillar_label
+from ..schema import BELT, GeometryQuality
+from ..settings import PLANAR_CRS
+from . import _svg, _tables
+
+FONT_FAMILIES = {
+    "ko": '"Noto Sans CJK KR", "Noto Sans CJK JP", sans-serif',
+    "ja": '"Noto Sans CJK JP", "Noto Sans CJK KR", sans-serif',
+    "en": '"Noto Sans", "DejaVu Sans", "Noto Sans CJK KR", sans-serif',
+}
+#: Font sizes (SVG units, 0.2 mm) of the labels: the sheet's own subjects, the other zones, site points.
+OWN_LABEL_SIZE, OTHER_LABEL_SIZE, POINT_LABEL_SIZE = 15, 12, 10
+
+
+def _date_text(date: object) -> str:
+    return date.strftime("%Y-%m-%d") if hasattr(date, "strftime") else str(date)
+
+
+def zone_sheet_html(
+    zones: gpd.GeoDataFrame,
+    audit: AuditResult,
+    *,
+    subject: str,
+    language: str,
+    context: gpd.GeoDataFrame | None,
+    points: gpd.GeoDataFrame | None,
+    date: object,
+) -> str:
+    """The sheet of the belt (``subject`` ``belt``) or of one zone (a zone id)."""
+    belt = subject == BELT
+    on_sheet = zones if belt else zones[zones["zone_id"] == subject]
+    if on_sheet.empty:
+        raise ValueError(f"no zone {subject!r}")
+    title = i18n.text("belt_title", language)
+    if not belt:
+        title = f"{title}: {_tables.whole_name(on_sheet, language)}"
+    own = (zones["zone_id"] == subject) | belt
+    frame = _svg.Frame(_svg.planar_bounds(zones, points))
+    labels = _zone_labels(zones, own, language)
+    svg = _svg.map_svg(
+        frame,
+        _svg.zone_areas(zones, own),
+        [*labels[0], *_point_labels(points, language), *labels[1]],
+        language=language,
+        context=context,
+        points=points,
+    )
+    if belt:
+        claims, empty = belt_claims(audit.claims), "no_claims_belt"
+    else:
+        ids = {subject, *on_sheet["feature_id"]}
+        claims, empty = audit.claims[audit.claims["subject"].isin(ids)], "no_claims"
+    return _page(
+        title,
+        language,
+        date=date,
+        svg=svg,
+        legend=_legend(_zone_keys(zones, language, others=not belt), language, context=context, points=points,
+                       schematic=(zones["geometry_quality"] == GeometryQuality.SCHEMATIC).any()),
+        schematic=(on_sheet["geometry_quality"] == GeometryQuality.SCHEMATIC).any(),
+        tables=[
+            _tables.zones_table(on_sheet, audit, belt=belt, language=language),
+            _tables.claims_table(claims, tolerance=audit.tolerance, empty=empty, language=language),
+        ],
+    )  # fmt: skip
+
+
+def fez_sheet_html(
+    districts: gpd.GeoDataFrame,
+    zones: gpd.GeoDataFrame,
+    audit: AuditResult,
+    *,
+    language: str,
+    context: gpd.GeoDataFrame | None,
+    points: gpd.GeoDataFrame | None,
+    date: object,
+) -> str:
+    """The sheet of the Free Economic Zone: its districts by pillar over the belt's zones, their areas and claims."""
+    if audit.fez is None:
+        raise ValueError("the audit has no FEZ summary: audit the claims with the districts (geo.fez.audit_with_fez)")
+    frame = _svg.Frame(_svg.planar_bounds(zones, districts, points))
+    areas = [
+        *_svg.zone_areas(zones, [False] * len(zones)),
+        *_svg.zone_areas(districts, [True] * len(districts), colour_of=_pillar_colour),
+    ]
+    own, _ = _zone_labels(districts, pd.Series(True, index=districts.index), language, by="feature_id")
+    _, zone_labels = _zone_labels(zones, pd.Series(False, index=zones.index), language)
+    svg = _svg.map_svg(
+        frame, areas, [*own, *_point_labels(points, language), *zone_labels],
+        language=language, context=context, points=points,
+    )  # fmt: skip
+    keys = [(f"background:{style.pillar_color(p)};opacity:0.65", pillar_label(p, language)) for p in PILLARS]
+    keys += _zone_keys(zones, language, others=False)
+    schematic = bool((districts["geometry_quality"] == GeometryQuality.SCHEMATIC).any())
+    return _page(
+        i18n.text("fez_map_title", language),
+        language,
+        date=date,
+        svg=svg,
+        legend=_legend(keys, language, context=context, points=points, schematic=schematic),
+        schematic=schematic,
+        tables=[
+            _tables.district_table(districts, audit.fez, language=language),
+            _tables.claims_table(
+                fez_claims(audit.claims), tolerance=audit.tolerance, empty="fez_no_claims", language=language
+            ),
+        ],
+    )
+
+
+def _pillar_colour(row: pd.Series) -> str:
+    return style.pillar_color(row.get("pillar"))
+
+
+def _zone_labels(
+    zones: gpd.GeoDataFrame, own: pd.Series, language: str, *, by: str = "zone_id"
+) -> tuple[list[_svg.Label], list[_svg.Label]]:
+    """One label per zone (``by``: per feature) at its union's representative point: own ones, then the others."""
+    planar = zones.to_crs(PLANAR_CRS)
+    first, second = [], []
+    for _, group in planar.groupby(by, sort=False):
+        is_own = bool(own.loc[group.index].any())
+        anchor = shapely.get_coordinates(shapely.union_all(group.geometry.values).representative_point())[0]
+        label = _svg.Label(
+            _tables.whole_name(group, language),
+            tuple(anchor),
+            "area",
+            OWN_LABEL_SIZE if is_own else OTHER_LABEL_SIZE,
+            weight=700 if is_own else 500,
+        )
+        (first if is_own else second).append(label)
+    return first, second
+
+
+def _point_labels(points: gpd.GeoDataFrame | None, language: str) -> list[_svg.Label]:
+    if points is None or points.empty:
+        return []
+    planar = points.to_crs(PLANAR_CRS)
+    anchors = shapely.get_coordinates(planar.geometry.values)
+    return [
+        _svg.Label(_tables.zone_name(row, language), tuple(xy), "point", POINT_LABEL_SIZE, halo=3, fill="#000")
+        for (_, row), xy in zip(planar.iterrows(), anchors, strict=True)
+    ]
+
+
+def _zone_keys(zones: gpd.GeoDataFrame, language: str, *, others: bool) -> list[tuple[str, str]]:
+    keys = [
+        (f"background:{style.role_color(role)};opacity:{_svg.OWN_FILL_OPACITY + 0.2}", i18n.role_label(role, language))
+        for role in dict.fromkeys(zones["role"].fillna(""))
+    ]
+    if others and zones["zone_id"].nunique() > 1:
+        keys.append(("background:#bbb;opacity:0.5", i18n.text("factsheet_other_zones", language)))
+    return keys
+
+
+def _legend(
+    keys: Sequence[tuple[str, str]],
+    language: str,
+    *,
+    context: gpd.GeoDataFrame | None,
+    points: gpd.GeoDataFrame | None,
+    schematic: bool,
+) -> str:
+    """The legend: ``keys`` (CSS of the swatch, label), then outlines, context, border and points as drawn."""
+    entries = list(keys)
+    if schematic:
+        entries.append(("border:0.5mm dashed #444;height:3mm", i18n.text("schematic_label", language)))
+    if context is not None and (context["kind"] != "border").any():
+        entries.append((f"border:0.3mm solid {style.CONTEXT_COLOR};opacity:0.6", i18n.text("layer_context", language)))
+    if context is not None and (context["kind"] == "border").any():
+        entries.append(("border-top:0.6mm dashed #333;height:0", i18n.text("layer_border", language)))
+    if points is not None and not points.empty:
+        entries.append(
+            ("background:#000;border-radius:50%;width:2.5mm;height:2.5mm", i18n.text("layer_points", language))
+        )
+    items = "".join(f'<span><span class="key" style="{css}"></span>{escape(label)}</span>' for css, label in entries)
+    return f'<section class="legend"><strong>{escape(i18n.text("legend_title", language))}</strong>{items}</section>'
+
+
+def _page(
+    title: str, language: str, *, date: object, svg: str, legend: str, schematic: bool, tables: Sequence[str]
+) -> str:
+    parts = [
+        f"<header><h1>{escape(title)}</h1>",
+        f'<p class="date">{escape(i18n.text("built_on", language, date=_date_text(date)))}</p></header>',
+        f'<figure class="map">{svg}',
+        f"<figcaption>{escape(i18n.text('factsheet_map_note', language))}</figcaption></figure>",
+        legend,
+    ]
+    if schematic:
+        statement = f"{i18n.text('schematic_label', language)}. {i18n.text('schematic_note', language)}"
+        parts.append(f'<p class="schematic">{escape(statement)}</p>')
+    parts += tables
+    body = "\n".join(parts)
+    return f"""<!DOCTYPE html>
+<html lang="{escape(language)}"><head><meta charset="utf-8"><title>{escape(title)}</title>
+<style>{_css(language)}</style></head>
+<body>
+{body}
+</body></html>
+"""
+
+
+def _css(language: str) -> str:
+    map_height = 186 * _svg.MAP_HEIGHT / _svg.MAP_WIDTH
+    return f"""
+@page {{ size: A4; margin: 12mm 12mm 14mm 12mm; }}
+* {{ box-sizing: border-box; }}
+body {{ font-family: {FONT_FAMILIES[language]}; font-size: 8.5pt; color: #111; margin: 0; }}
+h1 {{ font-size: 15pt; margin: 0 0 1mm 0; }}
+h2 {{ font-size: 11pt; margin: 4mm 0 1.5mm 0; break-after: avoid-page; }}
+.date {{ margin: 0 0 2mm 0; color: #444; }}
+figure.map {{ margin: 0; border: 0.3mm solid #888; width: 186mm; }}
+figure.map svg {{ display: block; width: 186mm; height: {map_height:.1f}mm; }}
+figcaption {{ font-size: 7pt; color: #555; padding: 0.8mm 1.5mm; border-top: 0.2mm solid #ccc; }}
+.legend {{ display: flex; flex-wrap: wrap; gap: 1mm 5mm; margin: 2mm 0; font-size: 8pt; }}
+.legend span.key {{ display: inline-block; width: 7mm; height: 3.5mm; vertical-align: -0.6mm; margin-right: 1mm; }}
+.schematic {{ border-left: 1mm solid #d62728; padding: 1mm 2mm; background: #fff4f4; margin: 2mm 0; }}
+table {{ border-collapse: collapse; width: 100%; page-break-inside: auto; }}
+tr {{ page-break-inside: avoid; }}
+th, td {{ border-bottom: 0.2mm solid #bbb; padding: 0.7mm 1.2mm; text-align: left; vertical-align: top; }}
+th {{ background: #eee; font-weight: 600; }}
+td.num {{ text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }}
+tr.off td {{ background: #fde8e8; }}
+td.source {{ font-size: 7pt; overflow-wrap: anywhere; width: 34%; }}
+td.verdict {{ white-space: nowrap; }}
+td.id {{ font-size: 7pt; overflow-wrap: anywhere; }}
+table.claims td.id:first-child {{ width: 17%; }}
+table.claims td.id + td.id {{ width: 8%; }}
+tr.total td {{ font-weight: 600; }}
+:lang(ko), :lang(ja) {{ word-break: keep-all; }}
+"""

@@ -1,0 +1,193 @@
+"""The fact sheet's tables: areas (m², ha and pyeong on GRS80, planar EPSG:5186 beside, the official figures) and
+the published claims with their verdicts and sources, failing ones first. Every string from data is escaped."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+
+from .. import _format, i18n, units
+from .._html import escape
+from ..area import area_table, union_area_m2
+from ..audit import AuditResult
+from ..fez import pillar_label
+from ..schema import BELT, GeometryQuality, Verdict
+from ..settings import PLANAR_CRS
+
+
+def zone_name(row: Mapping[str, object], language: str) -> str:
+    """A zone's (or point's) name in ``language``, else its Korean name, else its id."""
+    name = row.get(f"name_{language}")
+    if not isinstance(name, str) or not name.strip():
+        name = row.get("name_ko") or row.get("feature_id") or row.get("point_id")
+    return str(name)
+
+
+def whole_name(rows: pd.DataFrame, language: str) -> str:
+    """The name of a zone of several parts: "Bitgoeul … (Gwangju part)" without its part."""
+    name = zone_name(rows.iloc[0], language)
+    return name.split(" (")[0].split("（")[0] if len(rows) > 1 else name
+
+
+def _num(value: object, decimals: int) -> str:
+    return f'<td class="num">{escape(_format.number(value, decimals))}</td>'
+
+
+def _area_cells(m2: object, planar_m2: object) -> list[str]:
+    m2 = None if m2 is None or pd.isna(m2) else float(m2)
+    return [
+        _num(m2, 0),
+        _num(None if m2 is None else units.from_m2(m2, "ha"), 2),
+        _num(None if m2 is None else units.m2_to_pyeong(m2), 0),
+        _num(planar_m2, 0),
+    ]
+
+
+def _quality(row: Mapping[str, object], language: str) -> str:
+    quality = row.get("geometry_quality", "")
+    return i18n.text("schematic_short", language) if quality == GeometryQuality.SCHEMATIC else str(quality or "")
+
+
+def _area_headers(language: str, *extra: str) -> list[str]:
+    return [
+        i18n.text("report_col_name", language),
+        *extra,
+        i18n.text("report_col_quality", language),
+        f"{i18n.text('report_col_m2', language)} (GRS80)",
+        i18n.text("report_col_ha", language),
+        i18n.text("report_col_pyeong", language),
+        i18n.text("report_col_m2_planar", language),
+    ]
+
+
+def _union_planar_m2(frame: gpd.GeoDataFrame) -> float:
+    return float(shapely.union_all(frame.to_crs(PLANAR_CRS).geometry.values).area)
+
+
+def zones_table(on_sheet: gpd.GeoDataFrame, audit: AuditResult, *, belt: bool, language: str) -> str:
+    """The zones of a sheet, one row each, as the audit measured them, and their total.
+
+    The total is the belt (its in-belt union, as the audit measures it) on the belt sheet, or the union of a
+    zone's parts on the sheet of a zone of several parts.
+    """
+    measured = audit.zones.set_index("feature_id")
+    rows = []
+    for _, zone in on_sheet.iterrows():
+        area = measured.loc[zone["feature_id"]]
+        cells = [
+            f"<td>{escape(zone_name(zone, language))}</td><td>{escape(_quality(zone, language))}</td>",
+            *_area_cells(area["area_m2"], area["area_m2_epsg5186"]),
+            _num(zone.get("official_area_m2"), 0),
+        ]
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    if belt and audit.belt["members"]:
+        members = on_sheet[on_sheet["in_belt"].astype(bool)]
+        rows.append(
+            _total_row(i18n.text("belt_union_name", language), audit.belt["area_m2"], members,
+                       [audit.belt["official_sum_m2"]])
+        )  # fmt: skip
+    elif not belt and len(on_sheet) > 1:
+        officials = on_sheet["official_area_m2"]
+        official = float(officials.sum()) if officials.notna().all() else None
+        rows.append(_total_row(whole_name(on_sheet, language), union_area_m2(on_sheet), on_sheet, [official]))
+    head = [*_area_headers(language), i18n.text("report_col_official_m2", language)]
+    return _table("areas", _areas_title(language), head, rows)
+
+
+def district_table(districts: gpd.GeoDataFrame, summary: Mapping[str, object], *, language: str) -> str:
+    """The FEZ districts: pillar, measured areas, the area at designation and the later figure; their total."""
+    measured = area_table(districts)
+    rows = []
+    for (_, row), m2, planar_m2 in zip(
+        districts.iterrows(), measured["area_m2"], measured["area_m2_epsg5186"], strict=True
+    ):
+        cells = [
+            f"<td>{escape(zone_name(row, language))}</td>",
+            f"<td>{escape(pillar_label(row.get('pillar'), language))}</td>",
+            f"<td>{escape(_quality(row, language))}</td>",
+            *_area_cells(m2, planar_m2),
+            _num(row.get("official_area_m2"), 0),
+            _num(row.get("later_area_m2"), 0),
+        ]
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    name = i18n.text("fez_measured", language)
+    officials = [summary["official_sum_m2"], summary["later_sum_m2"]]
+    rows.append(_total_row(name, summary["area_m2"], districts, officials, blanks=2))
+    head = [
+        *_area_headers(language, i18n.text("legend_pillars", language)),
+        i18n.text("fez_area_designation", language),
+        i18n.text("fez_area_later", language),
+    ]
+    return _table("areas", _areas_title(language), head, rows)
+
+
+def _areas_title(language: str) -> str:
+    return f"{i18n.text('factsheet_areas', language)} — {i18n.text('area_heading', language)}"
+
+
+def _total_row(name: str, m2: float, members: gpd.GeoDataFrame, officials: Sequence[object], *, blanks: int = 1) -> str:
+    """A total: its name, ``blanks`` empty cells, the measured areas of ``members``' union and ``officials``."""
+    cells = [f"<td>{escape(name)}</td>", "<td></td>" * blanks, *_area_cells(m2, _union_planar_m2(members))]
+    cells += [_num(value, 0) for value in officials]
+    return f'<tr class="total">{"".join(cells)}</tr>'
+
+
+def _verdict_label(verdict: object, language: str) -> str:
+    keys = {Verdict.HOLDS: "verdict_holds", Verdict.OFF: "verdict_off", Verdict.NOT_FOUND: "verdict_not_found"}
+    key = keys.get(verdict) if isinstance(verdict, str) else None
+    return i18n.text(key, language) if key else str(verdict)
+
+
+def _present(value: object) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def claims_table(claims: pd.DataFrame, *, tolerance: float, empty: str, language: str) -> str:
+    """The claims with their verdicts and sources, failing ones first; the message ``empty`` when there are none."""
+    first = i18n.text("factsheet_failing_first", language)
+    heading = f"{i18n.text('audit', language)} (±{tolerance * 100:g} %; {first})"
+    if claims.empty:
+        return f"<h2>{escape(heading)}</h2><p>{escape(i18n.text(empty, language))}</p>"
+    failing = claims["verdict"] != Verdict.HOLDS
+    ordered = pd.concat([claims[failing], claims[~failing]])
+    headers = [
+        i18n.text(f"report_col_{key}", language)
+        for key in ("claim", "subject", "published", "claimed_m2", "measured_m2", "measured_diff", "verdict", "source")
+    ]
+    rows = []
+    for _, claim in ordered.iterrows():
+        publisher = claim.get(f"publisher_{language}")
+        if not _present(publisher):
+            publisher = claim.get("publisher", "")
+        subject = i18n.text("subject_belt", language) if claim["subject"] == BELT else claim["subject"]
+        verdict = _verdict_label(claim["verdict"], language)
+        if bool(claim.get("uncertain")):
+            verdict += f" ({i18n.text('uncertain_claim', language)})"
+        figure = float(claim["figure"])
+        published = f"{_format.number(figure, 0 if figure.is_integer() else 2)} {claim['unit']}"
+        source = " · ".join(str(v) for v in (publisher, claim.get("date"), claim.get("url")) if _present(v))
+        row_class = ' class="off"' if claim["verdict"] != Verdict.HOLDS else ""
+        rows.append(
+            f'<tr{row_class}><td class="id">{_breakable(claim["claim_id"])}</td>'
+            f'<td class="id">{_breakable(subject)}</td>'
+            f'<td class="num">{escape(published)}</td>{_num(claim["claimed_m2"], 0)}{_num(claim["geometry_m2"], 0)}'
+            f'<td class="num">{escape(_format.percent(claim["difference_pct"]))}</td>'
+            f'<td class="verdict">{escape(verdict)}</td>'
+            f'<td class="source">{escape(source)}</td></tr>'
+        )
+    return _table("claims", heading, headers, rows)
+
+
+def _breakable(identifier: object) -> str:
+    """An id, escaped, that may wrap after its ``_``, ``/`` and ``-`` instead of at any letter."""
+    return re.sub(r"([_/-])", r"\1<wbr>", escape(str(identifier)))
+
+
+def _table(kind: str, title: str, headers: Sequence[str], rows: Sequence[str]) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = "".join(rows)
+    return f'<h2>{escape(title)}</h2><table class="{kind}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
