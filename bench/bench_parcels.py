@@ -1,13 +1,16 @@
 """Parcel land audit: geo.parcels.land_audit against the analyst's single-process geopandas script.
 
     python bench/bench_parcels.py [--parcels 1000000 5000000] [--variants analyst threads cluster]
+                                  [--order bands shuffled]
 
 Synthetic cadastre: a mesh of quadrilateral parcels about :data:`CELL_M` m across (corners jittered, shared by
 neighbours, as in a real cadastre) in EPSG:5186 on a square centred on the bundled zones (``geo.load_zones()``),
 each with a ``pnu`` and a ``jibun`` ending in a land category drawn with :data:`CATEGORY_WEIGHTS`. They are written
 once under ``bench/out/parcels-N/`` as GeoParquet partitions, bands of rows in south-to-north order (so each file's
-bbox is a band). Each variant runs in its own subprocess; wall time and the peak resident memory of that process
-and all its children (summed, sampled every :data:`SAMPLE_S` s with psutil) are reported:
+bbox is a band, and the bands that miss the zones are never read); with ``--order shuffled`` the same parcels in
+random order (``bench/out/parcels-N-shuffled/``), so every partition spans the whole square and all are read.
+Each variant runs in its own subprocess; wall time and the peak resident memory of that process and all its
+children (summed, sampled every :data:`SAMPLE_S` s with psutil) are reported:
 
 - ``analyst``: ``geopandas.read_parquet`` of everything, ``geopandas.overlay(parcels, zones, how="intersection")``,
   ``.to_crs(5186).area``, groupby zone and jibun suffix;
@@ -38,6 +41,17 @@ CATEGORY_WEIGHTS: Final = {"장": 0.3, "도": 0.15, "대": 0.2, "전": 0.1, "답
 VARIANTS: Final = ("analyst", "threads", "cluster")
 
 
+def _data_folder(name: str) -> tuple[Path, Path]:
+    """The folder of a data set and its ``_done`` marker; a folder left unfinished is emptied first."""
+    folder = OUT / name
+    done = folder / "_done"
+    if not done.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.parquet"):
+            old.unlink()
+    return folder, done
+
+
 def generate(count: int, *, seed: int = 0) -> Path:
     """Write about ``count`` parcels as GeoParquet partitions; reuse them when already there."""
     import geopandas as gpd
@@ -45,13 +59,9 @@ def generate(count: int, *, seed: int = 0) -> Path:
 
     import geo
 
-    folder = OUT / f"parcels-{count}"
-    done = folder / "_done"
+    folder, done = _data_folder(f"parcels-{count}")
     if done.exists():
         return folder
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.parquet"):
-        old.unlink()
     zones = geo.load_zones().to_crs(PLANAR)
     minx, miny, maxx, maxy = zones.total_bounds
     side = math.ceil(math.sqrt(count))
@@ -95,6 +105,23 @@ def generate(count: int, *, seed: int = 0) -> Path:
         written += n
     done.write_text(str(written))
     print(f"wrote {written:,} parcels in {band + 1} partitions to {folder}", file=sys.stderr)
+    return folder
+
+
+def shuffled(count: int, *, seed: int = 0) -> Path:
+    """The parcels of :func:`generate` in random order, in partitions of the same size; reused when there."""
+    import geopandas as gpd
+    import pandas as pd
+
+    folder, done = _data_folder(f"parcels-{count}-shuffled")
+    if done.exists():
+        return folder
+    bands = generate(count, seed=seed)
+    frame = pd.concat([gpd.read_parquet(path) for path in sorted(bands.glob("*.parquet"))], ignore_index=True)
+    frame = frame.iloc[np.random.default_rng(seed + 1).permutation(len(frame))]
+    for part, start in enumerate(range(0, len(frame), PARTITION_PARCELS)):
+        frame.iloc[start : start + PARTITION_PARCELS].to_parquet(folder / f"part.{part:04d}.parquet", index=False)
+    done.write_text(str(len(frame)))
     return folder
 
 
@@ -163,6 +190,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--parcels", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--variants", nargs="+", choices=VARIANTS, default=list(VARIANTS))
+    parser.add_argument("--order", nargs="+", choices=("bands", "shuffled"), default=["bands"])
     parser.add_argument("--run", choices=VARIANTS, help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
@@ -171,24 +199,25 @@ def main() -> None:
         args.result.write_text(json.dumps(run_variant(args.run, args.data)))
         return
 
-    lines = ["| parcels | variant | seconds | × analyst time | peak MiB | × analyst memory | max Δ area vs threads |"]
-    lines.append("|---:|---|---:|---:|---:|---:|---:|")
-    for count in args.parcels:
+    header = "| parcels | order | variant | seconds | × analyst time | peak MiB | × analyst memory | max Δ vs threads |"
+    lines = [header]
+    lines.append("|---:|---|---|---:|---:|---:|---:|---:|")
+    for count, order in [(count, order) for count in args.parcels for order in args.order]:
         start = time.perf_counter()
-        folder = generate(count)
-        print(f"data for {count:,} parcels ready in {time.perf_counter() - start:.0f} s", file=sys.stderr)
+        folder = generate(count) if order == "bands" else shuffled(count)
+        print(f"data for {count:,} parcels ({order}) ready in {time.perf_counter() - start:.0f} s", file=sys.stderr)
         results = {variant: measure(variant, folder) for variant in args.variants}
         base_s, base_mib, _ = results.get("analyst", (math.nan, math.nan, None))
         reference = results.get("threads", (None, None, None))[2]
         for variant, (seconds, mib, result) in results.items():
             delta = _max_relative_difference(result, reference) if reference is not None else math.nan
             lines.append(
-                f"| {count:,} | {variant} | {seconds:.1f} | {seconds / base_s:.2f} | {mib:,.0f} | {mib / base_mib:.2f} "
-                f"| {delta:.1e} |"
+                f"| {count:,} | {order} | {variant} | {seconds:.1f} | {seconds / base_s:.2f} | {mib:,.0f} "
+                f"| {mib / base_mib:.2f} | {delta:.1e} |"
             )
         if reference is not None and "cluster" in results:
             same = results["cluster"][2] == reference
-            lines.append(f"| {count:,} | cluster == threads exactly | {same} | | | | |")
+            lines.append(f"| {count:,} | {order} | cluster == threads exactly | {same} | | | | |")
         print("\n".join(lines), flush=True)
 
 
