@@ -33,7 +33,7 @@ import shapely
 
 import geo
 from geo import export
-from geo.export import _gpkg, geopackage, tables
+from geo.export import _gpkg, geopackage, zone_tables
 
 ORIGIN_LON, ORIGIN_LAT = 126.70, 35.10
 CELL_DEG = 0.0004
@@ -100,7 +100,7 @@ def main() -> None:
     audit_s = time.perf_counter() - start
 
     plain = gpd.GeoDataFrame(
-        tables.zone_attributes(zones, audit, short_names=True),
+        zone_tables.zone_attributes(zones, audit, short_names=True),
         geometry=zones.geometry.to_crs(geopackage.DEFAULT_EXPORT_CRS).values,
         crs=geopackage.DEFAULT_EXPORT_CRS,
     )

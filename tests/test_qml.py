@@ -73,3 +73,61 @@ def test_unfilled_polygons_have_no_fill():
 def test_unknown_geometry_is_refused():
     with pytest.raises(ValueError, match="geometry must be one of"):
         _qml.LayerStyle(geometry="raster", symbol=_qml.Symbol("#000000"))
+
+
+def test_labels_carry_their_priority_z_index_and_whether_features_are_obstacles():
+    default = ET.fromstring(_qml.to_qml(_style())).find("labeling/settings")
+    assert default.find("placement").get("priority") == str(_qml.DEFAULT_LABEL_PRIORITY)
+    assert default.find("rendering").get("obstacle") == "1" and default.find("rendering").get("zIndex") == "0"
+    tuned = ET.fromstring(_qml.to_qml(_style(label_priority=10, label_z_index=2.5, label_obstacle=False)))
+    settings = tuned.find("labeling/settings")
+    assert settings.find("placement").get("priority") == "10"
+    assert (settings.find("rendering").get("zIndex"), settings.find("rendering").get("obstacle")) == ("2.5", "0")
+
+
+def test_outline_and_line_width_and_opacity_are_the_symbols():
+    symbol = _qml.Symbol("#555555", 0.0, filled=False, width_mm=0.26, outline_opacity=0.6)
+    polygon = ET.fromstring(_qml.to_qml(_qml.LayerStyle(geometry="polygon", symbol=symbol)))
+    props = {p.get("k"): p.get("v") for p in polygon.iter("prop")}
+    assert (props["outline_width"], props["outline_color"]) == ("0.26", "85,85,85,153")
+    line = ET.fromstring(_qml.to_qml(_qml.LayerStyle(geometry="line", symbol=symbol)))
+    props = {p.get("k"): p.get("v") for p in line.iter("prop")}
+    assert (props["line_width"], props["line_color"]) == ("0.26", "85,85,85,153")
+    default = ET.fromstring(_qml.to_qml(_qml.LayerStyle(geometry="line", symbol=_qml.Symbol("#555555"))))
+    props = {p.get("k"): p.get("v") for p in default.iter("prop")}
+    assert (props["line_width"], props["line_color"]) == (f"{_qml.LINE_WIDTH_MM:g}", "85,85,85,255")
+
+
+def test_a_table_without_geometry_gets_only_its_aliases_escaped():
+    hostile = 'Area <m²> & "quotes" \x01'
+    root = ET.fromstring(_qml.to_qml(_qml.LayerStyle(geometry=None, aliases={"area_m2": hostile, "b": "B"})))
+    assert root.get("styleCategories") == "Fields" and root.get("labelsEnabled") is None
+    assert [child.tag for child in root] == ["aliases", "layerGeometryType"]
+    assert root.find("layerGeometryType").text == "4"  # QgsWkbTypes::NullGeometry
+    assert [a.attrib for a in root.iter("alias")] == [
+        {"field": "area_m2", "index": "0", "name": 'Area <m²> & "quotes" \\x01'},
+        {"field": "b", "index": "1", "name": "B"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"geometry": "polygon"}, "a polygon layer needs a symbol"),
+        ({"geometry": None, "symbol": _qml.Symbol("#000000")}, "a table without geometry has no symbol"),
+        ({"geometry": None, "label_field": "name_en"}, "a table without geometry has no symbol, categories or labels"),
+        (
+            {"geometry": "point", "symbol": _qml.Symbol("#000000"), "label_priority": 11},
+            "label_priority must be 0 to 10",
+        ),
+    ],
+)
+def test_inconsistent_styles_are_refused(options, message):
+    with pytest.raises(ValueError, match=message):
+        _qml.LayerStyle(**options)
+
+
+@pytest.mark.parametrize("options", [{"fill_opacity": 1.5}, {"outline_opacity": -0.1}, {"width_mm": 0}])
+def test_symbols_out_of_range_are_refused(options):
+    with pytest.raises(ValueError, match="must be"):
+        _qml.Symbol("#000000", **options)

@@ -1,7 +1,10 @@
 """Exports for GIS work: a styled, documented GeoPackage for QGIS, GeoJSON and CSV.
 
 - :mod:`geo.export.geopackage` — the public exports, the build date and the provenance;
-- :mod:`geo.export.tables` — each layer's attributes, geometry, style, title and description;
+- each table's attributes, geometry, style, title and description (no I/O):
+  :mod:`geo.export.zone_tables` (zone parts, zones, belt, FEZ districts), :mod:`geo.export.context_tables`
+  (legal dongs and ri, the border, site points) and :mod:`geo.export.audit_tables` (the audit), with what
+  they share in ``_tables`` (and the order of the layers' labels);
 - ``_gpkg`` writes the GeoPackage's tables and metadata, ``_qml`` the QGIS styles.
 """
 

@@ -1,9 +1,10 @@
 """Write a documented, styled, reproducible GeoPackage: layers through GDAL, then its tables through SQLite.
 
-GDAL (pyogrio) writes each layer with its identifier and description in ``gpkg_contents``. SQLite then adds
-what GDAL does not: the QGIS ``layer_styles`` table, field titles in ``gpkg_data_columns`` (the GeoPackage
-schema extension, which GDAL reads as field alternative names and QGIS shows as aliases), and provenance in
-``gpkg_metadata`` / ``gpkg_metadata_reference`` (the metadata extension), each registered in
+GDAL (pyogrio, through Arrow) writes each layer in one call, with its identifier and description in
+``gpkg_contents``. SQLite then adds what GDAL does not: the QGIS ``layer_styles`` table (the default style of
+every table that has one, features layers and attributes tables alike), field titles in ``gpkg_data_columns``
+(the GeoPackage schema extension, which GDAL reads as field alternative names and QGIS shows as aliases), and
+provenance in ``gpkg_metadata`` / ``gpkg_metadata_reference`` (the metadata extension), each registered in
 ``gpkg_extensions``. Every timestamp is the given one and every row is written in a fixed order, so the same
 inputs give the same bytes (nothing is deleted, so there are no free pages and no need to vacuum).
 """
@@ -20,7 +21,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Final
 
+import numpy as np
 import pandas as pd
+import shapely
 
 from .. import _format as fmt
 
@@ -38,6 +41,8 @@ METADATA_MIME_TYPE: Final = "application/json"
 #: md_standard_uri of our JSON provenance records (free-form, described in README).
 METADATA_STANDARD: Final = "https://www.rfc-editor.org/rfc/rfc8259"
 STYLE_NAME_SUFFIX: Final = "default"
+#: Geometry type ids of a layer that stays a point layer (missing geometries, -1, included).
+_POINT_TYPES: Final = (-1, shapely.GeometryType.POINT)
 
 # The table QGIS creates to hold styles in a GeoPackage (QgsOgrProviderUtils / saveStyle), column for column.
 _LAYER_STYLES_DDL: Final = """
@@ -120,7 +125,7 @@ class Table:
     titles : dict
         Column name to a readable title, written to gpkg_data_columns.
     qml : str or None
-        The layer's QGIS style, or None (attributes tables have none).
+        The table's default QGIS style (for an attributes table, its aliases), or None for none.
     metadata : dict
         Provenance of this table, written as a JSON record referenced to it.
     """
@@ -175,6 +180,7 @@ def write_geopackage(
                 layer=table.name,
                 driver="GPKG",
                 promote_to_multi=table.spatial and _has_polygons_or_lines(table.frame),
+                use_arrow=True,
                 layer_options=options,
                 dataset_options={"VERSION": GEOPACKAGE_VERSION} if number == 0 else None,
             )
@@ -192,8 +198,8 @@ def write_geopackage(
 
 
 def _has_polygons_or_lines(frame: pd.DataFrame) -> bool:
-    types = set(frame.geometry.geom_type.dropna())
-    return not types <= {"Point"}
+    types = shapely.get_type_id(np.asarray(frame.geometry.values))
+    return bool(np.isin(types, _POINT_TYPES, invert=True).any())
 
 
 @contextlib.contextmanager
@@ -242,21 +248,18 @@ def _write_styles(
     if not styled:
         return
     connection.execute(_LAYER_STYLES_DDL)
-    _register_table(connection, "layer_styles", "QGIS styles of the layers (QML), one default per layer", stamp=stamp)
-    for table in styled:
-        connection.execute(
-            "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, styleName, "
-            "styleQML, styleSLD, useAsDefault, description, owner, ui, update_time) "
-            "VALUES ('', '', ?, ?, ?, ?, '', 1, ?, '', '', ?)",
-            (
-                table.name,
-                geometry_columns[table.name],
-                f"{table.name} {STYLE_NAME_SUFFIX}",
-                table.qml,
-                description,
-                stamp,
-            ),
-        )
+    _register_table(connection, "layer_styles", "QGIS styles (QML), one default per table", stamp=stamp)
+    # An attributes table's style has an empty f_geometry_column: QGIS 3.22 (on GDAL before 3.7, which does not
+    # read gpkg_data_columns as alternative names) shows that table's aliases only from such a style.
+    connection.executemany(
+        "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, styleName, "
+        "styleQML, styleSLD, useAsDefault, description, owner, ui, update_time) "
+        "VALUES ('', '', ?, ?, ?, ?, '', 1, ?, '', '', ?)",
+        [
+            (t.name, geometry_columns.get(t.name, ""), f"{t.name} {STYLE_NAME_SUFFIX}", t.qml, description, stamp)
+            for t in styled
+        ],
+    )
 
 
 def _write_data_columns(connection: sqlite3.Connection, tables: Sequence[Table]) -> None:

@@ -1,11 +1,13 @@
 """QGIS layer styles (QML) for the GeoPackage export: categorised colours, labels, aliases, dashed outlines.
 
-A :class:`LayerStyle` says what to draw; :func:`to_qml` turns it into the QML document QGIS stores in a
-GeoPackage's ``layer_styles`` table. Every string that comes from data (labels, aliases, field names) goes
-through the XML writer, so it is escaped, after :func:`geo._format.xml_text` has shown visibly the characters
-XML 1.0 cannot hold at all (ElementTree would write them raw, giving a file no XML parser reads; a category
-whose value holds one can then not match its features, which no QML could). The QML uses the ``<prop k= v=>``
-form, which every QGIS 3 reads.
+A :class:`LayerStyle` says what to draw: for a layer, its symbols (outline width and opacity included), its
+labels (their priority, z-index, and whether the features are obstacles to other layers' labels) and its
+fields' aliases; for a table without geometry, only the aliases. :func:`to_qml` turns it into the QML document
+QGIS stores in a GeoPackage's ``layer_styles`` table, complete as written. Every string that comes from data
+(labels, aliases, field names) goes through the XML writer, so it is escaped, after :func:`geo._format.xml_text`
+has shown visibly the characters XML 1.0 cannot hold at all (ElementTree would write them raw, giving a file no
+XML parser reads; a category whose value holds one can then not match its features, which no QML could). The
+QML uses the ``<prop k= v=>`` form, which every QGIS 3 reads.
 """
 
 from __future__ import annotations
@@ -19,15 +21,20 @@ from .. import _format as fmt
 
 #: The QGIS version the QML is written for; QGIS reads styles written for older versions.
 QGIS_VERSION: Final = "3.28.0-Firenze"
-#: Outline width of polygons and lines, and marker size, in millimetres on paper (QGIS "MM" unit).
+#: Default outline width of polygons, line width, marker size and marker outline width, in millimetres on paper
+#: (QGIS "MM" unit).
 OUTLINE_WIDTH_MM: Final = 0.6
 LINE_WIDTH_MM: Final = 0.8
 MARKER_SIZE_MM: Final = 3.0
+MARKER_OUTLINE_WIDTH_MM: Final = 0.4
 LABEL_FONT_SIZE_PT: Final = 9
 LABEL_BUFFER_MM: Final = 0.8
+#: QGIS's default label priority (0 lowest to 10 highest: higher ones are placed first, and win a conflict).
+DEFAULT_LABEL_PRIORITY: Final = 5
+_MAX_LABEL_PRIORITY: Final = 10
 
-#: QGIS ``layerGeometryType`` codes.
-_GEOMETRY_CODES: Final = {"point": "0", "line": "1", "polygon": "2"}
+#: QGIS ``layerGeometryType`` codes; ``None`` is a table without geometry (QgsWkbTypes::NullGeometry).
+_GEOMETRY_CODES: Final = {"point": "0", "line": "1", "polygon": "2", None: "4"}
 #: QGIS label placement codes: over the centroid for polygons, along the line, around the point.
 _LABEL_PLACEMENT: Final = {"point": "0", "line": "2", "polygon": "1"}
 _SYMBOL_TYPES: Final = {"point": "marker", "line": "line", "polygon": "fill"}
@@ -42,17 +49,31 @@ class Symbol:
     color : str
         Hex sRGB colour (``#rrggbb``) of the outline, line or marker; the fill is the same colour.
     fill_opacity : float
-        Opacity of polygon fills and markers, 0 to 1 (outlines are opaque).
+        Opacity of polygon fills and markers, 0 to 1.
     dashed : bool
         Dashed outline or line (schematic geometry); solid otherwise.
     filled : bool
         Whether polygons are filled at all (context boundaries are outlines only).
+    width_mm : float or None
+        Width of a polygon's outline or of a line, in millimetres on paper; None for :data:`OUTLINE_WIDTH_MM`
+        or :data:`LINE_WIDTH_MM`. Markers keep their white :data:`MARKER_OUTLINE_WIDTH_MM` outline.
+    outline_opacity : float
+        Opacity of a polygon's outline or of a line, 0 to 1 (lighter for background layers).
     """
 
     color: str
     fill_opacity: float = 0.4
     dashed: bool = False
     filled: bool = True
+    width_mm: float | None = None
+    outline_opacity: float = 1.0
+
+    def __post_init__(self) -> None:
+        for name in ("fill_opacity", "outline_opacity"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ValueError(f"{name} must be between 0 and 1, got {getattr(self, name)!r}")
+        if self.width_mm is not None and not self.width_mm > 0:
+            raise ValueError(f"width_mm must be positive, got {self.width_mm!r}")
 
 
 @dataclass(frozen=True)
@@ -66,14 +87,15 @@ class Category:
 
 @dataclass(frozen=True)
 class LayerStyle:
-    """A layer's style: renderer, labels and field aliases.
+    """A layer's style: renderer, labels and field aliases; a table's without geometry: its aliases only.
 
     Attributes
     ----------
-    geometry : str
-        ``"polygon"``, ``"line"`` or ``"point"``.
-    symbol : Symbol
-        The single symbol, or the symbol of features that match no category.
+    geometry : str or None
+        ``"polygon"``, ``"line"`` or ``"point"``; None for a table without geometry (an attributes table),
+        whose style holds only its aliases.
+    symbol : Symbol or None
+        The single symbol, or the symbol of features that match no category; required with a geometry.
     category_field : str or None
         Field whose values select the categories; None for a single-symbol renderer.
     categories : tuple of Category
@@ -87,20 +109,36 @@ class LayerStyle:
         Per category value, a QGIS expression for the fill colour (planned zones fainter than operating ones).
     aliases : dict
         Field name to a readable alias shown in QGIS instead of the short field name.
+    label_priority : int
+        0 to 10: labels of higher priority are placed first, and win where labels of several layers conflict.
+    label_z_index : float
+        Labels of a higher z-index are drawn above those of a lower one.
+    label_obstacle : bool
+        Whether the features keep other layers' labels off themselves (background layers should not).
     """
 
-    geometry: str
-    symbol: Symbol
+    geometry: str | None
+    symbol: Symbol | None = None
     category_field: str | None = None
     categories: tuple[Category, ...] = ()
     label_field: str | None = None
     dash_expression: str | None = None
     fill_expressions: Mapping[str, str] = field(default_factory=dict)
     aliases: Mapping[str, str] = field(default_factory=dict)
+    label_priority: int = DEFAULT_LABEL_PRIORITY
+    label_z_index: float = 0.0
+    label_obstacle: bool = True
 
     def __post_init__(self) -> None:
         if self.geometry not in _GEOMETRY_CODES:
-            raise ValueError(f"geometry must be one of {', '.join(_GEOMETRY_CODES)}, got {self.geometry!r}")
+            names = ", ".join(repr(name) for name in _GEOMETRY_CODES)
+            raise ValueError(f"geometry must be one of {names}, got {self.geometry!r}")
+        if self.geometry is not None and self.symbol is None:
+            raise ValueError(f"a {self.geometry} layer needs a symbol")
+        if self.geometry is None and (self.symbol is not None or self.category_field or self.label_field):
+            raise ValueError("a table without geometry has no symbol, categories or labels, only aliases")
+        if not 0 <= self.label_priority <= _MAX_LABEL_PRIORITY:
+            raise ValueError(f"label_priority must be 0 to {_MAX_LABEL_PRIORITY}, got {self.label_priority!r}")
 
 
 def rgba(color: str, opacity: float = 1.0) -> str:
@@ -115,18 +153,26 @@ def color_expression(color: str, opacity: float) -> str:
 
 
 def to_qml(style: LayerStyle) -> str:
-    """The QML document of ``style``: well-formed XML naming only the fields the style was given."""
-    root = ET.Element(
-        "qgis",
-        {
-            "version": QGIS_VERSION,
-            "styleCategories": "Symbology|Labeling|Fields",
-            "labelsEnabled": "1" if style.label_field else "0",
-        },
-    )
-    root.append(_renderer(style))
-    if style.label_field:
-        root.append(_labeling(style))
+    """The QML document of ``style``: well-formed XML naming only the fields the style was given.
+
+    A table without geometry gets only its aliases and says it is for no geometry (QGIS refuses a style of
+    another geometry type for it); QGIS 3.22 on GDAL before 3.7, which does not read ``gpkg_data_columns``,
+    shows such a table's aliases only from this style.
+    """
+    if style.geometry is None:
+        root = ET.Element("qgis", {"version": QGIS_VERSION, "styleCategories": "Fields"})
+    else:
+        root = ET.Element(
+            "qgis",
+            {
+                "version": QGIS_VERSION,
+                "styleCategories": "Symbology|Labeling|Fields",
+                "labelsEnabled": "1" if style.label_field else "0",
+            },
+        )
+        root.append(_renderer(style))
+        if style.label_field:
+            root.append(_labeling(style))
     if style.aliases:
         aliases = ET.SubElement(root, "aliases")
         for index, (name, alias) in enumerate(style.aliases.items()):
@@ -181,9 +227,9 @@ def _symbol(style: LayerStyle, symbol: Symbol, name: str, *, fill_expression: st
         props = {
             "color": rgba(symbol.color, symbol.fill_opacity if symbol.filled else 0.0),
             "style": "solid" if symbol.filled else "no",
-            "outline_color": rgba(symbol.color),
+            "outline_color": rgba(symbol.color, symbol.outline_opacity),
             "outline_style": outline,
-            "outline_width": str(OUTLINE_WIDTH_MM),
+            "outline_width": f"{OUTLINE_WIDTH_MM if symbol.width_mm is None else symbol.width_mm:g}",
             "outline_width_unit": "MM",
             "joinstyle": "bevel",
         }
@@ -191,9 +237,9 @@ def _symbol(style: LayerStyle, symbol: Symbol, name: str, *, fill_expression: st
     elif style.geometry == "line":
         layer_class = "SimpleLine"
         props = {
-            "line_color": rgba(symbol.color),
+            "line_color": rgba(symbol.color, symbol.outline_opacity),
             "line_style": outline,
-            "line_width": str(LINE_WIDTH_MM),
+            "line_width": f"{LINE_WIDTH_MM if symbol.width_mm is None else symbol.width_mm:g}",
             "line_width_unit": "MM",
             "capstyle": "round",
             "joinstyle": "round",
@@ -206,7 +252,7 @@ def _symbol(style: LayerStyle, symbol: Symbol, name: str, *, fill_expression: st
             "color": rgba(symbol.color, symbol.fill_opacity),
             "outline_color": "255,255,255,255",
             "outline_style": "solid",
-            "outline_width": "0.4",
+            "outline_width": f"{MARKER_OUTLINE_WIDTH_MM:g}",
             "outline_width_unit": "MM",
             "size": str(MARKER_SIZE_MM),
             "size_unit": "MM",
@@ -265,7 +311,21 @@ def _labeling(style: LayerStyle) -> ET.Element:
     ET.SubElement(
         settings,
         "placement",
-        {"placement": _LABEL_PLACEMENT[style.geometry], "dist": "1", "distUnits": "MM", "priority": "5"},
+        {
+            "placement": _LABEL_PLACEMENT[style.geometry],
+            "dist": "1",
+            "distUnits": "MM",
+            "priority": str(style.label_priority),
+        },
     )
-    ET.SubElement(settings, "rendering", {"obstacle": "1", "displayAll": "0", "scaleVisibility": "0"})
+    ET.SubElement(
+        settings,
+        "rendering",
+        {
+            "obstacle": "1" if style.label_obstacle else "0",
+            "displayAll": "0",
+            "scaleVisibility": "0",
+            "zIndex": f"{style.label_z_index:g}",
+        },
+    )
     return labeling

@@ -16,10 +16,8 @@ file is written to a temporary name and renamed, and never over an input.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
-import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,21 +32,11 @@ from .._errors import InputError
 from ..audit import AuditResult
 from ..schema import GeometryQuality
 from ..settings import COORDINATE_DECIMALS, GEOGRAPHIC_CRS, PLANAR_CRS, TOOL_NAME, tool_version
-from ._gpkg import STYLE_NAME_SUFFIX, TIMESTAMP_FORMAT, Table, write_geopackage
-from .tables import (
-    audit_tables,
-    belt_tables,
-    check_projectable,
-    context_tables,
-    fez_districts_table,
-    points_table,
-    sources,
-    warn_outside_area_of_use,
-    zone_attributes,
-    zone_parts_table,
-    zone_unions,
-    zones_table,
-)
+from ._gpkg import TIMESTAMP_FORMAT, Table, write_geopackage
+from ._tables import check_projectable, sources, warn_outside_area_of_use
+from .audit_tables import audit_tables
+from .context_tables import context_tables, points_table
+from .zone_tables import belt_tables, fez_districts_table, zone_attributes, zone_tables
 
 log = logging.getLogger(__name__)
 
@@ -156,10 +144,10 @@ def geopackage_tables(
     i18n.check_language(language)
     target = output_crs(crs)
     warn_outside_area_of_use(target)
-    if list(audit.zones["feature_id"]) != list(zones["feature_id"]):
+    audited, ids = audit.zones["feature_id"].to_numpy(dtype=object), zones["feature_id"].to_numpy(dtype=object)
+    if len(audited) != len(ids) or not (audited == ids).all():
         raise ValueError("the audit result does not belong to these zones; run geo.run_audit(zones, claims) first")
-    unions = zone_unions(zones)
-    tables = [zone_parts_table(zones, audit, target, language), zones_table(zones, unions, target, language)]
+    tables = zone_tables(zones, audit, target, language)
     if audit.belt["members"]:
         tables += belt_tables(zones, audit, target, language)
     else:
@@ -217,25 +205,20 @@ def export_geopackage(
     inputs = tuple(Path(p) for p in inputs)
     io.refuse_overwriting_inputs(path, inputs)
     stamp, stamp_source = (timestamp, "given by the caller") if timestamp is not None else build_timestamp(inputs)
-    tables = geopackage_tables(zones, audit, points=points, context=context, fez=fez, crs=crs, language=language)
+    target = output_crs(crs)
+    tables = geopackage_tables(zones, audit, points=points, context=context, fez=fez, crs=target, language=language)
     metadata = _dataset_metadata(
-        zones, audit, tables, crs=output_crs(crs), language=language, inputs=inputs, stamp=stamp, source=stamp_source
+        zones, audit, tables, crs=target, language=language, inputs=inputs, stamp=stamp, source=stamp_source
     )
     if title is not None:
         metadata["title"] = title
     description = f"{TOOL_NAME} {tool_version()}, labels in {language}"
-    # geo.export._gpkg writes styles of features layers only; the attributes tables' styles (their aliases)
-    # follow in the same layer_styles table, with no geometry column.
-    features = [t if t.spatial else dataclasses.replace(t, qml=None) for t in tables]
     with io.atomic_path(path, inputs=inputs) as temporary:
         try:
-            write_geopackage(temporary, features, timestamp=stamp, metadata=metadata, style_description=description)
-            _write_attribute_styles(temporary, [t for t in tables if not t.spatial and t.qml], stamp, description)
+            write_geopackage(temporary, tables, timestamp=stamp, metadata=metadata, style_description=description)
         finally:
             _remove_sidecars(temporary)
-    log.info(
-        "exported %d tables to %s (CRS %s, labels in %s)", len(tables), path, output_crs(crs).to_string(), language
-    )
+    log.info("exported %d tables to %s (CRS %s, labels in %s)", len(tables), path, target.to_string(), language)
     return path
 
 
@@ -377,30 +360,6 @@ def _geojson_description(zones: gpd.GeoDataFrame) -> str:
     if (zones["geometry_quality"] == GeometryQuality.SCHEMATIC).any():
         text += " " + i18n.text("schematic_label", "en") + "."
     return text
-
-
-def _write_attribute_styles(path: Path, tables: Sequence[Table], stamp: datetime, description: str) -> None:
-    """Default QGIS styles of attributes tables, in ``layer_styles`` with an empty ``f_geometry_column``.
-
-    QGIS 3.22 (on GDAL before 3.7, which does not read ``gpkg_data_columns`` as alternative names) shows a
-    table's aliases only from such a style.
-    """
-    if not tables:
-        return
-    connection = sqlite3.connect(path)
-    try:
-        with connection:
-            connection.executemany(
-                "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
-                "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui, update_time) "
-                "VALUES ('', '', ?, '', ?, ?, '', 1, ?, '', '', ?)",
-                [
-                    (t.name, f"{t.name} {STYLE_NAME_SUFFIX}", t.qml, description, stamp.strftime(TIMESTAMP_FORMAT))
-                    for t in tables
-                ],
-            )
-    finally:
-        connection.close()
 
 
 def _remove_sidecars(path: Path) -> None:
