@@ -98,3 +98,28 @@ def test_the_map_and_the_geopackage_draw_the_same_triangle(count, tmp_path):
     assert drawn is not None and written is not None
     assert drawn.hausdorff_distance(expected) < 1e-6  # the map rounds to 1e-6°
     assert written.hausdorff_distance(expected) < 1e-9
+
+
+@pytest.mark.parametrize(
+    ("layout", "kind"),
+    [
+        ("disjoint", "MultiPolygon"),  # collected, not unioned
+        ("adjacent", "Polygon"),  # a coverage: merged along the shared edges
+        ("overlapping", "Polygon"),  # the general union
+    ],
+)
+def test_union_takes_the_cheap_route_and_gives_the_same_set(layout, kind):
+    step = {"disjoint": 2.0, "adjacent": 1.0, "overlapping": 0.5}[layout]
+    boxes = [shapely.box(i * step, 0, i * step + 1, 1) for i in range(30)]
+    expected = shapely.union_all(boxes)
+    got = belt.union(boxes)
+    assert got.geom_type == kind
+    assert shapely.equals(got, expected) and got.area == pytest.approx(expected.area, rel=1e-12)
+
+
+def test_a_zone_of_many_touching_parcels_gets_one_corner_inside_it():
+    parcels = [shapely.box(126.70 + 0.001 * i, 35.15, 126.701 + 0.001 * i, 35.151) for i in range(2000)]
+    columns = {"zone_id": "many", "part": [f"p{i}" for i in range(len(parcels))], "in_belt": True}
+    frame = geo.io.prepare_zones(gpd.GeoDataFrame(columns, geometry=parcels, crs="EPSG:4326"), "parcels.geojson")
+    corner = belt.belt_corners(frame)["many"]
+    assert shapely.contains(shapely.union_all(parcels), corner)

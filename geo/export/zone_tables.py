@@ -22,7 +22,7 @@ from .. import fez as fez_layer
 from .. import i18n, style, units
 from ..area import area_table
 from ..audit import AuditResult
-from ..belt import belt_members, belt_triangle, triangle_outline
+from ..belt import belt_geometry, belt_triangle, triangle_outline, union
 from ..schema import BELT_FIELDS, FEZ_FIELDS, ZONE_FIELDS, GeometryQuality, Status
 from ..settings import GEOGRAPHIC_CRS
 from . import _qml
@@ -42,8 +42,6 @@ from ._tables import (
 log = logging.getLogger(__name__)
 
 BELT_FILL_OPACITY: Final = 0.1
-#: shapely.coverage_is_valid needs shapely 2.1 built on GEOS 3.12; without it every union is the general one.
-_HAS_COVERAGE_CHECK: Final = hasattr(shapely, "coverage_is_valid") and shapely.geos_version >= (3, 12, 0)
 #: Columns of the zones layer taken from a zone's first part (its first non-missing value).
 _FIRST_VALUES: Final = ("zone_id", "name_ko", "name_en", "name_ja", "role", "status")
 
@@ -149,7 +147,7 @@ def _unions(zones: gpd.GeoDataFrame, codes: np.ndarray, counts: np.ndarray, seve
     rows = np.flatnonzero(np.isin(codes, several))
     rows = rows[np.argsort(codes[rows], kind="stable")]
     unions = np.empty(len(several), dtype=object)
-    unions[:] = [_union(lonlat[m]) for m in np.split(rows, np.cumsum(counts[several])[:-1])]
+    unions[:] = [union(lonlat[m]) for m in np.split(rows, np.cumsum(counts[several])[:-1])]
     return unions
 
 
@@ -164,22 +162,6 @@ def _aggregated(parts: pd.DataFrame, codes: np.ndarray) -> pd.DataFrame:
     missing = parts["official_area_m2"].isna().groupby(codes, sort=True).any()
     aggregated["official_area_m2"] = groups["official_area_m2"].sum().where(~missing)
     return aggregated
-
-
-def _union(geometries: np.ndarray) -> shapely.Geometry:
-    """Union of ``geometries``, by the cheapest route that gives the same set.
-
-    Polygons that touch nothing else are simply collected; a valid coverage (no overlaps, shared edges noded
-    alike, as parcels are) takes GEOS's coverage union; anything else the general union.
-    """
-    parts = shapely.get_parts(geometries)
-    if len(parts) > 1:
-        left, right = shapely.STRtree(parts).query(parts, predicate="intersects")
-        if (left == right).all():
-            return shapely.multipolygons(parts)
-        if _HAS_COVERAGE_CHECK and shapely.coverage_is_valid(parts):
-            return shapely.coverage_union_all(parts)
-    return shapely.union_all(parts)
 
 
 def _union_area_table(geometry: gpd.GeoSeries) -> pd.DataFrame:
@@ -239,8 +221,8 @@ def _zone_style(frame: pd.DataFrame, language: str, *, titles: Mapping[str, str]
 def belt_tables(zones: gpd.GeoDataFrame, audit: AuditResult, crs: CRS, language: str) -> list[Table]:
     """The belt's union (a polygon layer) and its triangle (a line layer), as :mod:`geo.belt` defines them.
 
-    The union is the set :func:`geo.belt.belt_geometry` draws, taken by the cheapest route (:func:`_union`:
-    in-belt parcels that touch nothing are collected, not unioned).
+    The union is :func:`geo.belt.belt_geometry`, the set the maps draw (taken by the cheapest route,
+    :func:`geo.belt.union`: in-belt parcels that touch nothing are collected, not unioned).
 
     The triangle is :func:`geo.belt.triangle_outline` of :func:`geo.belt.belt_triangle`, the very line the
     HTML maps draw, so both agree for any number of in-belt zones; with fewer than two there is none.
@@ -256,8 +238,7 @@ def belt_tables(zones: gpd.GeoDataFrame, audit: AuditResult, crs: CRS, language:
         "official_area_m2": belt["official_sum_m2"] if belt["official_sum_m2"] is not None else np.nan,
         "note": "overlaps counted once",
     }
-    members = np.asarray(belt_members(zones).geometry.to_crs(GEOGRAPHIC_CRS).values)
-    geometry = gpd.GeoSeries([_union(members)], crs=GEOGRAPHIC_CRS)
+    geometry = gpd.GeoSeries([belt_geometry(zones)], crs=GEOGRAPHIC_CRS)
     attributes = pd.concat([pd.DataFrame([union]), _union_area_table(geometry).reset_index(drop=True)], axis=1)
     table, titles = renamed(attributes, BELT_FIELDS, language)
     frame = gpd.GeoDataFrame(table, geometry=geometry.to_crs(crs).values, crs=crs)
