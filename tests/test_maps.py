@@ -19,7 +19,6 @@ from pyproj import Geod
 import geo
 from geo import i18n, maps, style
 from geo.cli import main
-from geo.maps import core
 from geo.raster import RasterOverlay
 
 HOSTILE_NAMES = ["<img src=x onerror=alert(1)>", "${alert(2)}", "</script><script>alert(3)</script>"]
@@ -498,6 +497,12 @@ def _decode(data: dict) -> list[list[list[tuple[float, float]]]]:
     return [polygons[i] for i in sorted(polygons)]
 
 
+def _parcel_data(html: str) -> dict:
+    """The compact encoding of a canvas layer as its page holds it (:func:`_decode` reads it as the browser does)."""
+    (data,) = re.findall(r"var d = (\{.*?\}), v = d\.v,", html)
+    return json.loads(data)
+
+
 def test_parcel_encoding_round_trips_holes_and_multipolygons():
     square = shapely.box(126.7, 35.1, 126.7001, 35.1001)
     holed = shapely.Polygon(
@@ -508,7 +513,7 @@ def test_parcel_encoding_round_trips_holes_and_multipolygons():
         [shapely.box(126.72, 35.1, 126.7201, 35.1001), shapely.box(126.73, 35.1, 126.7301, 35.1001)]
     )
     parcels = gpd.GeoSeries([square, holed, multi], crs="EPSG:4326")
-    data = core._encode_parcels(parcels, labels=None, language="en")
+    data = _parcel_data(maps.render_html(maps.parcels_map(gpd.GeoDataFrame(geometry=parcels))))
     decoded = _decode(data)
     assert data["p"] == [0, 1, 2, 2]
     assert len(decoded) == 4 and len(decoded[1]) == 2
@@ -517,6 +522,7 @@ def test_parcel_encoding_round_trips_holes_and_multipolygons():
     areas = geo.area_m2(parcels)
     assert data["m"] == list(np.rint(areas).astype(int))
     assert data["a"] == list(np.rint(areas * 121 / 400).astype(int))
+    assert data["labels"] is None and data["units"] == {"pyeong": "pyeong", "m2": "m²"}
 
 
 def test_parcels_map_uses_canvas_and_escapes_labels():
@@ -686,7 +692,7 @@ def test_a_large_layer_is_drawn_on_canvas_with_few_labels_and_short_point_popups
     assert "[].forEach" in html  # no zone in the belt and no claims: no permanent labels
     # Each point's popup lists its nearest few zones, not all 300.
     popups = [f["properties"]["popup"] for layer in _geojson_layers(html) for f in layer["features"]]
-    assert popups and all(p.count("<tr>") == core.NEAREST_ZONES for p in popups)
+    assert popups and all(p.count("<tr>") == maps.belt.NEAREST_ZONES == 5 for p in popups)
 
 
 def test_zone_maps_draw_the_neighbourhood_only(tmp_path):

@@ -13,19 +13,18 @@ from urllib.parse import urlparse
 import geopandas as gpd
 import pytest
 import shapely
-import xyzservices.providers as providers
 
 import geo
 from geo import i18n, maps, screenshot
 from geo.cli import main
-from geo.maps import core
 from geo.raster import RasterOverlay
 
 pytestmark = pytest.mark.browser
 
 HOSTILE_NAMES = ["<img src=x onerror=alert(1)>", "${alert(2)}", "</script><script>alert(3)</script>"]
-#: Hosts the basemaps request tiles from: the only requests a page may make (all blocked here).
-TILE_HOSTS = {urlparse(providers.query_name(name).build_url()).hostname for name, _ in core.BASEMAPS.values()}
+#: Hosts the basemaps request tiles from (Esri's and OpenStreetMap's, whose URLs test_maps.py checks in the page):
+#: the only requests a page may make (all blocked here).
+TILE_HOSTS = {"server.arcgisonline.com", "tile.openstreetmap.org"}
 PIXEL_PNG = (
     "data:image/png;base64,"
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
@@ -299,13 +298,39 @@ def test_measure_tool_reports_pyeong_and_agrees_with_the_ellipsoid(built, open_p
     assert f"{measured * 121 / 400:,.0f} pyeong" in text
 
 
+def settle(page) -> None:
+    """Wait until the map has laid itself out: fonts loaded (the layout script fits the map again then) and two
+    frames drawn since (its ResizeObserver has run and the page is painted), so clicks land on what is drawn."""
+    page.evaluate(
+        "() => document.fonts.ready.then(() => new Promise(done => "
+        "requestAnimationFrame(() => requestAnimationFrame(done))))"
+    )
+
+
 def test_measure_tool_by_clicks(built, open_page):
     page = open_page(built / "belt_en.html").page
+    settle(page)
     page.locator(".tb-measure-toggle").click()
+    page.wait_for_function(f"() => {MAP_JS}.tbMeasure.active()")
+    corners = []
     for x, y in ((300, 600), (420, 600), (420, 720)):
+        before = page.evaluate(f"{MAP_JS}.tbMeasure.text()")
         page.mouse.click(x, y)
+        # Each click adds a vertex and changes the readout: a perimeter of 0 m, then a length, then an area.
+        page.wait_for_function(f"before => {MAP_JS}.tbMeasure.text() !== before", arg=before)
+        corners.append(
+            page.evaluate(
+                f"""([x, y]) => {{ const map = {MAP_JS}, box = map.getContainer().getBoundingClientRect();
+                    const p = map.containerPointToLatLng([x - box.left, y - box.top]); return [p.lng, p.lat]; }}""",
+                [x, y],
+            )
+        )
     text = page.locator(".tb-measure-out").inner_text()
     assert "Area:" in text and "pyeong" in text and "Perimeter:" in text
+    # The area shown is that of the three points clicked.
+    measured = page.evaluate(f"corners => {MAP_JS}.tbMeasure.areaM2(corners.map(c => L.latLng(c[1], c[0])))", corners)
+    shown_m2 = page.evaluate("x => x.toLocaleString('en', {maximumFractionDigits: 0})", measured)
+    assert measured > 0 and f"Area: {shown_m2} m²" in text
 
 
 def test_overlay_toggles_with_legend_and_opacity(built, open_page):

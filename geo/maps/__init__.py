@@ -1,36 +1,50 @@
-"""Interactive HTML maps with folium: the belt, each zone, large parcel layers, and index pages.
+"""Interactive HTML maps with folium: the belt, each zone, the Free Economic Zone, large parcel layers, index pages.
 
-- :mod:`geo.maps.core` — assembling a map (basemaps, layers, controls, fitting) and writing the files;
-- :mod:`geo.maps.content` — what a map says: features, tooltips, popups, panels and legend;
+The maps, one public module each:
+
+- :mod:`geo.maps.belt` — the belt map and the zone maps;
 - :mod:`geo.maps.fez` — the Free Economic Zone map;
+- :mod:`geo.maps.parcels` — a map of many small polygons on one canvas;
+- :mod:`geo.maps.files` — which zones get a map, the files' names, and writing the maps and index pages;
 - :mod:`geo.maps.index` — the index pages and the landing page.
+
+What a map says:
+
+- :mod:`geo.maps.content` — features with their tooltips, popups and labels; the panels and the legend;
+- :mod:`geo.maps.findings` — the claims tables and the audit's findings, failing claims first.
+
+How a map is built (private helpers, shared by the maps above):
+
+- ``_base`` — a new map (basemaps, assets, stylesheet), its panel, controls and layout, rendering;
+- ``_context`` — legal dongs, ri and the border, and raster overlays; ``_canvas`` — the zone layer, on one
+  canvas in the compact parcel encoding beyond 200 features; ``_text`` — names and quantities;
+- ``_leaflet`` — the folium elements; ``_controls``, ``_layout``, ``_css`` — their JavaScript and stylesheet;
+  ``_assets`` — Leaflet itself, inlined or from a CDN.
 
 Every map is one self-contained HTML file by default (Leaflet inlined from xstatic-leaflet); every string
 from data is escaped before it reaches the page.
 """
 
 from ._assets import ASSET_MODES
-from .content import zone_distances_m, zone_title
-from .core import (
+from ._base import build_date, map_title, render_html
+from ._text import zone_title
+from .belt import belt_map, zone_map
+from .content import zone_distances_m
+from .fez import fez_map
+from .files import (
     BELT_STEM,
     FEZ_STEM,
     INDEX_FILE,
     ZONE_MAPS_MODES,
-    belt_map,
-    build_date,
     index_files,
-    map_title,
     output_files,
-    parcels_map,
-    render_html,
     write_index,
     write_maps,
     zone_file_stems,
-    zone_map,
     zone_map_ids,
 )
-from .fez import fez_map
 from .index import index_page, languages_index_page
+from .parcels import parcels_map
 
 __all__ = [
     "ASSET_MODES",

@@ -1,12 +1,12 @@
-"""What the maps say: zone, belt and point features with their tooltips and popups, the panels and the legend.
+"""What the maps say: zone, belt and point features with their tooltips, popups and labels, the panels and legend.
 
 Every string from data is escaped with :func:`geo._html.escape` before it is put into the HTML these
-functions return; numbers are typeset by :mod:`geo._format`.
+functions return; numbers are typeset by :mod:`geo._format`. The claims they list and the findings come from
+:mod:`geo.maps.findings`, names and quantities from :mod:`geo.maps._text`.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Final
 
 import geopandas as gpd
@@ -18,10 +18,12 @@ from .. import _format as fmt
 from .. import i18n, style, units
 from .._html import escape, first_url, link
 from ..area import GEOD
-from ..audit import VERDICT_MESSAGES, AuditResult
+from ..audit import AuditResult
 from ..belt import belt_geometry, belt_triangle, triangle_outline, triangle_sides_m
-from ..schema import BELT, GeometryQuality, Status, Verdict
+from ..schema import GeometryQuality, Status
 from ..settings import COORDINATE_DECIMALS, GEOGRAPHIC_CRS, PLANAR_CRS
+from ._text import NBSP, localised, localised_column, qty, tolerance_text, zone_name, zone_title
+from .findings import claims_table, findings_html, subject_names
 
 #: Outline width in pixels of zones and of the belt union.
 ZONE_WEIGHT: Final = 2
@@ -34,15 +36,8 @@ TRIANGLE_DASH: Final = "2 8"
 METRES_PER_KM: Final = 1000.0
 #: Extra class of the focused zone's features on a zone map.
 FOCUS_CLASS: Final = " tb-focus"
-#: A no-break space: between a number and its unit, so that a line never breaks between them.
-NBSP: Final = "\u00a0"
 #: Label priorities for the collision handling in the browser: a higher one wins where two labels overlap.
 LABEL_PRIORITY: Final = {"zone": 3, "point": 2, "context": 1}
-
-
-def qty(value: str, unit: str) -> str:
-    """A number (already formatted) and its unit, kept on one line; ``unit`` is escaped."""
-    return f'<span class="tb-q">{value}{NBSP}{escape(unit)}</span>'
 
 
 def zone_distances_m(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -69,41 +64,6 @@ def zone_distances_m(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> pd.Da
         inside = shapely.intersects(zone, planar_points)
         columns[feature_id] = np.where(inside, 0.0, np.abs(distance))
     return pd.DataFrame(columns, index=points.index)
-
-
-def zone_title(parts: gpd.GeoDataFrame, language: str) -> str:
-    """The name of a zone from its parts' names: the part's own name, or what all parts' names share.
-
-    For example "Bitgoeul National Industrial Complex (Gwangju part)" and "… (Hampyeong part)" give
-    "Bitgoeul National Industrial Complex"; parts without a common name give the zone id.
-    """
-    names = [zone_name(row, language) for row in attribute_records(parts)]
-    return shared_name(names, str(parts["zone_id"].iloc[0]))
-
-
-def shared_name(names: list[str], fallback: str) -> str:
-    """The one name of ``names``, or what they share (see :func:`zone_title`), else ``fallback``."""
-    if len(set(names)) == 1:
-        return names[0]
-    # The common prefix of all names is that of the alphabetically first and last.
-    first, last = min(names), max(names)
-    length = next((i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b), len(first))
-    shared = first[:length].rstrip(" (（[-–—,、·")
-    return shared or fallback
-
-
-def attribute_records(frame: pd.DataFrame) -> list[dict]:
-    """The rows of ``frame`` without its geometry, as dicts (fast to read many times)."""
-    columns = [c for c in frame.columns if c != getattr(frame, "_geometry_column_name", None)]
-    return pd.DataFrame(frame[columns]).to_dict("records")
-
-
-def zone_titles(zones: gpd.GeoDataFrame, language: str) -> dict[str, str]:
-    """:func:`zone_title` of every zone, by zone id (as text), in the zones' order."""
-    names: dict[str, list[str]] = {}
-    for row in attribute_records(zones):
-        names.setdefault(str(row["zone_id"]), []).append(zone_name(row, language))
-    return {zone_id: shared_name(part_names, zone_id) for zone_id, part_names in names.items()}
 
 
 def zone_features(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str, focus: str | None = None) -> dict:
@@ -185,157 +145,6 @@ def zone_popup(
         f"<table>{table}</table>"
         f"<h4>{t('audit')} ({tolerance_text(audit)})</h4>{claims_table(claims, language=language)}</div>"
     )
-
-
-def tolerance_text(audit: AuditResult) -> str:
-    """``±2 %`` for the audit's tolerance, on one line."""
-    return f"±{audit.tolerance * 100:g}{NBSP}%"
-
-
-def claim_publisher(claim: dict | pd.Series, language: str) -> str:
-    """The claim's publisher in ``language`` (``publisher_<lang>``) when the table has it, else ``publisher``."""
-    for column in (f"publisher_{language}", "publisher"):
-        value = claim.get(column)
-        if isinstance(value, str) and value.strip():
-            return value
-    return ""
-
-
-def claims_table(claims: pd.DataFrame, *, language: str, subjects: dict[str, str] | None = None) -> str:
-    """The claims, one row each: source (and subject, given ``subjects``), claimed area, difference, verdict."""
-
-    def t(key: str) -> str:
-        return escape(i18n.text(key, language))
-
-    if claims.empty:
-        return f"<p>{t('no_claims')}</p>"
-    pyeong, m2 = i18n.text("unit_pyeong", language), i18n.text("unit_m2", language)
-    rows = []
-    records = claims.to_dict("records")
-    if subjects is not None:
-        # Grouped by subject (the belt, then each zone and its parts), each group under its name.
-        order = {subject: i for i, subject in enumerate(subjects)}
-        records.sort(key=lambda claim: order.get(str(claim.get("subject")), len(order)))
-    current = None
-    for claim in records:
-        if subjects is not None and str(claim.get("subject")) != current:
-            current = str(claim.get("subject"))
-            rows.append(
-                f'<tr class="tb-subject-row"><th colspan="4">{escape(subjects.get(current, current))}</th></tr>'
-            )
-        source = " ".join(s for s in (claim_publisher(claim, language), str(claim.get("date") or "")) if s).strip()
-        verdict = claim.get("verdict")
-        css = "tb-ok" if verdict == Verdict.HOLDS else "tb-off"
-        uncertain = f' <span class="tb-tag">{t("uncertain_claim")}</span>' if claim.get("uncertain") is True else ""
-        rows.append(
-            f'<tr class="{"tb-row-ok" if verdict == Verdict.HOLDS else "tb-row-off"}">'
-            f'<td class="tb-src">{link(claim.get("url"), source)}{uncertain}</td>'
-            f'<td class="num">{qty(fmt.number(claim.get("claimed_pyeong")), pyeong)}'
-            f"<br>{qty(fmt.number(claim.get('claimed_m2')), m2)}</td>"
-            f'<td class="num">{fmt.percent(claim.get("difference_pct"), typographic=True).replace(" ", NBSP)}</td>'
-            f'<td class="{css}">{t(VERDICT_MESSAGES.get(verdict, "verdict_not_found"))}</td>'
-            "</tr>"
-        )
-    header = (
-        f'<tr><th>{t("source")}</th><th class="num">{t("claimed")}</th><th class="num">{t("difference")}</th>'
-        f"<th>{t('verdict')}</th></tr>"
-    )
-    return f'<table class="tb-claims"><thead>{header}</thead><tbody>{"".join(rows)}</tbody></table>'
-
-
-def belt_subjects(zones: gpd.GeoDataFrame) -> set[str]:
-    """Claim subjects about the belt: ``belt``, the ids of zones with a part in the belt and those parts' ids."""
-    members = zones[zones["in_belt"].astype(bool)]
-    member_zones = set(members["zone_id"].astype(str))
-    parts = zones[zones["zone_id"].astype(str).isin(member_zones)]
-    return {BELT, *member_zones, *parts["feature_id"].astype(str)}
-
-
-def subject_names(zones: gpd.GeoDataFrame, language: str) -> dict[str, str]:
-    """What each claim subject is called in ``language``: the belt, each zone (its title) and each part."""
-    names = {BELT: i18n.text("subject_belt", language), **zone_titles(zones, language)}
-    for row in attribute_records(zones):
-        names.setdefault(str(row["feature_id"]), zone_name(row, language))
-    return names
-
-
-def findings_claims(zones: gpd.GeoDataFrame, audit: AuditResult) -> pd.DataFrame:
-    """The claims a belt summary lists: those about the belt and its member zones and parts, failing first.
-
-    Any other claim outside the tolerance is listed too, so that the summary agrees with
-    :attr:`AuditResult.passed` (which counts every claim whose subject is in the zones).
-    """
-    claims = audit.claims
-    if claims.empty:
-        return claims
-    within = claims["within_tolerance"]
-    failing = within.notna() & ~within.fillna(True).astype(bool)
-    about = claims["subject"].astype(str).isin(belt_subjects(zones)) | failing
-    chosen = claims[about]
-    order = np.select(
-        [failing[about], chosen["within_tolerance"].notna()],
-        [0, 1],
-        default=2,
-    )
-    return chosen.iloc[np.argsort(order, kind="stable")]
-
-
-def findings_html(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str, holds_open: bool = False) -> str:
-    """The audit at a glance: how many claims hold and which do not, then every claim, failing ones first.
-
-    The claims that hold are in a ``<details>`` element, open with ``holds_open``.
-    """
-    claims = findings_claims(zones, audit)
-    if claims.empty:
-        return f'<p class="tb-finding">{escape(i18n.text("no_claims_belt", language))}</p>'
-    return claims_findings(
-        claims, tolerance_text(audit), subjects=subject_names(zones, language), language=language, holds_open=holds_open
-    )
-
-
-def claims_findings(
-    claims: pd.DataFrame, tolerance: str, *, subjects: dict, language: str, holds_open: bool = False
-) -> str:
-    """How many of ``claims`` hold and which do not, then the tables: failing, holding (folded), unchecked."""
-    within = claims["within_tolerance"]
-    off = claims[within.notna() & ~within.fillna(True).astype(bool)]
-    holds = claims[within.notna() & within.fillna(False).astype(bool)]
-    unchecked = claims[within.isna()]
-    checked = len(off) + len(holds)
-    if len(off):
-        headline = i18n.text("findings_off", language, off=len(off), total=checked, tolerance=tolerance)
-        css = "tb-finding tb-fail"
-    else:
-        headline = i18n.text("findings_all_hold", language, total=checked, tolerance=tolerance)
-        css = "tb-finding tb-pass"
-    parts = [f'<p class="{css}" data-off="{len(off)}" data-holds="{len(holds)}">{escape(headline)}</p>']
-    if len(off):
-        parts.append(claims_table(off, language=language, subjects=subjects))
-    if len(holds):
-        summary = escape(i18n.text("findings_holds", language, holds=len(holds), tolerance=tolerance))
-        parts.append(
-            f'<details class="tb-holds"{" open" if holds_open else ""}><summary>{summary}</summary>'
-            f"{claims_table(holds, language=language, subjects=subjects)}</details>"
-        )
-    if len(unchecked):
-        summary = escape(i18n.text("findings_unchecked", language, n=len(unchecked)))
-        parts.append(
-            f'<details class="tb-unchecked"><summary>{summary}</summary>'
-            f"{claims_table(unchecked, language=language, subjects=subjects)}</details>"
-        )
-    return "".join(parts)
-
-
-def findings_short(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str) -> str:
-    """One line for the collapsed panel: ``✕ 2 of 17 claims outside ±2 %`` or ``✓ all 17 hold``; escaped."""
-    claims = findings_claims(zones, audit)
-    within = claims["within_tolerance"] if not claims.empty else pd.Series(dtype=object)
-    off = int((within.notna() & ~within.fillna(True).astype(bool)).sum())
-    checked = int(within.notna().sum())
-    if not checked:
-        return ""
-    key = "findings_short_off" if off else "findings_short_hold"
-    return escape(i18n.text(key, language, off=off, total=checked, tolerance=tolerance_text(audit)))
 
 
 def belt_features(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str) -> dict:
@@ -522,24 +331,6 @@ def legend_html(zones: gpd.GeoDataFrame, *, language: str, has_triangle: bool) -
         f"<h2>{t('legend_title')}</h2><h3>{t('legend_roles')}</h3>{role_rows}{status_block}"
         f"<h3>{t('legend_outline')}</h3>{outline_rows}"
     )
-
-
-def zone_name(row: pd.Series, language: str) -> str:
-    return localised(row, language) or str(row.get("zone_id"))
-
-
-def localised(row: pd.Series, language: str) -> str:
-    """``name_<language>``, else ``name_ko``, else the empty string."""
-    return localised_column(row, "name", language, fallback="name_ko")
-
-
-def localised_column(row: pd.Series | dict, stem: str, language: str, *, fallback: str | None = None) -> str:
-    """``<stem>_<language>`` if the row has a value there, else ``fallback`` (default ``stem``), else ``""``."""
-    for column in (f"{stem}_{language}", fallback or stem):
-        value = row.get(column)
-        if value is not None and not (isinstance(value, float) and math.isnan(value)) and str(value).strip():
-            return str(value)
-    return ""
 
 
 def round_degrees(value: float) -> float:

@@ -27,21 +27,12 @@ from ..fez import FEZ, PILLARS, is_fez_subject, pillar_label
 from ..raster.overlays import RasterOverlay
 from ..schema import GeometryQuality
 from ..settings import GEOGRAPHIC_CRS
-from .content import (
-    LABEL_PRIORITY,
-    ZONE_WEIGHT,
-    attribute_records,
-    belt_features,
-    claims_findings,
-    collection,
-    feature,
-    localised_column,
-    point_features,
-    qty,
-    round_degrees,
-    tolerance_text,
-    zone_name,
-)
+from ._base import add_controls, add_panel, fit, new_map
+from ._canvas import add_zone_layer
+from ._context import add_context, add_overlay
+from ._text import attribute_records, localised_column, qty, tolerance_text, zone_name
+from .content import LABEL_PRIORITY, ZONE_WEIGHT, belt_features, collection, feature, point_features, round_degrees
+from .findings import claims_findings
 
 if TYPE_CHECKING:
     import folium
@@ -74,7 +65,6 @@ def fez_map(
     import folium
 
     from . import _leaflet
-    from .core import _add_context, _add_controls, _add_overlay, _fit, _new_map, add_panel, add_zone_layer
 
     i18n.check_language(language)
     districts = districts.to_crs(GEOGRAPHIC_CRS)
@@ -83,14 +73,14 @@ def fez_map(
     if points is not None and len(points):
         west, south, east, north = points.to_crs(GEOGRAPHIC_CRS).total_bounds
         bounds = np.array([min(bounds[0], west), min(bounds[1], south), max(bounds[2], east), max(bounds[3], north)])
-    folium_map, figure = _new_map(bounds, language=language, assets=assets)
+    folium_map, figure = new_map(bounds, language=language, assets=assets)
     heading = i18n.text("fez_map_title", language)
     figure.title = escape(heading)
 
     for overlay in overlays:
-        _add_overlay(folium_map, overlay, language=language)
+        add_overlay(folium_map, overlay, language=language)
     if context is not None:
-        _add_context(folium_map, context, language=language)
+        add_context(folium_map, context, language=language)
     if audit.belt["members"]:
         belt_layer = folium.FeatureGroup(name=escape(i18n.text("layer_belt", language)), show=True)
         belt_layer.add_child(_leaflet.GeoJsonLayer(belt_features(zones, audit, language=language)))
@@ -123,8 +113,8 @@ def fez_map(
         language=language,
         date=date,
     )
-    _add_controls(folium_map, language=language)
-    _fit(folium_map, language=language)
+    add_controls(folium_map, language=language)
+    fit(folium_map, language=language)
     return folium_map
 
 

@@ -19,7 +19,8 @@ from .. import i18n, units
 from .._html import FONT_STACK, escape
 from ..audit import AuditResult
 from ..schema import GeometryQuality
-from .content import NBSP, findings_html, qty
+from ._text import NBSP, qty
+from .findings import findings_html
 
 log = logging.getLogger(__name__)
 

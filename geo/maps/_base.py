@@ -1,0 +1,210 @@
+"""The pieces every map is built from: a new map with our basemaps and assets, its panel, controls and layout.
+
+A map module (:mod:`geo.maps.belt`, :mod:`geo.maps.fez`, :mod:`geo.maps.parcels`) starts with :func:`new_map`,
+adds its layers, then :func:`add_panel` (title, findings, legend; on paper the title, date and legend block),
+:func:`add_controls` and, last, :func:`fit`, which lays the map out and opens it on its bounds.
+:func:`render_html` gives the page.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Final
+
+import geopandas as gpd
+import numpy as np
+
+from .. import i18n
+from .._html import escape
+from ..area import GEOD
+from ..settings import GEOGRAPHIC_CRS, PLANAR_CRS
+from ._controls import CONTROLS_JS
+from ._css import CSS
+from ._layout import LAYOUT_JS, NARROW_PX, NORTH_JS, PANEL_WIDTH_PX, POPUP_WIDTH_PX, SHORT_PX
+
+#: A title for the maps: one string for every language, or one per language code (missing ones: the default).
+Title = str | Mapping[str, str] | None
+
+if TYPE_CHECKING:
+    import folium
+    from branca.element import Figure
+
+#: Basemaps by key: (xyzservices provider name, message id of its layer name). The first is shown.
+#: xyzservices (2026.9) marks CARTO's tiles as needing an API key, so the light basemap is Esri's grey canvas.
+BASEMAPS: Final[dict[str, tuple[str, str]]] = {
+    "light": ("Esri.WorldGrayCanvas", "basemap_light"),
+    "osm": ("OpenStreetMap.Mapnik", "basemap_osm"),
+    "imagery": ("Esri.WorldImagery", "basemap_imagery"),
+}
+#: Deepest zoom of the maps; basemaps with fewer native levels are enlarged beyond theirs.
+MAX_ZOOM: Final = 19
+#: Zoom levels snap to this fraction, so the opening view fits the zones closely.
+ZOOM_SNAP: Final = 0.25
+#: Pixels kept free around the zones when the map opens (and beside the panel on wide screens).
+FIT_PADDING_PX: Final = 24
+
+
+def map_title(title: Title, language: str) -> str:
+    """The title in ``language``: ``title`` itself, its entry for the language, or the bundled belt's title."""
+    if isinstance(title, str) and title.strip():
+        return title
+    if isinstance(title, Mapping) and str(title.get(language) or "").strip():
+        return str(title[language])
+    return i18n.text("belt_title", language)
+
+
+def build_date() -> str:
+    """Today (UTC) as ``YYYY-MM-DD``, or the day of ``SOURCE_DATE_EPOCH`` when it is set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%d")
+    return datetime.now(UTC).strftime("%Y-%m-%d")
+
+
+def render_html(folium_map: folium.Map) -> str:
+    """The complete HTML page of a map made by :mod:`geo.maps`, with ``<html lang>`` set."""
+    figure = folium_map.get_root()
+    html = figure.render()
+    language = getattr(folium_map, "tb_language", "en")
+    return html.replace("<html>", f'<html lang="{escape(language)}">', 1)
+
+
+def new_map(
+    bounds: np.ndarray, *, language: str, assets: str, prefer_canvas: bool = False
+) -> tuple[folium.Map, Figure]:
+    """A folium Map in its own Figure with our basemaps and assets only; ``bounds`` (degrees) kept for fit."""
+    import folium
+    import xyzservices.providers as providers
+    from branca.element import Element, Figure
+
+    from . import _assets
+
+    figure = Figure()
+    west, south, east, north = (float(v) for v in bounds)
+    folium_map = folium.Map(
+        location=[(south + north) / 2, (west + east) / 2],
+        tiles=None,
+        zoom_start=12,
+        max_zoom=MAX_ZOOM,
+        control_scale=False,
+        zoom_control=False,
+        prefer_canvas=prefer_canvas,
+        zoom_snap=ZOOM_SNAP,
+    )
+    folium_map.tb_language = language
+    figure.add_child(folium_map)
+    _assets.use_assets(folium_map, mode=assets)
+    figure.header.add_child(Element(f"<style>{CSS}</style>"), name="triangle_belt_css")
+    for index, (provider_name, message) in enumerate(BASEMAPS.values()):
+        provider = providers.query_name(provider_name)
+        folium.TileLayer(
+            tiles=provider,
+            name=escape(i18n.text(message, language)),
+            max_zoom=MAX_ZOOM,
+            max_native_zoom=provider.get("max_zoom", MAX_ZOOM),
+            overlay=False,
+            show=index == 0,
+        ).add_to(folium_map)
+    folium_map.tb_bounds = [[south, west], [north, east]]
+    return folium_map, figure
+
+
+def add_panel(
+    folium_map: folium.Map,
+    figure: Figure,
+    *,
+    title: str,
+    short: str,
+    short_class: str,
+    panel: str,
+    print_panel: str,
+    legend: str,
+    language: str,
+    date: str | None,
+) -> None:
+    """The map's panel (title, the one-line findings of the collapsed bar, the panel's HTML and the legend),
+    and on paper the title and date above the map and the panel as a legend block below it (beside it,
+    landscape). ``short``, ``panel``, ``print_panel`` and ``legend`` are HTML already escaped."""
+    from branca.element import Element
+
+    from . import _leaflet
+
+    folium_map.add_child(
+        _leaflet.Control(
+            f'<details class="tb-panel-box" open><summary><h1>{escape(title)}</h1>'
+            f'<span class="{short_class}">{short}</span></summary>'
+            f'<div class="tb-panel-body">{panel}<div class="tb-legend">{legend}</div></div></details>',
+            position="topright",
+            css_class="tb-panel",
+        )
+    )
+    built = escape(i18n.text("built_on", language, date=date or build_date()))
+    figure.html.add_child(
+        Element(f'<div class="tb-print tb-print-head"><h1>{escape(title)}</h1><p>{built}</p></div>'),
+        name="tb_print_head",
+    )
+    figure.html.add_child(
+        Element(f'<div class="tb-print tb-print-legend">{print_panel}<div class="tb-legend">{legend}</div></div>'),
+        name="tb_print_legend",
+    )
+
+
+def add_controls(folium_map: folium.Map, *, language: str) -> None:
+    """Layer control, metric scale bar, full-screen button and the area measure tool."""
+    import folium
+
+    from . import _leaflet
+
+    folium.LayerControl(collapsed=True, position="topleft").add_to(folium_map)
+    strings = {
+        key: i18n.text(key, language)
+        for key in (
+            "zoom_in",
+            "zoom_out",
+            "fullscreen",
+            "measure",
+            "measure_hint",
+            "measure_finish",
+            "measure_clear",
+            "measure_area",
+            "measure_perimeter",
+            "measure_method",
+            "unit_m2",
+            "unit_ha",
+            "unit_pyeong",
+            "unit_m",
+            "unit_km",
+        )
+    }
+    # The measure tool works on GRS80: its semi-major axis (m) and squared eccentricity.
+    ellipsoid = {"ellipsoid_a": GEOD.a, "ellipsoid_e2": GEOD.es}
+    folium_map.add_child(_leaflet.Script(CONTROLS_JS, data={**strings, **ellipsoid}))
+
+
+def fit(folium_map: folium.Map, *, language: str) -> None:
+    """The north arrow (shown on paper) and the layout: added last so that it can measure the panel."""
+    from . import _leaflet
+
+    folium_map.add_child(_leaflet.Script(NORTH_JS, data={"north": i18n.text("north", language)}))
+    folium_map.add_child(
+        _leaflet.Script(
+            LAYOUT_JS,
+            data={
+                "bounds": folium_map.tb_bounds,
+                "padding": FIT_PADDING_PX,
+                "narrow": NARROW_PX,
+                "short": SHORT_PX,
+                "panel_width": PANEL_WIDTH_PX,
+                "popup_width": POPUP_WIDTH_PX,
+            },
+        )
+    )
+
+
+def simplify(frame: gpd.GeoDataFrame, tolerance_m: float) -> gpd.GeoDataFrame:
+    """``frame`` with geometries simplified to ``tolerance_m`` metres in EPSG:5186, back in EPSG:4326."""
+    planar = frame.to_crs(PLANAR_CRS)
+    planar = planar.set_geometry(planar.geometry.simplify(tolerance_m, preserve_topology=True))
+    return planar.to_crs(GEOGRAPHIC_CRS)

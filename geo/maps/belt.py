@@ -1,0 +1,240 @@
+"""The belt map and the zone maps: zones by role, the belt union and triangle, the audit panel, context, points.
+
+A zone map is the belt map opened on one zone (all its parts), with the zone's own panel, drawing only the
+features within :data:`NEIGHBOURHOOD_M` of its bounding box. Areas shown are those of the audit: ellipsoidal
+on GRS80 (m², ha, pyeong) with planar EPSG:5186 beside them. Geometry is drawn in EPSG:4326 with coordinates
+rounded to :data:`geo.settings.COORDINATE_DECIMALS` decimals (about 0.1 m).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Final
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from .. import i18n
+from .._html import escape
+from ..audit import AuditResult
+from ..belt import belt_triangle
+from ..raster.overlays import RasterOverlay
+from ..settings import GEOGRAPHIC_CRS, PLANAR_CRS
+from ._base import Title, add_controls, add_panel, fit, map_title, new_map
+from ._canvas import LARGE_LAYER_FEATURES, add_zone_layer
+from ._context import add_context, add_overlay
+from ._text import zone_title
+from .content import belt_features, belt_panel, legend_html, point_features, zone_panel, zone_short
+from .findings import findings_short
+
+if TYPE_CHECKING:
+    import folium
+
+#: Point popups on a map of more than :data:`geo.maps._canvas.LARGE_LAYER_FEATURES` zone features give the
+#: distances to the belt zones, or without a belt to each point's this many nearest features.
+NEAREST_ZONES: Final = 5
+#: A zone map draws the features within this distance (metres, EPSG:5186) of its zone's bounding box.
+NEIGHBOURHOOD_M: Final = 3_000.0
+
+
+def belt_map(
+    zones: gpd.GeoDataFrame,
+    audit: AuditResult,
+    *,
+    language: str = "en",
+    context: gpd.GeoDataFrame | None = None,
+    points: gpd.GeoDataFrame | None = None,
+    overlays: Sequence[RasterOverlay] = (),
+    assets: str = "inline",
+    title: Title = None,
+    date: str | None = None,
+) -> folium.Map:
+    """The belt map: every zone, the belt union and triangle, the audit panel, context, points and overlays.
+
+    Parameters
+    ----------
+    zones
+        Zone features as :func:`geo.load_zones` returns them (any CRS; drawn in EPSG:4326).
+    audit
+        :func:`geo.run_audit` of the same zones: areas (GRS80 ellipsoidal, EPSG:5186 planar) and verdicts.
+    language
+        ``"ko"``, ``"en"`` or ``"ja"``: every string on the map is in it.
+    context
+        Legal dongs, ri and the border (:func:`geo.load_context`); drawn switched off, except the border.
+    points
+        Site-selection points (:func:`geo.load_points`), with the geodesic distance to each zone.
+    overlays
+        Rasters to draw as image overlays, each with a legend and an opacity slider.
+    assets
+        ``"inline"`` (self-contained, the default) or ``"cdn"`` (Leaflet from a CDN: smaller files).
+    title
+        The map's title: a string, or a mapping of language code to string; None for the bundled belt's title
+        (:func:`map_title`). For a user's zone file pass something neutral, e.g. the file's name.
+    date
+        The date printed under the title on paper (``YYYY-MM-DD``); None for :func:`build_date`.
+
+    Returns
+    -------
+    folium.Map
+        Render it with :func:`render_html`.
+    """
+    return _zone_layers_map(
+        zones,
+        audit,
+        language=language,
+        context=context,
+        points=points,
+        overlays=overlays,
+        assets=assets,
+        title=title,
+        date=date,
+    )
+
+
+def zone_map(
+    zones: gpd.GeoDataFrame,
+    audit: AuditResult,
+    zone_id: str,
+    *,
+    language: str = "en",
+    context: gpd.GeoDataFrame | None = None,
+    points: gpd.GeoDataFrame | None = None,
+    overlays: Sequence[RasterOverlay] = (),
+    assets: str = "inline",
+    title: Title = None,
+    date: str | None = None,
+) -> folium.Map:
+    """The map of one zone (all its parts): as :func:`belt_map`, opened on the zone, with its own audit panel.
+
+    Raises
+    ------
+    ValueError
+        If no feature has ``zone_id``.
+    """
+    if not (zones["zone_id"] == zone_id).any():
+        raise ValueError(f"no zone {zone_id!r}; use one of {', '.join(map(str, zones['zone_id'].unique()))}")
+    return _zone_layers_map(
+        zones,
+        audit,
+        language=language,
+        context=context,
+        points=points,
+        overlays=overlays,
+        assets=assets,
+        focus=zone_id,
+        title=title,
+        date=date,
+    )
+
+
+def _zone_layers_map(
+    zones: gpd.GeoDataFrame,
+    audit: AuditResult,
+    *,
+    language: str,
+    context: gpd.GeoDataFrame | None,
+    points: gpd.GeoDataFrame | None,
+    overlays: Sequence[RasterOverlay],
+    assets: str,
+    focus: str | None = None,
+    title: Title = None,
+    date: str | None = None,
+) -> folium.Map:
+    """The belt map, or with ``focus`` (a zone id) the map of that zone; see :func:`belt_map`."""
+    import folium
+
+    from . import _leaflet
+
+    i18n.check_language(language)
+    all_zones = zones = zones.to_crs(GEOGRAPHIC_CRS)
+    shown = zones if focus is None else zones[zones["zone_id"] == focus]
+    if focus is not None:
+        # A zone map draws its zone's neighbourhood only: the features near its bounding box.
+        area = _neighbourhood_box(shown)
+        zones = zones[shapely.intersects(zones.geometry.values, area)]
+        if context is not None:
+            context = context.to_crs(GEOGRAPHIC_CRS)
+            context = context[shapely.intersects(context.geometry.values, area)]
+    bounds = shown.total_bounds
+    if focus is None and points is not None and len(points):
+        # The belt map opens on the zones and the site points together.
+        west, south, east, north = points.to_crs(GEOGRAPHIC_CRS).total_bounds
+        bounds = np.array([min(bounds[0], west), min(bounds[1], south), max(bounds[2], east), max(bounds[3], north)])
+    folium_map, figure = new_map(bounds, language=language, assets=assets)
+    title = map_title(title, language)
+    if focus is not None:
+        title = f"{zone_title(shown, language)} — {i18n.text('zone_title_suffix', language)}"
+    figure.title = escape(title)
+
+    for overlay in overlays:
+        add_overlay(folium_map, overlay, language=language)
+    if context is not None:
+        add_context(folium_map, context, language=language)
+
+    # The belt goes under the zones: a wide halo around them that leaves their dashed outlines visible.
+    if audit.belt["members"]:
+        belt_layer = folium.FeatureGroup(name=escape(i18n.text("layer_belt", language)), show=True)
+        belt_layer.add_child(_leaflet.GeoJsonLayer(belt_features(all_zones, audit, language=language)))
+        folium_map.add_child(belt_layer)
+
+    add_zone_layer(folium_map, zones, audit, language=language, focus=focus)
+
+    if points is not None and len(points):
+        point_layer = folium.FeatureGroup(name=escape(i18n.text("layer_points", language)), show=True)
+        distance_zones, nearest = _distance_zones(zones, points)
+        features = point_features(points, distance_zones, language=language, nearest=nearest)
+        point_layer.add_child(_leaflet.GeoJsonLayer(features))
+        folium_map.add_child(point_layer)
+
+    # One column on the right: title, findings and legend, a <details> that starts closed on narrow maps
+    # (a one-line bar: the title and the findings in short); the map's controls stay on the left.
+    if focus is None:
+        panel = print_panel = belt_panel(zones, audit, language=language)
+        short = findings_short(zones, audit, language=language)
+        failing = audit.passed is False
+    else:
+        panel = print_panel = zone_panel(zones, audit, focus, language)
+        short, failing = zone_short(zones, audit, focus, language), False
+    legend = legend_html(zones, language=language, has_triangle=belt_triangle(zones) is not None)
+    short_class = "tb-short tb-fail" if failing else ("tb-short tb-pass" if focus is None else "tb-short")
+    add_panel(
+        folium_map,
+        figure,
+        title=title,
+        short=short,
+        short_class=short_class,
+        panel=panel,
+        print_panel=print_panel,
+        legend=legend,
+        language=language,
+        date=date,
+    )
+    add_controls(folium_map, language=language)
+    fit(folium_map, language=language)
+    return folium_map
+
+
+def _distance_zones(zones: gpd.GeoDataFrame, points: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int | None]:
+    """The zones the points' popups give the distance to, and how many nearest each lists (None: all).
+
+    All the zones of a small layer; beyond :data:`LARGE_LAYER_FEATURES` the belt zones' parts, or without
+    a belt each point's :data:`NEAREST_ZONES` nearest features.
+    """
+    if len(zones) <= LARGE_LAYER_FEATURES:
+        return zones, None
+    belt_ids = set(zones.loc[zones["in_belt"].astype(bool), "zone_id"].astype(str))
+    if belt_ids:
+        return zones[zones["zone_id"].astype(str).isin(belt_ids)], None
+    planar = zones.to_crs(PLANAR_CRS).geometry.values
+    chosen: set[int] = set()
+    for point in points.to_crs(PLANAR_CRS).geometry.values:
+        chosen.update(np.argsort(shapely.distance(point, planar), kind="stable")[:NEAREST_ZONES].tolist())
+    return zones.iloc[sorted(chosen)], NEAREST_ZONES
+
+
+def _neighbourhood_box(parts: gpd.GeoDataFrame) -> shapely.Geometry:
+    """The bounding box of ``parts`` grown by :data:`NEIGHBOURHOOD_M` (in EPSG:5186), as EPSG:4326 polygon."""
+    west, south, east, north = parts.to_crs(PLANAR_CRS).total_bounds
+    box = shapely.box(west, south, east, north).buffer(NEIGHBOURHOOD_M, join_style="mitre")
+    return gpd.GeoSeries([box], crs=PLANAR_CRS).to_crs(GEOGRAPHIC_CRS).iloc[0]

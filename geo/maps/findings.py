@@ -1,0 +1,165 @@
+"""What the audit says on a map: claims tables, and the findings (how many claims hold, which do not).
+
+The belt map's panel and every index page open with :func:`findings_html`; popups and zone panels list their
+claims with :func:`claims_table`; the FEZ map (:mod:`geo.maps.fez`) uses :func:`claims_findings`. Every string
+from data is escaped with :func:`geo._html.escape`; numbers are typeset by :mod:`geo._format`.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from .. import _format as fmt
+from .. import i18n
+from .._html import escape, link
+from ..audit import VERDICT_MESSAGES, AuditResult
+from ..schema import BELT, Verdict
+from ._text import NBSP, attribute_records, qty, tolerance_text, zone_name, zone_titles
+
+
+def claim_publisher(claim: dict | pd.Series, language: str) -> str:
+    """The claim's publisher in ``language`` (``publisher_<lang>``) when the table has it, else ``publisher``."""
+    for column in (f"publisher_{language}", "publisher"):
+        value = claim.get(column)
+        if isinstance(value, str) and value.strip():
+            return value
+    return ""
+
+
+def claims_table(claims: pd.DataFrame, *, language: str, subjects: dict[str, str] | None = None) -> str:
+    """The claims, one row each: source (and subject, given ``subjects``), claimed area, difference, verdict."""
+
+    def t(key: str) -> str:
+        return escape(i18n.text(key, language))
+
+    if claims.empty:
+        return f"<p>{t('no_claims')}</p>"
+    pyeong, m2 = i18n.text("unit_pyeong", language), i18n.text("unit_m2", language)
+    rows = []
+    records = claims.to_dict("records")
+    if subjects is not None:
+        # Grouped by subject (the belt, then each zone and its parts), each group under its name.
+        order = {subject: i for i, subject in enumerate(subjects)}
+        records.sort(key=lambda claim: order.get(str(claim.get("subject")), len(order)))
+    current = None
+    for claim in records:
+        if subjects is not None and str(claim.get("subject")) != current:
+            current = str(claim.get("subject"))
+            rows.append(
+                f'<tr class="tb-subject-row"><th colspan="4">{escape(subjects.get(current, current))}</th></tr>'
+            )
+        source = " ".join(s for s in (claim_publisher(claim, language), str(claim.get("date") or "")) if s).strip()
+        verdict = claim.get("verdict")
+        css = "tb-ok" if verdict == Verdict.HOLDS else "tb-off"
+        uncertain = f' <span class="tb-tag">{t("uncertain_claim")}</span>' if claim.get("uncertain") is True else ""
+        rows.append(
+            f'<tr class="{"tb-row-ok" if verdict == Verdict.HOLDS else "tb-row-off"}">'
+            f'<td class="tb-src">{link(claim.get("url"), source)}{uncertain}</td>'
+            f'<td class="num">{qty(fmt.number(claim.get("claimed_pyeong")), pyeong)}'
+            f"<br>{qty(fmt.number(claim.get('claimed_m2')), m2)}</td>"
+            f'<td class="num">{fmt.percent(claim.get("difference_pct"), typographic=True).replace(" ", NBSP)}</td>'
+            f'<td class="{css}">{t(VERDICT_MESSAGES.get(verdict, "verdict_not_found"))}</td>'
+            "</tr>"
+        )
+    header = (
+        f'<tr><th>{t("source")}</th><th class="num">{t("claimed")}</th><th class="num">{t("difference")}</th>'
+        f"<th>{t('verdict')}</th></tr>"
+    )
+    return f'<table class="tb-claims"><thead>{header}</thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def belt_subjects(zones: gpd.GeoDataFrame) -> set[str]:
+    """Claim subjects about the belt: ``belt``, the ids of zones with a part in the belt and those parts' ids."""
+    members = zones[zones["in_belt"].astype(bool)]
+    member_zones = set(members["zone_id"].astype(str))
+    parts = zones[zones["zone_id"].astype(str).isin(member_zones)]
+    return {BELT, *member_zones, *parts["feature_id"].astype(str)}
+
+
+def subject_names(zones: gpd.GeoDataFrame, language: str) -> dict[str, str]:
+    """What each claim subject is called in ``language``: the belt, each zone (its title) and each part."""
+    names = {BELT: i18n.text("subject_belt", language), **zone_titles(zones, language)}
+    for row in attribute_records(zones):
+        names.setdefault(str(row["feature_id"]), zone_name(row, language))
+    return names
+
+
+def findings_claims(zones: gpd.GeoDataFrame, audit: AuditResult) -> pd.DataFrame:
+    """The claims a belt summary lists: those about the belt and its member zones and parts, failing first.
+
+    Any other claim outside the tolerance is listed too, so that the summary agrees with
+    :attr:`AuditResult.passed` (which counts every claim whose subject is in the zones).
+    """
+    claims = audit.claims
+    if claims.empty:
+        return claims
+    within = claims["within_tolerance"]
+    failing = within.notna() & ~within.fillna(True).astype(bool)
+    about = claims["subject"].astype(str).isin(belt_subjects(zones)) | failing
+    chosen = claims[about]
+    order = np.select(
+        [failing[about], chosen["within_tolerance"].notna()],
+        [0, 1],
+        default=2,
+    )
+    return chosen.iloc[np.argsort(order, kind="stable")]
+
+
+def findings_html(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str, holds_open: bool = False) -> str:
+    """The audit at a glance: how many claims hold and which do not, then every claim, failing ones first.
+
+    The claims that hold are in a ``<details>`` element, open with ``holds_open``.
+    """
+    claims = findings_claims(zones, audit)
+    if claims.empty:
+        return f'<p class="tb-finding">{escape(i18n.text("no_claims_belt", language))}</p>'
+    return claims_findings(
+        claims, tolerance_text(audit), subjects=subject_names(zones, language), language=language, holds_open=holds_open
+    )
+
+
+def claims_findings(
+    claims: pd.DataFrame, tolerance: str, *, subjects: dict, language: str, holds_open: bool = False
+) -> str:
+    """How many of ``claims`` hold and which do not, then the tables: failing, holding (folded), unchecked."""
+    within = claims["within_tolerance"]
+    off = claims[within.notna() & ~within.fillna(True).astype(bool)]
+    holds = claims[within.notna() & within.fillna(False).astype(bool)]
+    unchecked = claims[within.isna()]
+    checked = len(off) + len(holds)
+    if len(off):
+        headline = i18n.text("findings_off", language, off=len(off), total=checked, tolerance=tolerance)
+        css = "tb-finding tb-fail"
+    else:
+        headline = i18n.text("findings_all_hold", language, total=checked, tolerance=tolerance)
+        css = "tb-finding tb-pass"
+    parts = [f'<p class="{css}" data-off="{len(off)}" data-holds="{len(holds)}">{escape(headline)}</p>']
+    if len(off):
+        parts.append(claims_table(off, language=language, subjects=subjects))
+    if len(holds):
+        summary = escape(i18n.text("findings_holds", language, holds=len(holds), tolerance=tolerance))
+        parts.append(
+            f'<details class="tb-holds"{" open" if holds_open else ""}><summary>{summary}</summary>'
+            f"{claims_table(holds, language=language, subjects=subjects)}</details>"
+        )
+    if len(unchecked):
+        summary = escape(i18n.text("findings_unchecked", language, n=len(unchecked)))
+        parts.append(
+            f'<details class="tb-unchecked"><summary>{summary}</summary>'
+            f"{claims_table(unchecked, language=language, subjects=subjects)}</details>"
+        )
+    return "".join(parts)
+
+
+def findings_short(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str) -> str:
+    """One line for the collapsed panel: ``✕ 2 of 17 claims outside ±2 %`` or ``✓ all 17 hold``; escaped."""
+    claims = findings_claims(zones, audit)
+    within = claims["within_tolerance"] if not claims.empty else pd.Series(dtype=object)
+    off = int((within.notna() & ~within.fillna(True).astype(bool)).sum())
+    checked = int(within.notna().sum())
+    if not checked:
+        return ""
+    key = "findings_short_off" if off else "findings_short_hold"
+    return escape(i18n.text(key, language, off=off, total=checked, tolerance=tolerance_text(audit)))
