@@ -1,10 +1,11 @@
 """The audit and the export of many zones, against the scripts an analyst would write.
 
-    python bench/bench_audit.py [--zones 100000 1000000] [--export 100000]
+    python bench/bench_audit.py [--zones 100000 1000000] [--export 100000] [--repeat 3]
 
 Synthetic zones: a grid of 60 m squares near Gwangju with one id column, written once as a GeoPackage
 (bench/out/, not tracked). Each variant runs in its own process, timed from start to exit, with the peak
-resident memory of the process (``ru_maxrss`` of the child):
+resident memory of the process (``ru_maxrss`` of the child) and its CPU time (user + system), which a machine
+shared with other work inflates less than the elapsed time:
 
 - ``analyst``: read the file with geopandas, ``to_crs(5186).area``, write ids and areas to a JSON file;
 - ``ours``: ``triangle-belt audit --zones FILE --claims C --format json`` with its output sent to a file
@@ -15,12 +16,16 @@ With ``--export N``, the GeoPackage export of N zone ids: ``triangle-belt export
 (every layer styled, the audit tables, provenance) against reading the file, ``to_crs(5186)``, adding the area
 and ``to_file``.
 
-Ratios are ours / analyst's, from one run of each, on the same machine, one after the other.
+Ratios are ours / analyst's, on the same machine. With ``--repeat N`` the two alternate N times (analyst, ours,
+analyst, ...), so a change in the machine's load falls on both, and the medians are compared; each run's line
+is printed too, with the load average when it started.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import statistics
 import subprocess
 import sys
 import time
@@ -70,11 +75,13 @@ def zone_file(count: int) -> Path:
     return path
 
 
-#: Runs one command as its only child and reports the child's peak resident memory (KiB) on its last line.
+#: Runs one command as its only child and reports, on its last line, the child's peak resident memory (KiB),
+#: its CPU time (s) and its exit code.
 RUNNER = """
 import resource, subprocess, sys
 code = subprocess.call(sys.argv[1:])
-print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code, file=sys.stderr)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(usage.ru_maxrss, usage.ru_utime + usage.ru_stime, code, file=sys.stderr)
 """
 
 
@@ -87,58 +94,67 @@ def claims_file() -> Path:
     return path
 
 
-def run(argv: list[str], output: Path) -> tuple[float, float]:
-    """Seconds and peak MiB of one process writing its standard output to ``output``."""
+def run(argv: list[str], output: Path) -> tuple[float, float, float]:
+    """Seconds, peak MiB and CPU seconds of one process writing its standard output to ``output``."""
     start = time.perf_counter()
     with output.open("wb") as sink:
         process = subprocess.run([sys.executable, "-c", RUNNER, *argv], stdout=sink, stderr=subprocess.PIPE)
     elapsed = time.perf_counter() - start
-    peak_kib, code = process.stderr.decode().split()[-2:]
+    peak_kib, cpu, code = process.stderr.decode().split()[-3:]
     if int(code) not in (0, 1):
         raise SystemExit(f"{argv[:4]} failed ({code}): {process.stderr.decode()[-500:]}")
-    return elapsed, int(peak_kib) / 1024
+    return elapsed, int(peak_kib) / 1024, float(cpu)
+
+
+def compare(label: str, commands: dict[str, tuple[list[str], Path, Path]], *, repeat: int) -> None:
+    """Run the analyst's and our command ``repeat`` times each, alternating, and print every run and the ratios.
+
+    ``commands`` maps the variant to its argv, the file its standard output goes to and its output (removed
+    before each run; its size is shown).
+    """
+    runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in commands}
+    for _ in range(repeat):
+        for name, (argv, stdout, output) in commands.items():
+            output.unlink(missing_ok=True)  # every run writes its output anew
+            load = os.getloadavg()[0]
+            runs[name].append(run(argv, stdout))
+            seconds, peak, cpu = runs[name][-1]
+            size = output.stat().st_size / 1e6
+            print(f"{label}  {name:<8} {seconds:>8.2f} {cpu:>8.2f} {peak:>9.0f} {size:>10.1f} {load:>6.1f}", flush=True)
+    (t0, c0, m0), (t1, c1, m1) = (
+        tuple(statistics.median(values) for values in zip(*runs[name], strict=True)) for name in ("analyst", "ours")
+    )
+    median = " (medians)" if repeat > 1 else ""
+    print(f"{label}  ratio    {t1 / t0:>8.2f} {c1 / c0:>8.2f} {m1 / m0:>9.2f}{median}", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--zones", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--export", type=int, nargs="*", default=[], metavar="ZONES")
+    parser.add_argument("--repeat", type=int, default=1, help="Runs of each variant, alternating (default 1).")
     args = parser.parse_args()
-    print(f"{'zones':>10}  {'variant':<8} {'time s':>8} {'peak MiB':>9} {'output MB':>10}")
+    ours = [sys.executable, "-c", "from geo.cli.main import run; run()"]
+    print(f"{'zones':>10}  {'variant':<8} {'time s':>8} {'cpu s':>8} {'peak MiB':>9} {'output MB':>10} {'load':>6}")
     for count in args.zones:
         path = zone_file(count)
-        results = {}
-        for name in ("analyst", "ours"):
-            output = OUT / f"{name}_{count}.json"
-            if name == "analyst":
-                argv = [sys.executable, "-c", ANALYST, str(path), str(output)]
-                seconds, peak = run(argv, OUT / "analyst_stdout.txt")
-            else:
-                argv = [sys.executable, "-c", "from geo.cli.main import run; run()", "audit", "--zones", str(path),
-                        "--claims", str(claims_file()), "--format", "json"]  # fmt: skip
-                seconds, peak = run(argv, output)
-            results[name] = (seconds, peak)
-            size = output.stat().st_size / 1e6
-            print(f"{count:>10,}  {name:<8} {seconds:>8.2f} {peak:>9.0f} {size:>10.1f}", flush=True)
-        (t0, m0), (t1, m1) = results["analyst"], results["ours"]
-        print(f"{count:>10,}  ratio    {t1 / t0:>8.2f} {m1 / m0:>9.2f}")
+        analyst, output = OUT / f"analyst_{count}.json", OUT / f"ours_{count}.json"
+        commands = {
+            "analyst": ([sys.executable, "-c", ANALYST, str(path), str(analyst)], OUT / "analyst_stdout.txt", analyst),
+            "ours": ([*ours, "audit", "--zones", str(path), "--claims", str(claims_file()), "--format", "json"],
+                     output, output),
+        }  # fmt: skip
+        compare(f"{count:>10,}", commands, repeat=args.repeat)
     for count in args.export:
         path = zone_file(count)
-        results = {}
-        for name in ("analyst", "ours"):
-            output = OUT / f"export_{name}_{count}.gpkg"
-            output.unlink(missing_ok=True)
-            if name == "analyst":
-                argv = [sys.executable, "-c", ANALYST_EXPORT, str(path), str(output)]
-            else:
-                argv = [sys.executable, "-c", "from geo.cli.main import run; run()", "export", "--zones", str(path),
-                        "--claims", str(claims_file()), "--out", str(output)]  # fmt: skip
-            results[name] = run(argv, OUT / f"export_{name}_stdout.txt")
-            seconds, peak = results[name]
-            size = output.stat().st_size / 1e6
-            print(f"{count:>10,}  export {name:<8} {seconds:>6.2f} {peak:>9.0f} {size:>10.1f}", flush=True)
-        (t0, m0), (t1, m1) = results["analyst"], results["ours"]
-        print(f"{count:>10,}  export ratio    {t1 / t0:>6.2f} {m1 / m0:>9.2f}")
+        analyst, output = OUT / f"export_analyst_{count}.gpkg", OUT / f"export_ours_{count}.gpkg"
+        commands = {
+            "analyst": ([sys.executable, "-c", ANALYST_EXPORT, str(path), str(analyst)],
+                        OUT / "export_analyst_stdout.txt", analyst),
+            "ours": ([*ours, "export", "--zones", str(path), "--claims", str(claims_file()), "--out", str(output)],
+                     OUT / "export_ours_stdout.txt", output),
+        }  # fmt: skip
+        compare(f"{count:>10,} export", commands, repeat=args.repeat)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,9 @@ REPAIR_AREA_TOLERANCE: Final = 0.01
 _GEOD: Final = Geod(ellps=ELLIPSOID)
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f", ""}
+#: Kinds of column (``pandas.api.types.infer_dtype``) whose values are all of one type, so that a value maps
+#: the same way wherever it occurs.
+_ONE_TYPE: Final = frozenset({"string", "empty", "boolean", "integer", "floating"})
 
 
 def validate_zones(frame: gpd.GeoDataFrame, source: str, *, fix: bool = False) -> gpd.GeoDataFrame:
@@ -49,13 +52,13 @@ def validate_zones(frame: gpd.GeoDataFrame, source: str, *, fix: bool = False) -
         suggesting ``--fix``.
     """
     problems: list[str] = []
-    frame = frame.reset_index(drop=True).copy()
+    frame = frame.reset_index(drop=True)  # a new frame: its columns are replaced, never written into
 
     def where(i: int) -> str:
         zone_id = frame["zone_id"].iloc[i]
         return f"{source} feature {i + 1}" + (f" ({fmt.message_text(zone_id)})" if zone_id else "")
 
-    geoms = np.asarray(frame.geometry.values)
+    geoms = np.array(frame.geometry.values, dtype=object)  # a copy: --fix writes repairs into it
     has_z = shapely.has_z(geoms)
     if has_z.any():
         log.warning("%s: dropped Z values from %d features (areas are measured on the ellipsoid)", source, has_z.sum())
@@ -86,14 +89,13 @@ def validate_zones(frame: gpd.GeoDataFrame, source: str, *, fix: bool = False) -
                 problems.append(f"{where(i)}: invalid geometry ({reason}); pass --fix to repair it with make_valid")
 
     frame = frame.set_geometry(gpd.GeoSeries(geoms, crs=frame.crs, index=frame.index))
-    problems += _coordinate_problems(frame, usable, where)
+    with np.errstate(invalid="ignore"):
+        lonlat = frame.geometry.to_crs(GEOGRAPHIC_CRS)  # once: for the checks and for the result
+    problems += _coordinate_problems(frame, lonlat, usable, where)
 
     missing_id = frame["zone_id"].isna()
     problems += [f"{where(i)}: has no id; fill it in or pick another --id-field" for i in np.flatnonzero(missing_id)]
-    frame["feature_id"] = [
-        zone if part is None or pd.isna(part) or part in ("", zone) else f"{zone}/{part}"
-        for zone, part in zip(frame["zone_id"], frame["part"], strict=True)
-    ]
+    frame["feature_id"] = _feature_ids(frame["zone_id"], frame["part"])
     duplicated = frame["feature_id"].duplicated(keep=False) & ~missing_id
     for zone_id, group in frame[duplicated].groupby("feature_id", sort=False):
         numbers = " and ".join(str(i + 1) for i in group.index)
@@ -103,12 +105,14 @@ def validate_zones(frame: gpd.GeoDataFrame, source: str, *, fix: bool = False) -
         )
 
     try:
-        frame["in_belt"] = frame["in_belt"].map(_as_bool)
+        frame["in_belt"] = _as_bools(frame["in_belt"])
     except ValueError as error:
         problems.append(f"{source}: in_belt must be true or false ({error})")
     raw_official = frame["official_area_m2"]
     official = pd.to_numeric(raw_official, errors="coerce")
-    given = raw_official.notna() & raw_official.astype(str).str.strip().ne("")
+    given = raw_official.notna()
+    if not pd.api.types.is_numeric_dtype(raw_official.dtype):
+        given &= raw_official.astype(str).str.strip().ne("")
     bad = given & ~(np.isfinite(official) & (official > 0) & (official <= EARTH_SURFACE_M2))
     problems += [
         f"{where(i)}: official_area_m2 {fmt.message_text(repr(raw_official.iloc[i]))} is not a positive number "
@@ -119,7 +123,18 @@ def validate_zones(frame: gpd.GeoDataFrame, source: str, *, fix: bool = False) -
 
     if problems:
         raise InputError(_summarise(source, problems))
-    return frame.to_crs(GEOGRAPHIC_CRS)
+    return frame.set_geometry(lonlat)
+
+
+def _feature_ids(zone_ids: pd.Series, parts: pd.Series) -> np.ndarray:
+    """``zone_id/part`` for each feature, or the zone id alone where the part is missing, empty or the id."""
+    zones = zone_ids.to_numpy(dtype=object)
+    part_values = parts.to_numpy(dtype=object)
+    alone = pd.isna(part_values) | (part_values == "") | (part_values == zones)
+    ids = zones.copy()
+    combined = np.flatnonzero(~alone)
+    ids[combined] = [f"{zone}/{part}" for zone, part in zip(zones[combined], part_values[combined], strict=True)]
+    return ids
 
 
 def repair(
@@ -210,21 +225,20 @@ def _m2_text(area: float) -> str:
     return f"{area:,.1f} m²" if math.isfinite(area) else "an unknown number of m²"
 
 
-def _coordinate_problems(frame: gpd.GeoDataFrame, usable: np.ndarray, where) -> list[str]:
-    """Features outside Korea once reprojected, with a guess at why (swapped axes, wrong CRS)."""
+def _coordinate_problems(frame: gpd.GeoDataFrame, geographic: gpd.GeoSeries, usable: np.ndarray, where) -> list[str]:
+    """Features outside Korea once reprojected (``geographic``: the geometry in EPSG:4326), with a guess at
+    why (swapped axes, wrong CRS)."""
     if not usable.any():
         return []
     crs = CRS.from_user_input(frame.crs)
     lon_min, lat_min, lon_max, lat_max = KOREA_BOUNDS_LONLAT
-    native = shapely.bounds(np.asarray(frame.geometry.values))
-    with np.errstate(invalid="ignore"):
-        lonlat = shapely.bounds(np.asarray(frame.geometry.to_crs(GEOGRAPHIC_CRS).values))
+    lonlat = shapely.bounds(np.asarray(geographic.values))
     problems = []
     inside = (
         (lon_min <= lonlat[:, 0]) & (lonlat[:, 2] <= lon_max) & (lat_min <= lonlat[:, 1]) & (lonlat[:, 3] <= lat_max)
     )
     for i in np.flatnonzero(usable & ~inside):
-        x, y = native[i, 0], native[i, 1]
+        x, y = shapely.bounds(frame.geometry.iloc[i])[:2]
         if crs.is_geographic and lat_min <= x <= lat_max and lon_min <= y <= lon_max:
             problems.append(
                 f"{where(i)}: coordinates look like lat/lon swapped (x={x:.4g}, y={y:.4g}); "
@@ -241,6 +255,18 @@ def _coordinate_problems(frame: gpd.GeoDataFrame, usable: np.ndarray, where) -> 
                 "the file's CRS is probably wrong: fix its .prj, or for a file without one pass --assume-crs"
             )
     return problems
+
+
+def _as_bools(values: pd.Series) -> pd.Series:
+    """:func:`_as_bool` of every value: a boolean column as it is, a column of one type (text, numbers) once
+    per distinct value, anything else value by value."""
+    if pd.api.types.is_bool_dtype(values.dtype) and not values.isna().any():
+        return values.astype(bool)
+    if pd.api.types.infer_dtype(values, skipna=True) in _ONE_TYPE:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        flags = np.array([*(_as_bool(u) for u in uniques), False], dtype=bool)
+        return pd.Series(flags[codes], index=values.index)  # code -1 (missing) is False
+    return values.map(_as_bool)
 
 
 def _as_bool(value: object) -> bool:

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Final
 
 import geopandas as gpd
 import numpy as np
@@ -46,6 +48,10 @@ VERDICT_MESSAGES = {
 
 #: How many subjects and zone ids a message lists before it says how many more there are.
 MAX_LISTED_IDS = 8
+#: Zone features measured at a time: a national layer's areas are computed in slices of this many rows, so
+#: the working arrays of :func:`geo.area.area_table` stay at a few hundred megabytes (each feature's area is
+#: its own: slicing changes nothing beyond rounding).
+MEASURE_CHUNK_ROWS: Final = 100_000
 #: Derived figures of each claim that must be finite where its subject was found.
 _DERIVED_FIGURES = ("geometry_m2", "geometry_pyeong", "claimed_pyeong", "difference_pct")
 
@@ -133,7 +139,9 @@ def measure_zones(zones: gpd.GeoDataFrame) -> pd.DataFrame:
         (measured − official, in percent of the official figure).
     """
     keep = [c for c in ZONE_DESCRIPTIVE_COLUMNS if c in zones.columns]
-    table = pd.concat([pd.DataFrame(zones[keep]), area_table(zones)], axis=1)
+    slices = [zones.iloc[start : start + MEASURE_CHUNK_ROWS] for start in range(0, len(zones), MEASURE_CHUNK_ROWS)]
+    areas = pd.concat([area_table(part) for part in slices]) if len(slices) > 1 else area_table(zones)
+    table = pd.concat([pd.DataFrame(zones[keep]), areas], axis=1)
     official = pd.to_numeric(table["official_area_m2"], errors="coerce")
     table["official_area_pyeong"] = units.m2_to_pyeong(official)
     table["official_difference_pct"] = (table["area_m2"] - official) / official * 100
@@ -166,7 +174,7 @@ def audit_claims(
     """
     if tolerance < 0:
         raise ValueError(f"tolerance must be 0 or more, got {tolerance}")
-    subjects = {subject: _subject_rows(zones, subject) for subject in claims["subject"].unique()}
+    subjects = _subject_rows(zones, claims["subject"].unique())
     measured = {s: (union_area_m2(rows) if rows is not None else np.nan) for s, rows in subjects.items()}
     official = {s: _official_total(rows) for s, rows in subjects.items()}
 
@@ -250,12 +258,21 @@ def _require_finite(claims: pd.DataFrame, found: pd.Series) -> None:
         )
 
 
-def _subject_rows(zones: gpd.GeoDataFrame, subject: str) -> gpd.GeoDataFrame | None:
-    if subject == BELT:
-        rows = belt_members(zones)
-    else:
-        rows = zones[(zones["feature_id"] == subject) | (zones["zone_id"] == subject)]
-    return rows if len(rows) else None
+def _subject_rows(zones: gpd.GeoDataFrame, subjects: Collection[str]) -> dict[str, gpd.GeoDataFrame | None]:
+    """The features each subject names (the belt's members, a zone's parts or one feature), None for none.
+
+    The ids are looked up once for all subjects, so many claims against a national layer stay fast.
+    """
+    named = [s for s in subjects if s != BELT]
+    candidates = zones[zones["feature_id"].isin(named) | zones["zone_id"].isin(named)]
+    found = {}
+    for subject in subjects:
+        if subject == BELT:
+            rows = belt_members(zones)
+        else:
+            rows = candidates[(candidates["feature_id"] == subject) | (candidates["zone_id"] == subject)]
+        found[subject] = rows if len(rows) else None
+    return found
 
 
 def _official_total(rows: gpd.GeoDataFrame | None) -> float:

@@ -9,15 +9,16 @@ The JSON contract (documented in README.md): top-level ``zones`` (each with at l
 from __future__ import annotations
 
 from collections.abc import Callable
+from io import StringIO
 from pathlib import Path
-from typing import Final
+from typing import Final, TextIO
 
 import pandas as pd
 
 from . import _format as fmt
-from . import i18n
+from . import _json, i18n
 from .audit import AUDIT_NOTES, VERDICT_MESSAGES, AuditResult
-from .io import write_text
+from .io import write_stream, write_text
 from .schema import (
     CLAIM_FIELDS,
     CLAIM_REPORT_COLUMNS,
@@ -43,10 +44,20 @@ def output_files() -> tuple[str, ...]:
 def to_json(result: AuditResult, *, pretty: bool = False) -> str:
     """The machine-readable report: UTF-8 JSON, NaN written as null; compact, or indented when ``pretty``.
 
-    The zone table is converted column by column (:func:`geo._format.json_records`), so a million zones cost
-    seconds, not minutes.
+    The text :func:`write_json` writes; to send a large report to a file or a pipe, use that.
     """
-    zones = fmt.json_records(result.zones.reindex(columns=_present(result.zones, ZONE_REPORT_COLUMNS)))
+    buffer = StringIO()
+    write_json(result, buffer, pretty=pretty)
+    return buffer.getvalue()
+
+
+def write_json(result: AuditResult, stream: TextIO, *, pretty: bool = False) -> None:
+    """Write :func:`to_json`'s report to ``stream`` as it is encoded, never holding all of it.
+
+    The zones and the overlaps go out a chunk of rows at a time, each chunk encoded column by column
+    (:mod:`geo._json`), so a million zones cost seconds and little memory beyond the result itself.
+    """
+    zones = result.zones[_present(result.zones, ZONE_REPORT_COLUMNS)]
     claims = []
     for row in result.claims.to_dict("records"):
         entry = {key: fmt.json_value(row.get(key)) for key in CLAIM_REPORT_COLUMNS}
@@ -62,11 +73,11 @@ def to_json(result: AuditResult, *, pretty: bool = False) -> str:
         "units": {"pyeong_m2": "400/121", "area": "ellipsoidal GRS80 with geodesic edges unless named epsg5186"},
         "belt": fmt.json_record(result.belt),
         **({"fez": fmt.json_record(result.fez)} if result.fez is not None else {}),
-        "zones": zones,
+        "zones": _json.Records(zones),
         "claims": claims,
-        "overlaps": [fmt.json_record(row) for row in result.overlaps.to_dict("records")],
+        "overlaps": _json.Records(result.overlaps),
     }
-    return fmt.to_json(document, pretty=pretty)
+    _json.write(stream, document, pretty=pretty)
 
 
 def to_csv(result: AuditResult, *, table: str = "claims", language: str | None = None) -> str:
@@ -257,7 +268,9 @@ def _present(frame: pd.DataFrame, fields: tuple[str, ...]) -> list[str]:
 def write_reports(out: Path, result: AuditResult, *, inputs: tuple[Path, ...] = ()) -> list[Path]:
     """Write :func:`output_files` into ``out`` atomically (never over ``inputs``) and return their paths."""
     written = [
-        write_text(out / name, to_json(result, pretty=True) if kind == "json" else FORMATS[kind](result), inputs=inputs)
+        write_stream(out / name, lambda stream: write_json(result, stream, pretty=True), inputs=inputs)
+        if kind == "json"
+        else write_text(out / name, FORMATS[kind](result), inputs=inputs)
         for kind, name in REPORT_FILES.items()
     ]
     written.append(write_text(out / ZONE_AREAS_CSV, to_csv(result, table="zones"), inputs=inputs))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import logging
 import os
 import re
@@ -217,6 +218,15 @@ def test_invalid_geometry_suggests_fix_which_repairs_it(tmp_path, caplog):
     before, after = (float(x.replace(",", "")) for x in re.findall(r"([\d,.]+) m² (?:before|after)", caplog.text))
     assert 1.0e6 < before < after < before * 1.01
     assert path.read_text().count("126.7") > 0  # the input file is untouched
+
+
+def test_prepare_zones_never_changes_the_frame_it_is_given():
+    frame = _frame([LOOPED, BOX], zone_id=["loop", "box"], in_belt=["true", "0"], part=[None, "east"])
+    before = frame.copy()
+    zones = geo.io.prepare_zones(frame, "given.geojson", fix=True)
+    assert zones.geometry.iloc[0].is_valid and list(zones["feature_id"]) == ["loop", "box/east"]
+    pd.testing.assert_frame_equal(frame, before)
+    assert frame.geometry.iloc[0] is before.geometry.iloc[0] and not frame.geometry.iloc[0].is_valid
 
 
 BOX_AT = shapely.box(126.70, 35.15, 126.71, 35.16)
@@ -620,3 +630,85 @@ def test_attribute_tables_beside_one_geometry_layer_need_no_layer_option(tmp_pat
     pyogrio.write_dataframe(square_zones, path, layer="second")
     with pytest.raises(geo.InputError, match="has 2 layers; pass --layer with one of: LT_C_DAMDAN, second"):
         geo.load_zones(path)
+
+
+# --- large layers: the fast reader, columns converted in bulk, streamed writes ---------------------------
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".geojson", ".fgb"])
+def test_the_fast_reader_reads_what_the_feature_by_feature_reader_reads(tmp_path, suffix):
+    boxes = [shapely.box(126.67 + 0.02 * i, 35.16, 126.68 + 0.02 * i, 35.17) for i in range(3)]
+    frame = _frame(
+        boxes,
+        zone_id=["007", "b", "c"],
+        code=[7.0, 101.0, np.nan],
+        name_ko=[HANGUL_NAME, None, "진곡"],
+        part=[None, "east", "c"],
+        in_belt=[True, False, True],
+        official_area_m2=[1.5e6, np.nan, 2e6],
+        count=[1, 2, 3],
+    )
+    path = _write(frame, tmp_path / f"zones{suffix}")
+    fast = read_zones(path)  # UTF-8 formats are read through Arrow
+    pd.testing.assert_frame_equal(fast, read_zones(path, encoding="utf-8"))  # an encoding: feature by feature
+    rows = fast.set_index("zone_id")
+    assert rows.loc["b", "feature_id"] == "b/east" and rows.loc["c", "feature_id"] == "c"
+    assert rows.loc["007", "name_ko"] == HANGUL_NAME and rows.loc["b", "name_ko"] == "b"
+
+
+def test_a_geojson_that_is_not_utf8_is_named_and_its_encoding_reads_it(tmp_path):
+    feature = {
+        "type": "Feature",
+        "properties": {"zone_id": "z", "name_ko": HANGUL_NAME},
+        "geometry": BOX.__geo_interface__,
+    }
+    path = tmp_path / "cp949.geojson"
+    path.write_bytes(
+        json.dumps({"type": "FeatureCollection", "features": [feature]}, ensure_ascii=False).encode("cp949")
+    )
+    with pytest.raises(
+        geo.InputError, match=r"^cp949.geojson: its text is not in the declared encoding; pass --encoding"
+    ):
+        read_zones(path)
+    assert read_zones(path, encoding="cp949")["name_ko"].iloc[0] == HANGUL_NAME
+
+
+def test_ids_from_a_number_column_with_gaps_are_text_and_a_gap_is_no_id(tmp_path):
+    frame = _frame([BOX, shapely.box(126.7, 35.16, 126.71, 35.17), shapely.box(126.72, 35.16, 126.73, 35.17)])
+    frame["code"] = [7.0, 1.5, np.nan]
+    path = _write(frame, tmp_path / "gaps.gpkg")
+    with pytest.raises(geo.InputError, match=r"gaps.gpkg feature 3: has no id; fill it in or pick another --id-field"):
+        read_zones(path, id_field="code")
+    frame["code"] = [7.0, 1.5, 101.0]
+    zones = read_zones(_write(frame, tmp_path / "whole.gpkg"), id_field="code")
+    assert list(zones["zone_id"]) == ["7", "1.5", "101"]
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"), [([0, 1, 1], [False, True, True]), (["yes", "N", "t"], [True, False, True])]
+)
+def test_in_belt_numbers_and_words_are_read_as_booleans(tmp_path, values, expected):
+    boxes = [shapely.box(126.67 + 0.02 * i, 35.16, 126.68 + 0.02 * i, 35.17) for i in range(3)]
+    zones = read_zones(_write(_frame(boxes, in_belt=values), tmp_path / "belt.geojson"))
+    assert list(zones["in_belt"]) == expected
+
+
+def test_an_in_belt_that_is_neither_true_nor_false_is_named(tmp_path):
+    path = _write(_frame([BOX], in_belt=["maybe"]), tmp_path / "belt.geojson")
+    with pytest.raises(geo.InputError, match=r"^belt.geojson: in_belt must be true or false \(got 'maybe'\)$"):
+        read_zones(path)
+
+
+def test_write_stream_is_atomic_and_escapes_what_utf8_cannot_hold(tmp_path):
+    target = tmp_path / "audit.json"
+    write_text(target, "previous")
+
+    def interrupted(stream):
+        stream.write("half a report")
+        raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError):
+        geo.io.write_stream(target, interrupted)
+    assert target.read_text() == "previous" and [p.name for p in tmp_path.iterdir()] == ["audit.json"]
+    assert geo.io.write_stream(target, lambda stream: stream.write("빛\ud800\n")) == target
+    assert target.read_bytes() == "빛\\ud800\n".encode() and [p.name for p in tmp_path.iterdir()] == ["audit.json"]

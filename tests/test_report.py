@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 
@@ -154,3 +155,33 @@ def test_unchecked_claims_are_listed_and_fail_the_audit(belt_zones, belt_claims)
     assert text.rstrip().endswith(
         "Tolerance ±2 %: 1 claims could not be checked (their subject is no zone of the file)."
     )
+
+
+#: The keys of the JSON report before its tables, in order (README, "JSON contract").
+REPORT_HEAD = ("tool", "version", "tolerance", "passed", "unchecked", "crs", "units", "belt")
+
+
+def test_the_streamed_report_is_the_whole_document_byte_for_byte(belt_audit):
+    """write_json writes chunk by chunk what one json.dumps of the whole report writes, hostile text included."""
+    zones = belt_audit.zones.copy()
+    zones.loc[0, "name_en"] = 'a "quoted"\x1b[31m\u202e name\ud800 | =1'
+    zones.loc[1, "official_area_m2"] = float("nan")
+    overlaps = pd.DataFrame({"a": ["bitgoeul/gwangju"], "b": ["future/main"], "overlap_m2": [12.5]})
+    result = dataclasses.replace(belt_audit, zones=zones, overlaps=overlaps)
+    columns = [c for c in geo.schema.ZONE_REPORT_COLUMNS if c in zones.columns]
+    for pretty in (False, True):
+        stream = io.StringIO()
+        report.write_json(result, stream, pretty=pretty)
+        text = stream.getvalue()
+        document = json.loads(text)
+        assert list(document) == [*REPORT_HEAD, "zones", "claims", "overlaps"]
+        assert document["zones"] == _format.json_records(zones[columns])
+        assert document["overlaps"] == [{"a": "bitgoeul/gwangju", "b": "future/main", "overlap_m2": 12.5}]
+        assert text == _format.to_json(document, pretty=pretty) == report.to_json(result, pretty=pretty)
+
+
+def test_the_build_writes_the_indented_report_atomically(belt_audit, tmp_path):
+    written = report.write_reports(tmp_path, belt_audit)
+    assert sorted(p.name for p in written) == sorted(report.output_files())
+    assert (tmp_path / "audit.json").read_text(encoding="utf-8") == report.to_json(belt_audit, pretty=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(report.output_files())  # no temporary left

@@ -32,14 +32,13 @@ EXIT_HOLDS, EXIT_CLAIMS_OFF = 0, 1
 @click.option("--pretty/--compact", default=None, help="Indent the JSON (default: only on a terminal).")
 def audit(zones, claims, tolerance, format_, table, lang, pretty) -> int:
     """Measure the zones (GRS80 ellipsoid, planar EPSG:5186 beside it) and check every published claim."""
-    _, result = audit_source(zones, load_claims(claims), tolerance=tolerance)
+    result = audit_source(zones, load_claims(claims), tolerance=tolerance)[1]  # the zones go before writing
     if format_ == "json":
-        text = report.to_json(result, pretty=sys.stdout.isatty() if pretty is None else pretty)
+        report.write_json(result, sys.stdout, pretty=sys.stdout.isatty() if pretty is None else pretty)
     elif format_ == "csv":
-        text = report.to_csv(result, table=table, language=lang)
+        sys.stdout.write(report.to_csv(result, table=table, language=lang))
     else:
-        text = report.FORMATS[format_](result, language=lang)
-    sys.stdout.write(text)
+        sys.stdout.write(report.FORMATS[format_](result, language=lang))
     if result.nothing_checked:
         # The report shows the zones it measured; a scripted audit that checked no claim is bad input (exit 2).
         raise InputError(result.nothing_checked_message())
