@@ -98,7 +98,7 @@ def validate_zones(frame: gpd.GeoDataFrame, source: str, *, fix: bool = False) -
     frame["feature_id"] = _feature_ids(frame["zone_id"], frame["part"])
     duplicated = frame["feature_id"].duplicated(keep=False) & ~missing_id
     for zone_id, group in frame[duplicated].groupby("feature_id", sort=False):
-        numbers = " and ".join(str(i + 1) for i in group.index)
+        numbers = _numbers([i + 1 for i in group.index])
         problems.append(
             f"{source} features {numbers} share the id {fmt.message_text(repr(zone_id))}; make ids unique or pick "
             "another --id-field"
@@ -124,6 +124,17 @@ def validate_zones(frame: gpd.GeoDataFrame, source: str, *, fix: bool = False) -
     if problems:
         raise InputError(_summarise(source, problems))
     return frame.set_geometry(lonlat)
+
+
+#: A message names at most this many features of one problem, then says how many more.
+LISTED_FEATURES = 5
+
+
+def _numbers(numbers: list[int]) -> str:
+    """Feature numbers for a message: "1 and 2", "1, 2 and 3", or "1, 2, 3, 4, 5 and 1,995 more"."""
+    if len(numbers) > LISTED_FEATURES:
+        return f"{', '.join(map(str, numbers[:LISTED_FEATURES]))} and {len(numbers) - LISTED_FEATURES:,} more"
+    return " and ".join([", ".join(map(str, numbers[:-1])), str(numbers[-1])]) if len(numbers) > 1 else str(numbers[0])
 
 
 def _feature_ids(zone_ids: pd.Series, parts: pd.Series) -> np.ndarray:

@@ -712,3 +712,14 @@ def test_write_stream_is_atomic_and_escapes_what_utf8_cannot_hold(tmp_path):
     assert target.read_text() == "previous" and [p.name for p in tmp_path.iterdir()] == ["audit.json"]
     assert geo.io.write_stream(target, lambda stream: stream.write("빛\ud800\n")) == target
     assert target.read_bytes() == "빛\\ud800\n".encode() and [p.name for p in tmp_path.iterdir()] == ["audit.json"]
+
+
+def test_a_shared_id_over_many_features_is_still_one_short_line(tmp_path):
+    boxes = [shapely.box(126.70 + 0.001 * i, 35.15, 126.7009 + 0.001 * i, 35.151) for i in range(2000)]
+    path = tmp_path / "parcels.geojson"
+    gpd.GeoDataFrame({"zone_id": ["many"] * 2000}, geometry=boxes, crs="EPSG:4326").to_file(path)
+    with pytest.raises(geo.InputError) as raised:
+        geo.load_zones(path)
+    message = str(raised.value)
+    assert "parcels.geojson features 1, 2, 3, 4, 5 and 1,995 more share the id 'many'" in message
+    assert len(message) < 200 and "\n" not in message
