@@ -298,6 +298,25 @@ def test_measure_tool_reports_pyeong_and_agrees_with_the_ellipsoid(built, open_p
     assert f"{measured * 121 / 400:,.0f} pyeong" in text
 
 
+@pytest.mark.parametrize("size_deg", [0.001, 0.01, 0.09])  # about 100 m, 1 km and 10 km across
+def test_measure_tool_agrees_with_the_ellipsoid_on_diagonal_edges(built, open_page, size_deg):
+    page = open_page(built / "belt_en.html").page
+    # a skewed quadrilateral and a triangle: no edge along a meridian or a parallel, so no errors cancel
+    d = size_deg
+    shapes = [
+        shapely.Polygon([(126.70, 35.15), (126.70 + d, 35.15 + 0.3 * d), (126.70 + 0.8 * d, 35.15 + d),
+                         (126.70 - 0.2 * d, 35.15 + 0.6 * d)]),
+        shapely.Polygon([(126.80, 35.20), (126.80 + d, 35.20 + 0.4 * d), (126.80 + 0.3 * d, 35.20 + d)]),
+    ]  # fmt: skip
+    for shape in shapes:
+        corners = list(shape.exterior.coords)[:-1]
+        measured = page.evaluate(
+            f"corners => {MAP_JS}.tbMeasure.areaM2(corners.map(c => L.latLng(c[1], c[0])))", corners
+        )
+        exact = float(geo.area_m2(gpd.GeoSeries([shape], crs="EPSG:4326")).iloc[0])
+        assert measured == pytest.approx(exact, rel=1e-6)
+
+
 def settle(page) -> None:
     """Wait until the map has laid itself out: fonts loaded (the layout script fits the map again then) and two
     frames drawn since (its ResizeObserver has run and the page is painted), so clicks land on what is drawn."""

@@ -21,9 +21,10 @@ OVERLAY_JS: Final = """
 
 # Metric scale bar, zoom buttons with translated titles, a full-screen button and the area measure tool.
 # The measured area is computed on the authalic sphere of GRS80 (radius R_q, latitudes converted to
-# authalic latitudes), with edges straight in Lambert's cylindrical equal-area projection: equal-area for
-# the ellipsoid, and within 1e-6 of the geodesic polygon for sites up to 10 km across (checked against
-# GeographicLib in the browser tests). The perimeter is Leaflet's spherical distance (R = 6371 km).
+# authalic latitudes, which keeps areas), each edge a great circle there, as geo.area does before its
+# correction for long edges: within 1e-6 of the GRS80 geodesic polygon for sites up to 10 km across (checked
+# against geo.area_m2 in the browser tests, diagonal edges included). The perimeter is Leaflet's spherical
+# distance (R = 6371 km).
 CONTROLS_JS: Final = """
 L.control.scale({imperial: false, position: "bottomleft"}).addTo(map);
 var zoom = L.control.zoom({zoomInTitle: t.zoom_in, zoomOutTitle: t.zoom_out, position: "topleft"}).addTo(map);
@@ -60,14 +61,21 @@ function q(sinPhi) {
         - Math.log((1 - E * sinPhi) / (1 + E * sinPhi)) / (2 * E));
 }
 var QP = q(1), RQ = A * Math.sqrt(QP / 2);
+function authalic(lat) {
+    return Math.asin(Math.max(-1, Math.min(1, q(Math.sin(lat * Math.PI / 180)) / QP)));
+}
 function areaM2(latlngs) {
+    // Each edge a great circle on the authalic sphere: the exact excess of the edge's trapezoid down to the
+    // equator, 2 atan(tan(dλ/2) (tan(β1/2) + tan(β2/2)) / (1 + tan(β1/2) tan(β2/2))), summed round the ring.
     var sum = 0, n = latlngs.length;
     for (var i = 0; i < n; i++) {
         var p = latlngs[i], r = latlngs[(i + 1) % n];
-        var y1 = q(Math.sin(p.lat * Math.PI / 180)) / QP, y2 = q(Math.sin(r.lat * Math.PI / 180)) / QP;
-        sum += (r.lng - p.lng) * Math.PI / 180 * (y1 + y2);
+        var dl = r.lng - p.lng;  // exact for nearby longitudes; wrapped only across the antimeridian
+        dl = (dl > 180 ? dl - 360 : dl < -180 ? dl + 360 : dl) * Math.PI / 180;
+        var t1 = Math.tan(authalic(p.lat) / 2), t2 = Math.tan(authalic(r.lat) / 2);
+        sum += 2 * Math.atan2(Math.tan(dl / 2) * (t1 + t2), 1 + t1 * t2);
     }
-    return Math.abs(sum) * RQ * RQ / 2;
+    return Math.abs(sum) * RQ * RQ;
 }
 function perimeterM(latlngs, closed) {
     var total = 0;
