@@ -199,12 +199,81 @@ def test_missing_crs_is_refused():
         area.area_m2(gpd.GeoSeries([shapely.box(0, 0, 1, 1)]))
 
 
-def test_threaded_and_single_thread_paths_agree(monkeypatch):
-    polygons = [_star(126.0 + 0.001 * i, 35.0, 10 ** (1 + i % 5), 5 + i % 7, i) for i in range(400)]
-    values = np.array(polygons, dtype=object)
-    threaded = (monkeypatch.setattr(area, "_VERTICES_PER_THREAD", 100), area._equal_area_projected(values))[1]
-    monkeypatch.setattr(area, "_VERTICES_PER_THREAD", 10**12)
-    np.testing.assert_array_equal(threaded, area._equal_area_projected(values))
+def _mixed_batch(count: int) -> list:
+    """Geometries of every kind whose rings are taken in a different way, with some out of the vectorised range."""
+    geoms = []
+    for i in range(count):
+        lon, size = 126.0 + 0.0003 * i, 10 ** (1 + i % 5)
+        outer = _star(lon, 35.0, size, 5 + i % 7, i)
+        kind = i % 10
+        if kind == 1:
+            geoms.append(shapely.Polygon(outer.exterior, [_star(lon, 35.0, size / 4, 5, i + 1).exterior]))
+        elif kind == 2:
+            geoms.append(shapely.MultiPolygon([outer, _star(lon + size / 50_000, 35.0, size / 2, 6, i + 2)]))
+        elif kind == 3:
+            geoms.append(shapely.GeometryCollection([outer, shapely.Point(lon, 35.0)]))
+        elif i % 997 == 4:
+            geoms.append(shapely.box(lon, 35.0, lon + 6.0, 35.5))  # wider than the vectorised path takes
+        elif i % 997 == 5:
+            geoms.append(shapely.box(lon, 85.5, lon + 0.1, 85.6))  # past its ±85°
+        else:
+            geoms.append(outer)
+    return geoms
+
+
+def test_each_area_is_independent_of_the_batch_it_is_measured_in():
+    # Over 60,000 vertices, so the vectorised path works through several blocks of rings, some of them holding
+    # a ring out of its range; each area is the same, to the last bit, as with only a few neighbours.
+    series = _series(*_mixed_batch(6000))
+    assert len(shapely.get_coordinates(series.values)) > 60_000
+    whole = area.area_m2(series).to_numpy()
+    pieces = [area.area_m2(series.iloc[k : k + 7]).to_numpy() for k in range(0, len(series), 7)]
+    np.testing.assert_array_equal(whole, np.concatenate(pieces))
+
+
+def test_rings_are_found_however_the_geometry_is_built():
+    shell = _star(127.0, 36.0, 5_000.0, 9, 1)
+    first = shell.exterior.coords[0]
+    holes = [_star(127.0, 36.0, 1_000.0, 5, 2).exterior, _star(127.01, 36.0, 800.0, 6, 3).exterior.reverse()]
+    touching = shapely.LinearRing([first, (first[0] - 0.002, first[1] + 0.001), (first[0] - 0.002, first[1])])
+    others = [_star(127.2 + 0.1 * k, 36.0, 3_000.0, 7, k) for k in range(6)]
+    holed = shapely.Polygon(shell.exterior, holes)
+    one_hole = shapely.Polygon(shell.exterior, holes[:1])
+    geoms = [
+        holed,  # two holes, one of each orientation
+        holed.reverse(),
+        one_hole,
+        shapely.Polygon([first, *shell.exterior.coords], holes[:1]),  # a repeated first vertex: opened instead
+        shapely.Polygon(shell.exterior, [touching]),  # a hole touching the exterior at its first vertex
+        shapely.MultiPolygon([holed, others[0]]),  # more rings than parts: opened instead
+        shapely.MultiPolygon(others[:3]),
+        shapely.MultiPolygon(others),  # more rings than are scanned: opened instead
+    ]
+    ours = area.area_m2(_series(*geoms)).to_numpy()
+    exact = area.geodesic_area_m2(_series(*geoms)).to_numpy()
+    assert np.all(np.abs(ours - exact) <= np.fmax(GEOGRAPHICLIB_ABS_M2, area.FAST_PATH_MAX_REL_ERROR * exact))
+    parts = area.area_m2(_series(shell, *map(shapely.Polygon, holes), *others)).to_numpy()
+    assert ours[0] == pytest.approx(ours[1], rel=1e-12)
+    assert ours[0] == pytest.approx(parts[0] - parts[1] - parts[2], rel=1e-12)
+    assert ours[2] == pytest.approx(ours[3], rel=1e-12)
+    assert ours[5] == pytest.approx(ours[0] + parts[3], rel=1e-12)
+    assert ours[7] == pytest.approx(parts[3:].sum(), rel=1e-12)
+
+
+def test_rings_out_of_the_vectorised_range_are_measured_by_geographiclib():
+    small = _star(126.9, 35.2, 1_000.0, 6, 1)
+    # Within FAST_PATH_MAX_EXTENT_DEG of its first vertex, so vectorised although twice as wide.
+    fan = shapely.Polygon([(127.0, 36.0), (131.9, 36.5), (131.0, 40.9), (127.5, 40.0), (122.1, 40.9), (123.0, 36.5)])
+    wide = shapely.box(126.0, 35.0, 132.0, 35.5)
+    polar = shapely.box(10.0, 85.5, 10.1, 85.6)
+    # Within it of its first vertex too, but with an edge longer than the diagonal of a square of that side.
+    long_edge = shapely.Polygon([(128.0, 37.0), (123.2, 33.0), (132.8, 33.0)])
+    series = _series(small, fan, wide, polar, long_edge)
+    ours = area.area_m2(series).to_numpy()
+    exact = area.geodesic_area_m2(series).to_numpy()
+    np.testing.assert_array_equal(ours[2:], exact[2:])
+    np.testing.assert_allclose(ours[:2], exact[:2], rtol=area.FAST_PATH_MAX_REL_ERROR)
+    assert ours[1] != exact[1]
 
 
 lons = st.floats(min_value=124.5, max_value=131.0)
