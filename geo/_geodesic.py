@@ -94,6 +94,7 @@ def ring_areas_m2(coords: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, n
         return np.zeros(0), np.ones(0, dtype=bool)
     # Blocks of whole rings, each starting at the first ring that begins at or after a multiple of the size.
     first_rings = np.unique(np.searchsorted(starts, np.arange(0, len(coords), _BLOCK_VERTICES)))
+    first_rings = first_rings[first_rings < len(starts)]  # a multiple inside the last ring starts no block
     ring_bounds = np.append(first_rings, len(starts))
     vertex_bounds = np.append(starts[first_rings], len(coords))
     areas, measured = zip(

@@ -318,13 +318,15 @@ def _scanned_rings(
     """The rings of polygons with ``holes`` and of multipolygons (``multi``), split by :func:`_closed_rings`.
 
     Returns them, and the geometries left to open: those of more than _MOST_SCANNED_RINGS rings and those
-    that split into another number of rings than they have (an invalid, self-touching ring, or a
-    multipolygon with holes).
+    that split into another number of rings than they have (an invalid, self-touching ring), and the
+    multipolygons with a hole or an empty part.
     """
     if not len(index):
         return _Rings(np.empty((0, 2)), index, index, np.empty(0)), index
     expected = np.where(multi, shapely.get_num_geometries(geoms[index]), 1 + holes)
-    few = expected <= _MOST_SCANNED_RINGS
+    # A multipolygon is split only when each part is one ring: a part with holes, or an empty part (which
+    # could make the ring count match while a hole is taken for a part), sends it to be opened.
+    few = (expected <= _MOST_SCANNED_RINGS) & ~_irregular_multipolygons(geoms[index], multi)
     many, index, expected, multi = index[~few], index[few], expected[few], multi[few]
     coords, counts = _coordinates(geoms[index])
     last = np.cumsum(counts)
@@ -337,6 +339,16 @@ def _scanned_rings(
     # A polygon's exterior comes first, its holes after it; a multipolygon that fits has one ring per part.
     sign = np.where(multi[geometry] | (number == 0), 1.0, -1.0)
     return _Rings(coords, starts, index[geometry], sign), np.concatenate([index[~fits], many])
+
+
+def _irregular_multipolygons(geoms: np.ndarray, multi: np.ndarray) -> np.ndarray:
+    """True where ``multi`` and one of the multipolygon's parts is empty or has a hole."""
+    irregular = np.zeros(len(geoms), dtype=bool)
+    if multi.any():
+        parts, owner = shapely.get_parts(geoms[multi], return_index=True)
+        odd = shapely.is_empty(parts) | (shapely.get_num_interior_rings(parts) > 0)
+        irregular[np.flatnonzero(multi)[np.unique(owner[odd])]] = True
+    return irregular
 
 
 def _opened_rings(geoms: np.ndarray, index: np.ndarray) -> _Rings:

@@ -231,6 +231,41 @@ def test_each_area_is_independent_of_the_batch_it_is_measured_in():
     np.testing.assert_array_equal(whole, np.concatenate(pieces))
 
 
+def _circle(lon: float, lat: float, radius_deg: float, vertices: int) -> shapely.Polygon:
+    t = np.linspace(0.0, 2 * np.pi, vertices, endpoint=False)
+    return shapely.Polygon(np.column_stack([lon + radius_deg * np.cos(t), lat + 0.8 * radius_deg * np.sin(t)]))
+
+
+def _within_tolerance(ours: np.ndarray, exact: np.ndarray) -> bool:
+    return bool(np.all(np.abs(ours - exact) <= np.fmax(GEOGRAPHICLIB_ABS_M2, area.FAST_PATH_MAX_REL_ERROR * exact)))
+
+
+def test_rings_of_any_length_wherever_they_fall_in_the_blocks():
+    # One ring longer than any block, and a batch whose last ring ends past a block boundary, wherever the
+    # boundary falls: a sweep of batch lengths moves it through the last ring.
+    long = _series(_circle(126.8, 35.1, 0.05, 40_000))
+    assert _within_tolerance(area.area_m2(long).to_numpy(), area.geodesic_area_m2(long).to_numpy())
+    boxes = [shapely.box(126.7 + 1e-4 * (k % 100), 35.1 + 1e-4 * (k // 100), 126.70005 + 1e-4 * (k % 100),
+                         35.10005 + 1e-4 * (k // 100)) for k in range(3_400)]  # fmt: skip
+    last = _circle(126.9, 35.2, 0.01, 1_000)
+    expected = area.geodesic_area_m2(_series(last)).iloc[0]
+    for count in range(3_000, 3_400, 3):
+        areas = area.area_m2(_series(*boxes[:count], last)).to_numpy()
+        assert _within_tolerance(areas[-1:], np.array([expected])), count
+
+
+def test_a_multipolygon_with_an_empty_part_subtracts_its_hole():
+    # MULTIPOLYGON(EMPTY, ((exterior), (hole))): as many rings as parts, but the second ring is a hole.
+    holed = shapely.Polygon(shapely.box(126.7, 35.1, 126.8, 35.2).exterior.coords,
+                            [shapely.box(126.72, 35.12, 126.78, 35.18).exterior.coords])  # fmt: skip
+    odd = shapely.from_wkt(f"MULTIPOLYGON (EMPTY, {holed.wkt.removeprefix('POLYGON ')})")
+    assert odd.is_valid and shapely.get_num_geometries(odd) == 2
+    series = _series(odd, holed)
+    ours = area.area_m2(series).to_numpy()
+    assert ours[0] == pytest.approx(ours[1], rel=1e-12)
+    assert _within_tolerance(ours, area.geodesic_area_m2(series).to_numpy())
+
+
 def test_rings_are_found_however_the_geometry_is_built():
     shell = _star(127.0, 36.0, 5_000.0, 9, 1)
     first = shell.exterior.coords[0]
