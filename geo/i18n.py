@@ -8,6 +8,8 @@ not a blank. :func:`check_language` is the one check of a language code.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from typing import Final
 
 from ._errors import InputError
@@ -487,6 +489,18 @@ def status_label(status: str | None, language: str) -> str:
     """Label of a zone status in ``language``; an unknown status shows as itself."""
     key = f"status_{status or ''}"
     return text(key, language) if key in MESSAGES else str(status)
+
+
+def localised_column(row: Mapping[str, object], stem: str, language: str, *, fallback: str | None = None) -> str:
+    """A row's ``<stem>_<language>`` if it has a value there, else ``fallback`` (default ``stem``), else ``""``.
+
+    Missing, NaN and blank values count as none, so a name in another language is never shown as "nan".
+    """
+    for column in (f"{stem}_{language}", fallback or stem):
+        value = row.get(column)
+        if value is not None and not (isinstance(value, float) and math.isnan(value)) and str(value).strip():
+            return str(value)
+    return ""
 
 
 def check_language(language: object) -> str:

@@ -16,6 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 import synthetic
 
 import geo
@@ -155,7 +156,7 @@ def test_korean_and_japanese_sheets_embed_their_fonts_and_read_back(sheets, lang
 def test_strings_from_data_are_escaped(belt_zones, belt_audit):
     zones = belt_zones.copy()
     zones.loc[0, "name_en"] = "<script>alert(1)</script> & co"
-    html = factsheet.factsheet_html(
+    html = factsheet.zone_sheet_html(
         zones, belt_audit, subject="belt", language="en", context=None, points=None, date="2023-11-14"
     )
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html
@@ -163,7 +164,7 @@ def test_strings_from_data_are_escaped(belt_zones, belt_audit):
 
 def test_supplied_outlines_carry_no_schematic_statement(belt_zones, belt_audit):
     zones = belt_zones.assign(geometry_quality="supplied")
-    html = factsheet.factsheet_html(
+    html = factsheet.zone_sheet_html(
         zones, belt_audit, subject="jingok", language="ko", context=None, points=None, date="2023-11-14"
     )
     assert i18n.text("schematic_label", "ko") not in html
@@ -221,3 +222,33 @@ def test_labels_at_the_maps_edge_stay_inside_it(tmp_path, needs_browser, poppler
     margin_pt, width_pt = 12 / 25.4 * 72, 186 / 25.4 * 72
     for word, x0, _, x1, _ in words:
         assert margin_pt <= x0 and x1 <= margin_pt + width_pt, word
+
+
+def test_a_national_layer_keeps_the_belts_names_and_drops_crowded_others(tmp_path, needs_browser, poppler):
+    """400 zones on a grid, two in the belt: their names are placed; the others only where nothing collides."""
+    boxes = [shapely.box(126.5 + 0.02 * (k % 20), 35.0 + 0.02 * (k // 20), 126.515 + 0.02 * (k % 20),
+                         35.015 + 0.02 * (k // 20)) for k in range(400)]  # fmt: skip
+    frame = gpd.GeoDataFrame(
+        {"zone_id": [f"z{k}" for k in range(400)], "name_en": [f"Q{k}x" for k in range(400)],
+         "in_belt": [k in (0, 399) for k in range(400)]},
+        geometry=boxes, crs="EPSG:4326",
+    )  # fmt: skip
+    zones = geo.io.prepare_zones(frame, "national.geojson")
+    audit = geo.run_audit(zones, synthetic.claims(synthetic.zones()).iloc[:0])
+    path = factsheet.write_factsheets(tmp_path, zones, audit, languages=("en",), zone_ids=[])[0]
+    boxes_pt = _word_boxes(path)
+    caption_top = min(y0 for word, _, y0, _, _ in boxes_pt if word == "EPSG:5186")
+    labels: dict[str, tuple[float, float, float, float]] = {}
+    for word, x0, y0, x1, y1 in boxes_pt:  # each name once on the map, drawn twice (halo, then text): one box
+        if re.fullmatch(r"Q\d+x", word) and y1 < caption_top:
+            a = labels.get(word, (x0, y0, x1, y1))
+            labels[word] = (min(a[0], x0), min(a[1], y0), max(a[2], x1), max(a[3], y1))
+    names = set(labels)
+    assert {"Q0x", "Q399x"} <= names  # the belt's zones are always named
+    assert 20 < len(names) < 400  # many others are, but not all: 400 names do not fit
+    placed = sorted(labels.values())
+    for i, (_, ay0, ax1, ay1) in enumerate(placed):
+        for bx0, by0, _, by1 in placed[i + 1 :]:
+            if bx0 >= ax1:
+                break
+            assert min(ay1, by1) <= max(ay0, by0), "two labels overlap"

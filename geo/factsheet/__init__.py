@@ -35,16 +35,13 @@ from ..schema import BELT
 from ..screenshot import browser, offline_page
 from ._page import fez_sheet_html, zone_sheet_html
 
-__all__ = ["BELT_SHEET", "FEZ_SHEET", "factsheet_html", "fez_sheet_html", "output_files", "write_factsheets"]
+__all__ = ["BELT_SHEET", "FEZ_SHEET", "fez_sheet_html", "output_files", "write_factsheets", "zone_sheet_html"]
 
 log = logging.getLogger(__name__)
 
 #: The subjects of the whole-belt and the Free Economic Zone sheets (every other sheet is a zone's).
 BELT_SHEET: Final = BELT
 FEZ_SHEET: Final = FEZ
-
-#: ``factsheet_html`` is the belt or zone sheet's page.
-factsheet_html = zone_sheet_html
 
 
 def sheet_stems(zone_ids: Iterable[object]) -> dict[str, str]:

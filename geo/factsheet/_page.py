@@ -11,6 +11,7 @@ import shapely
 from .. import i18n, style
 from .._html import escape
 from ..audit import AuditResult
+from ..belt import union
 from ..fez import PILLARS, belt_claims, fez_claims, pillar_label
 from ..schema import BELT, GeometryQuality
 from ..settings import PLANAR_CRS
@@ -49,7 +50,7 @@ def zone_sheet_html(
         title = f"{title}: {_tables.whole_name(on_sheet, language)}"
     own = (zones["zone_id"] == subject) | belt
     frame = _svg.Frame(_svg.planar_bounds(zones, points))
-    labels = _zone_labels(zones, own, language)
+    labels = _zone_labels(zones, own, language, required=_named(zones, audit) | (own & (not belt)))
     svg = _svg.map_svg(
         frame,
         _svg.zone_areas(zones, own),
@@ -96,8 +97,9 @@ def fez_sheet_html(
         *_svg.zone_areas(zones, [False] * len(zones)),
         *_svg.zone_areas(districts, [True] * len(districts), colour_of=_pillar_colour),
     ]
-    own, _ = _zone_labels(districts, pd.Series(True, index=districts.index), language, by="feature_id")
-    _, zone_labels = _zone_labels(zones, pd.Series(False, index=zones.index), language)
+    every = pd.Series(True, index=districts.index)
+    own, _ = _zone_labels(districts, every, language, required=every, by="feature_id")
+    _, zone_labels = _zone_labels(zones, pd.Series(False, index=zones.index), language, required=_named(zones, audit))
     svg = _svg.map_svg(
         frame, areas, [*own, *_point_labels(points, language), *zone_labels],
         language=language, context=context, points=points,
@@ -126,23 +128,34 @@ def _pillar_colour(row: pd.Series) -> str:
 
 
 def _zone_labels(
-    zones: gpd.GeoDataFrame, own: pd.Series, language: str, *, by: str = "zone_id"
+    zones: gpd.GeoDataFrame, own: pd.Series, language: str, *, required: pd.Series, by: str = "zone_id"
 ) -> tuple[list[_svg.Label], list[_svg.Label]]:
-    """One label per zone (``by``: per feature) at its union's representative point: own ones, then the others."""
+    """One label per zone (``by``: per feature) at its union's representative point: own ones, then the others.
+
+    A zone's label is ``required`` (always placed) where the mask says so; the others give way when crowded.
+    """
     planar = zones.to_crs(PLANAR_CRS)
     first, second = [], []
     for _, group in planar.groupby(by, sort=False):
         is_own = bool(own.loc[group.index].any())
-        anchor = shapely.get_coordinates(shapely.union_all(group.geometry.values).representative_point())[0]
+        anchor = shapely.get_coordinates(union(group.geometry.values).representative_point())[0]
         label = _svg.Label(
             _tables.whole_name(group, language),
             tuple(anchor),
             "area",
             OWN_LABEL_SIZE if is_own else OTHER_LABEL_SIZE,
             weight=700 if is_own else 500,
+            required=bool(required.loc[group.index].any()),
         )
         (first if is_own else second).append(label)
     return first, second
+
+
+def _named(zones: gpd.GeoDataFrame, audit: AuditResult) -> pd.Series:
+    """The zones whose names a sheet always shows: the belt's and those a claim is about."""
+    claimed = set(audit.claims["subject"].astype(str)) if "subject" in audit.claims else set()
+    in_belt = zones["in_belt"].astype(bool) if "in_belt" in zones else pd.Series(False, index=zones.index)
+    return in_belt | zones["zone_id"].astype(str).isin(claimed) | zones["feature_id"].astype(str).isin(claimed)
 
 
 def _point_labels(points: gpd.GeoDataFrame | None, language: str) -> list[_svg.Label]:

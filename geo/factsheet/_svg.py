@@ -3,8 +3,9 @@
 No tiles: the NGII legal-dong/ri boundaries and the Gwangju/Jeonnam border are the background, so the map prints
 the same offline. Labels are placed greedily, most important first (the sheet's own subjects, then the site
 points, the other zones, the dong names last): each tries a few positions around its anchor, kept inside the
-map box and clear of the scale bar and the north arrow; a zone or point label always finds a place (the least
-crowded one), a dong name that collides with anything is left out.
+map box and clear of the scale bar and the north arrow. A required label (the sheet's subjects, the belt's
+zones, the zones a claim is about, the site points) always finds a place, the least crowded one; any other
+label (the other zones of a national layer, the dong names) is left out where it would collide.
 """
 
 from __future__ import annotations
@@ -33,11 +34,14 @@ MAP_PADDING: Final = 0.08
 SVG_DECIMALS: Final = 1
 OWN_FILL_OPACITY: Final = 0.45
 OTHER_FILL_OPACITY: Final = 0.25
-#: Labels keep this far (SVG units) from the map's edge.
+#: Labels keep this far (SVG units) from the map's edge, and this far from each other.
 LABEL_MARGIN: Final = 4.0
-#: Average advance of a glyph in ems: full-width (CJK) and other characters.
+LABEL_GAP: Final = 4.0
+#: Advance of a glyph in ems, on the generous side (DejaVu Sans, the widest of the fonts the sheet may get, has
+#: digits of 0.64 em, 0.70 in bold): full-width (CJK) characters, other characters, other characters in bold.
 WIDE_GLYPH_EM: Final = 1.0
-NARROW_GLYPH_EM: Final = 0.6
+NARROW_GLYPH_EM: Final = 0.68
+BOLD_GLYPH_EM: Final = 0.76
 #: Where the scale bar and the north arrow sit (x0, y0, x1, y1): no label goes there.
 NORTH_ARROW_BOX: Final = (MAP_WIDTH - 68, 4, MAP_WIDTH - 12, 90)
 
@@ -55,7 +59,8 @@ class Area:
 
 @dataclass(frozen=True)
 class Label:
-    """A label to place at ``anchor`` (EPSG:5186): ``kind`` ``area`` (above the anchor) or ``point`` (beside)."""
+    """A label to place at ``anchor`` (EPSG:5186): ``kind`` ``area`` (above the anchor), ``point`` (beside it) or
+    ``dong`` (on it); a ``required`` label is always placed, another only where it collides with nothing."""
 
     text: str
     anchor: tuple[float, float]
@@ -181,10 +186,11 @@ def map_svg(
 # --- labels -------------------------------------------------------------------------------------------------
 
 
-def text_width(text: str, size: float) -> float:
-    """Estimated advance of ``text`` at font ``size`` (SVG units): CJK glyphs one em, others 0.6 em."""
+def text_width(text: str, size: float, *, bold: bool = False) -> float:
+    """Estimated advance of ``text`` at font ``size`` (SVG units): CJK glyphs one em, the others a bit under."""
     wide = sum(unicodedata.east_asian_width(ch) in "WF" for ch in text)
-    return size * (wide * WIDE_GLYPH_EM + (len(text) - wide) * NARROW_GLYPH_EM)
+    narrow = BOLD_GLYPH_EM if bold else NARROW_GLYPH_EM
+    return size * (wide * WIDE_GLYPH_EM + (len(text) - wide) * narrow)
 
 
 def _candidates(label: Label, x: float, y: float) -> list[tuple[float, float, str]]:
@@ -199,9 +205,10 @@ def _candidates(label: Label, x: float, y: float) -> list[tuple[float, float, st
 
 
 def _box(label: Label, x: float, baseline: float, anchor: str) -> tuple[float, float, float, float]:
-    width = text_width(label.text, label.size) + label.halo
+    """The box a label takes, its halo and half the gap to the next label included."""
+    width = text_width(label.text, label.size, bold=label.weight >= 600) + label.halo + LABEL_GAP
     x0 = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
-    return (x0, baseline - label.size * 0.95, x0 + width, baseline + label.size * 0.3)
+    return (x0, baseline - label.size * 0.95 - LABEL_GAP / 2, x0 + width, baseline + label.size * 0.3 + LABEL_GAP / 2)
 
 
 def _inside(box: tuple[float, float, float, float]) -> tuple[float, float]:
@@ -218,17 +225,42 @@ def _overlap(a: Sequence[float], b: Sequence[float]) -> float:
     return max(width, 0.0) * max(height, 0.0)
 
 
+class _Boxes:
+    """The boxes taken so far, in a grid of cells, so a label is checked only against its neighbours."""
+
+    CELL = 60.0
+
+    def __init__(self, boxes: Iterable[Sequence[float]] = ()) -> None:
+        self._cells: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
+        for box in boxes:
+            self.add(tuple(box))
+
+    def _keys(self, box: Sequence[float]) -> Iterable[tuple[int, int]]:
+        x0, y0, x1, y1 = (math.floor(v / self.CELL) for v in box)
+        return ((i, j) for i in range(x0, x1 + 1) for j in range(y0, y1 + 1))
+
+    def add(self, box: tuple[float, float, float, float]) -> None:
+        for key in self._keys(box):
+            self._cells.setdefault(key, []).append(box)
+
+    def crowding(self, box: Sequence[float]) -> float:
+        """The area of ``box`` covered by the boxes taken (summed, each counted once)."""
+        near = {other for key in self._keys(box) for other in self._cells.get(key, ())}
+        return sum(_overlap(box, other) for other in near)
+
+
 def place_labels(labels: Sequence[Label], frame: Frame, *, reserved: Sequence[Sequence[float]] = ()) -> list[str]:
-    """The SVG ``<text>`` of each label that finds a place, in the order given (earlier labels win)."""
-    taken = [tuple(box) for box in reserved]
+    """The SVG ``<text>`` of each label that finds a place: the required ones first, each group in the order
+    given (earlier labels win); a required label takes the least crowded place, another only a free one."""
+    taken = _Boxes(reserved)
     placed = []
-    for label in labels:
+    for label in [*(lb for lb in labels if lb.required), *(lb for lb in labels if not lb.required)]:
         x, y = frame.xy(np.array([label.anchor]))[0]
         best = None
         for cx, cy, anchor in _candidates(label, x, y):
             dx, dy = _inside(_box(label, cx, cy, anchor))
             box = _box(label, cx + dx, cy + dy, anchor)
-            crowding = sum(_overlap(box, other) for other in taken)
+            crowding = taken.crowding(box)
             if best is None or crowding < best[0]:
                 best = (crowding, cx + dx, cy + dy, anchor, box)
             if crowding == 0:
@@ -236,7 +268,7 @@ def place_labels(labels: Sequence[Label], frame: Frame, *, reserved: Sequence[Se
         if best is None or (best[0] > 0 and not label.required):
             continue
         _, lx, ly, anchor, box = best
-        taken.append(box)
+        taken.add(box)
         css = {"area": "zone-label", "point": "point-label", "dong": "context-label"}[label.kind]
         placed.append(
             f'<text x="{lx:.1f}" y="{ly:.1f}" class="{css}" text-anchor="{anchor}" font-size="{label.size:g}" '

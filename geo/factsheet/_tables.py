@@ -8,12 +8,12 @@ from collections.abc import Mapping, Sequence
 
 import geopandas as gpd
 import pandas as pd
-import shapely
 
 from .. import _format, i18n, units
 from .._html import escape
 from ..area import area_table, union_area_m2
 from ..audit import AuditResult
+from ..belt import union
 from ..fez import pillar_label
 from ..schema import BELT, GeometryQuality, Verdict
 from ..settings import PLANAR_CRS
@@ -21,10 +21,8 @@ from ..settings import PLANAR_CRS
 
 def zone_name(row: Mapping[str, object], language: str) -> str:
     """A zone's (or point's) name in ``language``, else its Korean name, else its id."""
-    name = row.get(f"name_{language}")
-    if not isinstance(name, str) or not name.strip():
-        name = row.get("name_ko") or row.get("feature_id") or row.get("point_id")
-    return str(name)
+    name = i18n.localised_column(row, "name", language, fallback="name_ko")
+    return name or str(row.get("feature_id") or row.get("point_id") or row.get("zone_id"))
 
 
 def whole_name(rows: pd.DataFrame, language: str) -> str:
@@ -65,7 +63,7 @@ def _area_headers(language: str, *extra: str) -> list[str]:
 
 
 def _union_planar_m2(frame: gpd.GeoDataFrame) -> float:
-    return float(shapely.union_all(frame.to_crs(PLANAR_CRS).geometry.values).area)
+    return float(union(frame.to_crs(PLANAR_CRS).geometry.values).area)
 
 
 def zones_table(on_sheet: gpd.GeoDataFrame, audit: AuditResult, *, belt: bool, language: str) -> str:

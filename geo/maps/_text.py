@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Final
 
 import geopandas as gpd
@@ -13,6 +12,7 @@ import pandas as pd
 
 from .._html import escape
 from ..audit import AuditResult
+from ..i18n import localised_column
 
 #: A no-break space: between a number and its unit, so that a line never breaks between them.
 NBSP: Final = "\u00a0"
@@ -65,15 +65,6 @@ def zone_name(row: pd.Series, language: str) -> str:
 def localised(row: pd.Series, language: str) -> str:
     """``name_<language>``, else ``name_ko``, else the empty string."""
     return localised_column(row, "name", language, fallback="name_ko")
-
-
-def localised_column(row: pd.Series | dict, stem: str, language: str, *, fallback: str | None = None) -> str:
-    """``<stem>_<language>`` if the row has a value there, else ``fallback`` (default ``stem``), else ``""``."""
-    for column in (f"{stem}_{language}", fallback or stem):
-        value = row.get(column)
-        if value is not None and not (isinstance(value, float) and math.isnan(value)) and str(value).strip():
-            return str(value)
-    return ""
 
 
 def tolerance_text(audit: AuditResult) -> str:
