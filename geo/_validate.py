@@ -285,6 +285,8 @@ def _as_bool(value: object) -> bool:
         return bool(value)
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return False
+    if isinstance(value, float | np.floating) and value in (0.0, 1.0):
+        return bool(value)  # a 1/0 column with a gap is read as floats
     text = str(value).strip().lower()
     if text in _TRUE:
         return True

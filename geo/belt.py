@@ -33,12 +33,14 @@ HAS_COVERAGE_CHECK: Final = hasattr(shapely, "coverage_is_valid") and shapely.ge
 def union(geometries: np.ndarray) -> shapely.Geometry:
     """Union of ``geometries``, by the cheapest route that gives the same set.
 
-    Polygons that touch nothing else are simply collected; a valid coverage (no overlaps, shared edges noded
-    alike, as parcels are) takes GEOS's coverage union; anything else the general union. A zone of tens of
+    Valid polygons that touch nothing else are simply collected; a valid coverage (no overlaps, shared edges
+    noded alike, as parcels are) takes GEOS's coverage union; anything else (overlaps, nested collections,
+    lines, invalid parts) the general union, with its result or its error. A zone of tens of
     thousands of parcels is thus not unioned the slow way just to be drawn or to get a point inside it.
     """
     parts = shapely.get_parts(np.asarray(geometries))
-    if len(parts) > 1:
+    simple = (shapely.get_type_id(parts) == shapely.GeometryType.POLYGON) & shapely.is_valid(parts)
+    if len(parts) > 1 and simple.all():  # else (collections, lines, invalid parts) as union_all does it
         left, right = shapely.STRtree(parts).query(parts, predicate="intersects")
         if (left == right).all():
             return shapely.multipolygons(parts)

@@ -123,3 +123,14 @@ def test_a_zone_of_many_touching_parcels_gets_one_corner_inside_it():
     frame = geo.io.prepare_zones(gpd.GeoDataFrame(columns, geometry=parcels, crs="EPSG:4326"), "parcels.geojson")
     corner = belt.belt_corners(frame)["many"]
     assert shapely.contains(shapely.union_all(parcels), corner)
+
+
+def test_union_of_what_is_not_plain_valid_polygons_is_the_general_one():
+    mixed = shapely.GeometryCollection([shapely.box(0, 0, 1, 1), shapely.LineString([(5, 5), (6, 6)])])
+    far = shapely.box(10, 10, 11, 11)
+    assert shapely.equals(belt.union([mixed, far]), shapely.union_all([mixed, far]))
+    bowtie = shapely.Polygon([(20, 20), (21, 21), (21, 20), (20, 21)])  # invalid: union_all says so
+    with pytest.raises(shapely.errors.GEOSException):
+        shapely.union_all([bowtie, far])
+    with pytest.raises(shapely.errors.GEOSException):
+        belt.union([bowtie, far])

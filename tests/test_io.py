@@ -723,3 +723,12 @@ def test_a_shared_id_over_many_features_is_still_one_short_line(tmp_path):
     message = str(raised.value)
     assert "parcels.geojson features 1, 2, 3, 4, 5 and 1,995 more share the id 'many'" in message
     assert len(message) < 200 and "\n" not in message
+
+
+def test_a_one_zero_in_belt_column_with_a_gap_reads_as_flags(tmp_path):
+    boxes = [shapely.box(126.70 + 0.01 * i, 35.15, 126.705 + 0.01 * i, 35.155) for i in range(3)]
+    frame = gpd.GeoDataFrame({"zone_id": ["a", "b", "c"], "in_belt": [1.0, np.nan, 0.0]}, geometry=boxes, crs=4326)
+    zones = geo.io.prepare_zones(frame, "inbelt.geojson")
+    assert zones["in_belt"].tolist() == [True, False, False]
+    with pytest.raises(geo.InputError, match=r"in_belt must be true or false \(got 0.5\)"):
+        geo.io.prepare_zones(frame.assign(in_belt=[1.0, 0.5, 0.0]), "inbelt.geojson")
