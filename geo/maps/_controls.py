@@ -21,8 +21,8 @@ OVERLAY_JS: Final = """
 
 # Metric scale bar, zoom buttons with translated titles, a full-screen button and the area measure tool.
 # The measured area is computed on the authalic sphere of GRS80 (radius R_q, latitudes converted to
-# authalic latitudes, which keeps areas), each edge a great circle there, as geo.area does before its
-# correction for long edges: within 1e-6 of the GRS80 geodesic polygon for sites up to 10 km across (checked
+# authalic latitudes, which keeps areas), each edge a great circle there: geo.area's great-circle sum
+# without its sliver term, within 1e-6 of the GRS80 geodesic polygon for sites up to 10 km across (checked
 # against geo.area_m2 in the browser tests, diagonal edges included). The perimeter is Leaflet's spherical
 # distance (R = 6371 km).
 CONTROLS_JS: Final = """
