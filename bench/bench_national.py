@@ -8,10 +8,12 @@ embedded every feature, so the old build was slower still (300 zones: ~10 min, 4
 
     .venv/bin/python bench/bench_national.py            # 100 and 1,500
     .venv/bin/python bench/bench_national.py 100 1500 5000
+    .venv/bin/python bench/bench_national.py 5000 --zone-maps auto   # the default only
 """
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 import tempfile
@@ -47,20 +49,25 @@ def build(zone_file: Path, out: Path, zone_maps: str) -> tuple[float, float, int
     return seconds, sum(p.stat().st_size for p in files) / 1e6, len(files)
 
 
-def main(counts: list[int]) -> None:
+def main(counts: list[int], modes: list[str]) -> None:
     from official_layer import write_official_shapefile
 
-    print("| zones | --zone-maps all: time, size, files | default (auto): time, size, files |")
-    print("|---|---|---|")
+    titles = {"all": "--zone-maps all", "auto": "default (auto)"}
+    print(f"| zones | {' | '.join(f'{titles[m]}: time, size, files' for m in modes)} |")
+    print(f"|---|{'---|' * len(modes)}")
     with tempfile.TemporaryDirectory() as folder:
         for count in counts:
             zone_file = write_official_shapefile(Path(folder) / f"damdan{count}.shp", count)
             results = []
-            for zone_maps in ("all", "auto"):
+            for zone_maps in modes:
                 results.append(build(zone_file, Path(folder) / f"out{count}_{zone_maps}", zone_maps))
             cells = [f"{s:.1f} s, {mb:.1f} MB, {n}" for s, mb, n in results]
-            print(f"| {count:,} | {cells[0]} | {cells[1]} |", flush=True)
+            print(f"| {count:,} | {' | '.join(cells)} |", flush=True)
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [100, 1500])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("counts", type=int, nargs="*", default=[100, 1500])
+    parser.add_argument("--zone-maps", nargs="+", choices=("all", "auto"), default=["all", "auto"])
+    args = parser.parse_args()
+    main(args.counts, args.zone_maps)
