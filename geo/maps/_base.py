@@ -151,6 +151,25 @@ def add_panel(
     )
 
 
+def with_points(bounds: np.ndarray, points: gpd.GeoDataFrame | None) -> np.ndarray:
+    """``bounds`` (west, south, east, north in degrees) grown to take in ``points`` too (any CRS)."""
+    if points is None or not len(points):
+        return bounds
+    west, south, east, north = points.to_crs(GEOGRAPHIC_CRS).total_bounds
+    return np.array([min(bounds[0], west), min(bounds[1], south), max(bounds[2], east), max(bounds[3], north)])
+
+
+def add_feature_layer(folium_map: folium.Map, name_key: str, features: dict, *, language: str) -> None:
+    """A layer (switched on) named by the message ``name_key`` in ``language``, drawing a GeoJSON collection."""
+    import folium
+
+    from . import _leaflet
+
+    layer = folium.FeatureGroup(name=escape(i18n.text(name_key, language)), show=True)
+    layer.add_child(_leaflet.GeoJsonLayer(features))
+    folium_map.add_child(layer)
+
+
 def add_controls(folium_map: folium.Map, *, language: str) -> None:
     """Layer control, metric scale bar, full-screen button and the area measure tool."""
     import folium

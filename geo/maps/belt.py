@@ -21,7 +21,7 @@ from ..audit import AuditResult
 from ..belt import belt_triangle
 from ..raster.overlays import RasterOverlay
 from ..settings import GEOGRAPHIC_CRS, PLANAR_CRS
-from ._base import Title, add_controls, add_panel, fit, map_title, new_map
+from ._base import Title, add_controls, add_feature_layer, add_panel, fit, map_title, new_map, with_points
 from ._canvas import LARGE_LAYER_FEATURES, add_zone_layer
 from ._context import add_context, add_overlay
 from ._text import zone_title
@@ -142,9 +142,6 @@ def _zone_layers_map(
     date: str | None = None,
 ) -> folium.Map:
     """The belt map, or with ``focus`` (a zone id) the map of that zone; see :func:`belt_map`."""
-    import folium
-
-    from . import _leaflet
 
     i18n.check_language(language)
     all_zones = zones = zones.to_crs(GEOGRAPHIC_CRS)
@@ -156,11 +153,8 @@ def _zone_layers_map(
         if context is not None:
             context = context.to_crs(GEOGRAPHIC_CRS)
             context = context[shapely.intersects(context.geometry.values, area)]
-    bounds = shown.total_bounds
-    if focus is None and points is not None and len(points):
-        # The belt map opens on the zones and the site points together.
-        west, south, east, north = points.to_crs(GEOGRAPHIC_CRS).total_bounds
-        bounds = np.array([min(bounds[0], west), min(bounds[1], south), max(bounds[2], east), max(bounds[3], north)])
+    # The belt map opens on the zones and the site points together, a zone map on its zone.
+    bounds = shown.total_bounds if focus is not None else with_points(shown.total_bounds, points)
     folium_map, figure = new_map(bounds, language=language, assets=assets)
     title = map_title(title, language)
     if focus is not None:
@@ -174,18 +168,16 @@ def _zone_layers_map(
 
     # The belt goes under the zones: a wide halo around them that leaves their dashed outlines visible.
     if audit.belt["members"]:
-        belt_layer = folium.FeatureGroup(name=escape(i18n.text("layer_belt", language)), show=True)
-        belt_layer.add_child(_leaflet.GeoJsonLayer(belt_features(all_zones, audit, language=language)))
-        folium_map.add_child(belt_layer)
+        add_feature_layer(
+            folium_map, "layer_belt", belt_features(all_zones, audit, language=language), language=language
+        )
 
     add_zone_layer(folium_map, zones, audit, language=language, focus=focus)
 
     if points is not None and len(points):
-        point_layer = folium.FeatureGroup(name=escape(i18n.text("layer_points", language)), show=True)
         distance_zones, nearest = _distance_zones(zones, points)
         features = point_features(points, distance_zones, language=language, nearest=nearest)
-        point_layer.add_child(_leaflet.GeoJsonLayer(features))
-        folium_map.add_child(point_layer)
+        add_feature_layer(folium_map, "layer_points", features, language=language)
 
     # One column on the right: title, findings and legend, a <details> that starts closed on narrow maps
     # (a one-line bar: the title and the findings in short); the map's controls stay on the left.

@@ -27,7 +27,7 @@ from ..fez import FEZ, PILLARS, is_fez_subject, pillar_label
 from ..raster.overlays import RasterOverlay
 from ..schema import GeometryQuality
 from ..settings import GEOGRAPHIC_CRS
-from ._base import add_controls, add_panel, fit, new_map
+from ._base import add_controls, add_feature_layer, add_panel, fit, new_map, with_points
 from ._canvas import add_zone_layer
 from ._context import add_context, add_overlay
 from ._text import attribute_records, localised_column, qty, tolerance_text, zone_name
@@ -69,11 +69,7 @@ def fez_map(
     i18n.check_language(language)
     districts = districts.to_crs(GEOGRAPHIC_CRS)
     zones = zones.to_crs(GEOGRAPHIC_CRS)
-    bounds = districts.total_bounds
-    if points is not None and len(points):
-        west, south, east, north = points.to_crs(GEOGRAPHIC_CRS).total_bounds
-        bounds = np.array([min(bounds[0], west), min(bounds[1], south), max(bounds[2], east), max(bounds[3], north)])
-    folium_map, figure = new_map(bounds, language=language, assets=assets)
+    folium_map, figure = new_map(with_points(districts.total_bounds, points), language=language, assets=assets)
     heading = i18n.text("fez_map_title", language)
     figure.title = escape(heading)
 
@@ -82,9 +78,7 @@ def fez_map(
     if context is not None:
         add_context(folium_map, context, language=language)
     if audit.belt["members"]:
-        belt_layer = folium.FeatureGroup(name=escape(i18n.text("layer_belt", language)), show=True)
-        belt_layer.add_child(_leaflet.GeoJsonLayer(belt_features(zones, audit, language=language)))
-        folium_map.add_child(belt_layer)
+        add_feature_layer(folium_map, "layer_belt", belt_features(zones, audit, language=language), language=language)
         add_zone_layer(folium_map, zones[zones["in_belt"].astype(bool)], audit, language=language)
 
     fez_layer = folium.FeatureGroup(name=escape(i18n.text("layer_fez", language)), show=True)
@@ -93,9 +87,9 @@ def fez_map(
     folium_map.add_child(fez_layer)
 
     if points is not None and len(points):
-        point_layer = folium.FeatureGroup(name=escape(i18n.text("layer_points", language)), show=True)
-        point_layer.add_child(_leaflet.GeoJsonLayer(point_features(points, districts, language=language)))
-        folium_map.add_child(point_layer)
+        add_feature_layer(
+            folium_map, "layer_points", point_features(points, districts, language=language), language=language
+        )
 
     panel = fez_panel(districts, audit, language=language)
     short, failing = fez_short(audit, language=language)
