@@ -9,7 +9,7 @@ output CRS once, for both layers.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Final
 
 import geopandas as gpd
@@ -185,29 +185,37 @@ def _common_values(groups: pd.core.groupby.SeriesGroupBy) -> pd.Series:
     return first.where(groups.nunique(dropna=True).le(1), GeometryQuality.MIXED.value)
 
 
-def _zone_style(frame: pd.DataFrame, language: str, *, titles: Mapping[str, str]) -> _qml.LayerStyle:
-    """Categorised by role in the HTML maps' colours; planned zones fainter; schematic outlines dashed; labels
-    placed first and drawn on top."""
-    schematic = frame["quality"] == SCHEMATIC
-    categories = []
-    fills = {}
-    known = frame["role"].isin([r for r in style.ROLE_COLORS if r])
-    roles = [r for r in style.ROLE_COLORS if r and (frame["role"] == r).any()] + ([""] if (~known).any() else [])
-    for role in roles:
-        in_role = frame["role"] == role if role else ~known
-        all_schematic = bool(in_role.any()) and bool(schematic[in_role].all())
-        label = i18n.role_label(role, language)
-        if all_schematic:
+def _categorised_style(
+    values: pd.Series,
+    known: Sequence[str],
+    *,
+    field: str,
+    colour_of: Callable[[str], str],
+    label_of: Callable[[str], str],
+    schematic: pd.Series,
+    language: str,
+    titles: Mapping[str, str],
+    fill_of: Callable[[str], str] | None = None,
+) -> _qml.LayerStyle:
+    """Polygons categorised by ``field`` (the ``known`` values present, in order, then one for any other):
+    each in its colour, "(schematic)" and dashed where all its outlines are; labels placed first, on top."""
+    listed = values.isin([k for k in known if k])
+    categories, fills = [], {}
+    for value in [k for k in known if k and (values == k).any()] + ([""] if (~listed).any() else []):
+        members = values == value if value else ~listed
+        dashed = bool(members.any()) and bool(schematic[members].all())
+        label = label_of(value)
+        if dashed:
             label = f"{label} ({i18n.text('schematic_suffix', language)})"
-        color = style.role_color(role)
-        categories.append(_qml.Category(role, label, _qml.Symbol(color, style.OPERATING_FILL_OPACITY, all_schematic)))
-        planned = _qml.color_expression(color, style.PLANNED_FILL_OPACITY)
-        operating = _qml.color_expression(color, style.OPERATING_FILL_OPACITY)
-        fills[role] = f"CASE WHEN \"status\" = '{Status.PLANNED}' THEN {planned} ELSE {operating} END"
+        categories.append(
+            _qml.Category(value, label, _qml.Symbol(colour_of(value), style.OPERATING_FILL_OPACITY, dashed))
+        )
+        if fill_of is not None:
+            fills[value] = fill_of(value)
     return _qml.LayerStyle(
         geometry="polygon",
-        symbol=_qml.Symbol(style.role_color(""), style.OPERATING_FILL_OPACITY, bool(schematic.all())),
-        category_field="role",
+        symbol=_qml.Symbol(colour_of(""), style.OPERATING_FILL_OPACITY, bool(schematic.all())),
+        category_field=field,
         categories=tuple(categories),
         label_field=f"name_{language}",
         dash_expression=DASH_EXPRESSION,
@@ -215,6 +223,28 @@ def _zone_style(frame: pd.DataFrame, language: str, *, titles: Mapping[str, str]
         aliases=titles,
         label_priority=ZONE_LABEL_PRIORITY,
         label_z_index=ZONE_LABEL_Z_INDEX,
+    )
+
+
+def _zone_style(frame: pd.DataFrame, language: str, *, titles: Mapping[str, str]) -> _qml.LayerStyle:
+    """Categorised by role in the HTML maps' colours; planned zones fainter; schematic outlines dashed; labels
+    placed first and drawn on top."""
+
+    def planned_fainter(role: str) -> str:
+        planned = _qml.color_expression(style.role_color(role), style.PLANNED_FILL_OPACITY)
+        operating = _qml.color_expression(style.role_color(role), style.OPERATING_FILL_OPACITY)
+        return f"CASE WHEN \"status\" = '{Status.PLANNED}' THEN {planned} ELSE {operating} END"
+
+    return _categorised_style(
+        frame["role"],
+        list(style.ROLE_COLORS),
+        field="role",
+        colour_of=style.role_color,
+        label_of=lambda role: i18n.role_label(role, language),
+        schematic=frame["quality"] == SCHEMATIC,
+        language=language,
+        titles=titles,
+        fill_of=planned_fainter,
     )
 
 
@@ -315,26 +345,15 @@ def fez_districts_table(districts: gpd.GeoDataFrame, crs: CRS, language: str) ->
     frame = gpd.GeoDataFrame(table, geometry=districts.geometry.to_crs(crs).values, crs=crs)
     schematic = frame["quality"] == SCHEMATIC if "quality" in frame else pd.Series(False, index=frame.index)
     pillars = frame["pillar"] if "pillar" in frame else pd.Series("", index=frame.index)
-    known = pillars.isin(fez_layer.PILLARS)
-    categories = []
-    for pillar in [p for p in fez_layer.PILLARS if (pillars == p).any()] + ([""] if (~known).any() else []):
-        members = pillars == pillar if pillar else ~known
-        dashed = bool(schematic[members].all())
-        label = fez_layer.pillar_label(pillar, language)
-        if dashed:
-            label = f"{label} ({i18n.text('schematic_suffix', language)})"
-        symbol = _qml.Symbol(style.pillar_color(pillar), style.OPERATING_FILL_OPACITY, dashed)
-        categories.append(_qml.Category(pillar, label, symbol))
-    layer_style = _qml.LayerStyle(
-        geometry="polygon",
-        symbol=_qml.Symbol(style.pillar_color(""), style.OPERATING_FILL_OPACITY, bool(schematic.all())),
-        category_field="pillar",
-        categories=tuple(categories),
-        label_field=f"name_{language}",
-        dash_expression=DASH_EXPRESSION,
-        aliases=titles,
-        label_priority=ZONE_LABEL_PRIORITY,
-        label_z_index=ZONE_LABEL_Z_INDEX,
+    layer_style = _categorised_style(
+        pillars,
+        fez_layer.PILLARS,
+        field="pillar",
+        colour_of=style.pillar_color,
+        label_of=lambda pillar: fez_layer.pillar_label(pillar, language),
+        schematic=schematic,
+        language=language,
+        titles=titles,
     )
     text = fez_layer.text("about_fez_districts", language)
     identifier = fez_layer.text("table_fez_districts", language)
