@@ -19,6 +19,7 @@ import json
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from typing import Final
 
 import numpy as np
@@ -276,3 +277,23 @@ def json_safe(text: str) -> str:
     and C1 controls and line separators as ``\\u`` escapes, so it encodes as UTF-8 and shows no raw control
     character."""
     return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+def file_stems(ids: Iterable[object], *, reserved: Iterable[str] = ()) -> dict[str, str]:
+    """A file-name stem for each id: lower case, ``[a-z0-9_-]`` only (other runs become ``-``), never empty
+    (``zone``), unique among themselves and never one of ``reserved``; ids as text, in their order.
+
+    The one rule for every output named after a zone (maps ``zone_<stem>_<lang>.html``, fact sheets
+    ``factsheet_<stem>_<lang>.pdf``): an id may hold anything, a file name only these characters.
+    """
+    stems: dict[str, str] = {}
+    used = {str(name).lower() for name in reserved}
+    for key in dict.fromkeys(str(value) for value in ids):
+        base = re.sub(r"[^a-z0-9_-]+", "-", key.lower()).strip("-") or "zone"
+        stem, n = base, 1
+        while stem in used:
+            n += 1
+            stem = f"{base}-{n}"
+        used.add(stem)
+        stems[key] = stem
+    return stems

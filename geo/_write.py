@@ -20,7 +20,8 @@ import shutil
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, TextIO
 
@@ -65,7 +66,7 @@ _WRITE_FAULT_TEXTS: Final = (
 
 
 @contextlib.contextmanager
-def atomic_path(target: str | os.PathLike, *, inputs: tuple[Path, ...] = ()) -> Iterator[Path]:
+def atomic_path(target: str | os.PathLike, *, protect: tuple[Path, ...] = ()) -> Iterator[Path]:
     """Yield a temporary path for ``target``; rename it over ``target`` only if the block succeeds.
 
     The temporary file is ``<pid>-<token><suffix>`` in :data:`TEMPORARY_FOLDER` inside ``target``'s folder
@@ -77,12 +78,12 @@ def atomic_path(target: str | os.PathLike, *, inputs: tuple[Path, ...] = ()) -> 
     Raises
     ------
     OutputError
-        If ``target`` is one of ``inputs`` (an output never overwrites an input), or if it cannot be written
+        If ``target`` is one of ``protect`` (an output never overwrites an input), or if it cannot be written
         because of the disk or the folder (full, over quota, read-only, no permission; see
         :data:`WRITE_FAULTS`). The previous ``target`` is then unchanged.
     """
     target = Path(target)
-    refuse_overwriting_inputs(target, inputs)
+    refuse_overwriting_inputs(target, protect)
     folder = target.parent / TEMPORARY_FOLDER
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -233,15 +234,17 @@ def _remove_temporary(path: Path) -> None:
                 entry.unlink(missing_ok=True)
 
 
-def write_text(target: str | os.PathLike, text: str, *, encoding: str = "utf-8", inputs: tuple[Path, ...] = ()) -> Path:
+def write_text(
+    target: str | os.PathLike, text: str, *, encoding: str = "utf-8", protect: tuple[Path, ...] = ()
+) -> Path:
     """Write ``text`` to ``target`` atomically and return the path (characters ``encoding`` cannot hold, such as
     lone surrogates, as backslash escapes)."""
-    return write_bytes(target, text.encode(encoding, errors="backslashreplace"), inputs=inputs)
+    return write_bytes(target, text.encode(encoding, errors="backslashreplace"), protect=protect)
 
 
-def write_bytes(target: str | os.PathLike, data: bytes, *, inputs: tuple[Path, ...] = ()) -> Path:
+def write_bytes(target: str | os.PathLike, data: bytes, *, protect: tuple[Path, ...] = ()) -> Path:
     """Write ``data`` to ``target`` atomically (flushed to the disk before the rename) and return the path."""
-    with atomic_path(target, inputs=inputs) as temporary:
+    with atomic_path(target, protect=protect) as temporary:
         _write_file(temporary, data)
     return Path(target)
 
@@ -251,7 +254,7 @@ def write_stream(
     write: Callable[[TextIO], None],
     *,
     encoding: str = "utf-8",
-    inputs: tuple[Path, ...] = (),
+    protect: tuple[Path, ...] = (),
 ) -> Path:
     """Write atomically into ``target`` the text ``write`` writes to the stream it is given, and return the path.
 
@@ -259,7 +262,7 @@ def write_stream(
     as backslash escapes, the file flushed to the disk before the rename, and a failed ``write`` leaves the
     previous file.
     """
-    with atomic_path(target, inputs=inputs) as temporary:
+    with atomic_path(target, protect=protect) as temporary:
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         with open(descriptor, "w", encoding=encoding, errors="backslashreplace", newline="") as stream:
             write(stream)
@@ -293,3 +296,119 @@ def refuse_overwriting_inputs(target: Path, inputs: tuple[Path, ...]) -> None:
         )
         if resolved == source or sidecar:
             raise OutputError(f"{target}: is one of the inputs; write the output somewhere else (--out)")
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    """A file an :class:`OutputFolder` wrote: its path and its size in bytes when written."""
+
+    path: Path
+    size: int
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+class OutputFolder:
+    """The folder a command writes into, and the files it must never write over.
+
+    Every write goes through it: text, bytes, a stream, or a path for GDAL and rasterio (:meth:`path`),
+    each atomic (:func:`atomic_path`) and refused over one of ``protect``. It remembers the files written,
+    in order, with their sizes (:attr:`written`), so an index or a summary lists exactly what is there.
+    ``folder / name`` is an :class:`OutputFile`, for writers that write one file whose name the caller picks.
+
+    Parameters
+    ----------
+    path
+        The folder; created on the first write.
+    protect
+        Files that are read to make the outputs (the inputs): never overwritten, and the newest of them dates
+        a build (:func:`geo.export.build_timestamp`).
+    """
+
+    def __init__(self, path: str | os.PathLike, *, protect: Iterable[str | os.PathLike] = ()) -> None:
+        self.path = Path(path)
+        self.protect: tuple[Path, ...] = tuple(Path(p) for p in protect)
+        self.written: list[WrittenFile] = []
+
+    def __repr__(self) -> str:
+        return f"OutputFolder({str(self.path)!r}, {len(self.written)} files written)"
+
+    def __truediv__(self, name: str) -> OutputFile:
+        return OutputFile(self, name)
+
+    def text(self, name: str, text: str, *, encoding: str = "utf-8") -> Path:
+        """Write ``text`` to ``name`` (see :func:`write_text`) and return its path."""
+        return self._record(write_text(self.path / name, text, encoding=encoding, protect=self.protect))
+
+    def bytes(self, name: str, data: bytes) -> Path:
+        """Write ``data`` to ``name`` (see :func:`write_bytes`) and return its path."""
+        return self._record(write_bytes(self.path / name, data, protect=self.protect))
+
+    def stream(self, name: str, write: Callable[[TextIO], None], *, encoding: str = "utf-8") -> Path:
+        """Write to ``name`` what ``write`` writes to the stream it is given (see :func:`write_stream`)."""
+        return self._record(write_stream(self.path / name, write, encoding=encoding, protect=self.protect))
+
+    @contextlib.contextmanager
+    def path_for(self, name: str) -> Iterator[Path]:
+        """A temporary path to write ``name`` into (with GDAL, rasterio, SQLite…), renamed over it on success."""
+        target = self.path / name
+        with atomic_path(target, protect=self.protect) as temporary:
+            yield temporary
+        self._record(target)
+
+    def refuse_overwriting(self, names: Iterable[str]) -> None:
+        """Before the first write: an :class:`OutputError` if the folder is a file, or if writing one of
+        ``names`` into it would replace one of the protected files."""
+        if self.path.exists() and not self.path.is_dir():
+            raise OutputError(f"{self.path}: is a file, not a folder; pass --out a folder")
+        planned = set(names)
+        for source in self.protect:
+            same_folder = source.exists() and source.resolve().parent == self.path.resolve()
+            if same_folder and source.name in planned:
+                raise OutputError(f"{source}: the build would write over it; pass --out another folder")
+
+    def sizes(self) -> list[tuple[str, int]]:
+        """``(name, size in bytes)`` of the files written directly into the folder, in the order written."""
+        return [(file.name, file.size) for file in self.written if file.path.parent == self.path]
+
+    def _record(self, path: Path) -> Path:
+        path = Path(path)
+        self.written.append(WrittenFile(path, path.stat().st_size))
+        return path
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """One named file of an :class:`OutputFolder`: for writers of a single file whose name the caller picks."""
+
+    folder: OutputFolder
+    name: str
+
+    @property
+    def path(self) -> Path:
+        return self.folder.path / self.name
+
+    def text(self, text: str, *, encoding: str = "utf-8") -> Path:
+        return self.folder.text(self.name, text, encoding=encoding)
+
+    def bytes(self, data: bytes) -> Path:
+        return self.folder.bytes(self.name, data)
+
+    def temporary(self) -> contextlib.AbstractContextManager[Path]:
+        """As :meth:`OutputFolder.path_for`: a temporary path, renamed over this file on success."""
+        return self.folder.path_for(self.name)
+
+
+def output_file(target: OutputFile | str | os.PathLike) -> OutputFile:
+    """``target`` as an :class:`OutputFile`: a plain path becomes a file of its folder, protecting nothing."""
+    if isinstance(target, OutputFile):
+        return target
+    path = Path(target)
+    return OutputFolder(path.parent) / path.name
+
+
+def output_folder(out: OutputFolder | str | os.PathLike) -> OutputFolder:
+    """``out`` as an :class:`OutputFolder`: a plain path becomes a folder that protects nothing."""
+    return out if isinstance(out, OutputFolder) else OutputFolder(out)

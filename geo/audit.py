@@ -28,22 +28,10 @@ from . import units
 from ._errors import InputError
 from .area import area_table, overlaps, union_area_m2
 from .belt import belt_members, belt_summary
-from .schema import BELT, ZONE_DESCRIPTIVE_COLUMNS, GeometryQuality, Verdict
+from .schema import BELT, ZONE_DESCRIPTIVE_COLUMNS, GeometryQuality, Note, Verdict
 from .settings import DEFAULT_TOLERANCE, ELLIPSOID, PLANAR_CRS
 
 log = logging.getLogger(__name__)
-
-BY_CONSTRUCTION_NOTE = (
-    "geometry is schematic, sized to the official figures, so its agreement with them is by construction"
-)
-NOT_FOUND_NOTE = "no zone in the file matches this subject"
-#: Message id (geo.i18n) of each audit note and of each verdict, for the reports and maps.
-AUDIT_NOTES = {BY_CONSTRUCTION_NOTE: "report_note_by_construction", NOT_FOUND_NOTE: "report_note_not_found"}
-VERDICT_MESSAGES = {
-    Verdict.HOLDS.value: "verdict_holds",
-    Verdict.OFF.value: "verdict_off",
-    Verdict.NOT_FOUND.value: "verdict_not_found",
-}
 
 
 #: How many subjects and zone ids a message lists before it says how many more there are.
@@ -284,7 +272,7 @@ def _official_total(rows: gpd.GeoDataFrame | None) -> float:
 
 def _note(rows: gpd.GeoDataFrame | None) -> str:
     if rows is None:
-        return NOT_FOUND_NOTE
+        return Note.NOT_FOUND.value
     if (rows["geometry_quality"] == GeometryQuality.SCHEMATIC).all():
-        return BY_CONSTRUCTION_NOTE
+        return Note.BY_CONSTRUCTION.value
     return ""

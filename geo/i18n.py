@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Final
 
 from ._errors import InputError
@@ -18,8 +19,27 @@ from .settings import LANGUAGES
 #: The language's own name, for the index page and ``<html lang>``.
 LANGUAGE_NAMES: Final[dict[str, str]] = {"ko": "한국어", "en": "English", "ja": "日本語"}
 
+
+@dataclass(frozen=True)
+class Plural:
+    """A message whose wording depends on a count: ``one`` when the value named ``by`` is 1, else ``other``.
+
+    Korean and Japanese counters need no plural, so only the English messages with a count use it.
+    """
+
+    one: str
+    other: str
+    by: str = "count"
+
+    def choose(self, values: Mapping[str, object]) -> str:
+        return self.one if values.get(self.by) == 1 else self.other
+
+    def __str__(self) -> str:
+        return self.other
+
+
 #: Message id → text per language code of :data:`geo.settings.LANGUAGES`.
-MESSAGES: Final[dict[str, dict[str, str]]] = {
+MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
     "belt_title": {
         "ko": "광주 미래차 삼각벨트",
         "en": "Gwangju future-vehicle triangle belt",
@@ -252,7 +272,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
     "report_unchecked": {
         "ko": "{count}개 주장은 대상 구역이 없어 검증하지 못함",
-        "en": "{count} claims could not be checked (their subject is no zone of the file)",
+        "en": Plural(
+            "{count} claim could not be checked (its subject is no zone of the file)",
+            "{count} claims could not be checked (their subject is no zone of the file)",
+            by="count",
+        ),
         "ja": "{count}件の主張は対象区域がなく検証できません",
     },
     "report_verdict": {
@@ -309,32 +333,42 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
     "findings_off": {
         "ko": "주장 {total}건 중 {off}건이 허용오차({tolerance})를 벗어남",
-        "en": "{off} of {total} claims are outside the {tolerance} tolerance",
+        "en": Plural(
+            "{off} of {total} claim is outside the {tolerance} tolerance",
+            "{off} of {total} claims are outside the {tolerance} tolerance",
+            by="total",
+        ),
         "ja": "主張{total}件のうち{off}件が許容誤差（{tolerance}）の範囲外",
     },
     "findings_all_hold": {
         "ko": "주장 {total}건 모두 허용오차({tolerance}) 이내",
-        "en": "All {total} claims hold within {tolerance}",
+        "en": Plural(
+            "The {total} claim holds within {tolerance}", "All {total} claims hold within {tolerance}", by="total"
+        ),
         "ja": "主張{total}件すべてが許容誤差（{tolerance}）の範囲内",
     },
     "findings_holds": {
         "ko": "허용오차({tolerance}) 이내 {holds}건",
-        "en": "{holds} claims hold within {tolerance}",
+        "en": Plural("{holds} claim holds within {tolerance}", "{holds} claims hold within {tolerance}", by="holds"),
         "ja": "許容誤差（{tolerance}）の範囲内の主張 {holds}件",
     },
     "findings_unchecked": {
         "ko": "대상 구역이 없어 검증하지 않은 주장 {n}건",
-        "en": "{n} claims not checked (subject not in the zones)",
+        "en": Plural(
+            "{n} claim not checked (subject not in the zones)",
+            "{n} claims not checked (subject not in the zones)",
+            by="n",
+        ),
         "ja": "対象区域がなく検証していない主張 {n}件",
     },
     "findings_short_off": {
         "ko": "✕ {total}건 중 {off}건 허용오차 초과",
-        "en": "✕ {off} of {total} claims off",
+        "en": Plural("✕ {off} of {total} claim off", "✕ {off} of {total} claims off", by="total"),
         "ja": "✕ {total}件中{off}件が範囲外",
     },
     "findings_short_hold": {
         "ko": "✓ {total}건 모두 이내",
-        "en": "✓ all {total} claims hold",
+        "en": Plural("✓ the {total} claim holds", "✓ all {total} claims hold", by="total"),
         "ja": "✓ {total}件すべて範囲内",
     },
     "built_on": {"ko": "작성일 {date}", "en": "Built {date}", "ja": "作成日 {date}"},
@@ -356,7 +390,7 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
     },
     "index_shown": {
         "ko": "{total}개 중 {n}개 구역 표시",
-        "en": "{n} of {total} zones shown",
+        "en": Plural("{n} of {total} zone shown", "{n} of {total} zones shown", by="total"),
         "ja": "{total}区域中{n}区域を表示",
     },
     "index_claims": {"ko": "주장", "en": "Claims", "ja": "主張"},
@@ -468,15 +502,20 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
 
 
 def text(key: str, language: str, **values: object) -> str:
-    """The message ``key`` in ``language`` (a code of :data:`geo.settings.LANGUAGES`), ``values`` filled in."""
+    """The message ``key`` in ``language`` (a code of :data:`geo.settings.LANGUAGES`), ``values`` filled in.
+
+    A :class:`Plural` message takes the form its count (one of ``values``) calls for.
+    """
     check_language(language)
     message = MESSAGES[key][language]
+    if isinstance(message, Plural):
+        message = message.choose(values)
     return message.format(**values) if values else message
 
 
 def texts(key: str) -> dict[str, str]:
-    """The message ``key`` in every language."""
-    return dict(MESSAGES[key])
+    """The message ``key`` in every language (a plural message in its general form)."""
+    return {language: str(message) for language, message in MESSAGES[key].items()}
 
 
 def role_label(role: str | None, language: str) -> str:

@@ -1,17 +1,23 @@
 """The build: every output of the product, from one set of options, in one plain sequence of steps.
 
-:func:`build` loads the zones and claims, audits them, checks everything that can fail on the input before
-the first file is written (outputs over inputs, ``--out`` being a file, a raster that misses the zones, a
-missing browser), then writes, in this order:
+:func:`run` loads the zones and claims and audits them; :func:`plan` then decides, once, everything the
+writers would otherwise decide for themselves: which zones get a map and a fact sheet, the language of each
+output, whether the Free Economic Zone is drawn (its districts read here, once), the title, and the name of
+every file (:class:`BuildPlan`). Everything that can fail on the input is checked before the first file is
+written (outputs over inputs, ``--out`` being a file, a raster that misses the zones, a missing browser);
+then, through one :class:`geo.io.OutputFolder`, it writes in this order:
 
 1. the audit reports (:mod:`geo.report`);
 2. the distance-to-transport raster and the overlays the maps draw (:mod:`geo.raster.overlays`);
-3. the HTML maps (belt, FEZ for our zones, the zone maps ``zone_maps`` chooses) and index pages, and PNGs
-   and PDF fact sheets when asked (:mod:`geo.maps`, :mod:`geo.screenshot`, :mod:`geo.factsheet`);
-4. the GeoPackage and GeoJSON (:mod:`geo.export`).
+3. the HTML maps (belt, FEZ, the zone maps), PNGs and PDF fact sheets when asked (:mod:`geo.maps`,
+   :mod:`geo.screenshot`, :mod:`geo.factsheet`);
+4. the GeoPackage and GeoJSON (:mod:`geo.export`);
+5. last, the index pages, listing what the folder's record says was written, with sizes.
 
-Each of those modules declares the names it writes (``output_files``); :func:`planned_outputs` collects them,
-so the check that no output overwrites an input has a single source.
+The language rule, for every output of a build: ``languages`` of one language (``--lang``) puts everything in
+it — maps, index pages, fact sheets, ``audit.md``, the CSV headers and the GeoPackage's labels. Without it the
+maps, index pages and sheets are in every language, and the outputs that have one language are in
+:data:`geo.settings.DEFAULT_LANGUAGE`, the CSV headers being the JSON's column names (for scripts).
 """
 
 from __future__ import annotations
@@ -24,13 +30,23 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from . import export, factsheet, maps, report
-from ._errors import InputError, OutputError
+from . import export, factsheet, i18n, maps, report
+from ._errors import InputError
 from .audit import AuditResult
 from .fez import FEZ_DISTRICTS_FILE, load_fez_districts
+from .io import OutputFolder
 from .layers import ZoneSource, load_claims, load_context, load_points
 from .raster import overlays
-from .settings import CLAIMS_FILE, CONTEXT_FILE, DEFAULT_TOLERANCE, GEOGRAPHIC_CRS, LANGUAGES, PLANAR_CRS, POINTS_FILE
+from .settings import (
+    CLAIMS_FILE,
+    CONTEXT_FILE,
+    DEFAULT_LANGUAGE,
+    DEFAULT_TOLERANCE,
+    GEOGRAPHIC_CRS,
+    LANGUAGES,
+    PLANAR_CRS,
+    POINTS_FILE,
+)
 from .sources import audit_source
 
 log = logging.getLogger(__name__)
@@ -52,7 +68,7 @@ class BuildOptions:
     tolerance : float
         Relative tolerance of the audit (0.02 = 2 %).
     languages : tuple of str
-        Languages of the maps; the GeoPackage's labels are in the first when there is one, else English.
+        Languages of the build (see the module's language rule): one language puts every output in it.
     raster : Path or None
         A raster (any CRS) to draw as an overlay on the maps.
     raster_band : int
@@ -85,60 +101,101 @@ class BuildOptions:
     zone_maps: str = "auto"
 
     @property
-    def fez_map(self) -> bool:
-        """Whether the build draws the Free Economic Zone map: for our zones (a user's file says nothing of it)."""
-        return self.zones.path is None
-
-    @property
-    def display_title(self) -> str | None:
-        """The title outputs show: ``title``, else for a user's zone file its name, else None (the belt's)."""
-        if self.title:
-            return self.title
-        return None if self.zones.path is None else Path(self.zones.path).stem
-
-    @property
-    def export_language(self) -> str:
-        """Language of the GeoPackage's labels and titles."""
-        return self.languages[0] if len(self.languages) == 1 else export.DEFAULT_LANGUAGE
-
-    @property
     def inputs(self) -> tuple[Path, ...]:
         """Every file the build reads; none of them is ever written."""
         named = (self.zones.file, self.claims or CLAIMS_FILE, POINTS_FILE, CONTEXT_FILE, FEZ_DISTRICTS_FILE)
         return tuple(Path(p) for p in (*named, *([self.raster] if self.raster else ())))
 
 
-def planned_outputs(zones: gpd.GeoDataFrame, options: BuildOptions, audit: AuditResult | None = None) -> list[str]:
-    """Names of every file :func:`build` writes into its output folder, as each output module declares them.
+@dataclass(frozen=True, eq=False)
+class BuildPlan:
+    """Everything a build decides before it writes: what is written, in which language, under which name.
 
-    ``audit`` (of the zones) decides, with ``options.zone_maps`` ``auto``, which zones with claims get a map.
+    Made by :func:`plan`; the writers take these values as they are and decide none of them again.
+
+    Attributes
+    ----------
+    languages : tuple of str
+        Languages of the maps, index pages and fact sheets.
+    language : str
+        Language of the outputs that have one: ``audit.md`` and the GeoPackage's labels.
+    csv_language : str or None
+        Language of the CSV headers; None for the JSON's column names.
+    zone_ids : tuple of str
+        The zones that get a map and, with ``pdf``, a fact sheet of their own, in the zones' order.
+    fez : GeoDataFrame or None
+        The Free Economic Zone's districts, drawn on a map and a sheet of their own; None when the build has
+        no FEZ (a user's zone file says nothing of it).
+    title : str or None
+        The title outputs show: the build's ``title``, else a user's zone file's name, else None (the belt's).
+    screenshots, pdf : bool
+        Whether PNGs of the maps and PDF fact sheets are written.
     """
-    return [
-        *report.output_files(),
-        *overlays.output_files(),
-        *maps.output_files(
-            maps.zone_map_ids(zones, options.zone_maps, audit),
-            options.languages,
-            screenshots=options.screenshots,
-            fez=options.fez_map,
-        ),
-        *export.output_files(),
-        *(
-            factsheet.output_files(
-                maps.zone_map_ids(zones, options.zone_maps, audit), options.languages, fez=options.fez_map
-            )
-            if options.pdf
-            else ()
-        ),
-    ]
+
+    languages: tuple[str, ...]
+    language: str
+    csv_language: str | None
+    zone_ids: tuple[str, ...]
+    fez: gpd.GeoDataFrame | None
+    title: str | None
+    screenshots: bool
+    pdf: bool
+
+    @property
+    def files(self) -> list[str]:
+        """The name of every file the build writes into its folder, as each output module names them."""
+        return [
+            *report.output_files(),
+            *overlays.output_files(),
+            *maps.output_files(self.zone_ids, self.languages, screenshots=self.screenshots, fez=self.has_fez),
+            *export.output_files(),
+            *(factsheet.output_files(self.zone_ids, self.languages, fez=self.has_fez) if self.pdf else ()),
+        ]
+
+    @property
+    def has_fez(self) -> bool:
+        return self.fez is not None
+
+
+def plan(options: BuildOptions, zones: gpd.GeoDataFrame, audit: AuditResult | None = None) -> BuildPlan:
+    """Decide what a build of ``zones`` with ``options`` writes (``audit`` chooses the zone maps of ``auto``).
+
+    Raises
+    ------
+    InputError
+        For a language that is not supported, or a ``zone_maps`` id that is no zone's.
+    """
+    languages = tuple(i18n.check_language(language) for language in options.languages)
+    single = languages[0] if len(languages) == 1 else None
+    # The FEZ belongs to our zones: a user's file says nothing of it.
+    ours = options.zones.path is None
+    title = options.title or (None if ours else Path(options.zones.path).stem)
+    return BuildPlan(
+        languages=languages,
+        language=single or DEFAULT_LANGUAGE,
+        csv_language=single,
+        zone_ids=tuple(maps.zone_map_ids(zones, options.zone_maps, audit)),
+        fez=load_fez_districts() if ours else None,
+        title=title,
+        screenshots=options.screenshots,
+        pdf=options.pdf,
+    )
+
+
+def planned_outputs(zones: gpd.GeoDataFrame, options: BuildOptions, audit: AuditResult | None = None) -> list[str]:
+    """Names of every file :func:`build` writes into its output folder (:attr:`BuildPlan.files`)."""
+    return plan(options, zones, audit).files
 
 
 @dataclass(frozen=True)
 class BuildResult:
-    """What a build wrote (in the order written) and the audit it is built on."""
+    """What a build wrote (in the order written), the plan it followed and the audit it is built on."""
 
     files: list[Path]
     audit: AuditResult
+    plan: BuildPlan | None = None
+    #: ``(name, size in bytes)`` of each file written into the output folder, in the order written.
+    sizes: list[tuple[str, int]] = field(default_factory=list)
 
 
 def build(out: str | os.PathLike, *, options: BuildOptions = BuildOptions()) -> list[Path]:
@@ -159,94 +216,77 @@ def run(out: str | os.PathLike, *, options: BuildOptions = BuildOptions()) -> Bu
     OutputError
         If ``out`` is a file, or an output would overwrite an input; raised before any file is written.
     """
-    out = Path(out)
     zones, audit = audit_source(options.zones, load_claims(options.claims), tolerance=options.tolerance)
-    _refuse_building_over_inputs(out, planned_outputs(zones, options, audit), options.inputs)
+    the_plan = plan(options, zones, audit)
+    folder = OutputFolder(out, protect=options.inputs)
+    folder.refuse_overwriting(the_plan.files)
     user_overlays = _user_overlays(options, zones)
-    if options.screenshots or options.pdf:
+    if the_plan.screenshots or the_plan.pdf:
         from . import screenshot
 
         screenshot.require_browser()
     points, context = load_points(), load_context()
-    districts = load_fez_districts() if options.fez_map else None
-    inputs = options.inputs
 
-    written = report.write_reports(out, audit, inputs=inputs)
+    report.write_reports(folder, audit, language=the_plan.csv_language)
     distance = overlays.write_distance_raster(
-        out / overlays.DISTANCE_FILE, points, zones, resolution_m=_distance_resolution_m(zones), inputs=inputs
+        folder / overlays.DISTANCE_FILE, points, zones, resolution_m=_distance_resolution_m(zones)
     )
-    written.append(distance)
-    map_files = maps.write_maps(
-        out,
-        zones,
-        audit,
-        languages=options.languages,
+    map_options = maps.MapOptions(
         context=context,
         points=points,
-        overlays=[overlays.distance_overlay(distance), *user_overlays],
+        overlays=(overlays.distance_overlay(distance), *user_overlays),
         assets=options.assets,
-        title=options.display_title,
-        inputs=inputs,
-        zone_maps=options.zone_maps,
-        fez=districts,
+        title=the_plan.title,
     )
-    written += [*map_files, *(out / name for name in maps.index_files(options.languages))]
-    if options.screenshots:
+    map_files = maps.write_maps(
+        folder,
+        zones,
+        audit,
+        map_options,
+        languages=the_plan.languages,
+        zone_ids=the_plan.zone_ids,
+        fez=the_plan.fez,
+        index=False,
+    )
+    if the_plan.screenshots:
         from . import screenshot
 
-        written += screenshot.screenshot_files(map_files)
-    if options.pdf:
-        written += factsheet.write_factsheets(
-            out,
+        screenshot.screenshot_files(map_files, folder)
+    if the_plan.pdf:
+        factsheet.write_factsheets(
+            folder,
             zones,
             audit,
-            languages=options.languages,
+            languages=the_plan.languages,
             context=context,
             points=points,
-            inputs=inputs,
-            zone_ids=maps.zone_map_ids(zones, options.zone_maps, audit),
-            fez=districts,
+            zone_ids=the_plan.zone_ids,
+            fez=the_plan.fez,
         )
-    written += _export(out, zones, audit, points=points, context=context, districts=districts, options=options)
-    # Last, once every output exists: the index pages link each file with its size.
-    maps.write_index(
-        out,
-        zones,
-        audit,
-        languages=options.languages,
-        title=options.display_title,
-        files=[(p.name, p.stat().st_size) for p in written if p.parent == out],
-        inputs=inputs,
-        zone_maps=options.zone_maps,
-        fez=options.fez_map,
-    )
-    log.info("built %d files into %s", len(written), out)
-    return BuildResult(files=written, audit=audit)
-
-
-def _export(
-    out: Path,
-    zones: gpd.GeoDataFrame,
-    audit: AuditResult,
-    *,
-    points: gpd.GeoDataFrame,
-    context: gpd.GeoDataFrame,
-    districts: gpd.GeoDataFrame | None,
-    options: BuildOptions,
-) -> list[Path]:
-    gpkg = export.export_geopackage(
-        out / export.GEOPACKAGE_NAME,
+    export.export_geopackage(
+        folder / export.GEOPACKAGE_NAME,
         zones,
         audit,
         points=points,
         context=context,
-        language=options.export_language,
-        fez=districts if audit.fez is not None else None,
-        inputs=options.inputs,
-        title=options.display_title,
+        language=the_plan.language,
+        fez=the_plan.fez if audit.fez is not None else None,
+        title=the_plan.title,
     )
-    geojson = export.export_geojson(out / export.GEOJSON_NAME, zones, audit, inputs=options.inputs)
-    return [gpkg, geojson]
+    export.export_geojson(folder / export.GEOJSON_NAME, zones, audit)
+    # Last, once every output exists: the index pages link each file with its size.
+    maps.write_index(
+        folder,
+        zones,
+        audit,
+        languages=the_plan.languages,
+        title=the_plan.title,
+        files=folder.sizes(),
+        zone_ids=the_plan.zone_ids,
+        fez=the_plan.has_fez,
+    )
+    log.info("built %d files into %s", len(folder.written), folder.path)
+    return BuildResult(files=[file.path for file in folder.written], audit=audit, plan=the_plan, sizes=folder.sizes())
 
 
 def _distance_resolution_m(zones: gpd.GeoDataFrame) -> float:
@@ -261,17 +301,6 @@ def _distance_resolution_m(zones: gpd.GeoDataFrame) -> float:
     pixels = (east - west + margin) * (north - south + margin) / overlays.DISTANCE_RESOLUTION_M**2
     scale = max(1.0, math.sqrt(pixels / DISTANCE_MAX_PIXELS))
     return overlays.DISTANCE_RESOLUTION_M * math.ceil(scale)
-
-
-def _refuse_building_over_inputs(out: Path, outputs: list[str], inputs: tuple[Path, ...]) -> None:
-    """OutputError if ``out`` is a file, or if one of ``outputs`` in ``out`` is one of ``inputs``."""
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"{out}: is a file, not a folder; pass --out a folder")
-    names = set(outputs)
-    for source in inputs:
-        same_folder = source.exists() and source.resolve().parent == out.resolve()
-        if same_folder and source.name in names:
-            raise OutputError(f"{source}: the build would write over it; pass --out another folder")
 
 
 def _user_overlays(options: BuildOptions, zones: gpd.GeoDataFrame) -> list[overlays.RasterOverlay]:

@@ -8,6 +8,7 @@ The JSON contract (documented in README.md): top-level ``zones`` (each with at l
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
@@ -17,8 +18,8 @@ import pandas as pd
 
 from . import _format as fmt
 from . import _json, i18n
-from .audit import AUDIT_NOTES, VERDICT_MESSAGES, AuditResult
-from .io import write_stream, write_text
+from .audit import AuditResult
+from .io import OutputFolder, output_folder
 from .schema import (
     CLAIM_FIELDS,
     CLAIM_REPORT_COLUMNS,
@@ -26,8 +27,10 @@ from .schema import (
     ZONE_FIELDS,
     ZONE_REPORT_COLUMNS,
     GeometryQuality,
+    Note,
+    Verdict,
 )
-from .settings import TOOL_NAME, tool_version
+from .settings import DEFAULT_LANGUAGE, TOOL_NAME, tool_version
 
 #: Files written by ``build`` next to the maps, by format; and the zone areas table.
 REPORT_FILES: Final = {"json": "audit.json", "csv": "audit_claims.csv", "md": "audit.md"}
@@ -95,7 +98,7 @@ def to_csv(result: AuditResult, *, table: str = "claims", language: str | None =
     return fmt.excel_csv(frame, float_format="%.4f")
 
 
-def to_markdown(result: AuditResult, *, language: str = "en") -> str:
+def to_markdown(result: AuditResult, *, language: str = DEFAULT_LANGUAGE) -> str:
     """A report section in ``language``: the belt, the zones and the claims as Markdown tables."""
 
     def t(key: str, **values: object) -> str:
@@ -123,7 +126,7 @@ def to_markdown(result: AuditResult, *, language: str = "en") -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_table(result: AuditResult, *, language: str = "en") -> str:
+def to_table(result: AuditResult, *, language: str = DEFAULT_LANGUAGE) -> str:
     """A plain-text report in ``language`` for a terminal, aligned for double-width Hangul and Kana."""
     lines = [fmt.terminal(_belt_sentence(result, language=language)), *_fez_sentence(result, language), ""]
     headers, rows = _zone_rows(result, language)
@@ -142,28 +145,40 @@ def to_table(result: AuditResult, *, language: str = "en") -> str:
     return "\n".join(lines) + "\n"
 
 
-def _json_format(result: AuditResult, *, language: str | None = None, pretty: bool = False) -> str:
-    return to_json(result, pretty=pretty)
+def _write_table(result: AuditResult, stream: TextIO, *, language: str | None = None, **_: object) -> None:
+    stream.write(to_table(result, language=language or DEFAULT_LANGUAGE))
 
 
-def _csv_format(result: AuditResult, *, language: str | None = None) -> str:
-    return to_csv(result, language=language)
+def _write_json(result: AuditResult, stream: TextIO, *, pretty: bool = True, **_: object) -> None:
+    write_json(result, stream, pretty=pretty)
 
 
-#: Output formats of ``audit --format``: each takes the result and a ``language`` (None: English, and CSV
-#: headers as column names); JSON is the same in every language.
-FORMATS: dict[str, Callable[..., str]] = {
-    "table": lambda result, *, language=None: to_table(result, language=language or "en"),
-    "json": _json_format,
-    "csv": _csv_format,
-    "md": lambda result, *, language=None: to_markdown(result, language=language or "en"),
+def _write_csv(
+    result: AuditResult, stream: TextIO, *, language: str | None = None, table: str = "claims", **_: object
+) -> None:
+    stream.write(to_csv(result, table=table, language=language))
+
+
+def _write_markdown(result: AuditResult, stream: TextIO, *, language: str | None = None, **_: object) -> None:
+    stream.write(to_markdown(result, language=language or DEFAULT_LANGUAGE))
+
+
+#: Output formats of ``audit --format`` and of the build's report files: each writes the result to a text
+#: stream, in ``language`` (None: :data:`geo.settings.DEFAULT_LANGUAGE`, and CSV headers as the JSON's column
+#: names); JSON is the same in every language (``pretty`` to indent it), CSV writes one ``table``.
+FORMATS: Final[dict[str, Callable[..., None]]] = {
+    "table": _write_table,
+    "json": _write_json,
+    "csv": _write_csv,
+    "md": _write_markdown,
 }
 
 
 def _notes(result: AuditResult, language: str) -> list[str]:
     """The audit's notes in ``language`` (a note the registry does not know is shown as it is)."""
-    notes = sorted({n for n in result.claims["audit_note"] if n})
-    return [i18n.text(AUDIT_NOTES[n], language) if n in AUDIT_NOTES else f"{n}." for n in notes]
+    notes = sorted({str(n) for n in result.claims["audit_note"] if n})
+    known = {note.value: note for note in Note}
+    return [i18n.text(known[n].message, language) if n in known else f"{n}." for n in notes]
 
 
 def _belt_sentence(result: AuditResult, *, language: str, escape: Callable[[object], str] = str) -> str:
@@ -249,7 +264,7 @@ def _claim_rows(result: AuditResult, language: str, *, links: bool) -> tuple[lis
                 fmt.percent(c["difference_pct"]),
                 fmt.number(c["official_m2"]),
                 fmt.percent(c["official_difference_pct"]),
-                i18n.text(VERDICT_MESSAGES[verdict], language) if verdict in VERDICT_MESSAGES else str(verdict),
+                i18n.text(Verdict(verdict).message, language) if verdict in set(Verdict) else str(verdict),
                 source,
             ]
         )
@@ -265,13 +280,20 @@ def _present(frame: pd.DataFrame, fields: tuple[str, ...]) -> list[str]:
     return [f for f in fields if f in frame.columns]
 
 
-def write_reports(out: Path, result: AuditResult, *, inputs: tuple[Path, ...] = ()) -> list[Path]:
-    """Write :func:`output_files` into ``out`` atomically (never over ``inputs``) and return their paths."""
+def write_reports(
+    out: OutputFolder | str | os.PathLike, result: AuditResult, *, language: str | None = None
+) -> list[Path]:
+    """Write :func:`output_files` into ``out`` (an :class:`geo.io.OutputFolder` or a path) and return their paths.
+
+    ``language``: of ``audit.md`` and of the CSV headers (None: English, and the CSV headers are the JSON's
+    column names).
+    """
+    out = output_folder(out)
     written = [
-        write_stream(out / name, lambda stream: write_json(result, stream, pretty=True), inputs=inputs)
-        if kind == "json"
-        else write_text(out / name, FORMATS[kind](result), inputs=inputs)
+        out.stream(name, lambda stream, kind=kind: FORMATS[kind](result, stream, language=language))
         for kind, name in REPORT_FILES.items()
     ]
-    written.append(write_text(out / ZONE_AREAS_CSV, to_csv(result, table="zones"), inputs=inputs))
+    written.append(
+        out.stream(ZONE_AREAS_CSV, lambda stream: FORMATS["csv"](result, stream, language=language, table="zones"))
+    )
     return written

@@ -31,11 +31,30 @@ class GeometryQuality(StrEnum):
 
 
 class Verdict(StrEnum):
-    """The audit's verdict on one claim."""
+    """The audit's verdict on one claim (the ``verdict`` of the reports)."""
 
     HOLDS = "holds"
     OFF = "outside tolerance"
     NOT_FOUND = "subject not in zones"
+
+    @property
+    def message(self) -> str:
+        """The id of its wording for readers in :mod:`geo.i18n`."""
+        return f"verdict_{self.name.lower()}"
+
+
+class Note(StrEnum):
+    """The audit's note on one claim (the ``audit_note`` of the reports, in English, as the JSON carries it)."""
+
+    BY_CONSTRUCTION = (
+        "geometry is schematic, sized to the official figures, so its agreement with them is by construction"
+    )
+    NOT_FOUND = "no zone in the file matches this subject"
+
+    @property
+    def message(self) -> str:
+        """The id of its wording for readers in :mod:`geo.i18n`."""
+        return f"report_note_{self.name.lower()}"
 
 
 class Status(StrEnum):

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Final
 
 from ._errors import OutputError
-from .io import write_bytes
+from .io import OutputFile, OutputFolder
 
 log = logging.getLogger(__name__)
 
@@ -105,8 +105,8 @@ def offline_page(open_browser, *, blocked: list[str] | None = None):
     return context.new_page()
 
 
-def screenshot(html: str | os.PathLike, png: str | os.PathLike, *, open_browser=None) -> Path:
-    """Write a PNG of the map in ``html`` to ``png`` (atomically), with tiles absent.
+def screenshot(html: str | os.PathLike, png: OutputFile | str | os.PathLike, *, open_browser=None) -> Path:
+    """Write a PNG of the map in ``html`` to ``png`` (atomically, never over ``html``), with tiles absent.
 
     Parameters
     ----------
@@ -126,15 +126,21 @@ def screenshot(html: str | os.PathLike, png: str | os.PathLike, *, open_browser=
         data = page.screenshot(type="png")
     finally:
         page.context.close()
-    return write_bytes(png, data, inputs=(Path(html),))
+    if not isinstance(png, OutputFile):
+        png = OutputFolder(Path(png).parent, protect=(html,)) / Path(png).name
+    return png.bytes(data)
 
 
-def screenshot_files(htmls: Iterable[str | os.PathLike]) -> list[Path]:
-    """A PNG beside each HTML map (same name, ``.png``), with one browser for all."""
+def screenshot_files(htmls: Iterable[str | os.PathLike], out: OutputFolder | None = None) -> list[Path]:
+    """A PNG beside each HTML map (same name, ``.png``), with one browser for all.
+
+    ``out``: the folder of the maps, whose protected files are never written over (default: each map's own).
+    """
     written = []
     with browser() as started:
         for html in htmls:
-            png = Path(html).with_suffix(".png")
-            written.append(screenshot(html, png, open_browser=started))
-            log.info("screenshot %s", png)
+            name = Path(html).with_suffix(".png").name
+            folder = out if out is not None else OutputFolder(Path(html).parent, protect=(html,))
+            written.append(screenshot(html, folder / name, open_browser=started))
+            log.info("screenshot %s", written[-1])
     return written

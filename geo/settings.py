@@ -37,6 +37,9 @@ DEFAULT_OUT : pathlib.Path
     Where ``build`` writes unless told otherwise: ``maps`` in the current folder.
 LANGUAGES : tuple of str
     Language codes of every output, in the order they are built.
+DEFAULT_LANGUAGE : str
+    The language of an output that has one language when none is asked for (``audit.md``, the GeoPackage's
+    labels, a terminal report, a map made without ``language``).
 """
 
 from __future__ import annotations
@@ -69,6 +72,7 @@ POINTS_FILE: Final = LAYERS_DIR / "points.csv"
 CONTEXT_FILE: Final = LAYERS_DIR / "context.geojson"
 
 LANGUAGES: Final = ("ko", "en", "ja")
+DEFAULT_LANGUAGE: Final = "en"
 
 
 def tool_version() -> str:

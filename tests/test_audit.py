@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import geo
 from geo import audit
-from geo.schema import Verdict
+from geo.schema import Note, Verdict
 
 #: The synthetic claims' differences from the measured areas, in percent (tests/synthetic.py).
 BELT_HOLDS_PCT, FUTURE_OFF_PCT, PART_PCT = -1.8, 2.5, 1.0
@@ -78,13 +78,13 @@ def test_a_claim_within_the_tolerance_holds_with_its_difference(belt_audit, belt
     assert row["difference_pct"] == pytest.approx(BELT_HOLDS_PCT, abs=1e-9)
     assert row["official_difference_pct"] == pytest.approx((official - claimed) / claimed * 100, abs=1e-6)
     assert row["within_tolerance"] is True and row["verdict"] == Verdict.HOLDS
-    assert row["audit_note"] == audit.BY_CONSTRUCTION_NOTE
+    assert row["audit_note"] == Note.BY_CONSTRUCTION
 
 
 def test_a_claims_own_note_is_kept_beside_the_audit_note(belt_zones, belt_claims):
     claims = belt_claims.assign(note=["Success-story page", "", "", ""])
     row = geo.run_audit(belt_zones, claims).claims.set_index("claim_id").loc["belt_holds"]
-    assert row["note"] == "Success-story page" and row["audit_note"] == audit.BY_CONSTRUCTION_NOTE
+    assert row["note"] == "Success-story page" and row["audit_note"] == Note.BY_CONSTRUCTION
 
 
 def test_a_stricter_tolerance_fails_the_claim_and_warns(belt_zones, belt_claims):

@@ -29,6 +29,7 @@ import synthetic
 import geo
 from geo import export, i18n, report, style
 from geo.cli import main
+from geo.io import OutputFolder
 from geo.schema import BELT_FIELDS, CLAIM_FIELDS, CONTEXT_FIELDS, FEZ_FIELDS, POINT_FIELDS, ZONE_FIELDS
 from geo.settings import CLAIMS_FILE, CONTEXT_FILE, DEFAULT_TOLERANCE, LANGUAGES, POINTS_FILE, ZONES_FILE, tool_version
 
@@ -567,7 +568,7 @@ def test_refuses_to_overwrite_an_input(tmp_path, belt_zones, belt_audit):
     source = tmp_path / "zones.gpkg"
     source.write_bytes(b"precious")
     with pytest.raises(geo.OutputError, match="is one of the inputs"):
-        export.export_geopackage(source, belt_zones, belt_audit, inputs=[source])
+        export.export_geopackage(OutputFolder(tmp_path, protect=[source]) / source.name, belt_zones, belt_audit)
     assert source.read_bytes() == b"precious"
 
 

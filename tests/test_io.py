@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from pyproj import CRS
 
 import geo
-from geo.io import atomic_path, read_zones, write_text
+from geo.io import OutputFolder, atomic_path, read_zones, write_text
 
 HANGUL_NAME = "빛그린국가산업단지"
 BOX = shapely.box(126.67, 35.16, 126.68, 35.17)
@@ -328,10 +328,29 @@ def test_an_output_never_overwrites_an_input(tmp_path):
     source = tmp_path / "zones.shp"
     source.write_text("input")
     with pytest.raises(geo.OutputError, match=r"is one of the inputs; write the output somewhere else"):
-        write_text(tmp_path / "zones.dbf", "x", inputs=(source,))
+        write_text(tmp_path / "zones.dbf", "x", protect=(source,))
     assert source.read_text() == "input"
     # The same name with a suffix that is not part of a shapefile is another file.
-    assert write_text(tmp_path / "zones.gpkg", "x", inputs=(source,)).read_text() == "x"
+    assert write_text(tmp_path / "zones.gpkg", "x", protect=(source,)).read_text() == "x"
+
+
+def test_an_output_folder_records_what_it_wrote_and_never_writes_over_its_inputs(tmp_path):
+    source = tmp_path / "zones.geojson"
+    source.write_text("input")
+    folder = OutputFolder(tmp_path, protect=(source,))
+    folder.text("a.md", "# a\n")
+    folder.bytes("b.bin", b"\x00" * 10)
+    with folder.path_for("c.txt") as temporary:
+        temporary.write_text("ccc")
+    (folder / "d.csv").text("x,y\n")
+    assert folder.sizes() == [("a.md", 4), ("b.bin", 10), ("c.txt", 3), ("d.csv", 4)]
+    with pytest.raises(geo.OutputError, match="is one of the inputs"):
+        folder.text("zones.geojson", "overwritten")
+    with pytest.raises(geo.OutputError, match="the build would write over it"):
+        folder.refuse_overwriting(["a.md", "zones.geojson"])
+    assert source.read_text() == "input" and len(folder.written) == 4
+    with pytest.raises(geo.OutputError, match="is a file, not a folder"):
+        OutputFolder(source).refuse_overwriting([])
 
 
 def test_a_failed_write_names_the_target_not_the_temporary_file(tmp_path):

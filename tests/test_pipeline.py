@@ -37,6 +37,37 @@ def test_a_build_in_one_language_labels_the_geopackage_in_it(built):
     assert not list(out.glob("*_en.html")) and (out / "belt_ja.html").exists()
 
 
+def test_a_build_in_one_language_writes_every_output_in_it(built):
+    """``--lang ja``: the maps, index pages, audit.md and CSV headers are Japanese (the GeoPackage, above)."""
+    out, _, written = built
+    markdown = (out / "audit.md").read_text(encoding="utf-8")
+    assert markdown.startswith("## ") and geo.i18n.text("report_title", "ja") in markdown
+    header = (out / "audit_claims.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header.startswith(geo.schema.CLAIM_FIELDS["claim_id"].title("ja"))
+    assert '<html lang="ja">' in (out / "belt_ja.html").read_text(encoding="utf-8")
+    # Each file is written once (the index pages too, last), and the record agrees with the folder.
+    assert len({p.name for p in written}) == len(written) and written[-1].name == "index.html"
+
+
+def test_without_a_language_the_single_language_outputs_are_english_with_column_names(belt_zones, belt_audit):
+    options = geo.BuildOptions()
+    plan = pipeline.plan(options, belt_zones, belt_audit)
+    assert plan.languages == geo.settings.LANGUAGES and plan.language == "en" and plan.csv_language is None
+    one = pipeline.plan(geo.BuildOptions(languages=("ko",)), belt_zones, belt_audit)
+    assert one.language == one.csv_language == "ko"
+
+
+def test_the_plan_decides_the_zone_maps_and_the_fez_once(belt_zones, belt_audit, tmp_path):
+    ours = pipeline.plan(geo.BuildOptions(zone_maps="jingok"), belt_zones, belt_audit)
+    assert ours.zone_ids == ("jingok",) and ours.has_fez
+    assert "zone_jingok_ko.html" in ours.files and "fez_ja.html" in ours.files
+    zone_file = tmp_path / "mine.geojson"
+    belt_zones.to_file(zone_file)
+    mine = pipeline.plan(geo.BuildOptions(zones=geo.ZoneSource(path=zone_file), pdf=True), belt_zones, belt_audit)
+    assert mine.fez is None and not any(name.startswith(("fez_", "factsheet_fez")) for name in mine.files)
+    assert "factsheet_jingok_en.pdf" in mine.files and mine.title == "mine"
+
+
 @pytest.mark.parametrize("name", ["belt_en.html", "zone_jingok_ko.html", "audit.md", export.GEOPACKAGE_NAME])
 def test_the_build_refuses_to_write_over_an_input_named_like_any_output(tmp_path, name):
     out = tmp_path / "out"
@@ -65,7 +96,7 @@ def test_pdf_fact_sheets_are_planned_written_and_named_by_their_module(tmp_path,
     zone_file = tmp_path / "mine.geojson"
     belt_zones.drop(columns="feature_id").to_file(zone_file)
     options = geo.BuildOptions(zones=geo.ZoneSource(path=zone_file), languages=("en",), pdf=True)
-    assert options.display_title == "mine"
+    assert pipeline.plan(options, options.zones.load()).title == "mine"
     written = geo.build(tmp_path / "out", options=options)
     pdfs = [p for p in written if p.suffix == ".pdf"]
     assert sorted(p.name for p in pdfs) == sorted(factsheet.output_files(belt_zones["zone_id"].unique(), ("en",)))

@@ -19,6 +19,7 @@ import geo
 from geo import i18n, raster
 from geo.area import geodesic_area_m2
 from geo.cli import main
+from geo.io import OutputFolder
 from geo.raster import overlays
 
 # A plane z = A·x + B·y + C over a 40 × 30 grid of 10 m pixels in EPSG:5186 near Gwangju.
@@ -435,7 +436,7 @@ def test_rasterize_writes_a_cog_with_its_zone_table(tmp_path, belt_zones, belt_z
 def test_rasterize_never_overwrites_an_input(tmp_path, square_zones):
     target = tmp_path / "zones.tif"
     with pytest.raises(geo.OutputError, match="is one of the inputs"):
-        raster.rasterize_zones(square_zones, target, inputs=(target,))
+        raster.rasterize_zones(square_zones, OutputFolder(tmp_path, protect=(target,)) / target.name)
     assert not target.exists()
 
 

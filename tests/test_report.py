@@ -149,11 +149,11 @@ def test_unchecked_claims_are_listed_and_fail_the_audit(belt_zones, belt_claims)
     result = geo.run_audit(belt_zones, claims)
     document = json.loads(report.to_json(result))
     assert document["unchecked"] == ["elsewhere"] and document["passed"] is False
-    assert "1 claims could not be checked" not in report.to_table(result)  # one is also off: that verdict wins
+    assert "could not be checked" not in report.to_table(result).splitlines()[-1]  # one is also off: that wins
     holding = claims[claims["claim_id"].isin(["belt_holds", "elsewhere"])]
     text = report.to_table(geo.run_audit(belt_zones, holding))
     assert text.rstrip().endswith(
-        "Tolerance ±2 %: 1 claims could not be checked (their subject is no zone of the file)."
+        "Tolerance ±2 %: 1 claim could not be checked (its subject is no zone of the file)."
     )
 
 

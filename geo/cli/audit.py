@@ -33,12 +33,8 @@ EXIT_HOLDS, EXIT_CLAIMS_OFF = 0, 1
 def audit(zones, claims, tolerance, format_, table, lang, pretty) -> int:
     """Measure the zones (GRS80 ellipsoid, planar EPSG:5186 beside it) and check every published claim."""
     result = audit_source(zones, load_claims(claims), tolerance=tolerance)[1]  # the zones go before writing
-    if format_ == "json":
-        report.write_json(result, sys.stdout, pretty=sys.stdout.isatty() if pretty is None else pretty)
-    elif format_ == "csv":
-        sys.stdout.write(report.to_csv(result, table=table, language=lang))
-    else:
-        sys.stdout.write(report.FORMATS[format_](result, language=lang))
+    pretty = sys.stdout.isatty() if pretty is None else pretty
+    report.FORMATS[format_](result, sys.stdout, language=lang, table=table, pretty=pretty)
     if result.nothing_checked:
         # The report shows the zones it measured; a scripted audit that checked no claim is bad input (exit 2).
         raise InputError(result.nothing_checked_message())

@@ -77,9 +77,10 @@ def build(zones, claims, tolerance, out, raster, raster_band, lang, cdn, screens
 def summary(out: Path, result: pipeline.BuildResult) -> list[str]:
     """A few lines for the terminal: what was written where, and the audit's verdict."""
     kinds: dict[str, int] = {}
-    for path in result.files:
-        kinds[path.suffix.lstrip(".")] = kinds.get(path.suffix.lstrip("."), 0) + 1
-    size = sum(path.stat().st_size for path in result.files if path.exists())
+    for name, _ in result.sizes:
+        kind = Path(name).suffix.lstrip(".")
+        kinds[kind] = kinds.get(kind, 0) + 1
+    size = sum(size for _, size in result.sizes)
     files = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
     lines = [f"built {out}: {len(result.files)} files ({files}), {size / 1e6:.1f} MB; open {out / 'index.html'}"]
     claims = result.audit.claims

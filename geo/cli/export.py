@@ -8,6 +8,7 @@ import click
 
 from .. import export as exports
 from ..fez import FEZ_DISTRICTS_FILE, load_fez_districts
+from ..io import OutputFolder
 from ..layers import load_claims, load_context, load_points
 from ..settings import CLAIMS_FILE, CONTEXT_FILE, DEFAULT_OUT, POINTS_FILE
 from ..sources import audit_source
@@ -31,8 +32,9 @@ from . import options
 def export(zones, claims, tolerance, out, crs, lang) -> int:
     """Export the zones, the belt, the context and the audit for GIS work."""
     loaded, result = audit_source(zones, load_claims(claims), tolerance=tolerance)
+    inputs = (zones.file, claims or CLAIMS_FILE, POINTS_FILE, CONTEXT_FILE, FEZ_DISTRICTS_FILE)
     path = exports.export(
-        out,
+        OutputFolder(out.parent, protect=inputs) / out.name,
         loaded,
         result,
         crs=crs,
@@ -40,7 +42,6 @@ def export(zones, claims, tolerance, out, crs, lang) -> int:
         points=load_points(),
         context=load_context(),
         fez=load_fez_districts() if result.fez is not None else None,
-        inputs=(zones.file, claims or CLAIMS_FILE, POINTS_FILE, CONTEXT_FILE, FEZ_DISTRICTS_FILE),
     )
     click.echo(f"exported {path}", err=True)
     return 0

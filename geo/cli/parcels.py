@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .. import parcels as land_parcels
-from ..io import write_text
+from ..io import OutputFolder
 from . import options
 
 #: Output formats: the text formats of :mod:`geo.parcels` and a Parquet file.
@@ -46,14 +46,15 @@ def parcels(zones, parcels_path, land_field, format_, out, scheduler) -> int:  #
     if format_ == PARQUET and out is None:
         raise click.UsageError("--format parquet writes a file; pass --out FILE.parquet")
     audit = land_parcels.land_audit(zones.load(), parcels_path, land_field=land_field, scheduler=scheduler)
+    target = None if out is None else OutputFolder(out.parent, protect=(zones.file, parcels_path)) / out.name
     if format_ == PARQUET:
-        path = land_parcels.write_parquet(audit, out, inputs=(zones.file, parcels_path))
+        path = land_parcels.write_parquet(audit, target)
         click.echo(f"wrote {path}", err=True)
         return 0
     text = land_parcels.FORMATS[format_](audit)
     if out is None:
         sys.stdout.write(text)
     else:
-        write_text(out, text, inputs=(zones.file, parcels_path))
+        target.text(text)
         click.echo(f"wrote {out}", err=True)
     return 0

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .. import raster as rasters
+from ..io import OutputFolder
 from ..raster.masks import CONVERGENCE_RESOLUTIONS_M, MASK_RESOLUTION_M
 from . import options
 
@@ -65,7 +66,8 @@ def stats(zones, raster_path, band, format_, mode, percentiles) -> int:
 )
 def rasterize(zones, out, resolution) -> int:
     """A zone-id mask of the zones, with its id table stored in the file."""
-    path = rasters.rasterize_zones(zones.load(), out, resolution_m=resolution, inputs=(zones.file,))
+    target = OutputFolder(out.parent, protect=(zones.file,)) / out.name
+    path = rasters.rasterize_zones(zones.load(), target, resolution_m=resolution)
     click.echo(f"wrote {path}", err=True)
     return 0
 

@@ -30,6 +30,7 @@ from pyproj.exceptions import CRSError
 from .. import i18n, io, report
 from .._errors import InputError
 from ..audit import AuditResult
+from ..io import OutputFile
 from ..schema import GeometryQuality
 from ..settings import COORDINATE_DECIMALS, GEOGRAPHIC_CRS, PLANAR_CRS, TOOL_NAME, tool_version
 from ._gpkg import TIMESTAMP_FORMAT, Table, write_geopackage
@@ -165,7 +166,7 @@ def geopackage_tables(
 
 
 def export_geopackage(
-    path: str | os.PathLike,
+    path: OutputFile | str | os.PathLike,
     zones: gpd.GeoDataFrame,
     audit: AuditResult,
     *,
@@ -174,7 +175,6 @@ def export_geopackage(
     fez: gpd.GeoDataFrame | None = None,
     crs: str | CRS | None = None,
     language: str = DEFAULT_LANGUAGE,
-    inputs: Sequence[str | os.PathLike] = (),
     timestamp: datetime | None = None,
     title: str | None = None,
 ) -> Path:
@@ -183,13 +183,13 @@ def export_geopackage(
     Parameters
     ----------
     path
-        Target ``.gpkg``; replaced only once the new file is complete.
+        Target ``.gpkg``, or a file of an :class:`geo.io.OutputFolder` whose protected files (the inputs)
+        are never overwritten and whose newest one dates the build; replaced only once the new file is
+        complete.
     zones, audit, points, context, fez, crs, language
         As for :func:`geopackage_tables`.
-    inputs
-        Files the export was made from: never overwritten, and the newest one dates the build.
     timestamp
-        The build date; by default :func:`build_timestamp` of ``inputs``.
+        The build date; by default :func:`build_timestamp` of the protected files.
     title
         The dataset's title in its provenance record (``build --title``); by default :data:`DEFAULT_TITLE`.
         Used as given: nothing is added to it, so supplied outlines are never called schematic.
@@ -197,12 +197,12 @@ def export_geopackage(
     Raises
     ------
     OutputError
-        If ``path`` is one of ``inputs``.
+        If ``path`` is one of the protected files.
     InputError
         If ``crs`` or ``language`` is not usable.
     """
-    path = Path(path)
-    inputs = tuple(Path(p) for p in inputs)
+    target_file = io.output_file(path)
+    path, inputs = target_file.path, target_file.folder.protect
     io.refuse_overwriting_inputs(path, inputs)
     stamp, stamp_source = (timestamp, "given by the caller") if timestamp is not None else build_timestamp(inputs)
     target = output_crs(crs)
@@ -213,7 +213,7 @@ def export_geopackage(
     if title is not None:
         metadata["title"] = title
     description = f"{TOOL_NAME} {tool_version()}, labels in {language}"
-    with io.atomic_path(path, inputs=inputs) as temporary:
+    with target_file.temporary() as temporary:
         try:
             write_geopackage(temporary, tables, timestamp=stamp, metadata=metadata, style_description=description)
         finally:
@@ -223,21 +223,23 @@ def export_geopackage(
 
 
 def export_geojson(
-    path: str | os.PathLike,
+    path: OutputFile | str | os.PathLike,
     zones: gpd.GeoDataFrame,
     audit: AuditResult,
     *,
-    inputs: Sequence[str | os.PathLike] = (),
+    crs: str | CRS | None = None,
     **_: object,
 ) -> Path:
     """Write the zone parts with their areas as RFC 7946 GeoJSON (EPSG:4326, 6 decimals), atomically.
 
     Properties use the JSON report's names (``area_m2``, ``area_pyeong``, ``area_m2_epsg5186``, …), areas
     in m² on the GRS80 ellipsoid unless the name says EPSG:5186. Schematic geometry is said in each feature's
-    ``geometry_quality`` and in the file's ``description``.
+    ``geometry_quality`` and in the file's ``description``. ``crs``, if given, must be EPSG:4326 (RFC 7946
+    allows no other); the other keywords of :func:`export` are accepted and ignored.
     """
     import pyogrio
 
+    _refuse_crs(crs, path, "GeoJSON, always EPSG:4326 (RFC 7946)")
     frame = zone_attributes(zones, audit, short_names=False)
     frame = gpd.GeoDataFrame(frame, geometry=zones.geometry.to_crs(GEOGRAPHIC_CRS).values, crs=GEOGRAPHIC_CRS)
     options = {
@@ -245,16 +247,26 @@ def export_geojson(
         "COORDINATE_PRECISION": str(COORDINATE_DECIMALS),
         "DESCRIPTION": _geojson_description(zones),
     }
-    with io.atomic_path(path, inputs=tuple(Path(p) for p in inputs)) as temporary:
+    target = io.output_file(path)
+    with target.temporary() as temporary:
         pyogrio.write_dataframe(frame, temporary, layer="zone_parts", driver="GeoJSON", layer_options=options)
-    return Path(path)
+    return target.path
 
 
 def export_zone_areas(
-    path: str | os.PathLike, zones: gpd.GeoDataFrame, audit: AuditResult, *, inputs: Sequence = (), **_: object
+    path: OutputFile | str | os.PathLike,
+    zones: gpd.GeoDataFrame,
+    audit: AuditResult,
+    *,
+    crs: str | CRS | None = None,
+    **_: object,
 ) -> Path:
-    """Write the zone areas table as CSV with a UTF-8 BOM (opens in Excel with Hangul and Kana), atomically."""
-    return io.write_text(path, report.to_csv(audit, table="zones"), inputs=tuple(Path(p) for p in inputs))
+    """Write the zone areas table as CSV with a UTF-8 BOM (opens in Excel with Hangul and Kana), atomically.
+
+    A table has no geometry: ``crs``, if given, must be EPSG:4326 (as for GeoJSON).
+    """
+    _refuse_crs(crs, path, "a table without geometry")
+    return io.output_file(path).text(report.to_csv(audit, table="zones"))
 
 
 #: Export format by file suffix (``export --out``).
@@ -265,8 +277,15 @@ EXPORTERS: Final[dict[str, Callable[..., Path]]] = {
 }
 
 
+def _refuse_crs(crs: str | CRS | None, path: OutputFile | str | os.PathLike, kind: str) -> None:
+    """InputError for a ``crs`` other than EPSG:4326 asked of a format that holds no other."""
+    if crs is not None and output_crs(crs) != CRS.from_user_input(GEOGRAPHIC_CRS):
+        name = io.output_file(path).name
+        raise InputError(f"--crs {crs}: {name} is {kind}; drop --crs or write a .gpkg")
+
+
 def export(
-    path: str | os.PathLike,
+    path: OutputFile | str | os.PathLike,
     zones: gpd.GeoDataFrame,
     audit: AuditResult,
     *,
@@ -275,40 +294,26 @@ def export(
     points: gpd.GeoDataFrame | None = None,
     context: gpd.GeoDataFrame | None = None,
     fez: gpd.GeoDataFrame | None = None,
-    inputs: Sequence[str | os.PathLike] = (),
     title: str | None = None,
 ) -> Path:
     """Write ``path`` in the format its suffix names (:data:`EXPORTERS`); ``title`` and ``fez`` as for the
-    GeoPackage (other formats hold the zone parts only).
+    GeoPackage (other formats hold the zone parts only). ``path`` may be a file of an
+    :class:`geo.io.OutputFolder`, never written over one of its protected files.
 
     Raises
     ------
     InputError
         For an unknown suffix, or a ``crs`` other than EPSG:4326 for GeoJSON (RFC 7946 allows no other).
     """
-    path = Path(path)
-    suffix = path.suffix.lower()
+    target = io.output_file(path)
+    suffix = Path(target.name).suffix.lower()
     if suffix not in EXPORTERS:
         raise InputError(
-            f"--out {path.name}: unknown format {suffix or '(no suffix)'}; end it in {', '.join(EXPORTERS)}"
+            f"--out {target.name}: unknown format {suffix or '(no suffix)'}; end it in {', '.join(EXPORTERS)}"
         )
-    if suffix != ".gpkg" and crs is not None and output_crs(crs) != CRS.from_user_input(GEOGRAPHIC_CRS):
-        kind = "GeoJSON, always EPSG:4326 (RFC 7946)" if suffix == ".geojson" else "a table without geometry"
-        raise InputError(f"--crs {crs}: {path.name} is {kind}; drop --crs or write a .gpkg")
-    if suffix == ".gpkg":
-        return export_geopackage(
-            path,
-            zones,
-            audit,
-            points=points,
-            context=context,
-            fez=fez,
-            crs=crs,
-            language=language,
-            inputs=inputs,
-            title=title,
-        )
-    return EXPORTERS[suffix](path, zones, audit, inputs=inputs)
+    return EXPORTERS[suffix](
+        target, zones, audit, points=points, context=context, fez=fez, crs=crs, language=language, title=title
+    )
 
 
 # --- provenance -----------------------------------------------------------------------------------------------

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Final
@@ -27,12 +26,14 @@ from typing import Final
 import geopandas as gpd
 
 from .. import i18n
+from .._format import file_stems
 from ..audit import AuditResult
 from ..export import build_timestamp
 from ..fez import FEZ
-from ..io import write_bytes
+from ..io import OutputFolder, output_folder
 from ..schema import BELT
 from ..screenshot import browser, offline_page
+from ..settings import DEFAULT_LANGUAGE
 from ._page import fez_sheet_html, zone_sheet_html
 
 __all__ = ["BELT_SHEET", "FEZ_SHEET", "fez_sheet_html", "output_files", "write_factsheets", "zone_sheet_html"]
@@ -45,18 +46,8 @@ FEZ_SHEET: Final = FEZ
 
 
 def sheet_stems(zone_ids: Iterable[object]) -> dict[str, str]:
-    """The file stem of each zone's sheet: its id reduced to ``[A-Za-z0-9_-]``, unique, never ``belt`` or ``fez``."""
-    stems: dict[str, str] = {}
-    used = {BELT_SHEET, FEZ_SHEET}
-    for zone_id in dict.fromkeys(str(z) for z in zone_ids):
-        base = re.sub(r"[^A-Za-z0-9_-]", "_", zone_id) or "zone"
-        stem, n = base, 1
-        while stem.lower() in used:
-            n += 1
-            stem = f"{base}-{n}"
-        used.add(stem.lower())
-        stems[zone_id] = stem
-    return stems
+    """The file stem of each zone's sheet (:func:`geo._format.file_stems`), never ``belt`` or ``fez``."""
+    return file_stems(zone_ids, reserved=(BELT_SHEET, FEZ_SHEET))
 
 
 def _name(stem: str, language: str) -> str:
@@ -70,14 +61,13 @@ def output_files(zone_ids: Iterable[str], languages: Sequence[str], *, fez: bool
 
 
 def write_factsheets(
-    out: str | os.PathLike,
+    out: OutputFolder | str | os.PathLike,
     zones: gpd.GeoDataFrame,
     audit: AuditResult,
     *,
-    languages: Sequence[str] = ("en",),
+    languages: Sequence[str] = (DEFAULT_LANGUAGE,),
     context: gpd.GeoDataFrame | None = None,
     points: gpd.GeoDataFrame | None = None,
-    inputs: Sequence[str | os.PathLike] = (),
     zone_ids: Iterable[str] | None = None,
     fez: gpd.GeoDataFrame | None = None,
     open_browser: object | None = None,
@@ -86,15 +76,15 @@ def write_factsheets(
 
     Parameters
     ----------
+    out
+        The output folder: an :class:`geo.io.OutputFolder`, whose protected files (the inputs) are never
+        written over and whose newest one dates the sheets (:func:`geo.export.build_timestamp`), or a path.
     zones, audit
         As :func:`geo.load_zones` and :func:`geo.run_audit` (or :func:`geo.fez.audit_with_fez`) return them.
     languages
         Codes of :data:`geo.settings.LANGUAGES`.
     context, points
         NGII boundaries and site-selection points drawn on the map; left out when None.
-    inputs
-        Files the sheets are made from: never overwritten, and the newest dates the build
-        (:func:`geo.export.build_timestamp`).
     zone_ids
         The zones that get a sheet (those that get a map of their own); None: all.
     fez
@@ -113,12 +103,11 @@ def write_factsheets(
     if open_browser is None:
         with browser() as started:
             return write_factsheets(
-                out, zones, audit, languages=languages, context=context, points=points, inputs=inputs,
-                zone_ids=zone_ids, fez=fez, open_browser=started,
+                out, zones, audit, languages=languages, context=context, points=points, zone_ids=zone_ids, fez=fez,
+                open_browser=started,
             )  # fmt: skip
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    date = build_timestamp(inputs)[0]
+    out = output_folder(out)
+    date = build_timestamp(out.protect)[0]
     common = {"context": context, "points": points, "date": date}
     stems = sheet_stems(zones["zone_id"] if zone_ids is None else zone_ids)
     sheets = [(BELT_SHEET, lambda language: zone_sheet_html(zones, audit, subject=BELT, language=language, **common))]
@@ -131,10 +120,8 @@ def write_factsheets(
     written = []
     for stem, page_html in sheets:
         for language in languages:
-            path = out / _name(stem, language)
-            pdf = _print_pdf(open_browser, page_html(language))
-            written.append(write_bytes(path, pdf, inputs=tuple(map(Path, inputs))))
-            log.info("fact sheet %s", path)
+            written.append(out.bytes(_name(stem, language), _print_pdf(open_browser, page_html(language))))
+            log.info("fact sheet %s", written[-1])
     return written
 
 

@@ -15,7 +15,8 @@ What a map says:
 
 How a map is built (private helpers, shared by the maps above):
 
-- ``_base`` — a new map (basemaps, assets, stylesheet), its panel, controls and layout, rendering;
+- ``_base`` — the maps' options (:class:`MapOptions`), a new map page (basemaps, assets, stylesheet), its
+  panel, controls and layout, rendering;
 - ``_context`` — legal dongs, ri and the border, and raster overlays; ``_canvas`` — the zone layer, on one
   canvas in the compact parcel encoding beyond 200 features; ``_text`` — names and quantities;
 - ``_leaflet`` — the folium elements; ``_controls``, ``_layout``, ``_css`` — their JavaScript and stylesheet;
@@ -26,7 +27,7 @@ from data is escaped before it reaches the page.
 """
 
 from ._assets import ASSET_MODES
-from ._base import build_date, map_title, render_html
+from ._base import MapOptions, MapPage, build_date, map_options, map_title, render_html
 from ._text import zone_title
 from .belt import belt_map, zone_map
 from .content import zone_distances_m
@@ -37,6 +38,7 @@ from .files import (
     INDEX_FILE,
     ZONE_MAPS_MODES,
     index_files,
+    map_files,
     output_files,
     write_index,
     write_maps,
@@ -52,12 +54,16 @@ __all__ = [
     "FEZ_STEM",
     "INDEX_FILE",
     "ZONE_MAPS_MODES",
+    "MapOptions",
+    "MapPage",
     "belt_map",
     "build_date",
     "fez_map",
     "index_files",
     "index_page",
     "languages_index_page",
+    "map_files",
+    "map_options",
     "map_title",
     "output_files",
     "parcels_map",

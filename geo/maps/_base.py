@@ -1,15 +1,19 @@
-"""The pieces every map is built from: a new map with our basemaps and assets, its panel, controls and layout.
+"""The pieces every map is built from: its options, a new page with our basemaps and assets, its panel,
+controls and layout.
 
-A map module (:mod:`geo.maps.belt`, :mod:`geo.maps.fez`, :mod:`geo.maps.parcels`) starts with :func:`new_map`,
-adds its layers, then :func:`add_panel` (title, findings, legend; on paper the title, date and legend block),
-:func:`add_controls` and, last, :func:`fit`, which lays the map out and opens it on its bounds.
-:func:`render_html` gives the page.
+Every map takes the one options list :class:`MapOptions` (language, context, points, overlays, assets,
+title, date). A map module (:mod:`geo.maps.belt`, :mod:`geo.maps.fez`, :mod:`geo.maps.parcels`) starts with
+:func:`new_map`, which gives a :class:`MapPage` (the folium map and its figure, with the page's language and
+the bounds it opens on), adds its layers, then :func:`add_panel` (title, findings, legend; on paper the title,
+date and legend block), :func:`add_controls` and, last, :func:`fit`, which lays the map out and opens it on
+its bounds. :func:`render_html` gives the page's HTML.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Final
 
@@ -19,7 +23,8 @@ import numpy as np
 from .. import i18n
 from .._html import escape
 from ..area import GEOD
-from ..settings import GEOGRAPHIC_CRS, PLANAR_CRS
+from ..raster.overlays import RasterOverlay
+from ..settings import DEFAULT_LANGUAGE, GEOGRAPHIC_CRS, PLANAR_CRS
 from ._controls import CONTROLS_JS
 from ._css import CSS
 from ._layout import LAYOUT_JS, NARROW_PX, NORTH_JS, PANEL_WIDTH_PX, POPUP_WIDTH_PX, SHORT_PX
@@ -46,6 +51,71 @@ ZOOM_SNAP: Final = 0.25
 FIT_PADDING_PX: Final = 24
 
 
+@dataclass(frozen=True, eq=False)
+class MapOptions:
+    """What every map is drawn with besides its zones and audit: the one options list of :func:`belt_map`,
+    :func:`zone_map`, :func:`fez_map` and :func:`write_maps` (each also takes these as keywords).
+
+    Attributes
+    ----------
+    language : str
+        ``"ko"``, ``"en"`` or ``"ja"``: every string on the map is in it.
+    context : GeoDataFrame or None
+        Legal dongs, ri and the border (:func:`geo.load_context`); drawn switched off, except the border.
+    points : GeoDataFrame or None
+        Site-selection points (:func:`geo.load_points`), with the geodesic distance to each zone.
+    overlays : sequence of RasterOverlay
+        Rasters to draw as image overlays, each with a legend and an opacity slider.
+    assets : str
+        ``"inline"`` (self-contained, the default) or ``"cdn"`` (Leaflet from a CDN: smaller files).
+    title : str, mapping or None
+        The map's title: a string, or a mapping of language code to string; None for the bundled belt's title
+        (:func:`map_title`). For a user's zone file pass something neutral, e.g. the file's name.
+    date : str or None
+        The date printed under the title on paper (``YYYY-MM-DD``); None for :func:`build_date`.
+    """
+
+    language: str = DEFAULT_LANGUAGE
+    context: gpd.GeoDataFrame | None = None
+    points: gpd.GeoDataFrame | None = None
+    overlays: Sequence[RasterOverlay] = field(default=())
+    assets: str = "inline"
+    title: Title = None
+    date: str | None = None
+
+    def __post_init__(self) -> None:
+        i18n.check_language(self.language)
+
+
+def map_options(options: MapOptions | None = None, **changes: object) -> MapOptions:
+    """``options`` (default: :class:`MapOptions`) with the fields named in ``changes`` replaced.
+
+    Raises
+    ------
+    TypeError
+        For a keyword that is no field of :class:`MapOptions`.
+    """
+    return replace(options or MapOptions(), **changes) if changes else (options or MapOptions())
+
+
+@dataclass
+class MapPage:
+    """A map being built: the folium map in its own figure, the page's language and the bounds it opens on.
+
+    The maps return it; :func:`render_html` gives its HTML. Nothing of ours is stored on the folium objects.
+    """
+
+    folium_map: folium.Map
+    figure: Figure
+    language: str
+    #: ``[[south, west], [north, east]]`` in degrees: where the map opens (:func:`fit`).
+    bounds: list[list[float]]
+
+    def add(self, child: object) -> None:
+        """Add a layer, control or script to the map."""
+        self.folium_map.add_child(child)
+
+
 def map_title(title: Title, language: str) -> str:
     """The title in ``language``: ``title`` itself, its entry for the language, or the bundled belt's title."""
     if isinstance(title, str) and title.strip():
@@ -63,18 +133,14 @@ def build_date() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d")
 
 
-def render_html(folium_map: folium.Map) -> str:
+def render_html(page: MapPage) -> str:
     """The complete HTML page of a map made by :mod:`geo.maps`, with ``<html lang>`` set."""
-    figure = folium_map.get_root()
-    html = figure.render()
-    language = getattr(folium_map, "tb_language", "en")
-    return html.replace("<html>", f'<html lang="{escape(language)}">', 1)
+    html = page.figure.render()
+    return html.replace("<html>", f'<html lang="{escape(page.language)}">', 1)
 
 
-def new_map(
-    bounds: np.ndarray, *, language: str, assets: str, prefer_canvas: bool = False
-) -> tuple[folium.Map, Figure]:
-    """A folium Map in its own Figure with our basemaps and assets only; ``bounds`` (degrees) kept for fit."""
+def new_map(bounds: np.ndarray, *, language: str, assets: str, prefer_canvas: bool = False) -> MapPage:
+    """A folium Map in its own Figure with our basemaps and assets only, opening on ``bounds`` (degrees)."""
     import folium
     import xyzservices.providers as providers
     from branca.element import Element, Figure
@@ -93,7 +159,6 @@ def new_map(
         prefer_canvas=prefer_canvas,
         zoom_snap=ZOOM_SNAP,
     )
-    folium_map.tb_language = language
     figure.add_child(folium_map)
     _assets.use_assets(folium_map, mode=assets)
     figure.header.add_child(Element(f"<style>{CSS}</style>"), name="triangle_belt_css")
@@ -107,13 +172,11 @@ def new_map(
             overlay=False,
             show=index == 0,
         ).add_to(folium_map)
-    folium_map.tb_bounds = [[south, west], [north, east]]
-    return folium_map, figure
+    return MapPage(folium_map, figure, language, [[south, west], [north, east]])
 
 
 def add_panel(
-    folium_map: folium.Map,
-    figure: Figure,
+    page: MapPage,
     *,
     title: str,
     short: str,
@@ -121,7 +184,6 @@ def add_panel(
     panel: str,
     print_panel: str,
     legend: str,
-    language: str,
     date: str | None,
 ) -> None:
     """The map's panel (title, the one-line findings of the collapsed bar, the panel's HTML and the legend),
@@ -131,7 +193,8 @@ def add_panel(
 
     from . import _leaflet
 
-    folium_map.add_child(
+    language, figure = page.language, page.figure
+    page.add(
         _leaflet.Control(
             f'<details class="tb-panel-box" open><summary><h1>{escape(title)}</h1>'
             f'<span class="{short_class}">{short}</span></summary>'
@@ -159,24 +222,26 @@ def with_points(bounds: np.ndarray, points: gpd.GeoDataFrame | None) -> np.ndarr
     return np.array([min(bounds[0], west), min(bounds[1], south), max(bounds[2], east), max(bounds[3], north)])
 
 
-def add_feature_layer(folium_map: folium.Map, name_key: str, features: dict, *, language: str) -> None:
-    """A layer (switched on) named by the message ``name_key`` in ``language``, drawing a GeoJSON collection."""
+def add_feature_layer(page: MapPage, name_key: str, features: dict) -> None:
+    """A layer (switched on) named by the message ``name_key`` in the page's language, drawing a GeoJSON
+    collection."""
     import folium
 
     from . import _leaflet
 
-    layer = folium.FeatureGroup(name=escape(i18n.text(name_key, language)), show=True)
+    layer = folium.FeatureGroup(name=escape(i18n.text(name_key, page.language)), show=True)
     layer.add_child(_leaflet.GeoJsonLayer(features))
-    folium_map.add_child(layer)
+    page.add(layer)
 
 
-def add_controls(folium_map: folium.Map, *, language: str) -> None:
+def add_controls(page: MapPage) -> None:
     """Layer control, metric scale bar, full-screen button and the area measure tool."""
     import folium
 
     from . import _leaflet
 
-    folium.LayerControl(collapsed=True, position="topleft").add_to(folium_map)
+    language = page.language
+    folium.LayerControl(collapsed=True, position="topleft").add_to(page.folium_map)
     strings = {
         key: i18n.text(key, language)
         for key in (
@@ -199,19 +264,19 @@ def add_controls(folium_map: folium.Map, *, language: str) -> None:
     }
     # The measure tool works on GRS80: its semi-major axis (m) and squared eccentricity.
     ellipsoid = {"ellipsoid_a": GEOD.a, "ellipsoid_e2": GEOD.es}
-    folium_map.add_child(_leaflet.Script(CONTROLS_JS, data={**strings, **ellipsoid}))
+    page.add(_leaflet.Script(CONTROLS_JS, data={**strings, **ellipsoid}))
 
 
-def fit(folium_map: folium.Map, *, language: str) -> None:
+def fit(page: MapPage) -> None:
     """The north arrow (shown on paper) and the layout: added last so that it can measure the panel."""
     from . import _leaflet
 
-    folium_map.add_child(_leaflet.Script(NORTH_JS, data={"north": i18n.text("north", language)}))
-    folium_map.add_child(
+    page.add(_leaflet.Script(NORTH_JS, data={"north": i18n.text("north", page.language)}))
+    page.add(
         _leaflet.Script(
             LAYOUT_JS,
             data={
-                "bounds": folium_map.tb_bounds,
+                "bounds": page.bounds,
                 "padding": FIT_PADDING_PX,
                 "narrow": NARROW_PX,
                 "short": SHORT_PX,

@@ -9,7 +9,7 @@ in the same encoding.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 import geopandas as gpd
 import numpy as np
@@ -23,12 +23,9 @@ from ..area import area_m2
 from ..audit import AuditResult
 from ..schema import GeometryQuality, Status
 from ..settings import COORDINATE_DECIMALS
-from ._base import simplify
+from ._base import MapPage, simplify
 from ._text import attribute_records, qty, zone_name
 from .content import zone_features, zone_labels, zone_popup
-
-if TYPE_CHECKING:
-    import folium
 
 #: Outline width in pixels of parcels, and of zones on canvas.
 PARCEL_WEIGHT: Final = 1
@@ -42,14 +39,13 @@ LARGE_LAYER_FEATURES: Final = 200
 LARGE_SIMPLIFY_M: Final = 5.0
 
 
-def add_zone_layer(
-    folium_map: folium.Map, zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str, focus: str | None = None
-) -> None:
+def add_zone_layer(page: MapPage, zones: gpd.GeoDataFrame, audit: AuditResult, *, focus: str | None = None) -> None:
     """The zones layer with its labels: GeoJSON (SVG) up to :data:`LARGE_LAYER_FEATURES`, canvas beyond."""
     import folium
 
     from . import _leaflet
 
+    language = page.language
     zone_layer = folium.FeatureGroup(name=escape(i18n.text("layer_zones", language)), show=True)
     if len(zones) <= LARGE_LAYER_FEATURES:
         zone_layer.add_child(_leaflet.GeoJsonLayer(zone_features(zones, audit, language=language, focus=focus)))
@@ -58,7 +54,7 @@ def add_zone_layer(
         zone_layer.add_child(_leaflet.ParcelLayer(encode_zones(zones, audit, language=language)))
         labelled = zones[notable(zones, audit)]
     zone_layer.add_child(_leaflet.LabelLayer(zone_labels(labelled, language=language), css_class="tb-zone-label"))
-    folium_map.add_child(zone_layer)
+    page.add(zone_layer)
 
 
 def notable(zones: gpd.GeoDataFrame, audit: AuditResult) -> np.ndarray:

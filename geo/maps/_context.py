@@ -8,7 +8,7 @@ opacity slider, shown while the overlay is on.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 import geopandas as gpd
 import pandas as pd
@@ -19,13 +19,10 @@ from .. import i18n, style
 from .._html import escape
 from ..raster.overlays import RasterOverlay
 from ..settings import GEOGRAPHIC_CRS
-from ._base import simplify
+from ._base import MapPage, simplify
 from ._controls import OVERLAY_JS
 from ._text import localised
 from .content import LABEL_PRIORITY, ZONE_WEIGHT, collection, feature, round_degrees
-
-if TYPE_CHECKING:
-    import folium
 
 #: Context boundaries are simplified to this tolerance (metres, in EPSG:5186) before drawing.
 CONTEXT_SIMPLIFY_M: Final = 5.0
@@ -39,12 +36,13 @@ BORDER_DASH: Final = "8 4 2 4"
 _HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{3,8}$")
 
 
-def add_context(folium_map: folium.Map, context: gpd.GeoDataFrame, *, language: str) -> None:
+def add_context(page: MapPage, context: gpd.GeoDataFrame) -> None:
     """Legal dongs and ri (off), their names (off) and the Gwangju/Jeonnam border (on)."""
     import folium
 
     from . import _leaflet
 
+    folium_map, language = page.folium_map, page.language
     simplified = simplify(context.to_crs(GEOGRAPHIC_CRS), CONTEXT_SIMPLIFY_M)
     kinds = simplified["kind"] if "kind" in simplified else pd.Series("legal_dong", index=simplified.index)
     areas = simplified[kinds != "border"]
@@ -78,12 +76,13 @@ def add_context(folium_map: folium.Map, context: gpd.GeoDataFrame, *, language: 
         folium_map.add_child(layer)
 
 
-def add_overlay(folium_map: folium.Map, overlay: RasterOverlay, *, language: str) -> None:
+def add_overlay(page: MapPage, overlay: RasterOverlay) -> None:
     """An image overlay in the layer control, with a legend and opacity slider shown while it is on."""
     import folium
 
     from . import _leaflet
 
+    folium_map, language = page.folium_map, page.language
     (south, west), (north, east) = overlay.bounds
     image = folium.raster_layers.ImageOverlay(
         image=overlay.png_data_url,

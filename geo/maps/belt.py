@@ -8,7 +8,6 @@ rounded to :data:`geo.settings.COORDINATE_DECIMALS` decimals (about 0.1 m).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
 import geopandas as gpd
@@ -19,9 +18,19 @@ from .. import i18n
 from .._html import escape
 from ..audit import AuditResult
 from ..belt import belt_triangle
-from ..raster.overlays import RasterOverlay
 from ..settings import GEOGRAPHIC_CRS, PLANAR_CRS
-from ._base import Title, add_controls, add_feature_layer, add_panel, fit, map_title, new_map, with_points
+from ._base import (
+    MapOptions,
+    MapPage,
+    add_controls,
+    add_feature_layer,
+    add_panel,
+    fit,
+    map_options,
+    map_title,
+    new_map,
+    with_points,
+)
 from ._canvas import LARGE_LAYER_FEATURES, add_zone_layer
 from ._context import add_context, add_overlay
 from ._text import zone_title
@@ -29,7 +38,7 @@ from .content import belt_features, belt_panel, legend_html, point_features, zon
 from .findings import findings_short
 
 if TYPE_CHECKING:
-    import folium
+    pass
 
 #: Point popups on a map of more than :data:`geo.maps._canvas.LARGE_LAYER_FEATURES` zone features give the
 #: distances to the belt zones, or without a belt to each point's this many nearest features.
@@ -39,17 +48,8 @@ NEIGHBOURHOOD_M: Final = 3_000.0
 
 
 def belt_map(
-    zones: gpd.GeoDataFrame,
-    audit: AuditResult,
-    *,
-    language: str = "en",
-    context: gpd.GeoDataFrame | None = None,
-    points: gpd.GeoDataFrame | None = None,
-    overlays: Sequence[RasterOverlay] = (),
-    assets: str = "inline",
-    title: Title = None,
-    date: str | None = None,
-) -> folium.Map:
+    zones: gpd.GeoDataFrame, audit: AuditResult, options: MapOptions | None = None, **changes: object
+) -> MapPage:
     """The belt map: every zone, the belt union and triangle, the audit panel, context, points and overlays.
 
     Parameters
@@ -58,53 +58,21 @@ def belt_map(
         Zone features as :func:`geo.load_zones` returns them (any CRS; drawn in EPSG:4326).
     audit
         :func:`geo.run_audit` of the same zones: areas (GRS80 ellipsoidal, EPSG:5186 planar) and verdicts.
-    language
-        ``"ko"``, ``"en"`` or ``"ja"``: every string on the map is in it.
-    context
-        Legal dongs, ri and the border (:func:`geo.load_context`); drawn switched off, except the border.
-    points
-        Site-selection points (:func:`geo.load_points`), with the geodesic distance to each zone.
-    overlays
-        Rasters to draw as image overlays, each with a legend and an opacity slider.
-    assets
-        ``"inline"`` (self-contained, the default) or ``"cdn"`` (Leaflet from a CDN: smaller files).
-    title
-        The map's title: a string, or a mapping of language code to string; None for the bundled belt's title
-        (:func:`map_title`). For a user's zone file pass something neutral, e.g. the file's name.
-    date
-        The date printed under the title on paper (``YYYY-MM-DD``); None for :func:`build_date`.
+    options
+        How to draw it (:class:`MapOptions`: language, context, points, overlays, assets, title, date);
+        ``changes`` replaces fields of it by name, e.g. ``belt_map(zones, audit, language="ja")``.
 
     Returns
     -------
-    folium.Map
+    MapPage
         Render it with :func:`render_html`.
     """
-    return _zone_layers_map(
-        zones,
-        audit,
-        language=language,
-        context=context,
-        points=points,
-        overlays=overlays,
-        assets=assets,
-        title=title,
-        date=date,
-    )
+    return _zone_layers_map(zones, audit, map_options(options, **changes))
 
 
 def zone_map(
-    zones: gpd.GeoDataFrame,
-    audit: AuditResult,
-    zone_id: str,
-    *,
-    language: str = "en",
-    context: gpd.GeoDataFrame | None = None,
-    points: gpd.GeoDataFrame | None = None,
-    overlays: Sequence[RasterOverlay] = (),
-    assets: str = "inline",
-    title: Title = None,
-    date: str | None = None,
-) -> folium.Map:
+    zones: gpd.GeoDataFrame, audit: AuditResult, zone_id: str, options: MapOptions | None = None, **changes: object
+) -> MapPage:
     """The map of one zone (all its parts): as :func:`belt_map`, opened on the zone, with its own audit panel.
 
     Raises
@@ -114,36 +82,14 @@ def zone_map(
     """
     if not (zones["zone_id"] == zone_id).any():
         raise ValueError(f"no zone {zone_id!r}; use one of {', '.join(map(str, zones['zone_id'].unique()))}")
-    return _zone_layers_map(
-        zones,
-        audit,
-        language=language,
-        context=context,
-        points=points,
-        overlays=overlays,
-        assets=assets,
-        focus=zone_id,
-        title=title,
-        date=date,
-    )
+    return _zone_layers_map(zones, audit, map_options(options, **changes), focus=zone_id)
 
 
 def _zone_layers_map(
-    zones: gpd.GeoDataFrame,
-    audit: AuditResult,
-    *,
-    language: str,
-    context: gpd.GeoDataFrame | None,
-    points: gpd.GeoDataFrame | None,
-    overlays: Sequence[RasterOverlay],
-    assets: str,
-    focus: str | None = None,
-    title: Title = None,
-    date: str | None = None,
-) -> folium.Map:
+    zones: gpd.GeoDataFrame, audit: AuditResult, options: MapOptions, focus: str | None = None
+) -> MapPage:
     """The belt map, or with ``focus`` (a zone id) the map of that zone; see :func:`belt_map`."""
-
-    i18n.check_language(language)
+    language, context, points = options.language, options.context, options.points
     all_zones = zones = zones.to_crs(GEOGRAPHIC_CRS)
     shown = zones if focus is None else zones[zones["zone_id"] == focus]
     if focus is not None:
@@ -155,29 +101,27 @@ def _zone_layers_map(
             context = context[shapely.intersects(context.geometry.values, area)]
     # The belt map opens on the zones and the site points together, a zone map on its zone.
     bounds = shown.total_bounds if focus is not None else with_points(shown.total_bounds, points)
-    folium_map, figure = new_map(bounds, language=language, assets=assets)
-    title = map_title(title, language)
+    page = new_map(bounds, language=language, assets=options.assets)
+    title = map_title(options.title, language)
     if focus is not None:
         title = f"{zone_title(shown, language)} — {i18n.text('zone_title_suffix', language)}"
-    figure.title = escape(title)
+    page.figure.title = escape(title)
 
-    for overlay in overlays:
-        add_overlay(folium_map, overlay, language=language)
+    for overlay in options.overlays:
+        add_overlay(page, overlay)
     if context is not None:
-        add_context(folium_map, context, language=language)
+        add_context(page, context)
 
     # The belt goes under the zones: a wide halo around them that leaves their dashed outlines visible.
     if audit.belt["members"]:
-        add_feature_layer(
-            folium_map, "layer_belt", belt_features(all_zones, audit, language=language), language=language
-        )
+        add_feature_layer(page, "layer_belt", belt_features(all_zones, audit, language=language))
 
-    add_zone_layer(folium_map, zones, audit, language=language, focus=focus)
+    add_zone_layer(page, zones, audit, focus=focus)
 
     if points is not None and len(points):
         distance_zones, nearest = _distance_zones(zones, points)
         features = point_features(points, distance_zones, language=language, nearest=nearest)
-        add_feature_layer(folium_map, "layer_points", features, language=language)
+        add_feature_layer(page, "layer_points", features)
 
     # One column on the right: title, findings and legend, a <details> that starts closed on narrow maps
     # (a one-line bar: the title and the findings in short); the map's controls stay on the left.
@@ -191,20 +135,18 @@ def _zone_layers_map(
     legend = legend_html(zones, language=language, has_triangle=belt_triangle(zones) is not None)
     short_class = "tb-short tb-fail" if failing else ("tb-short tb-pass" if focus is None else "tb-short")
     add_panel(
-        folium_map,
-        figure,
+        page,
         title=title,
         short=short,
         short_class=short_class,
         panel=panel,
         print_panel=print_panel,
         legend=legend,
-        language=language,
-        date=date,
+        date=options.date,
     )
-    add_controls(folium_map, language=language)
-    fit(folium_map, language=language)
-    return folium_map
+    add_controls(page)
+    fit(page)
+    return page
 
 
 def _distance_zones(zones: gpd.GeoDataFrame, points: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, int | None]:

@@ -9,7 +9,6 @@ the context are drawn as on the belt map. Every string from data is escaped.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
@@ -24,10 +23,19 @@ from ..area import area_m2
 from ..audit import AuditResult
 from ..belt import belt_triangle
 from ..fez import FEZ, PILLARS, is_fez_subject, pillar_label
-from ..raster.overlays import RasterOverlay
 from ..schema import GeometryQuality
 from ..settings import GEOGRAPHIC_CRS
-from ._base import add_controls, add_feature_layer, add_panel, fit, new_map, with_points
+from ._base import (
+    MapOptions,
+    MapPage,
+    add_controls,
+    add_feature_layer,
+    add_panel,
+    fit,
+    map_options,
+    new_map,
+    with_points,
+)
 from ._canvas import add_zone_layer
 from ._context import add_context, add_overlay
 from ._text import attribute_records, localised_column, qty, tolerance_text, zone_name
@@ -35,23 +43,17 @@ from .content import LABEL_PRIORITY, ZONE_WEIGHT, belt_features, collection, fea
 from .findings import claims_findings
 
 if TYPE_CHECKING:
-    import folium
+    pass
 
 
 def fez_map(
     districts: gpd.GeoDataFrame,
     zones: gpd.GeoDataFrame,
     audit: AuditResult,
-    *,
-    language: str = "en",
-    context: gpd.GeoDataFrame | None = None,
-    points: gpd.GeoDataFrame | None = None,
-    overlays: Sequence[RasterOverlay] = (),
-    assets: str = "inline",
-    title: object = None,
-    date: str | None = None,
-) -> folium.Map:
-    """The Free Economic Zone map in ``language``: districts by pillar, the belt, the FEZ findings and points.
+    options: MapOptions | None = None,
+    **changes: object,
+) -> MapPage:
+    """The Free Economic Zone map: districts by pillar, the belt, the FEZ findings and points.
 
     Parameters
     ----------
@@ -59,57 +61,54 @@ def fez_map(
         :func:`geo.fez.load_fez_districts`.
     zones, audit
         The belt's zones and the audit of every claim (its claims include the FEZ's, its ``fez`` the summary).
-    context, points, overlays, assets, date
-        As :func:`geo.maps.belt_map`. ``title`` is ignored: the map is the FEZ's, titled in ``language``.
+    options, changes
+        As :func:`geo.maps.belt_map`. The title is not taken: the map is the FEZ's, titled in its language.
     """
     import folium
 
     from . import _leaflet
 
-    i18n.check_language(language)
+    options = map_options(options, **changes)
+    language, points = options.language, options.points
     districts = districts.to_crs(GEOGRAPHIC_CRS)
     zones = zones.to_crs(GEOGRAPHIC_CRS)
-    folium_map, figure = new_map(with_points(districts.total_bounds, points), language=language, assets=assets)
+    page = new_map(with_points(districts.total_bounds, points), language=language, assets=options.assets)
     heading = i18n.text("fez_map_title", language)
-    figure.title = escape(heading)
+    page.figure.title = escape(heading)
 
-    for overlay in overlays:
-        add_overlay(folium_map, overlay, language=language)
-    if context is not None:
-        add_context(folium_map, context, language=language)
+    for overlay in options.overlays:
+        add_overlay(page, overlay)
+    if options.context is not None:
+        add_context(page, options.context)
     if audit.belt["members"]:
-        add_feature_layer(folium_map, "layer_belt", belt_features(zones, audit, language=language), language=language)
-        add_zone_layer(folium_map, zones[zones["in_belt"].astype(bool)], audit, language=language)
+        add_feature_layer(page, "layer_belt", belt_features(zones, audit, language=language))
+        add_zone_layer(page, zones[zones["in_belt"].astype(bool)], audit)
 
     fez_layer = folium.FeatureGroup(name=escape(i18n.text("layer_fez", language)), show=True)
     fez_layer.add_child(_leaflet.GeoJsonLayer(district_features(districts, language=language)))
     fez_layer.add_child(_leaflet.LabelLayer(district_labels(districts, language=language), css_class="tb-zone-label"))
-    folium_map.add_child(fez_layer)
+    page.add(fez_layer)
 
     if points is not None and len(points):
-        add_feature_layer(
-            folium_map, "layer_points", point_features(points, districts, language=language), language=language
-        )
+        add_feature_layer(page, "layer_points", point_features(points, districts, language=language))
 
     panel = fez_panel(districts, audit, language=language)
     short, failing = fez_short(audit, language=language)
     legend = fez_legend(districts, zones, language=language)
     short_class = "tb-short tb-fail" if failing else "tb-short tb-pass"
     add_panel(
-        folium_map,
-        figure,
+        page,
         title=heading,
         short=short,
         short_class=short_class,
         panel=panel,
         print_panel=panel,
         legend=legend,
-        language=language,
-        date=date,
+        date=options.date,
     )
-    add_controls(folium_map, language=language)
-    fit(folium_map, language=language)
-    return folium_map
+    add_controls(page)
+    fit(page)
+    return page
 
 
 def _source_html(text: object, language: str) -> str:

@@ -1,15 +1,15 @@
 """The files the maps are written to: which zones get a map, the names of the maps and index pages, writing them.
 
-Per language ``belt_<lang>.html``, ``fez_<lang>.html`` (given the FEZ districts), ``zone_<id>_<lang>.html`` for
-the zones :func:`zone_map_ids` chooses and ``index_<lang>.html``; then the landing page ``index.html``. Each
-file is written atomically and never over one of the build's inputs.
+Per language ``belt_<lang>.html``, ``fez_<lang>.html`` (given the FEZ districts), ``zone_<stem>_<lang>.html``
+for the zones :func:`zone_map_ids` chooses (stems by :func:`geo._format.file_stems`) and
+``index_<lang>.html``; then the landing page ``index.html``. Every file is written through an
+:class:`geo.io.OutputFolder`: atomically and never over one of the build's inputs.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Final
@@ -18,11 +18,11 @@ import geopandas as gpd
 
 from .. import i18n
 from .._errors import InputError
+from .._format import file_stems
 from ..audit import AuditResult
-from ..io import write_text
-from ..raster.overlays import RasterOverlay
+from ..io import OutputFolder, output_folder
 from ..settings import GEOGRAPHIC_CRS, LANGUAGES
-from ._base import Title, build_date, map_title, render_html
+from ._base import MapOptions, build_date, map_options, map_title, render_html
 from ._text import zone_titles
 from .belt import belt_map, zone_map
 from .fez import fez_map
@@ -82,133 +82,136 @@ def zone_map_ids(zones: gpd.GeoDataFrame, zone_maps: str = "auto", audit: AuditR
 def output_files(
     zone_ids: Iterable[object], languages: Iterable[str], *, screenshots: bool = False, fez: bool = False
 ) -> list[str]:
-    """Names of the files :func:`write_maps` writes for these zone maps and languages.
+    """Names of the files :func:`write_maps` and :func:`write_index` write for these zone maps and languages.
 
     ``zone_ids`` are the zones that get a map (:func:`zone_map_ids`); with ``fez`` the Free Economic Zone
     map too; PNGs of every map with ``screenshots``.
     """
     languages = list(languages)
-    stems = [BELT_STEM, *([FEZ_STEM] if fez else []), *zone_file_stems(zone_ids).values()]
-    maps = [f"{stem}_{language}.html" for language in languages for stem in stems]
+    maps = map_files(zone_ids, languages, fez=fez)
     pngs = [name.removesuffix(".html") + ".png" for name in maps] if screenshots else []
     return [*maps, *pngs, *index_files(languages)]
 
 
+def map_files(zone_ids: Iterable[object], languages: Iterable[str], *, fez: bool = False) -> list[str]:
+    """Names of the map files, per language: the belt's, the FEZ's (with ``fez``), then the zones'."""
+    stems = [BELT_STEM, *([FEZ_STEM] if fez else []), *zone_file_stems(zone_ids).values()]
+    return [f"{stem}_{language}.html" for language in languages for stem in stems]
+
+
 def index_files(languages: Iterable[str]) -> list[str]:
-    """Names of the index pages :func:`write_maps` writes: one per language, then ``index.html``."""
+    """Names of the index pages :func:`write_index` writes: one per language, then ``index.html``."""
     return [*(f"index_{language}.html" for language in languages), INDEX_FILE]
 
 
 def write_maps(
-    out: str | os.PathLike,
+    out: OutputFolder | str | os.PathLike,
     zones: gpd.GeoDataFrame,
     audit: AuditResult,
+    options: MapOptions | None = None,
     *,
     languages: Iterable[str] = LANGUAGES,
-    context: gpd.GeoDataFrame | None = None,
-    points: gpd.GeoDataFrame | None = None,
-    overlays: Sequence[RasterOverlay] = (),
-    assets: str = "inline",
-    inputs: tuple[Path, ...] = (),
-    title: Title = None,
-    date: str | None = None,
-    files: Sequence[tuple[str, int]] = (),
-    zone_maps: str = "auto",
+    zone_ids: Sequence[str] | None = None,
     fez: gpd.GeoDataFrame | None = None,
+    index: bool = True,
+    files: Sequence[tuple[str, int]] = (),
+    **changes: object,
 ) -> list[Path]:
-    """Write, per language, the belt map, the zone maps, the FEZ map and an index page, plus ``index.html``.
+    """Write, per language, the belt map, the FEZ map and the zone maps, then (with ``index``) the index pages.
 
-    Files are those of :func:`output_files`: ``belt_<lang>.html``, ``zone_<id>_<lang>.html`` for the zones
-    ``zone_maps`` chooses (:func:`zone_map_ids`; ids reduced to safe file-name characters),
-    ``fez_<lang>.html`` given the FEZ districts ``fez`` (:func:`geo.fez.load_fez_districts`) and
-    ``index_<lang>.html``; each is written atomically and never over one of ``inputs``. ``title`` and ``date``
-    are those of :func:`belt_map`. The index pages list every zone and link every map written and each of
-    ``files`` (``(name, size in bytes)`` of the build folder's other outputs, e.g. the GeoPackage, reports and
-    rasters); :func:`write_index` rewrites them once those exist.
+    Parameters
+    ----------
+    out
+        The output folder (an :class:`geo.io.OutputFolder`, whose protected files are never written over, or
+        a path).
+    zones, audit
+        As for :func:`belt_map`.
+    options, changes
+        How to draw the maps (:class:`MapOptions`; ``changes`` replaces fields by name); the language is
+        each of ``languages`` in turn.
+    zone_ids
+        The zones that get a map of their own (``zone_<stem>_<lang>.html``); None: :func:`zone_map_ids`'s
+        ``auto`` choice.
+    fez
+        The FEZ districts (:func:`geo.fez.load_fez_districts`): also write ``fez_<lang>.html``.
+    index, files
+        Also write the index pages (:func:`write_index`), listing ``files`` (``(name, size in bytes)``) of the
+        folder's other outputs. A build writes them itself, once, last.
 
     Returns
     -------
     list of Path
-        The map files written (not the index pages), belt maps first.
+        The map files written (not the index pages), in :func:`map_files`' order.
     """
-    out = Path(out)
+    out = output_folder(out)
     languages = [i18n.check_language(language) for language in languages]
-    stems = zone_file_stems(zone_map_ids(zones, zone_maps, audit))
-    written: list[Path] = []
-    date = date or build_date()
+    zone_ids = zone_map_ids(zones, "auto", audit) if zone_ids is None else list(zone_ids)
+    stems = zone_file_stems(zone_ids)
+    base = map_options(options, **changes)
+    base = map_options(base, date=base.date or build_date())
     geographic = zones.to_crs(GEOGRAPHIC_CRS)
+    written: list[Path] = []
     for language in languages:
-        options = {
-            "language": language,
-            "context": context,
-            "points": points,
-            "overlays": overlays,
-            "title": title,
-            "date": date,
-        }
-        belt_path = out / f"{BELT_STEM}_{language}.html"
-        write_text(belt_path, render_html(belt_map(geographic, audit, assets=assets, **options)), inputs=inputs)
-        written.append(belt_path)
+        options = map_options(base, language=language)
+        written.append(out.text(f"{BELT_STEM}_{language}.html", render_html(belt_map(geographic, audit, options))))
         if fez is not None:
-            path = out / f"{FEZ_STEM}_{language}.html"
-            fez_html = render_html(fez_map(fez, geographic, audit, assets=assets, **options))
-            write_text(path, fez_html, inputs=inputs)
-            written.append(path)
+            html = render_html(fez_map(fez, geographic, audit, options))
+            written.append(out.text(f"{FEZ_STEM}_{language}.html", html))
         for zone_id, stem in stems.items():
-            path = out / f"{stem}_{language}.html"
-            html = render_html(zone_map(geographic, audit, zone_id, assets=assets, **options))
-            write_text(path, html, inputs=inputs)
-            written.append(path)
-    write_index(
-        out,
-        zones,
-        audit,
-        languages=languages,
-        title=title,
-        files=files,
-        inputs=inputs,
-        zone_maps=zone_maps,
-        fez=fez is not None,
-    )
-    log.info("wrote %d maps in %s to %s", len(written), ", ".join(languages), out)
+            html = render_html(zone_map(geographic, audit, zone_id, options))
+            written.append(out.text(f"{stem}_{language}.html", html))
+    if index:
+        write_index(
+            out,
+            zones,
+            audit,
+            languages=languages,
+            title=base.title,
+            files=files,
+            zone_ids=zone_ids,
+            fez=fez is not None,
+        )
+    log.info("wrote %d maps in %s to %s", len(written), ", ".join(languages), out.path)
     return written
 
 
 def write_index(
-    out: str | os.PathLike,
+    out: OutputFolder | str | os.PathLike,
     zones: gpd.GeoDataFrame,
     audit: AuditResult,
     *,
     languages: Iterable[str] = LANGUAGES,
-    title: Title = None,
+    title: object = None,
     files: Sequence[tuple[str, int]] = (),
-    inputs: tuple[Path, ...] = (),
-    zone_maps: str = "auto",
+    zone_ids: Sequence[str] | None = None,
     fez: bool = False,
 ) -> list[Path]:
-    """(Re)write the index pages of ``out``: ``index_<lang>.html`` per language and the landing ``index.html``.
+    """Write the index pages of ``out``: ``index_<lang>.html`` per language and the landing ``index.html``.
 
     Each gives a sortable, searchable table of every zone (areas, official figure, claims, verdict) linking
-    the zone maps ``zone_maps`` chose (:func:`write_maps`; sizes read from ``out``), the belt map and, with
-    ``fez``, the FEZ map; it states the audit's findings and lists ``files``: ``(name, size in bytes)`` of
-    the folder's other outputs, in the order given. Names of maps and index pages in ``files`` are left out
-    (they are linked already).
+    the maps of ``zone_ids`` (None: :func:`zone_map_ids`'s ``auto`` choice), the belt map and, with ``fez``,
+    the FEZ map; it states the audit's findings and lists ``files``: ``(name, size in bytes)`` of the
+    folder's outputs, in the order given (a build passes :meth:`geo.io.OutputFolder.sizes`). Maps and index
+    pages among them are linked instead of listed; a map's size not in ``files`` is read from the folder.
 
     Returns
     -------
     list of Path
         The index pages written, ``index.html`` last.
     """
-    out = Path(out)
+    out = output_folder(out)
     languages = [i18n.check_language(language) for language in languages]
     all_ids = [str(zone_id) for zone_id in zones["zone_id"].unique()]
-    mapped = zone_file_stems(zone_map_ids(zones, zone_maps, audit))
+    mapped = zone_file_stems(zone_map_ids(zones, "auto", audit) if zone_ids is None else zone_ids)
     own = set(output_files(mapped, languages, fez=fez))
-    extra = [(str(name), int(size)) for name, size in files if str(name) not in own]
-    titles = _zone_titles(zones, languages)
+    known = {str(name): int(size) for name, size in files}
+    extra = [(name, size) for name, size in known.items() if name not in own]
+    titles = {language: zone_titles(zones, language) for language in languages}
 
     def size(name: str) -> int | None:
-        path = out / name
+        if name in known:
+            return known[name]
+        path = out.path / name
         return path.stat().st_size if path.exists() else None
 
     pages: list[Path] = []
@@ -233,9 +236,7 @@ def write_index(
             },
             fez_file=fez_file,
         )
-        path = out / f"index_{language}.html"
-        write_text(path, page, inputs=inputs)
-        pages.append(path)
+        pages.append(out.text(f"index_{language}.html", page))
     landing = languages_index_page(
         languages,
         audit=audit,
@@ -246,26 +247,10 @@ def write_index(
         zone_entries=zone_entries,
         fez=fez,
     )
-    write_text(out / INDEX_FILE, landing, inputs=inputs)
-    pages.append(out / INDEX_FILE)
+    pages.append(out.text(INDEX_FILE, landing))
     return pages
 
 
-def _zone_titles(zones: gpd.GeoDataFrame, languages: Iterable[str]) -> dict[str, dict[str, str]]:
-    """Each zone's title (:func:`zone_title`) per language, zone ids as text."""
-    return {language: zone_titles(zones, language) for language in languages}
-
-
 def zone_file_stems(zone_ids: Iterable[object]) -> dict[str, str]:
-    """File stems ``zone_<id>`` for zone ids, reduced to ``[a-z0-9_-]`` and made unique."""
-    stems: dict[str, str] = {}
-    used: set[str] = set()
-    for zone_id in zone_ids:
-        base = re.sub(r"[^a-z0-9_-]+", "-", str(zone_id).lower()).strip("-") or "zone"
-        stem, n = f"zone_{base}", 1
-        while stem in used:
-            n += 1
-            stem = f"zone_{base}-{n}"
-        used.add(stem)
-        stems[str(zone_id)] = stem
-    return stems
+    """File stems ``zone_<stem>`` of the zone maps (:func:`geo._format.file_stems`), zone ids as text."""
+    return {zone_id: f"zone_{stem}" for zone_id, stem in file_stems(zone_ids).items()}

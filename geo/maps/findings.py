@@ -14,7 +14,7 @@ import pandas as pd
 from .. import _format as fmt
 from .. import i18n
 from .._html import escape, link
-from ..audit import VERDICT_MESSAGES, AuditResult
+from ..audit import AuditResult
 from ..schema import BELT, Verdict
 from ._text import NBSP, attribute_records, qty, tolerance_text, zone_name, zone_titles
 
@@ -52,6 +52,7 @@ def claims_table(claims: pd.DataFrame, *, language: str, subjects: dict[str, str
             )
         source = " ".join(s for s in (claim_publisher(claim, language), str(claim.get("date") or "")) if s).strip()
         verdict = claim.get("verdict")
+        wording = Verdict(verdict) if verdict in set(Verdict) else Verdict.NOT_FOUND
         css = "tb-ok" if verdict == Verdict.HOLDS else "tb-off"
         uncertain = f' <span class="tb-tag">{t("uncertain_claim")}</span>' if claim.get("uncertain") is True else ""
         rows.append(
@@ -60,7 +61,7 @@ def claims_table(claims: pd.DataFrame, *, language: str, subjects: dict[str, str
             f'<td class="num">{qty(fmt.number(claim.get("claimed_pyeong")), pyeong)}'
             f"<br>{qty(fmt.number(claim.get('claimed_m2')), m2)}</td>"
             f'<td class="num">{fmt.percent(claim.get("difference_pct"), typographic=True).replace(" ", NBSP)}</td>'
-            f'<td class="{css}">{t(VERDICT_MESSAGES.get(verdict, "verdict_not_found"))}</td>'
+            f'<td class="{css}">{t(wording.message)}</td>'
             "</tr>"
         )
     header = (

@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import geopandas as gpd
 
 from .. import i18n
 from .._html import escape
-from ..settings import GEOGRAPHIC_CRS
-from ._base import add_controls, fit, new_map
+from ..settings import DEFAULT_LANGUAGE, GEOGRAPHIC_CRS
+from ._base import MapPage, add_controls, fit, new_map
 from ._canvas import encode_parcels
 from ._context import add_context
-
-if TYPE_CHECKING:
-    import folium
 
 
 def parcels_map(
     parcels: gpd.GeoDataFrame,
     *,
-    language: str = "en",
+    language: str = DEFAULT_LANGUAGE,
     context: gpd.GeoDataFrame | None = None,
     label_column: str | None = None,
     assets: str = "inline",
-) -> folium.Map:
+) -> MapPage:
     """A map of many small polygons (parcels) that stays light: canvas rendering and a compact encoding.
 
     Each parcel's tooltip gives its ellipsoidal area (GRS80) in pyeong and m², and its label if
@@ -44,14 +39,14 @@ def parcels_map(
 
     i18n.check_language(language)
     geoms = parcels.to_crs(GEOGRAPHIC_CRS).geometry
-    folium_map, figure = new_map(geoms.total_bounds, language=language, assets=assets, prefer_canvas=True)
-    figure.title = escape(i18n.text("layer_parcels", language))
+    page = new_map(geoms.total_bounds, language=language, assets=assets, prefer_canvas=True)
+    page.figure.title = escape(i18n.text("layer_parcels", language))
     if context is not None:
-        add_context(folium_map, context, language=language)
+        add_context(page, context)
     layer = folium.FeatureGroup(name=escape(i18n.text("layer_parcels", language)), show=True)
     labels = None if label_column is None else [escape(v) for v in parcels[label_column]]
     layer.add_child(_leaflet.ParcelLayer(encode_parcels(geoms, labels=labels, language=language)))
-    folium_map.add_child(layer)
-    add_controls(folium_map, language=language)
-    fit(folium_map, language=language)
-    return folium_map
+    page.add(layer)
+    add_controls(page)
+    fit(page)
+    return page

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Final
 import pandas as pd
 
 from .. import _format as fmt
-from ..io import atomic_path
+from ..io import OutputFile, output_file
 from ..settings import M2_PER_PYEONG, TOOL_NAME, tool_version
 from ._constants import AUDIT_COLUMNS, ZONE_NAME_COLUMNS
 
@@ -118,7 +118,7 @@ def to_table(audit: pd.DataFrame) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_parquet(audit: pd.DataFrame, target: str | os.PathLike, *, inputs: tuple[Path, ...] = ()) -> Path:
+def write_parquet(audit: pd.DataFrame, target: OutputFile | str | os.PathLike) -> Path:
     """Write the long table to ``target`` as Parquet (pyarrow), atomically; metadata in the schema."""
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -126,9 +126,10 @@ def write_parquet(audit: pd.DataFrame, target: str | os.PathLike, *, inputs: tup
     table = pa.Table.from_pandas(audit.reindex(columns=list(AUDIT_COLUMNS)), preserve_index=False)
     meta = {"tool": TOOL_NAME, "version": tool_version(), **{k: str(v) for k, v in audit.attrs.items()}}
     table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"triangle_belt": json.dumps(meta)})
-    with atomic_path(target, inputs=inputs) as temporary:
+    target = output_file(target)
+    with target.temporary() as temporary:
         pq.write_table(table, temporary)
-    return Path(target)
+    return target.path
 
 
 #: Text formats for a command line: name → formatter.

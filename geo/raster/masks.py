@@ -22,7 +22,7 @@ import shapely
 from .. import _format as fmt
 from .._errors import InputError
 from ..area import area_m2, planar_area_m2
-from ..io import atomic_path
+from ..io import OutputFile, output_file
 from ..schema import GeometryQuality
 from ..settings import PLANAR_CRS
 from ._open import open_raster
@@ -49,10 +49,9 @@ COG_BLOCK_SIZE: Final = 256
 
 def rasterize_zones(
     zones: gpd.GeoDataFrame,
-    out: str | os.PathLike,
+    out: OutputFile | str | os.PathLike,
     *,
     resolution_m: float = MASK_RESOLUTION_M,
-    inputs: tuple[Path, ...] = (),
 ) -> Path:
     """Write a zone-id Cloud-Optimized GeoTIFF in EPSG:5186 with its id table in the file's metadata.
 
@@ -65,7 +64,8 @@ def rasterize_zones(
     zones
         Zone polygons in any CRS with ``feature_id``.
     out
-        GeoTIFF path; written atomically, never over one of ``inputs``.
+        GeoTIFF path, or a file of an :class:`geo.io.OutputFolder` (then never over one of its protected
+        files); written atomically.
     resolution_m
         Pixel size in metres; the grid is aligned to multiples of it in EPSG:5186.
 
@@ -76,8 +76,9 @@ def rasterize_zones(
     """
     from rasterio import features
 
-    if Path(out).suffix.lower() not in GEOTIFF_SUFFIXES:
-        raise InputError(f"--out {Path(out).name}: a zone mask is a GeoTIFF; end the name in .tif")
+    out = output_file(out)
+    if Path(out.name).suffix.lower() not in GEOTIFF_SUFFIXES:
+        raise InputError(f"--out {out.name}: a zone mask is a GeoTIFF; end the name in .tif")
     resolution_m = _positive_resolution(resolution_m)
     planar = zones.to_crs(PLANAR_CRS)
     transform, shape = aligned_grid(planar.total_bounds, resolution_m)
@@ -105,8 +106,7 @@ def rasterize_zones(
     }
     if "geometry_quality" in zones and (zones["geometry_quality"] == GeometryQuality.SCHEMATIC).any():
         tags["GEOMETRY_QUALITY"] = "schematic: outlines sized to the official areas, not surveyed boundaries"
-    write_cog(out, mask[None], transform=transform, crs=PLANAR_CRS, nodata=MASK_NODATA, tags=tags, inputs=inputs)
-    return Path(out)
+    return write_cog(out, mask[None], transform=transform, crs=PLANAR_CRS, nodata=MASK_NODATA, tags=tags)
 
 
 _MASK_TABLE_COLUMNS: Final = ("feature_id", "zone_id", "name_ko", "name_en", "name_ja", "geometry_quality")
@@ -192,7 +192,7 @@ def aligned_grid(bounds: Sequence[float], resolution: float) -> tuple[Affine, tu
 
 
 def write_cog(
-    target: str | os.PathLike,
+    target: OutputFile | str | os.PathLike,
     data: np.ndarray,
     *,
     transform: Affine,
@@ -200,7 +200,6 @@ def write_cog(
     nodata: float,
     tags: dict[str, str],
     resampling: str = "nearest",
-    inputs: tuple[Path, ...] = (),
 ) -> Path:
     """Write ``data`` (bands, rows, columns) as a Cloud-Optimized GeoTIFF, atomically.
 
@@ -210,7 +209,8 @@ def write_cog(
     import rasterio
 
     bands, height, width = data.shape
-    with atomic_path(target, inputs=inputs) as temporary:
+    target = output_file(target)
+    with target.temporary() as temporary:
         with rasterio.open(
             temporary,
             "w",
@@ -229,7 +229,7 @@ def write_cog(
         ) as dataset:
             dataset.write(data)
             dataset.update_tags(**tags)
-    return Path(target)
+    return target.path
 
 
 def convergence_to_table(table: pd.DataFrame) -> str:

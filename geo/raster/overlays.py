@@ -25,6 +25,7 @@ from .. import _colormap, i18n
 from .._errors import InputError
 from ..area import GEOD
 from ..belt import belt_geometry
+from ..io import OutputFile
 from ..settings import GEOGRAPHIC_CRS, LANGUAGES, PLANAR_CRS, WEB_MERCATOR_CRS
 from ._open import band_numbers, dataset_bounds, open_raster
 from .masks import aligned_grid, write_cog
@@ -251,13 +252,12 @@ def distance_to_transport(
 
 
 def write_distance_raster(
-    out: str | os.PathLike,
+    out: OutputFile | str | os.PathLike,
     points: gpd.GeoDataFrame,
     zones: gpd.GeoDataFrame,
     *,
     resolution_m: float = DISTANCE_RESOLUTION_M,
     margin_m: float = DISTANCE_MARGIN_M,
-    inputs: tuple[Path, ...] = (),
 ) -> Path:
     """Write :func:`distance_to_transport` as a GeoTIFF (COG, EPSG:5186, km) whose metadata names its sources."""
     km, transform, transport = distance_to_transport(points, zones, resolution_m=resolution_m, margin_m=margin_m)
@@ -285,7 +285,6 @@ def write_distance_raster(
         nodata=np.nan,
         tags=tags,
         resampling="average",
-        inputs=inputs,
     )
 
 

@@ -55,6 +55,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .._errors import InputError
+from ..io import OutputFile, output_file
 from ..settings import GEOGRAPHIC_CRS
 from ._client import Client, fetch_all_pages, quote
 from ._constants import (
@@ -97,7 +98,7 @@ log = logging.getLogger(__name__)
 
 
 def fetch_layer(
-    out: str | os.PathLike,
+    out: OutputFile | str | os.PathLike,
     *,
     layer: str = DEFAULT_LAYER,
     bbox: Sequence[float] | None = None,
@@ -110,7 +111,6 @@ def fetch_layer(
     retries: int = DEFAULT_RETRIES,
     backoff_s: float = DEFAULT_BACKOFF_S,
     timeout_s: float = DEFAULT_TIMEOUT_S,
-    inputs: tuple[Path, ...] = (),
 ) -> FetchResult:
     """Fetch every feature of a VWorld layer that matches the filters and write them to a GeoPackage.
 
@@ -144,8 +144,6 @@ def fetch_layer(
         at most :data:`MAX_RETRY_AFTER_S`, is honoured instead).
     timeout_s
         Seconds the server may stay silent (while connecting or sending) before the request is given up.
-    inputs
-        Files that must not be overwritten (see :func:`geo.io.atomic_path`).
 
     Returns
     -------
@@ -162,7 +160,8 @@ def fetch_layer(
     OutputError
         The GeoPackage cannot be written.
     """
-    out = Path(out)
+    target = output_file(out)
+    out = target.path
     layer = _check_layer(layer)
     box = _check_bbox(bbox)
     name = _check_name(name, name_field)
@@ -216,7 +215,7 @@ def fetch_layer(
         "api_url": base_url,
         "crs": GEOGRAPHIC_CRS,
     }
-    write_geopackage(out, features, result, metadata, inputs=inputs)
+    write_geopackage(target, features, result, metadata)
     log.info("fetched %d %s features (%s) in %d page(s) into %s", len(features), layer, filters, pages, out)
     return result
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -11,7 +10,7 @@ import pyogrio
 import shapely.errors
 
 from .._errors import InputError
-from ..io import atomic_path
+from ..io import OutputFile
 from ..settings import GEOGRAPHIC_CRS
 from ._constants import METADATA_TABLE
 from ._types import FetchResult
@@ -22,9 +21,7 @@ log = logging.getLogger(__name__)
 # --- writing the GeoPackage ------------------------------------------------------------------------------
 
 
-def write_geopackage(
-    out: Path, features: list[dict], result: FetchResult, metadata: dict[str, str], *, inputs: tuple[Path, ...]
-) -> None:
+def write_geopackage(out: OutputFile, features: list[dict], result: FetchResult, metadata: dict[str, str]) -> None:
     problem = None
     try:
         frame = gpd.GeoDataFrame.from_features(features, crs=GEOGRAPHIC_CRS)
@@ -40,7 +37,7 @@ def write_geopackage(
         f"{result.fetched_at} from {result.api_url}; details in table {METADATA_TABLE}"
     )
     table = pd.DataFrame({"item": list(metadata), "value": list(metadata.values())})
-    with atomic_path(out, inputs=inputs) as temporary:
+    with out.temporary() as temporary:
         pyogrio.write_dataframe(
             frame, temporary, layer=result.layer, driver="GPKG", layer_options={"DESCRIPTION": description}
         )
