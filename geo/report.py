@@ -186,16 +186,18 @@ def _belt_sentence(result: AuditResult, *, language: str, escape: Callable[[obje
     belt = result.belt
     if not belt["members"]:
         return i18n.text("report_no_belt", language)
+    members = ", ".join(escape(m) for m in belt["members"])
+    return _summary_sentence(belt, "report_belt", language, members=members)
+
+
+def _summary_sentence(summary: dict, key: str, language: str, **values: object) -> str:
+    """A group of zones (the belt, the FEZ) measured, with its official sum and whether it is schematic."""
     sentence = i18n.text(
-        "report_belt",
-        language,
-        members=", ".join(escape(m) for m in belt["members"]),
-        m2=fmt.number(belt["area_m2"]),
-        pyeong=fmt.number(belt["area_pyeong"]),
+        key, language, m2=fmt.number(summary["area_m2"]), pyeong=fmt.number(summary["area_pyeong"]), **values
     )
-    if belt["official_sum_m2"] is not None:
-        sentence += i18n.text("report_belt_official", language, m2=fmt.number(belt["official_sum_m2"]))
-    if belt["schematic"]:
+    if summary["official_sum_m2"] is not None:
+        sentence += i18n.text("report_belt_official", language, m2=fmt.number(summary["official_sum_m2"]))
+    if summary["schematic"]:
         sentence += i18n.text("report_belt_schematic", language)
     return sentence + i18n.text("report_full_stop", language)
 
@@ -215,12 +217,7 @@ def _fez_sentence(result: AuditResult, language: str) -> list[str]:
     fez = result.fez
     if not fez or not fez["members"]:
         return []
-    sentence = i18n.text("report_fez", language, m2=fmt.number(fez["area_m2"]), pyeong=fmt.number(fez["area_pyeong"]))
-    if fez["official_sum_m2"] is not None:
-        sentence += i18n.text("report_belt_official", language, m2=fmt.number(fez["official_sum_m2"]))
-    if fez["schematic"]:
-        sentence += i18n.text("report_belt_schematic", language)
-    return [sentence + i18n.text("report_full_stop", language)]
+    return [_summary_sentence(fez, "report_fez", language)]
 
 
 def _zone_rows(result: AuditResult, language: str) -> tuple[list[str], list[list[str]]]:

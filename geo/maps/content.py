@@ -23,7 +23,7 @@ from ..belt import belt_geometry, belt_triangle, triangle_outline, triangle_side
 from ..schema import GeometryQuality, Status
 from ..settings import COORDINATE_DECIMALS, GEOGRAPHIC_CRS, PLANAR_CRS
 from ._text import NBSP, localised, localised_column, qty, tolerance_text, zone_name, zone_title
-from .findings import claims_table, findings_html, subject_names
+from .findings import area_summary_html, claims_table, findings_html, subject_names
 
 #: Outline width in pixels of zones and of the belt union.
 ZONE_WEIGHT: Final = 2
@@ -228,22 +228,11 @@ def belt_panel(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str, ho
         return escape(i18n.text(key, language))
 
     belt = audit.belt
-    pyeong, m2 = i18n.text("unit_pyeong", language), i18n.text("unit_m2", language)
     findings = findings_html(zones, audit, language=language, holds_open=holds_open)
     if not belt["members"]:
         return f"<p>{t('belt_empty')}</p>{findings}"
-    measured = (
-        f"<p><b>{t('belt_measured')}</b><br>"
-        f'<span class="tb-big">{qty(fmt.number(belt["area_pyeong"]), pyeong)}</span> = '
-        f"{qty(fmt.number(belt['area_m2']), m2)}</p>"
-    )
-    if belt.get("official_sum_m2") is not None:
-        measured += (
-            f"<p>{t('belt_official_sum')}: {qty(fmt.number(belt['official_sum_m2']), m2)} = "
-            f"{qty(fmt.number(belt['official_sum_pyeong']), pyeong)}</p>"
-        )
-    note = f'<p class="tb-warn">{t("schematic_note")}</p>' if belt.get("schematic") else ""
-    return f'<h2 class="tb-audit-title">{t("audit")} ({tolerance_text(audit)})</h2>{findings}{measured}{note}'
+    measured = area_summary_html(belt, heading="belt_measured", official="belt_official_sum", language=language)
+    return f'<h2 class="tb-audit-title">{t("audit")} ({tolerance_text(audit)})</h2>{findings}{measured}'
 
 
 def zone_panel(zones: gpd.GeoDataFrame, audit: AuditResult, zone_id: str, language: str) -> str:

@@ -40,7 +40,7 @@ from ._canvas import add_zone_layer
 from ._context import add_context, add_overlay
 from ._text import attribute_records, localised_column, qty, tolerance_text, zone_name
 from .content import LABEL_PRIORITY, ZONE_WEIGHT, belt_features, collection, feature, point_features, round_degrees
-from .findings import claims_findings
+from .findings import area_summary_html, claims_findings, claims_short
 
 if TYPE_CHECKING:
     pass
@@ -215,14 +215,7 @@ def fez_subjects(districts: gpd.GeoDataFrame, language: str) -> dict[str, str]:
 
 def fez_short(audit: AuditResult, *, language: str) -> tuple[str, bool]:
     """One line for the collapsed panel (escaped), and whether a FEZ claim is outside the tolerance."""
-    claims = fez_claims(audit)
-    within = claims["within_tolerance"] if not claims.empty else pd.Series(dtype=object)
-    off = int((within.notna() & ~within.fillna(True).astype(bool)).sum())
-    checked = int(within.notna().sum())
-    if not checked:
-        return "", False
-    key = "findings_short_off" if off else "findings_short_hold"
-    return escape(i18n.text(key, language, off=off, total=checked, tolerance=tolerance_text(audit))), bool(off)
+    return claims_short(fez_claims(audit), audit, language=language)
 
 
 def fez_panel(districts: gpd.GeoDataFrame, audit: AuditResult, *, language: str) -> str:
@@ -239,23 +232,10 @@ def fez_panel(districts: gpd.GeoDataFrame, audit: AuditResult, *, language: str)
     else:
         findings = claims_findings(claims, tolerance, subjects=subjects, language=language)
     summary_html = ""
-    fez = audit.fez
-    if fez:
-        m2, pyeong = i18n.text("unit_m2", language), i18n.text("unit_pyeong", language)
-        summary_html = (
-            f"<p><b>{t('fez_measured')}</b><br>"
-            f'<span class="tb-big">{qty(fmt.number(fez["area_pyeong"]), pyeong)}</span> = '
-            f"{qty(fmt.number(fez['area_m2']), m2)}</p>"
+    if audit.fez:
+        summary_html = area_summary_html(
+            audit.fez, heading="fez_measured", official="fez_official_sum", later="fez_later_sum", language=language
         )
-        if fez.get("official_sum_m2") is not None:
-            summary_html += (
-                f"<p>{t('fez_official_sum')}: {qty(fmt.number(fez['official_sum_m2']), m2)} = "
-                f"{qty(fmt.number(fez['official_sum_pyeong']), pyeong)}</p>"
-            )
-        if fez.get("later_sum_m2") is not None:
-            summary_html += f"<p>{t('fez_later_sum')}: {qty(fmt.number(fez['later_sum_m2']), m2)}</p>"
-        if fez.get("schematic"):
-            summary_html += f'<p class="tb-warn">{t("schematic_note")}</p>'
     return f'<h2 class="tb-audit-title">{t("audit")} ({tolerance})</h2>{findings}{summary_html}'
 
 

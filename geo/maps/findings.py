@@ -156,11 +156,44 @@ def claims_findings(
 
 def findings_short(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str) -> str:
     """One line for the collapsed panel: ``✕ 2 of 17 claims outside ±2 %`` or ``✓ all 17 hold``; escaped."""
-    claims = findings_claims(zones, audit)
+    return claims_short(findings_claims(zones, audit), audit, language=language)[0]
+
+
+def claims_short(claims: pd.DataFrame, audit: AuditResult, *, language: str) -> tuple[str, bool]:
+    """The collapsed panel's line on ``claims`` (escaped; empty when none was checked) and whether one is off.
+
+    The one wording of the belt's, the zones' and the Free Economic Zone's short findings.
+    """
     within = claims["within_tolerance"] if not claims.empty else pd.Series(dtype=object)
     off = int((within.notna() & ~within.fillna(True).astype(bool)).sum())
     checked = int(within.notna().sum())
     if not checked:
-        return ""
+        return "", False
     key = "findings_short_off" if off else "findings_short_hold"
-    return escape(i18n.text(key, language, off=off, total=checked, tolerance=tolerance_text(audit)))
+    return escape(i18n.text(key, language, off=off, total=checked, tolerance=tolerance_text(audit))), bool(off)
+
+
+def area_summary_html(summary: dict, *, heading: str, official: str, language: str, later: str | None = None) -> str:
+    """The measured area of a group of zones (the belt, the FEZ: :func:`geo.belt.belt_summary`'s dict) in
+    pyeong and m², the sum of their official figures, with ``later`` the later figures' sum, and the
+    schematic note; ``heading``, ``official`` and ``later`` are message ids. Escaped."""
+
+    def t(key: str) -> str:
+        return escape(i18n.text(key, language))
+
+    pyeong, m2 = i18n.text("unit_pyeong", language), i18n.text("unit_m2", language)
+    html = (
+        f"<p><b>{t(heading)}</b><br>"
+        f'<span class="tb-big">{qty(fmt.number(summary["area_pyeong"]), pyeong)}</span> = '
+        f"{qty(fmt.number(summary['area_m2']), m2)}</p>"
+    )
+    if summary.get("official_sum_m2") is not None:
+        html += (
+            f"<p>{t(official)}: {qty(fmt.number(summary['official_sum_m2']), m2)} = "
+            f"{qty(fmt.number(summary['official_sum_pyeong']), pyeong)}</p>"
+        )
+    if later is not None and summary.get("later_sum_m2") is not None:
+        html += f"<p>{t(later)}: {qty(fmt.number(summary['later_sum_m2']), m2)}</p>"
+    if summary.get("schematic"):
+        html += f'<p class="tb-warn">{t("schematic_note")}</p>'
+    return html
