@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
+import re
 from pathlib import Path
 
 import geopandas as gpd
@@ -17,6 +19,38 @@ from geo import fez, screenshot
 
 #: The checkout: tests of the bundled data and of the scripts read files from it.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# --- markers: what a test opens, for the quick loop (pytest -m "not browser and not build and not qgis") -------
+
+#: A call that runs a whole build: the library's, the command line's (``build`` or no command) or the script.
+_BUILD_CALL = re.compile(
+    r"geo\.build\(|pipeline\.(run|build)\(|\[\s*\"build\"|main\(\[\]\)|main\(\[\s*\"--(?!help)|build_maps\.py\b(?!\s*\")"
+)
+
+
+def _runs_a_build(item: pytest.Item) -> bool:
+    """Whether the test, or a fixture it uses, runs a whole build."""
+    functions = [item.function]
+    for definitions in item._fixtureinfo.name2fixturedefs.values():
+        functions += [definition.func for definition in definitions]
+    for function in functions:
+        try:
+            if _BUILD_CALL.search(inspect.getsource(function)):
+                return True
+        except (OSError, TypeError):
+            continue
+    return False
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by the slow parts it opens: ``browser`` (Chromium), ``build`` (a whole build), ``qgis``."""
+    for item in items:
+        if "needs_browser" in item.fixturenames:
+            item.add_marker(pytest.mark.browser)
+        if item.module.__name__ == "test_export_qgis":
+            item.add_marker(pytest.mark.qgis)
+        if isinstance(item, pytest.Function) and _runs_a_build(item):
+            item.add_marker(pytest.mark.build)
 
 
 @pytest.fixture(scope="session")
