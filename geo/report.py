@@ -1,9 +1,9 @@
 """Render an :class:`geo.audit.AuditResult` as a terminal table, JSON, CSV (Excel-ready) or Markdown.
 
-The JSON contract (documented in README.md): top-level ``zones`` (each with at least ``zone_id``, ``area_m2``,
-``area_m2_epsg5186``, ``area_pyeong``) and ``claims`` (each with at least ``claim_id``, ``subject``,
-``claimed_m2``, ``geometry_m2``, ``difference_pct``, ``within_tolerance``, ``source``), plus ``belt``,
-``overlaps``, ``tolerance``, ``passed`` and ``crs``.
+The JSON contract (documented in docs/audit.md, "JSON contract"): top-level ``zones`` (each with at least
+``zone_id``, ``area_m2``, ``area_m2_epsg5186``, ``area_pyeong``) and ``claims`` (each with at least ``claim_id``,
+``subject``, ``claimed_m2``, ``geometry_m2``, ``difference_pct``, ``within_tolerance``, ``source``), plus
+``belt``, ``overlaps``, ``tolerance``, ``passed`` and ``crs``.
 """
 
 from __future__ import annotations

@@ -35,9 +35,9 @@ def _geodesic_m2(zones: gpd.GeoDataFrame) -> float:
     return float(geo.geodesic_area_m2(zones).sum())
 
 
-# --- the bundled data: the README's findings -----------------------------------------------------------------
-# These two are about the data, not the code: they pin the figures the README states (the headline −1.8 % and
-# the claims that fail), so editing the bundled layers or claims must update the README with them.
+# --- the bundled data: the findings in docs/audit.md ---------------------------------------------------------
+# These two are about the data, not the code: they pin the figures docs/audit.md states (the headline −1.8 % and
+# the claims that fail), so editing the bundled layers or claims must update that page with them.
 
 
 def test_the_published_belt_claim_is_minus_1_8_percent_of_the_bundled_belt(audit_result, zones, claims):
@@ -51,7 +51,7 @@ def test_the_published_belt_claim_is_minus_1_8_percent_of_the_bundled_belt(audit
     assert row["note"].startswith("Success-story page")  # the claim's own note is kept
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", audit.ClaimsAuditWarning)
-        strict = geo.audit_claims(zones, claims, tolerance=0.01)  # README: --tolerance 0.01 exits 1
+        strict = geo.audit_claims(zones, claims, tolerance=0.01)  # docs/audit.md: --tolerance 0.01 exits 1
     assert strict.set_index("claim_id").loc["investkorea_belt", "within_tolerance"] is False
 
 

@@ -157,7 +157,7 @@ def test_unchecked_claims_are_listed_and_fail_the_audit(belt_zones, belt_claims)
     )
 
 
-#: The keys of the JSON report before its tables, in order (README, "JSON contract").
+#: The keys of the JSON report before its tables, in order (docs/audit.md, "JSON contract").
 REPORT_HEAD = ("tool", "version", "tolerance", "passed", "unchecked", "crs", "units", "belt")
 
 

@@ -38,7 +38,7 @@ GEOPACKAGE_VERSION: Final = "1.2"
 METADATA_EXTENSION: Final = "http://www.geopackage.org/spec121/#extension_metadata"
 SCHEMA_EXTENSION: Final = "http://www.geopackage.org/spec121/#extension_schema"
 METADATA_MIME_TYPE: Final = "application/json"
-#: md_standard_uri of our JSON provenance records (free-form, described in README).
+#: md_standard_uri of our JSON provenance records (free-form, described in docs/guide.md, "GeoPackage for QGIS").
 METADATA_STANDARD: Final = "https://www.rfc-editor.org/rfc/rfc8259"
 STYLE_NAME_SUFFIX: Final = "default"
 #: Geometry type ids of a layer that stays a point layer (missing geometries, -1, included).
