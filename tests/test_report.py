@@ -152,9 +152,7 @@ def test_unchecked_claims_are_listed_and_fail_the_audit(belt_zones, belt_claims)
     assert "could not be checked" not in report.to_table(result).splitlines()[-1]  # one is also off: that wins
     holding = claims[claims["claim_id"].isin(["belt_holds", "elsewhere"])]
     text = report.to_table(geo.run_audit(belt_zones, holding))
-    assert text.rstrip().endswith(
-        "Tolerance ±2 %: 1 claim could not be checked (its subject is no zone of the file)."
-    )
+    assert text.rstrip().endswith("Tolerance ±2 %: 1 claim could not be checked (its subject is no zone of the file).")
 
 
 #: The keys of the JSON report before its tables, in order (docs/audit.md, "JSON contract").
