@@ -10,7 +10,7 @@ from .. import export as exports
 from ..fez import FEZ_DISTRICTS_FILE, load_fez_districts
 from ..io import OutputFolder
 from ..layers import load_claims, load_context, load_points
-from ..settings import CLAIMS_FILE, CONTEXT_FILE, DEFAULT_OUT, POINTS_FILE
+from ..settings import CLAIMS_FILE, CONTEXT_FILE, DEFAULT_LANGUAGE, DEFAULT_OUT, POINTS_FILE
 from ..sources import audit_source
 from . import options
 
@@ -28,7 +28,7 @@ from . import options
     help="Output file: .gpkg, .geojson (EPSG:4326) or .csv (zone areas).",
 )
 @click.option("--crs", metavar="CRS", help="CRS of the GeoPackage layers (default: EPSG:5186).")
-@options.language_option(default=exports.DEFAULT_LANGUAGE, help="Language of labels and layer titles.")
+@options.language_option(default=DEFAULT_LANGUAGE, help="Language of labels and layer titles.")
 def export(zones, claims, tolerance, out, crs, lang) -> int:
     """Export the zones, the belt, the context and the audit for GIS work."""
     loaded, result = audit_source(zones, load_claims(claims), tolerance=tolerance)

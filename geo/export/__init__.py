@@ -9,7 +9,6 @@
 """
 
 from .geopackage import (
-    DEFAULT_LANGUAGE,
     EXPORTERS,
     GEOJSON_NAME,
     GEOPACKAGE_NAME,
@@ -24,7 +23,6 @@ from .geopackage import (
 )
 
 __all__ = [
-    "DEFAULT_LANGUAGE",
     "EXPORTERS",
     "GEOJSON_NAME",
     "GEOPACKAGE_NAME",

@@ -32,7 +32,7 @@ from .._errors import InputError
 from ..audit import AuditResult
 from ..io import OutputFile
 from ..schema import GeometryQuality
-from ..settings import COORDINATE_DECIMALS, GEOGRAPHIC_CRS, PLANAR_CRS, TOOL_NAME, tool_version
+from ..settings import COORDINATE_DECIMALS, DEFAULT_LANGUAGE, GEOGRAPHIC_CRS, PLANAR_CRS, TOOL_NAME, tool_version
 from ._gpkg import TIMESTAMP_FORMAT, Table, write_geopackage
 from ._tables import check_projectable, sources, warn_outside_area_of_use
 from .audit_tables import audit_tables
@@ -46,7 +46,6 @@ GEOPACKAGE_NAME: Final = "triangle_belt.gpkg"
 GEOJSON_NAME: Final = "triangle_belt.geojson"
 #: CRS of the GeoPackage's layers unless another is asked for (Korean practice).
 DEFAULT_EXPORT_CRS: Final = PLANAR_CRS
-DEFAULT_LANGUAGE: Final = "en"
 #: The dataset title in the GeoPackage's provenance unless ``title`` is given.
 DEFAULT_TITLE: Final = "Gwangju future-vehicle triangle belt: zones, belt and area audit"
 
@@ -363,7 +362,7 @@ def _geojson_description(zones: gpd.GeoDataFrame) -> str:
         "unless named epsg5186 (planar EPSG:5186); 1 pyeong = 400/121 m²."
     )
     if (zones["geometry_quality"] == GeometryQuality.SCHEMATIC).any():
-        text += " " + i18n.text("schematic_label", "en") + "."
+        text += " " + i18n.text("schematic_label", DEFAULT_LANGUAGE) + "."
     return text
 
 

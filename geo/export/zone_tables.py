@@ -24,7 +24,7 @@ from ..area import area_table
 from ..audit import AuditResult
 from ..belt import belt_geometry, belt_triangle, triangle_outline, union
 from ..schema import BELT_FIELDS, FEZ_FIELDS, ZONE_FIELDS, GeometryQuality, Status
-from ..settings import GEOGRAPHIC_CRS
+from ..settings import DEFAULT_LANGUAGE, GEOGRAPHIC_CRS
 from . import _qml
 from ._gpkg import Table
 from ._tables import (
@@ -50,7 +50,11 @@ def zone_attributes(zones: gpd.GeoDataFrame, audit: AuditResult, *, short_names:
     """The audit's per-feature areas with the zones' provenance columns, aligned to ``zones``."""
     extra = [c for c in ZONE_FIELDS if c in zones.columns and c not in audit.zones.columns and c != "geometry"]
     table = pd.concat([audit.zones.reset_index(drop=True), pd.DataFrame(zones[extra]).reset_index(drop=True)], axis=1)
-    return renamed(table, ZONE_FIELDS, "en")[0] if short_names else table[[c for c in ZONE_FIELDS if c in table]]
+    return (
+        renamed(table, ZONE_FIELDS, DEFAULT_LANGUAGE)[0]
+        if short_names
+        else table[[c for c in ZONE_FIELDS if c in table]]
+    )
 
 
 def zone_tables(zones: gpd.GeoDataFrame, audit: AuditResult, crs: CRS, language: str) -> list[Table]:

@@ -26,7 +26,7 @@ from .._errors import InputError
 from ..area import GEOD
 from ..belt import belt_geometry
 from ..io import OutputFile
-from ..settings import GEOGRAPHIC_CRS, LANGUAGES, PLANAR_CRS, WEB_MERCATOR_CRS
+from ..settings import DEFAULT_LANGUAGE, GEOGRAPHIC_CRS, LANGUAGES, PLANAR_CRS, WEB_MERCATOR_CRS
 from ._open import band_numbers, dataset_bounds, open_raster
 from .masks import aligned_grid, write_cog
 
@@ -90,7 +90,7 @@ class RasterOverlay:
         value = getattr(self, field_name)
         if isinstance(value, str):
             return value
-        return value.get(language) or value.get("en") or next(iter(value.values()), "")
+        return value.get(language) or value.get(DEFAULT_LANGUAGE) or next(iter(value.values()), "")
 
 
 def raster_overlay(
