@@ -67,6 +67,17 @@ def percent(value: object, *, typographic: bool = False) -> str:
     return text.replace("-", TYPOGRAPHIC_MINUS) if typographic else text
 
 
+def percent_share(share: float) -> str:
+    """A share (0–1) as a whole percentage, ``37 %``; a share that is neither 0 nor 1 never rounds to them."""
+    value = float(share) * 100
+    shown = round(value)
+    if 0 < value < 1:
+        shown = 1
+    elif 99 < value < 100:
+        shown = 99
+    return f"{shown} %"
+
+
 def significant(value: object, digits: int = 3) -> str:
     """``value`` to ``digits`` significant digits without exponent for ordinary magnitudes (legends)."""
     if _is_missing(value):

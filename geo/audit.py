@@ -62,6 +62,9 @@ class AuditResult:
     sources: dict = field(default_factory=dict)
     #: The Free Economic Zone as a whole (:func:`geo.fez.fez_summary`) when its claims were audited too.
     fez: dict | None = None
+    #: For the official boundary layer: which official feature became which zone, with the evidence, and the
+    #: candidates not taken with the reason (:meth:`geo.official.MatchReport.frame`); None for other sources.
+    matches: pd.DataFrame | None = None
 
     @property
     def passed(self) -> bool:
@@ -89,12 +92,18 @@ class AuditResult:
         if not self.unchecked:
             return ""
         missing = self.claims[self.claims["within_tolerance"].isna()]
-        pairs = zip(missing["claim_id"], missing["subject"], strict=True)
-        listed = [f"{fmt.message_text(c)} ({fmt.message_text(s)})" for c, s in pairs]
-        return (
-            f"{len(listed)} of {len(self.claims)} claims could not be checked, their subject being no zone of "
-            f"{self.sources.get('zones', 'the zones')}: {_listed(listed)}"
-        )
+        zones = self.sources.get("zones", "the zones")
+        reasons = {
+            Note.AMBIGUOUS.value: "its official match is ambiguous",
+            Note.NOT_IN_LAYER.value: f"not in {zones}",
+            Note.BELT_INCOMPLETE.value: "a member of the belt is not measured",
+        }
+        notes = missing["audit_note"] if "audit_note" in missing else [""] * len(missing)
+        listed = [
+            f"{fmt.message_text(c)} ({fmt.message_text(s)}: {reasons.get(n, f'no zone of {zones}')})"
+            for c, s, n in zip(missing["claim_id"], missing["subject"], notes, strict=True)
+        ]
+        return f"{len(listed)} of {len(self.claims)} claims could not be checked: {_listed(listed)}"
 
     def nothing_checked_message(self) -> str:
         """The one-line error when no claim could be checked: the subjects, the zone ids seen and the fix."""
@@ -163,6 +172,8 @@ def audit_claims(
     if tolerance < 0:
         raise ValueError(f"tolerance must be 0 or more, got {tolerance}")
     subjects = _subject_rows(zones, claims["subject"].unique())
+    unresolved = _unresolved_notes(zones, subjects)
+    subjects = {s: (None if s in unresolved else rows) for s, rows in subjects.items()}
     measured = {s: (union_area_m2(rows) if rows is not None else np.nan) for s, rows in subjects.items()}
     official = {s: _official_total(rows) for s, rows in subjects.items()}
 
@@ -179,7 +190,9 @@ def audit_claims(
     result["verdict"] = np.where(
         ~found, Verdict.NOT_FOUND.value, np.where(within, Verdict.HOLDS.value, Verdict.OFF.value)
     )
-    result["audit_note"] = [_note(subjects[s]) for s in result["subject"]]
+    left_out = result["subject"].isin(list(unresolved)).to_numpy()
+    result.loc[left_out, "verdict"] = Verdict.UNCHECKED.value
+    result["audit_note"] = [unresolved.get(s) or _note(subjects[s]) for s in result["subject"]]
     _require_finite(result, found)
 
     for _, row in result[found & ~within].iterrows():
@@ -273,6 +286,33 @@ def _official_total(rows: gpd.GeoDataFrame | None) -> float:
 def _note(rows: gpd.GeoDataFrame | None) -> str:
     if rows is None:
         return Note.NOT_FOUND.value
-    if (rows["geometry_quality"] == GeometryQuality.SCHEMATIC).all():
+    schematic = rows["geometry_quality"] == GeometryQuality.SCHEMATIC
+    if schematic.all():
         return Note.BY_CONSTRUCTION.value
+    if schematic.any():
+        return Note.PARTLY_SCHEMATIC.value
     return ""
+
+
+def _unresolved_notes(zones: gpd.GeoDataFrame, subjects: Collection[str]) -> dict[str, str]:
+    """Subjects that are in the sources but have no outline to measure, with the note saying why.
+
+    ``zones.attrs["unresolved"]`` (set by :func:`geo.official.official_zones`) names our zones left without
+    official geometry: ambiguous, or not in the layer. A claim about one of them, or one of its parts, is
+    unchecked; so is a claim about the belt when one of them is a member, as the belt would come out short.
+    """
+    unresolved = zones.attrs.get("unresolved") or {}
+    if not unresolved:
+        return {}
+    notes = {"ambiguous": Note.AMBIGUOUS.value, "not_in_layer": Note.NOT_IN_LAYER.value}
+    found = {}
+    for subject in subjects:
+        if subject == BELT:
+            if any(entry.get("in_belt") for entry in unresolved.values()):
+                found[subject] = Note.BELT_INCOMPLETE.value
+            continue
+        zone_id = str(subject).split("/", 1)[0]
+        entry = unresolved.get(str(subject)) or unresolved.get(zone_id)
+        if entry is not None:
+            found[subject] = notes.get(entry.get("reason"), Note.NOT_IN_LAYER.value)
+    return found

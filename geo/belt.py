@@ -22,7 +22,7 @@ import pandas as pd
 import shapely
 
 from . import units
-from .area import GEOD, union_area_m2
+from .area import GEOD, area_m2, union_area_m2
 from .schema import GeometryQuality
 from .settings import GEOGRAPHIC_CRS
 
@@ -105,7 +105,9 @@ def belt_summary(zones: gpd.GeoDataFrame) -> dict:
     dict
         ``members`` (feature ids), ``area_m2``, ``area_pyeong``, ``area_ha`` (GRS80 ellipsoidal, overlaps
         counted once), ``official_sum_m2`` and ``official_sum_pyeong`` (None unless every member has an
-        official figure) and ``schematic`` (every member's outline is schematic).
+        official figure), ``schematic`` (every member's outline is schematic) and ``schematic_share`` (the share,
+        0–1, of the members' summed GRS80 area whose outline is schematic: between 0 and 1 the belt is partly
+        schematic).
     """
     in_belt = belt_members(zones)
     official = pd.to_numeric(in_belt["official_area_m2"], errors="coerce")
@@ -119,4 +121,17 @@ def belt_summary(zones: gpd.GeoDataFrame) -> dict:
         "official_sum_m2": official_sum,
         "official_sum_pyeong": None if official_sum is None else units.m2_to_pyeong(official_sum),
         "schematic": bool(len(in_belt)) and bool((in_belt["geometry_quality"] == GeometryQuality.SCHEMATIC).all()),
+        "schematic_share": _schematic_share(in_belt),
     }
+
+
+def _schematic_share(features: gpd.GeoDataFrame) -> float:
+    """Share (0–1) of the features' summed GRS80 area whose outline is schematic; 0 for none."""
+    schematic = (features["geometry_quality"] == GeometryQuality.SCHEMATIC).to_numpy()
+    if not schematic.any():
+        return 0.0
+    if schematic.all():
+        return 1.0
+    areas = area_m2(features).to_numpy()
+    total = float(areas.sum())
+    return float(areas[schematic].sum()) / total if total > 0 else 0.0

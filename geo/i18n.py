@@ -94,6 +94,7 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
     "verdict": {"ko": "판정", "en": "Verdict", "ja": "判定"},
     "verdict_holds": {"ko": "허용오차 이내", "en": "holds", "ja": "許容範囲内"},
     "verdict_off": {"ko": "허용오차 초과", "en": "outside tolerance", "ja": "許容範囲外"},
+    "verdict_unchecked": {"ko": "검증 불가", "en": "not checked", "ja": "検証不可"},
     "verdict_not_found": {"ko": "대상 구역 없음", "en": "subject not in zones", "ja": "対象区域なし"},
     "schematic_short": {"ko": "개략", "en": "schematic", "ja": "概略"},
     "uncertain_claim": {"ko": "불확실", "en": "uncertain", "ja": "不確か"},
@@ -108,6 +109,12 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
         "ko": "벨트에 속한 구역이 없습니다.",
         "en": "No zone is marked as part of the belt.",
         "ja": "ベルトに属する区域はありません。",
+    },
+    "partly_schematic_note": {
+        "ko": "일부 개략 경계: 면적의 {share}는 공식 레이어에 없는 계획 단지의 개략 경계입니다.",
+        "en": "Partly schematic: {share} of this area is our schematic outline of a planned complex the official "
+        "layer does not hold.",
+        "ja": "一部が概略境界：面積の{share}は、公式レイヤーにない計画団地の概略境界です。",
     },
     "schematic_note": {
         "ko": "개략 경계: 면적이 공식 수치와 일치하는 것은 그렇게 그렸기 때문입니다.",
@@ -253,11 +260,59 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
     },
     "report_zones": {"ko": "구역", "en": "Zones", "ja": "区域"},
     "report_claims": {"ko": "주장", "en": "Claims", "ja": "主張"},
+    "report_matches": {
+        "ko": "공식 경계 레이어와의 대응",
+        "en": "Matches to the official boundary layer",
+        "ja": "公式境界レイヤーとの対応",
+    },
+    "report_matches_intro": {
+        "ko": "어떤 공식 객체가 어느 구역이 되었는지와 그 근거(이름, 겹침, 거리), 그리고 채택하지 않은 후보와 그 이유.",
+        "en": "Which official feature became which zone and on what evidence (name, overlap, distance), and the "
+        "candidates not taken, with the reason.",
+        "ja": "どの公式地物がどの区域になったか、その根拠（名称・重なり・距離）、採用しなかった候補とその理由。",
+    },
+    "report_col_outcome": {"ko": "결과", "en": "outcome", "ja": "結果"},
+    "report_col_official_id": {"ko": "공식 ID", "en": "official id", "ja": "公式ID"},
+    "report_col_official_name": {"ko": "공식 이름", "en": "official name", "ja": "公式名称"},
+    "report_col_name_match": {"ko": "이름 일치", "en": "name", "ja": "名称一致"},
+    "report_col_overlap": {"ko": "겹침 %", "en": "overlap %", "ja": "重なり %"},
+    "report_col_distance": {"ko": "거리 km", "en": "distance km", "ja": "距離 km"},
+    "report_col_note": {"ko": "비고", "en": "note", "ja": "備考"},
+    "match_matched": {"ko": "대응", "en": "matched", "ja": "対応"},
+    "match_ambiguous": {"ko": "불명확", "en": "ambiguous", "ja": "不明確"},
+    "match_namesake": {"ko": "동명 다른 단지", "en": "namesake", "ja": "同名の別団地"},
+    "match_unmatched": {"ko": "대응 없음", "en": "unmatched", "ja": "対応なし"},
     "report_note": {"ko": "참고", "en": "Note", "ja": "注"},
     "report_note_by_construction": {
         "ko": "경계가 공식 면적에 맞춘 개략도이므로 공식 수치와의 일치는 작도에 따른 것입니다.",
         "en": "geometry is schematic, sized to the official figures, so its agreement with them is by construction.",
         "ja": "境界は公式面積に合わせた概略図のため、公式値との一致は作図によるものです。",
+    },
+    "report_note_ambiguous": {
+        "ko": "공식 레이어에 이 단지의 후보가 여럿이고 증거로 하나를 고를 수 없어 측정하지 않았습니다. "
+        "--match 파일로 하나를 지정하세요.",
+        "en": "the official layer has several candidates for this complex and the evidence does not decide between "
+        "them, so it is not measured; choose one with a --match file.",
+        "ja": "公式レイヤーにこの団地の候補が複数あり、根拠から一つに決められないため測定していません。"
+        "--match ファイルで指定してください。",
+    },
+    "report_note_not_in_layer": {
+        "ko": "공식 레이어에 이 단지의 객체가 없어 측정하지 않았습니다.",
+        "en": "the official layer has no feature for this complex, so it is not measured.",
+        "ja": "公式レイヤーにこの団地の地物がないため測定していません。",
+    },
+    "report_note_belt_incomplete": {
+        "ko": "벨트의 구성 단지 중 공식 경계가 없는 단지(후보 불명확 또는 레이어에 없음)가 있어 "
+        "벨트를 측정하지 않았습니다.",
+        "en": "a member of the belt has no official outline (ambiguous or not in the layer), so the belt is not "
+        "measured.",
+        "ja": "ベルトの構成団地に公式境界のないもの（候補が不明確、またはレイヤーにない）があるため、"
+        "ベルトは測定していません。",
+    },
+    "report_note_partly_schematic": {
+        "ko": "이 면적의 일부는 공식 레이어에 아직 없는 계획 단지의 개략 경계입니다.",
+        "en": "part of this area is our schematic outline of a complex the official layer cannot hold (it is planned).",
+        "ja": "この面積の一部は、公式レイヤーにまだない計画団地の概略境界です。",
     },
     "report_note_not_found": {
         "ko": "파일에 이 대상과 일치하는 구역이 없습니다.",
@@ -305,6 +360,11 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
         "ja": "；公式値の合計 {m2} ㎡",
     },
     "report_belt_schematic": {"ko": " (개략 경계)", "en": " (schematic geometry)", "ja": "（概略境界）"},
+    "report_belt_partly_schematic": {
+        "ko": " (일부 개략 경계: 면적의 {share})",
+        "en": " (partly schematic: {share} of its area)",
+        "ja": "（一部が概略境界：面積の{share}）",
+    },
     "report_full_stop": {"ko": ".", "en": ".", "ja": "。"},
     "report_uncertain": {"ko": "불확실", "en": "uncertain", "ja": "不確か"},
     "report_col_zone": {"ko": "구역", "en": "zone", "ja": "区域"},

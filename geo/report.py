@@ -79,6 +79,7 @@ def write_json(result: AuditResult, stream: TextIO, *, pretty: bool = False) -> 
         "zones": _json.Records(zones),
         "claims": claims,
         "overlaps": _json.Records(result.overlaps),
+        **({"matches": fmt.json_records(result.matches)} if result.matches is not None else {}),
     }
     _json.write(stream, document, pretty=pretty)
 
@@ -123,6 +124,10 @@ def to_markdown(result: AuditResult, *, language: str = DEFAULT_LANGUAGE) -> str
     notes = _notes(result, language)
     if notes:
         lines += [""] + [f"- {t('report_note')}: {fmt.markdown(n)}" for n in notes]
+    if result.matches is not None:
+        lines += ["", f"### {t('report_matches')}", "", t("report_matches_intro"), ""]
+        headers, rows = _match_rows(result.matches, language)
+        lines += fmt.markdown_table(headers, rows)
     return "\n".join(lines) + "\n"
 
 
@@ -135,6 +140,13 @@ def to_table(result: AuditResult, *, language: str = DEFAULT_LANGUAGE) -> str:
     headers, rows = _claim_rows(result, language, links=False)
     lines += fmt.text_table(headers, rows)
     lines += [""] + [f"{i18n.text('report_note', language)}: {fmt.terminal(n)}" for n in _notes(result, language)]
+    if result.matches is not None and len(result.matches):
+        headers, rows = _match_rows(result.matches, language)
+        lines += [
+            "",
+            i18n.text("report_matches", language),
+            *fmt.text_table(headers, [[fmt.terminal(c) for c in r] for r in rows]),
+        ]
     if result.passed:
         verdict = i18n.text("report_all_hold", language)
     elif result.unchecked and not (result.claims["within_tolerance"] == False).any():  # noqa: E712 (None stays)
@@ -199,6 +211,9 @@ def _summary_sentence(summary: dict, key: str, language: str, **values: object) 
         sentence += i18n.text("report_belt_official", language, m2=fmt.number(summary["official_sum_m2"]))
     if summary["schematic"]:
         sentence += i18n.text("report_belt_schematic", language)
+    elif 0 < summary.get("schematic_share", 0) < 1:
+        share = fmt.percent_share(summary["schematic_share"])
+        sentence += i18n.text("report_belt_partly_schematic", language, share=share)
     return sentence + i18n.text("report_full_stop", language)
 
 
@@ -263,6 +278,29 @@ def _claim_rows(result: AuditResult, language: str, *, links: bool) -> tuple[lis
                 fmt.percent(c["official_difference_pct"]),
                 i18n.text(Verdict(verdict).message, language) if verdict in set(Verdict) else str(verdict),
                 source,
+            ]
+        )
+    return headers, rows
+
+
+def _match_rows(matches: pd.DataFrame, language: str) -> tuple[list[str], list[list[str]]]:
+    """The match table: per zone of ours, the official features taken or not, with the evidence."""
+    keys = ("outcome", "zone", "official_id", "official_name", "name_match", "overlap", "distance", "note")
+    headers = [i18n.text(f"report_col_{key}", language) for key in keys]
+    rows = []
+    for m in matches.to_dict("records"):
+        outcome = f"match_{m.get('outcome')}"
+        share = m.get("overlap_share")
+        rows.append(
+            [
+                i18n.text(outcome, language) if outcome in i18n.MESSAGES else str(m.get("outcome")),
+                str(m.get("zone_id") or ""),
+                str(m.get("official_id") if isinstance(m.get("official_id"), str) else ""),
+                str(m.get("official_name") if isinstance(m.get("official_name"), str) else ""),
+                str(m.get("name_match") if isinstance(m.get("name_match"), str) else ""),
+                "" if share is None or pd.isna(share) else fmt.number(float(share) * 100, 1),
+                "" if pd.isna(m.get("distance_km", float("nan"))) else fmt.number(m["distance_km"], 1),
+                " ".join(s for s in (str(m.get("method") or ""), str(m.get("note") or "")) if s),
             ]
         )
     return headers, rows

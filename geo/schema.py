@@ -36,6 +36,9 @@ class Verdict(StrEnum):
     HOLDS = "holds"
     OFF = "outside tolerance"
     NOT_FOUND = "subject not in zones"
+    #: The subject is in the sources but has no outline to measure: its official match is ambiguous, or the
+    #: official layer lacks it (the audit note says which).
+    UNCHECKED = "not checked"
 
     @property
     def message(self) -> str:
@@ -50,6 +53,17 @@ class Note(StrEnum):
         "geometry is schematic, sized to the official figures, so its agreement with them is by construction"
     )
     NOT_FOUND = "no zone in the file matches this subject"
+    AMBIGUOUS = (
+        "the official layer has several candidates for this complex and the evidence does not decide between "
+        "them, so it is not measured; choose one with --match FILE"
+    )
+    NOT_IN_LAYER = "the official layer has no feature for this complex, so it is not measured"
+    BELT_INCOMPLETE = (
+        "a member of the belt has no official outline (ambiguous or not in the layer), so the belt is not measured"
+    )
+    PARTLY_SCHEMATIC = (
+        "part of this area is our schematic outline of a complex the official layer cannot hold (it is planned)"
+    )
 
     @property
     def message(self) -> str:

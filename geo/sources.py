@@ -4,12 +4,17 @@ A zone source is ours (the bundled layers), a user's zone file, or the official 
 boundary layer (VWorld ``LT_C_DAMDAN`` or its ILIS export). The last is recognised by its fields, with no
 flags: its features are matched to our zones by name and overlap (:mod:`geo.official`), take our zone ids so
 that ``claims.csv`` applies unchanged, and parts defined by an administrative unit (Bitgoeul's Gwangju part)
-are cut from the official feature along the NGII boundary. A zone with no official feature (the planned
-future-vehicle complex) keeps our schematic outline, so the belt stays whole; the report says which is which.
+are cut from the official feature along the NGII boundary, or taken from the layer's own parts when it has
+them. Only a complex the layer cannot hold (a planned one: the future-vehicle complex) keeps our schematic
+outline, and the belt then says it is partly schematic; a zone whose match is ambiguous, or a built one the
+layer lacks, gets no geometry and its claims are unchecked. The match table (:meth:`MatchReport.frame`) is
+part of the audit (:attr:`geo.AuditResult.matches`), so every report shows which official feature became
+which zone, and why the others were not taken.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 import geopandas as gpd
@@ -48,9 +53,13 @@ def load_source(source: ZoneSource) -> gpd.GeoDataFrame:
     for line in report.lines():
         log.warning("%s", line)
     zones = official.official_zones(
-        features, report, context=load_context(), ours=ours, keep_unmatched=True, source=source.file.name
+        features, report, context=load_context(), ours=ours, keep_planned=True, source=source.file.name
     )
     zones.attrs["source"] = source.file.name
+    matches = report.frame()
+    kept = (matches["outcome"] == "unmatched") & matches["zone_id"].isin(zones.attrs.get("stand_ins", []))
+    matches.loc[kept, "note"] = "a planned complex the layer cannot hold yet: our schematic outline stands in"
+    zones.attrs["matches"] = matches
     return zones
 
 
@@ -64,4 +73,7 @@ def audit_source(
     """
     zones = load_source(source)
     districts = load_fez_districts() if source.path is None else None
-    return zones, audit_with_fez(zones, claims, districts=districts, tolerance=tolerance)
+    result = audit_with_fez(zones, claims, districts=districts, tolerance=tolerance)
+    if "matches" in zones.attrs:
+        result = dataclasses.replace(result, matches=zones.attrs["matches"])
+    return zones, result

@@ -137,7 +137,7 @@ def test_a_claim_about_007_does_not_hold_for_zone_7(tmp_path, capsys, caplog):
         assert main(["audit", "--zones", str(zones), "--claims", str(claims), "--tolerance", "0.99"]) == 1
     captured = capsys.readouterr()
     assert re.search(r"^c007 +007 .* subject not in zones", captured.out, re.MULTILINE)
-    assert "1 of 2 claims could not be checked" in caplog.text and "c007 (007)" in caplog.text
+    assert "1 of 2 claims could not be checked" in caplog.text and "c007 (007: no zone of" in caplog.text
     assert re.search(r"^c007 +007 ", captured.out, re.MULTILINE)
 
 

@@ -31,6 +31,7 @@ BETA = shapely.box(126.72, 35.12, 126.73, 35.13)
 GAMMA = shapely.box(126.74, 35.17, 126.75, 35.18)
 DELTA = shapely.box(126.76, 35.11, 126.77, 35.12)
 FAR = 0.3  # degrees east of the belt: official features that overlap nothing of ours
+NEAR = 0.05  # degrees east (about 4.5 km): near enough for a name alone to make a candidate
 
 
 def area(geom: shapely.Geometry) -> float:
@@ -73,8 +74,8 @@ def damdan() -> gpd.GeoDataFrame:
         geometry=[
             shapely.union_all([ALPHA_GWANGJU, ALPHA_HAMPYEONG]),
             shapely.box(126.72, 35.12, 126.725, 35.13),  # half of beta
-            shapely.box(126.74 + FAR, 35.17, 126.75 + FAR, 35.18),
-            shapely.box(126.76 + FAR, 35.17, 126.77 + FAR, 35.18),
+            shapely.box(126.74 + NEAR, 35.17, 126.75 + NEAR, 35.18),
+            shapely.box(126.76 + NEAR, 35.17, 126.77 + NEAR, 35.18),
             shapely.box(126.78 + FAR, 35.17, 126.79 + FAR, 35.18),
         ],
         crs="EPSG:4326",
@@ -313,11 +314,22 @@ def test_official_zones_cut_parts_along_the_city(damdan, ours, context):
     assert measured["beta/main"] == pytest.approx(area(BETA) / 2, rel=1e-4)
 
 
-def test_keep_unmatched_keeps_our_outlines(damdan, ours, context):
+def test_only_a_planned_complex_keeps_our_outline_and_the_others_are_unresolved(damdan, ours, context):
+    ours = ours.assign(status=["operating", "operating", "operating", "planned", "planned"])
     report = official.match_zones(damdan, ours)
-    zones = official.official_zones(damdan, report, context=context, ours=ours, keep_unmatched=True)
-    kept = zones.set_index("feature_id").loc[["gamma/main", "delta/main"]]
-    assert (kept["geometry_quality"] == GeometryQuality.SCHEMATIC).all()
+    zones = official.official_zones(damdan, report, context=context, ours=ours, keep_planned=True)
+    # delta (planned, not in the layer) stands in with our schematic outline; gamma is ambiguous: no geometry.
+    assert zones.set_index("feature_id").loc["delta/main", "geometry_quality"] == GeometryQuality.SCHEMATIC
+    assert "gamma" not in set(zones["zone_id"])
+    assert zones.attrs["unresolved"] == {
+        "gamma": {"reason": "ambiguous", "detail": report.ambiguities[0].reason, "in_belt": True}
+    }
+    # Built but missing from the layer: no stand-in either.
+    operating = ours.assign(status="operating")
+    zones = official.official_zones(damdan, report, context=context, ours=operating, keep_planned=True)
+    assert {"gamma", "delta"}.isdisjoint(zones["zone_id"]) and zones.attrs["unresolved"]["delta"]["reason"] == (
+        "not_in_layer"
+    )
 
 
 def test_parts_without_a_rule_keep_the_whole_feature(damdan, ours, context, caplog):

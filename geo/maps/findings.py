@@ -196,4 +196,7 @@ def area_summary_html(summary: dict, *, heading: str, official: str, language: s
         html += f"<p>{t(later)}: {qty(fmt.number(summary['later_sum_m2']), m2)}</p>"
     if summary.get("schematic"):
         html += f'<p class="tb-warn">{t("schematic_note")}</p>'
+    elif 0 < summary.get("schematic_share", 0) < 1:
+        share = fmt.percent_share(summary["schematic_share"])
+        html += f'<p class="tb-warn">{escape(i18n.text("partly_schematic_note", language, share=share))}</p>'
     return html

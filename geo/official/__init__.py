@@ -17,18 +17,28 @@ shapefile (upper-case field names ``DAN_ID``, ``DAN_NAME``; any CRS). Four steps
 
 Matching
 --------
+First the layer's features are gathered into complexes: features sharing an id are one (an exploded
+multipart), and so are features whose names differ only by a part qualifier (``(광주)``, ``(함평)``, ``1단계``,
+``(2단계)``…; :func:`geo.official.names.part_qualifiers`) lying within :data:`COMPLEX_PART_MAX_GAP_KM` of one
+another. A complex is matched whole: every feature of it, never half.
+
 Candidates of one of our zones, strongest first:
 
 * *name and overlap*: the official name equals ours after normalisation (``exact``) or one contains the other
-  (``partial``, both at least :data:`MIN_PARTIAL_NAME_LENGTH` characters), and the official feature covers at
-  least :data:`NAME_SUPPORT_MIN_SHARE` of our outline. Exact beats partial; among several, the one covering
-  more than :data:`OVERLAP_MATCH_MIN_SHARE` wins, otherwise the zone is ambiguous.
-* *one signal*: an exact name alone (the outline may be anywhere; ours are schematic), or an overlap of at
-  least :data:`OVERLAP_MATCH_MIN_SHARE` alone. One such candidate is a match; several (the signals point at
-  different features, or namesakes) make the zone ambiguous.
+  (``partial``, both at least :data:`MIN_PARTIAL_NAME_LENGTH` characters), and the complex covers at least
+  :data:`NAME_SUPPORT_MIN_SHARE` of our outline. Exact beats partial. Several exact ones make the zone
+  ambiguous (taking one would drop the others); among several partial ones, the one covering more than
+  :data:`OVERLAP_MATCH_MIN_SHARE` wins, otherwise the zone is ambiguous.
+* *one signal*: an exact name alone, within :data:`NAMESAKE_DISTANCE_KM` of our outline (ours lie where the
+  sources put the complex; schematic outlines need not overlap the official one), or an overlap of at least
+  :data:`OVERLAP_MATCH_MIN_SHARE` alone. One such candidate is a match; several make the zone ambiguous.
+* A feature with the zone's name, none of its ground and farther than :data:`NAMESAKE_DISTANCE_KM` is a
+  *namesake* (Korean complex names repeat across provinces): reported with its distance, never matched.
 
-An official feature that would match two of our zones is an ambiguity of both. Ambiguous and unmatched zones
-get no official geometry; :func:`official_zones` can keep our outline for them (``keep_unmatched=True``).
+An official feature that would match two of our zones is an ambiguity of both. An ambiguous zone gets no
+geometry and its claims are unchecked (so are the belt's, if it is a member). Only a complex the layer cannot
+hold, a planned one, keeps our outline (``keep_planned``), and a belt with it is partly schematic. The match
+table (:meth:`MatchReport.frame`) records every decision with its evidence: name, overlap, distance, method.
 
 The boundary of Gwangju
 -----------------------

@@ -39,6 +39,22 @@ NAME_SUPPORT_MIN_SHARE: Final = 0.10
 #: Share (0–1) of our zone's area an official feature must cover to match on overlap alone, and to win among
 #: several name matches.
 OVERLAP_MATCH_MIN_SHARE: Final = 0.50
+#: A candidate that has our zone's name but none of its ground, farther than this (km, EPSG:5186 distance
+#: between the outlines) from our zone, is a namesake: Korean complex names repeat across provinces (many
+#: 농공단지 share a place name), and our outlines, schematic or not, lie where the sources put the complex.
+NAMESAKE_DISTANCE_KM: Final = 20.0
+#: Features whose names differ only by a part qualifier (``(광주)``, ``(함평)``, ``1단계``, ``(2단계)``…) are parts of
+#: one complex when they lie within this distance (km, EPSG:5186) of one another.
+COMPLEX_PART_MAX_GAP_KM: Final = 5.0
+#: Part qualifiers that name an administrative unit, and the part of our zones each stands for.
+PART_QUALIFIERS: Final = {
+    "광주": "gwangju",
+    "광주광역시": "gwangju",
+    "광산": "gwangju",
+    "광산구": "gwangju",
+    "함평": "hampyeong",
+    "함평군": "hampyeong",
+}
 #: Relative difference between the official feature and the sum of its derived parts above which the parts are
 #: reported as not partitioning it.
 PARTITION_REL_TOLERANCE: Final = 1e-6
@@ -57,3 +73,5 @@ _PARENTHESISED: Final = re.compile(
     r"\([^()]*\)|\[[^\[\]]*\]|\{[^{}]*\}|<[^<>]*>|〈[^〈〉]*〉|《[^《》]*》|「[^「」]*」"
 )
 _SPACE: Final = re.compile(r"\s+")
+#: A phase or section qualifier inside a name: ``1단계``, ``2차``, ``3지구``, ``1공구``.
+_PHASE: Final = re.compile(r"제?\d+\s*(?:단계|차|지구|공구)")

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Final
 
 import geopandas as gpd
 import numpy as np
@@ -16,18 +17,29 @@ import shapely
 from .. import _format
 from .._errors import InputError
 from ..area import area_m2
-from ..settings import GEOGRAPHIC_CRS
+from ..settings import GEOGRAPHIC_CRS, PLANAR_CRS
 from ._common import as_text, polygonal, summary
 from ._constants import (
+    COMPLEX_PART_MAX_GAP_KM,
     ID_FIELDS,
     MAX_LISTED,
     NAME_FIELDS,
     NAME_SUPPORT_MIN_SHARE,
+    NAMESAKE_DISTANCE_KM,
     OFFICIAL_LAYER,
     OVERLAP_MATCH_MIN_SHARE,
 )
 from .match_file import Overrides
-from .names import NameMatch, Recognition, find_field, name_match, normalise_name, recognise
+from .names import (
+    NameMatch,
+    Recognition,
+    complex_name,
+    find_field,
+    name_match,
+    normalise_name,
+    part_qualifiers,
+    recognise,
+)
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +72,10 @@ class Evidence:
         Area in m² (GRS80, geodesic) of our outline inside the official feature.
     overlap_share : float
         ``overlap_m2`` as a share (0–1) of our zone's area.
+    distance_km : float
+        Distance in km between our outline and the official feature (EPSG:5186; 0 where they touch).
+    complex_id : str
+        The complex the feature is a part of (the first official id of its parts; its own id when whole).
     """
 
     official_id: str
@@ -69,11 +85,59 @@ class Evidence:
     name_match: NameMatch
     overlap_m2: float
     overlap_share: float
+    distance_km: float = 0.0
+    complex_id: str = ""
 
     def summary(self) -> str:
-        """``007 진곡일반산업단지 (name exact, covers 93.1 % of our outline)``."""
+        """``007 진곡일반산업단지 (name exact, covers 93.1 % of our outline)``, or ``…, 212.4 km away)``."""
         share = f"{_format.number(self.overlap_share * 100, 1)} %"
-        return f"{self.official_id} {self.official_name} (name {self.name_match.value}, covers {share} of our outline)"
+        where = f"covers {share} of our outline"
+        if self.overlap_m2 <= 0 and self.distance_km > 0:
+            where = f"{_format.number(self.distance_km, 1)} km from our outline"
+        return f"{self.official_id} {self.official_name} (name {self.name_match.value}, {where})"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One complex that may be one of our zones: one official feature, or the parts of a complex split in the
+    layer (the same name with part qualifiers, near one another), with their evidence taken together."""
+
+    parts: tuple[Evidence, ...]
+
+    @property
+    def official_ids(self) -> tuple[str, ...]:
+        return tuple(e.official_id for e in self.parts)
+
+    @property
+    def name_match(self) -> NameMatch:
+        found = {e.name_match for e in self.parts}
+        return next((m for m in (NameMatch.EXACT, NameMatch.PARTIAL) if m in found), NameMatch.NONE)
+
+    @property
+    def overlap_m2(self) -> float:
+        return float(sum(e.overlap_m2 for e in self.parts))
+
+    @property
+    def overlap_share(self) -> float:
+        return float(sum(e.overlap_share for e in self.parts))
+
+    @property
+    def distance_km(self) -> float:
+        return float(min(e.distance_km for e in self.parts))
+
+
+@dataclass(frozen=True)
+class Namesake:
+    """An official feature with one of our zones' names far from it: reported, never matched."""
+
+    evidence: Evidence
+
+    @property
+    def reason(self) -> str:
+        return (
+            f"has the name of zone {self.evidence.zone_id} but lies {_format.number(self.evidence.distance_km, 1)} km "
+            f"from it (more than {NAMESAKE_DISTANCE_KM:g} km) and shares none of its ground: another complex"
+        )
 
 
 @dataclass(frozen=True)
@@ -121,6 +185,8 @@ class MatchReport:
         Official ids not taken as any zone of ours; :func:`official_zones` keeps them under their own ids.
     zone_names : dict
         Our zone id → Korean name, for the lines.
+    namesakes : tuple of Namesake
+        Official features with one of our zones' names, far from it: not taken (they stay under their own ids).
     """
 
     recognition: Recognition
@@ -129,6 +195,7 @@ class MatchReport:
     unmatched: tuple[str, ...]
     unmatched_official: tuple[str, ...]
     zone_names: Mapping[str, str]
+    namesakes: tuple[Namesake, ...] = ()
 
     def zone_of(self, official_id: str) -> str | None:
         """Our zone id an official feature was matched to, or None."""
@@ -141,9 +208,10 @@ class MatchReport:
     def frame(self) -> pd.DataFrame:
         """One row per match, per candidate of an ambiguity and per unmatched zone.
 
-        Columns: ``outcome`` (``matched``, ``ambiguous``, ``unmatched``), ``zone_id``, ``zone_name``,
-        ``official_id``, ``official_name``, ``name_match``, ``overlap_m2`` (m², GRS80), ``overlap_share``
-        (0–1 of our zone's area), ``method`` and ``note`` (the override's file and row, or why ambiguous).
+        Columns: ``outcome`` (``matched``, ``ambiguous``, ``namesake``, ``unmatched``), ``zone_id``,
+        ``zone_name``, ``official_id``, ``official_name``, ``name_match``, ``overlap_m2`` (m², GRS80),
+        ``overlap_share`` (0–1 of our zone's area), ``distance_km`` (EPSG:5186), ``method`` and ``note`` (the
+        override's file and row, the parts of a split complex, or why a candidate was not taken).
         """
         rows = [
             {"outcome": "matched", **_evidence_row(m.evidence), "method": m.method.value, "note": m.source}
@@ -155,14 +223,19 @@ class MatchReport:
                 for c in ambiguity.candidates
             ]
         rows += [
-            {"outcome": "unmatched", "zone_id": z, "zone_name": self.zone_names.get(z, ""), "method": "", "note": ""}
+            {"outcome": "namesake", **_evidence_row(n.evidence), "method": "", "note": n.reason} for n in self.namesakes
+        ]
+        rows += [
+            {
+                "outcome": "unmatched",
+                "zone_id": z,
+                "zone_name": self.zone_names.get(z, ""),
+                "method": "",
+                "note": f"no official feature has its name or covers {OVERLAP_MATCH_MIN_SHARE:.0%} of its outline",
+            }
             for z in self.unmatched
         ]
-        columns = [
-            "outcome", "zone_id", "zone_name", "official_id", "official_name", "name_match", "overlap_m2",
-            "overlap_share", "method", "note",
-        ]  # fmt: skip
-        return pd.DataFrame(rows, columns=columns)
+        return pd.DataFrame(rows, columns=list(MATCH_TABLE_COLUMNS))
 
     def lines(self) -> list[str]:
         """Human-readable one-liners: what was recognised, each match, ambiguity and unmatched zone."""
@@ -181,6 +254,8 @@ class MatchReport:
                 + (f"; and {more} more" if more > 0 else "")
                 + "; choose one with --match FILE (a CSV row dan_id,zone_id)"
             )
+        for namesake in self.namesakes:
+            lines.append(f"namesake: official {namesake.evidence.summary()} {namesake.reason}; not matched")
         for zone_id in self.unmatched:
             lines.append(
                 f"unmatched: zone {zone_id} ({self.zone_names.get(zone_id, '')}): no official feature has its name "
@@ -206,7 +281,15 @@ def _evidence_row(evidence: Evidence) -> dict:
         "name_match": evidence.name_match.value,
         "overlap_m2": evidence.overlap_m2,
         "overlap_share": evidence.overlap_share,
+        "distance_km": evidence.distance_km,
     }
+
+
+#: Columns of :meth:`MatchReport.frame`, the match table of the reports.
+MATCH_TABLE_COLUMNS: Final = (
+    "outcome", "zone_id", "zone_name", "official_id", "official_name", "name_match", "overlap_m2", "overlap_share",
+    "distance_km", "method", "note",
+)  # fmt: skip
 
 
 def match_zones(
@@ -249,6 +332,13 @@ def match_zones(
     overrides = _checked_overrides(overrides, features, zones, source)
 
     evidence = _evidence(features, zones)
+    namesakes = [
+        Namesake(e)
+        for e in evidence.values()
+        if e.name_match is not NameMatch.NONE and e.overlap_m2 <= 0 and e.distance_km > NAMESAKE_DISTANCE_KM
+    ]
+    far = {(n.evidence.official_id, n.evidence.zone_id) for n in namesakes}
+    evidence = {key: e for key, e in evidence.items() if key not in far}
     matches: list[Match] = []
     for official_id, zone_id in overrides.items():
         found = evidence.get((official_id, zone_id)) or _no_evidence(features, zones, official_id, zone_id)
@@ -256,13 +346,13 @@ def match_zones(
     chosen_zones = set(overrides.values())
     taken = set(overrides)
 
-    picks: dict[str, tuple[Evidence, MatchMethod]] = {}
+    picks: dict[str, tuple[Candidate, MatchMethod]] = {}
     ambiguities: list[Ambiguity] = []
     unmatched: list[str] = []
     for zone_id in zones.index:
         if zone_id in chosen_zones:
             continue
-        candidates = [e for (o, z), e in evidence.items() if z == zone_id and o not in taken]
+        candidates = _candidates([e for (o, z), e in evidence.items() if z == zone_id and o not in taken])
         outcome = _decide(candidates)
         if isinstance(outcome, Ambiguity):
             ambiguities.append(outcome)
@@ -273,22 +363,23 @@ def match_zones(
 
     by_official: dict[str, list[str]] = {}
     for zone_id, (found, _) in picks.items():
-        by_official.setdefault(found.official_id, []).append(zone_id)
-    for official_id, zone_ids in by_official.items():
-        if len(zone_ids) == 1:
-            found, method = picks[zone_ids[0]]
-            matches.append(Match(found, method))
+        for official_id in found.official_ids:
+            by_official.setdefault(official_id, []).append(zone_id)
+    contested = {z for zone_ids in by_official.values() if len(zone_ids) > 1 for z in zone_ids}
+    for zone_id, (found, method) in picks.items():
+        if zone_id not in contested:
+            split = _split_note(found)
+            matches += [Match(part, method, split) for part in found.parts]
             continue
-        for zone_id in zone_ids:
-            found, _ = picks[zone_id]
-            ambiguities.append(
-                Ambiguity(
-                    zone_id,
-                    found.zone_name,
-                    (found,),
-                    f"official {official_id} is the best candidate of zones {', '.join(zone_ids)}",
-                )
+        rivals = sorted({z for o in found.official_ids for z in by_official[o]})
+        ambiguities.append(
+            Ambiguity(
+                zone_id,
+                found.parts[0].zone_name,
+                found.parts,
+                f"official {', '.join(found.official_ids)} is the best candidate of zones {', '.join(rivals)}",
             )
+        )
 
     order = {zone_id: i for i, zone_id in enumerate(zones.index)}
     matches.sort(key=lambda m: (order.get(m.zone_id, len(order)), m.official_id))
@@ -301,30 +392,50 @@ def match_zones(
         unmatched=tuple(unmatched),
         unmatched_official=tuple(i for i in features.index if i not in matched_ids),
         zone_names=dict(zones["name_ko"]),
+        namesakes=tuple(
+            sorted(namesakes, key=lambda n: (order.get(n.evidence.zone_id, len(order)), n.evidence.official_id))
+        ),
     )
     for line in report.lines():
         log.info("%s", line)
     return report
 
 
-def _decide(candidates: list[Evidence]) -> tuple[Evidence, MatchMethod] | Ambiguity | None:
+def _candidates(evidence: list[Evidence]) -> list[Candidate]:
+    """One candidate per complex: the evidence of a zone grouped by the complex each feature is a part of."""
+    grouped: dict[str, list[Evidence]] = {}
+    for e in evidence:
+        grouped.setdefault(e.complex_id or e.official_id, []).append(e)
+    return [Candidate(tuple(sorted(parts, key=lambda e: e.official_id))) for parts in grouped.values()]
+
+
+def _split_note(candidate: Candidate) -> str:
+    """For a complex split in the layer: which features were taken together, and why."""
+    if len(candidate.parts) == 1:
+        return ""
+    listed = ", ".join(f"{e.official_id} ({e.official_name})" for e in candidate.parts)
+    return f"one complex in {len(candidate.parts)} features of the layer (its name with part qualifiers): {listed}"
+
+
+def _decide(candidates: list[Candidate]) -> tuple[Candidate, MatchMethod] | Ambiguity | None:
     """The candidate the module docstring's rules pick, an Ambiguity, or None when there is none."""
     if not candidates:
         return None
-    zone_id, zone_name = candidates[0].zone_id, candidates[0].zone_name
+    zone_id, zone_name = candidates[0].parts[0].zone_id, candidates[0].parts[0].zone_name
     both = [c for c in candidates if c.name_match is not NameMatch.NONE and c.overlap_share >= NAME_SUPPORT_MIN_SHARE]
     if both:
         exact = [c for c in both if c.name_match is NameMatch.EXACT]
         pool = exact or both
         if len(pool) == 1:
             return pool[0], MatchMethod.NAME_AND_OVERLAP
+        # Several features with its very name on its ground: taking one would drop the others silently.
         covering = [c for c in pool if c.overlap_share > OVERLAP_MATCH_MIN_SHARE]
-        if len(covering) == 1:
+        if len(covering) == 1 and not exact:
             return covering[0], MatchMethod.NAME_AND_OVERLAP
         return Ambiguity(zone_id, zone_name, _ranked(pool), "several official features have its name and overlap it")
     by_name = [c for c in candidates if c.name_match is NameMatch.EXACT]
     by_overlap = [c for c in candidates if c.overlap_share >= OVERLAP_MATCH_MIN_SHARE]
-    single = by_name + by_overlap
+    single = list({id(c): c for c in by_name + by_overlap}.values())
     if len(single) == 1:
         return single[0], (MatchMethod.NAME if by_name else MatchMethod.OVERLAP)
     if not single:
@@ -338,8 +449,9 @@ def _decide(candidates: list[Evidence]) -> tuple[Evidence, MatchMethod] | Ambigu
     return Ambiguity(zone_id, zone_name, _ranked(single), reason)
 
 
-def _ranked(candidates: list[Evidence]) -> tuple[Evidence, ...]:
-    return tuple(sorted(candidates, key=lambda c: (-c.overlap_share, c.official_id)))
+def _ranked(candidates: list[Candidate]) -> tuple[Evidence, ...]:
+    ranked = sorted(candidates, key=lambda c: (-c.overlap_share, c.distance_km, c.official_ids))
+    return tuple(e for c in ranked for e in c.parts)
 
 
 def _evidence(features: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> dict[tuple[str, str], Evidence]:
@@ -352,8 +464,10 @@ def _evidence(features: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> dict[tuple
             if found is not NameMatch.NONE:
                 relation[(official_id, zone_id)] = found
     overlap = _overlaps_m2(features, zones)
+    pairs = sorted(set(relation) | set(overlap), key=str)
+    distance = _distances_km(features, zones, pairs)
     result = {}
-    for official_id, zone_id in sorted(set(relation) | set(overlap), key=str):
+    for official_id, zone_id in pairs:
         shared = overlap.get((official_id, zone_id), 0.0)
         result[(official_id, zone_id)] = Evidence(
             official_id=official_id,
@@ -363,8 +477,24 @@ def _evidence(features: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> dict[tuple
             name_match=relation.get((official_id, zone_id), NameMatch.NONE),
             overlap_m2=shared,
             overlap_share=shared / zones.at[zone_id, "area_m2"] if zones.at[zone_id, "area_m2"] > 0 else 0.0,
+            distance_km=0.0 if shared > 0 else distance[(official_id, zone_id)],
+            complex_id=features.at[official_id, "complex_id"],
         )
     return result
+
+
+def _distances_km(
+    features: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, pairs: list[tuple[str, str]]
+) -> dict[tuple[str, str], float]:
+    """Distance in km (EPSG:5186, planar: within 0.1 % over Korea) between each (official id, zone id) pair."""
+    if not pairs:
+        return {}
+    official = features.geometry.to_crs(PLANAR_CRS)
+    ours = zones.geometry.to_crs(PLANAR_CRS)
+    a = np.asarray([official.at[o] for o, _ in pairs], dtype=object)
+    b = np.asarray([ours.at[z] for _, z in pairs], dtype=object)
+    metres = shapely.distance(a, b)
+    return {pair: float(d) / 1000.0 for pair, d in zip(pairs, metres, strict=True)}
 
 
 def _overlaps_m2(features: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> dict[tuple[str, str], float]:
@@ -468,10 +598,62 @@ def official_features(official: gpd.GeoDataFrame, recognition: Recognition, sour
     )
     merged.index.name = "official_id"
     merged["normalised"] = [normalise_name(n.split(" / ")[0]) for n in merged["official_name"]]
+    merged["complex_id"] = _complex_ids(merged)
     return merged
 
 
+def _complex_ids(features: gpd.GeoDataFrame) -> list[str]:
+    """Each feature's complex: features whose names differ only by part qualifiers (``(광주)``, ``2단계``…), at
+    least one of them qualified, within :data:`COMPLEX_PART_MAX_GAP_KM` of one another (directly or through
+    other parts), are one complex, named by its first official id; every other feature is its own."""
+    ids = list(features.index)
+    complex_of = {official_id: official_id for official_id in ids}
+    names = [features.at[i, "official_name"].split(" / ")[0] for i in ids]
+    keys = [complex_name(n) for n in names]
+    qualified = [bool(part_qualifiers(n)) for n in names]
+    groups: dict[str, list[int]] = {}
+    for position, key in enumerate(keys):
+        if key:
+            groups.setdefault(key, []).append(position)
+    planar = None
+    for members in groups.values():
+        if len(members) < 2 or not any(qualified[m] for m in members):
+            continue
+        if planar is None:
+            planar = np.asarray(features.geometry.to_crs(PLANAR_CRS).values, dtype=object)
+        # Link members closer than the gap (single linkage), then name each cluster by its first id.
+        cluster = {m: m for m in members}
+        for i, first in enumerate(members):
+            for second in members[i + 1 :]:
+                if shapely.distance(planar[first], planar[second]) <= COMPLEX_PART_MAX_GAP_KM * 1000:
+                    cluster[_root(cluster, second)] = _root(cluster, first)
+        clusters: dict[int, list[int]] = {}
+        for m in members:
+            clusters.setdefault(_root(cluster, m), []).append(m)
+        for parts in clusters.values():
+            if len(parts) > 1 and any(qualified[m] for m in parts):
+                for m in parts:
+                    complex_of[ids[m]] = ids[min(parts)]
+    return [complex_of[i] for i in ids]
+
+
+def _root(cluster: dict[int, int], member: int) -> int:
+    while cluster[member] != member:
+        member = cluster[member]
+    return member
+
+
 def _valid(geoms: np.ndarray, ids: list[str | None], source: str) -> np.ndarray:
+    """Polygonal, valid geometries: a collection keeps its polygonal members, invalid ones are repaired."""
+    kinds = shapely.get_type_id(geoms)
+    mixed = (kinds >= 0) & ~np.isin(kinds, (3, 6)) & ~shapely.is_empty(geoms)  # not Polygon or MultiPolygon
+    for i in np.flatnonzero(mixed):
+        kind = geoms[i].geom_type
+        geoms[i] = polygonal(geoms[i])
+        members = len(shapely.get_parts(geoms[i])) if not geoms[i].is_empty else 0
+        log.warning(
+            "%s feature %s: a %s; kept its %d polygonal member(s), left out the rest", source, ids[i], kind, members
+        )
     invalid = ~shapely.is_valid(geoms) & ~shapely.is_missing(geoms)
     for i in np.flatnonzero(invalid):
         reason = shapely.is_valid_reason(geoms[i])

@@ -13,6 +13,7 @@ import pandas as pd
 
 from ._constants import (
     _PARENTHESISED,
+    _PHASE,
     _SPACE,
     ID_FIELDS,
     MIN_PARTIAL_NAME_LENGTH,
@@ -118,16 +119,40 @@ def normalise_name(text: object) -> str:
     """
     if text is None or (isinstance(text, float) and np.isnan(text)) or text is pd.NA:
         return ""
-    name = unicodedata.normalize("NFKC", str(text))
-    previous = None
-    while previous != name:
-        previous, name = name, _PARENTHESISED.sub("", name)
-    name = _SPACE.sub("", name)
-    name = name.translate({ord(c): None for c in NAME_SEPARATORS}).casefold()
+    name = complex_name(text)
     for suffix in NAME_SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix):
             return name[: -len(suffix)]
     return name
+
+
+def complex_name(text: object) -> str:
+    """A complex's name without its part qualifiers, type kept: what the parts of one complex share.
+
+    NFKC, parenthesised parts and phase qualifiers (``1단계``, ``2차``, ``3지구``) removed, white space and
+    :data:`NAME_SEPARATORS` removed, case-folded: ``빛그린국가산업단지(광주)`` and ``빛그린 국가산업단지 (함평)`` give
+    ``빛그린국가산업단지``; ``감마산업단지`` and ``감마국가첨단산업단지`` stay apart (two types, two complexes).
+    """
+    if text is None or (isinstance(text, float) and np.isnan(text)) or text is pd.NA:
+        return ""
+    name = unicodedata.normalize("NFKC", str(text))
+    previous = None
+    while previous != name:
+        previous, name = name, _PARENTHESISED.sub("", name)
+    name = _PHASE.sub("", name)
+    name = _SPACE.sub("", name)
+    return name.translate({ord(c): None for c in NAME_SEPARATORS}).casefold()
+
+
+def part_qualifiers(text: object) -> tuple[str, ...]:
+    """The part qualifiers of a name, normalised: the parenthesised texts and phase tokens (``광주``, ``2단계``)."""
+    if text is None or (isinstance(text, float) and np.isnan(text)) or text is pd.NA:
+        return ()
+    name = unicodedata.normalize("NFKC", str(text))
+    found = [m.group(0)[1:-1] for m in _PARENTHESISED.finditer(name)]
+    found += [m.group(0) for m in _PHASE.finditer(_PARENTHESISED.sub("", name))]
+    cleaned = [_SPACE.sub("", q).removesuffix("구역").removesuffix("지역") for q in found]
+    return tuple(q for q in cleaned if q)
 
 
 class NameMatch(StrEnum):

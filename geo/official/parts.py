@@ -16,11 +16,19 @@ from .. import _format
 from .._errors import InputError
 from ..area import area_m2
 from ..io import prepare_zones
-from ..schema import ZONE_INPUT_DEFAULTS
+from ..schema import ZONE_INPUT_DEFAULTS, Status
 from ..settings import GEOGRAPHIC_CRS
 from ._common import polygonal
-from ._constants import MAX_LISTED, OFFICIAL_LAYER, OFFICIAL_QUALITY, PARTITION_REL_TOLERANCE, WHOLE_METHOD
+from ._constants import (
+    MAX_LISTED,
+    OFFICIAL_LAYER,
+    OFFICIAL_QUALITY,
+    PART_QUALIFIERS,
+    PARTITION_REL_TOLERANCE,
+    WHOLE_METHOD,
+)
 from .matching import MatchReport, official_features, zone_name
+from .names import part_qualifiers
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +157,7 @@ def official_zones(
     ours: gpd.GeoDataFrame,
     part_rules: Mapping[str, PartRule] = PART_RULES,
     units: Mapping[str, AdministrativeUnit] = ADMINISTRATIVE_UNITS,
-    keep_unmatched: bool = False,
+    keep_planned: bool = False,
     source: str = OFFICIAL_LAYER,
 ) -> gpd.GeoDataFrame:
     """The zones to audit: official geometry under our zone ids, in the columns :func:`geo.load_zones` returns.
@@ -168,9 +176,10 @@ def official_zones(
     part_rules, units
         Which parts are cut out along which administrative boundary (:data:`PART_RULES`,
         :data:`ADMINISTRATIVE_UNITS`).
-    keep_unmatched
-        Keep our own outlines (their ``geometry_quality``, often schematic) for zones with no official match,
-        so the belt still has every member; by default they are left out and their claims find no zone.
+    keep_planned
+        Keep our own outline (its ``geometry_quality``, often schematic) for an unmatched zone the layer cannot
+        hold: a planned complex (``status`` planned), so the belt keeps that member and says it is partly
+        schematic. An ambiguous zone, or an unmatched built one, never gets geometry: its claims are unchecked.
     source
         Name of the official layer in messages and in ``boundary_source``.
 
@@ -183,7 +192,13 @@ def official_zones(
         supplied``. A zone whose parts all have a rule: one row per part, the official feature cut along the
         unit's boundary, ``geometry_method`` saying so; an empty part is left out (logged). A zone with parts
         but no rule for each keeps the whole feature under the zone id, in the belt only if all its parts are
-        (logged). Every unmatched official feature: its own id, its name, not in the belt.
+        (logged). A zone matched to the parts of a complex split in the layer whose part qualifiers name our
+        parts (``(광주)`` → ``gwangju``, :data:`PART_QUALIFIERS`) takes each feature as that part. Every
+        unmatched official feature: its own id, its name, not in the belt.
+
+        ``attrs["stand_ins"]`` lists the planned zones kept with our outline; ``attrs["unresolved"]`` maps
+        each zone of ours left without geometry to ``{"reason": "ambiguous" or "not_in_layer", "detail": …,
+        "in_belt": …}``, so the audit leaves its claims (and the belt's, for a member) unchecked and says why.
     """
     features = official_features(official, report.recognition, source)
     stray = sorted({m.official_id for m in report.matches} - set(features.index))
@@ -207,19 +222,50 @@ def official_zones(
         return areas[key]
 
     rows: list[dict] = []
+    unresolved: dict[str, dict] = {}
+    stand_ins: list[str] = []
+    ambiguous = {a.zone_id: a.reason for a in report.ambiguities}
     matched_zones = list(dict.fromkeys(m.zone_id for m in report.matches))
     for zone_id in ours["zone_id"].drop_duplicates():
         parts = ours[ours["zone_id"] == zone_id]
         if zone_id not in matched_zones:
-            if keep_unmatched:
+            planned = "status" in parts and (parts["status"] == Status.PLANNED).all()
+            if keep_planned and planned and zone_id not in ambiguous:
                 rows += [dict(row) for _, row in parts.iterrows()]
-                log.info("zone %s: no official match; kept our %s outline", zone_id, parts["geometry_quality"].iloc[0])
+                stand_ins.append(zone_id)
+                log.info(
+                    "zone %s: planned, not in the layer; kept our %s outline",
+                    zone_id,
+                    parts["geometry_quality"].iloc[0],
+                )
+                continue
+            in_belt = bool(parts["in_belt"].astype(bool).any())
+            if zone_id in ambiguous:
+                unresolved[zone_id] = {"reason": "ambiguous", "detail": ambiguous[zone_id], "in_belt": in_belt}
+            else:
+                detail = f"{source} has no feature with its name or covering its outline"
+                unresolved[zone_id] = {"reason": "not_in_layer", "detail": detail, "in_belt": in_belt}
             continue
         ids = report.official_ids(zone_id)
-        geometry = shapely.union_all(np.asarray(features.loc[list(ids)].geometry.values))
         label = f"{source} {report.recognition.id_field} " + ", ".join(
             f"{i} ({features.at[i, 'official_name']})" for i in ids
         )
+        by_part = _parts_by_qualifier(parts, ids, features)
+        if by_part is not None:
+            rows += [
+                {
+                    **dict(part),
+                    "geometry_quality": OFFICIAL_QUALITY,
+                    "seed_source": "",
+                    "boundary_source": label,
+                    "geometry_method": f"{WHOLE_METHOD}, the layer's own part "
+                    f"({by_part[str(part['part'])]} {features.at[by_part[str(part['part'])], 'official_name']})",
+                    "geometry": features.at[by_part[str(part["part"])], "geometry"],
+                }
+                for _, part in parts.iterrows()
+            ]
+            continue
+        geometry = shapely.union_all(np.asarray(features.loc[list(ids)].geometry.values))
         rows += _zone_rows(parts, geometry, label, part_rules=part_rules, units=units, unit_area=unit_area)
 
     for official_id in report.unmatched_official:
@@ -249,7 +295,26 @@ def official_zones(
         default = ZONE_INPUT_DEFAULTS.get(column, "")
         if not isinstance(default, float) and column != "official_area_m2":
             frame[column] = frame[column].where(frame[column].notna(), default)
-    return prepare_zones(frame, source)
+    zones = prepare_zones(frame, source)
+    zones.attrs["unresolved"] = unresolved
+    zones.attrs["stand_ins"] = stand_ins
+    return zones
+
+
+def _parts_by_qualifier(parts: gpd.GeoDataFrame, ids: tuple[str, ...], features: gpd.GeoDataFrame) -> dict | None:
+    """Our part → official id, when the zone took one feature per part and each feature's part qualifier
+    names that part (:data:`PART_QUALIFIERS`); None otherwise (the features are then taken together)."""
+    names = [str(p) for p in parts["part"]]
+    if len(ids) != len(names) or len(names) < 2:
+        return None
+    found = {}
+    for official_id in ids:
+        qualifiers = part_qualifiers(features.at[official_id, "official_name"].split(" / ")[0])
+        mapped = {PART_QUALIFIERS[q] for q in qualifiers if q in PART_QUALIFIERS}
+        if len(mapped) != 1:
+            return None
+        found[mapped.pop()] = official_id
+    return found if set(found) == set(names) else None
 
 
 def _zone_rows(
