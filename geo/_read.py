@@ -49,7 +49,9 @@ SHAPEFILE_REQUIRED: Final = (".shx", ".dbf")
 ARROW_SUFFIXES: Final = frozenset({".gpkg", ".geojson", ".json", ".fgb"})
 
 
-def read_vector(path: Path, *, layer: str | None = None, encoding: str | None = None) -> gpd.GeoDataFrame:
+def read_vector(
+    path: Path, *, layer: str | None = None, encoding: str | None = None, prefer_fields: tuple[str, ...] = ()
+) -> gpd.GeoDataFrame:
     """A vector file as it is (its own CRS and fields), read as :func:`geo.io.read_zones` reads it, before any
     normalisation: the same checks, layer choice and encoding guess (CP949 shapefiles without .cpg)."""
     if not path.exists():
@@ -63,6 +65,12 @@ def read_vector(path: Path, *, layer: str | None = None, encoding: str | None = 
     available, spatial = _layers(path)
     if layer is not None and layer not in available:
         raise InputError(f"{path.name}: no layer {layer!r}; pass --layer with one of: {', '.join(available)}")
+    if layer is None and len(available) > 1 and len(spatial) > 1 and prefer_fields:
+        # Several geometry layers, one of them with every field the caller looks for: that one.
+        having = [name for name in spatial if _has_fields(path, name, prefer_fields)]
+        if len(having) == 1:
+            layer = having[0]
+            log.info("%s: read layer %s, the one with fields %s", path.name, layer, ", ".join(prefer_fields))
     if layer is None and len(available) > 1:
         # Attribute tables beside one geometry layer (a fetch's record, an audit table) leave no doubt.
         if len(spatial) != 1:
@@ -131,6 +139,14 @@ def _valid_text(frame: pd.DataFrame) -> bool:
             except pa.ArrowInvalid:
                 return False
     return True
+
+
+def _has_fields(path: Path, layer: str, fields: tuple[str, ...]) -> bool:
+    """Whether ``layer`` of ``path`` has every one of ``fields`` (in any case)."""
+    with warnings.catch_warnings(), gdal_path(path) as readable:
+        warnings.simplefilter("ignore", RuntimeWarning)
+        names = {str(f).casefold() for f in pyogrio.read_info(readable, layer=layer)["fields"]}
+    return all(field.casefold() in names for field in fields)
 
 
 def _layers(path: Path) -> tuple[list[str], list[str]]:

@@ -38,7 +38,7 @@ def load_source(source: ZoneSource) -> gpd.GeoDataFrame:
     """
     if source.path is None or source.id_field is not None or source.name_field is not None:
         return source.load()
-    raw = read_vector(source.file, layer=source.layer, encoding=source.encoding)
+    raw = read_vector(source.file, layer=source.layer, encoding=source.encoding, prefer_fields=official.FIELDS)
     recognition = official.recognise(raw)
     if recognition is None:
         if source.match is not None:

@@ -52,14 +52,18 @@ border (by 0.55 km² beyond the city boundary), so it would give Jeonnam ground 
 the official feature minus the city, not the ri, so the two parts partition the feature exactly.
 """
 
-from ._constants import OFFICIAL_LAYER
+from ._constants import ID_FIELDS, NAME_FIELDS, OFFICIAL_LAYER
 from .match_file import Overrides, read_match_file
 from .matching import Ambiguity, Evidence, Match, MatchMethod, MatchReport, match_zones
 from .names import NameMatch, Recognition, normalise_name, recognise
 from .parts import ADMINISTRATIVE_UNITS, PART_RULES, AdministrativeUnit, PartRule, administrative_area, official_zones
 
+#: The fields that make a layer the official one (its id and name), as a reader looks for them.
+FIELDS = (*ID_FIELDS, *NAME_FIELDS)
+
 __all__ = [
     "ADMINISTRATIVE_UNITS",
+    "FIELDS",
     "OFFICIAL_LAYER",
     "PART_RULES",
     "AdministrativeUnit",
