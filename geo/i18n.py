@@ -386,6 +386,31 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
     "report_col_source": {"ko": "출처", "en": "source", "ja": "出典"},
     # The maps' findings (the audit at a glance), print layout and index pages.
     "subject_belt": {"ko": "벨트 전체", "en": "Whole belt", "ja": "ベルト全体"},
+    # The headline (geo.headline): the same counts on every output.
+    "scope_belt": {"ko": "벨트와 구역", "en": "Belt and its zones", "ja": "ベルトと各区域"},
+    "scope_fez": {"ko": "광주경제자유구역", "en": "Gwangju Free Economic Zone", "ja": "光州経済自由区"},
+    "scope_all": {"ko": "전체", "en": "In all", "ja": "全体"},
+    "headline_scope": {"ko": "{scope}: {text}", "en": "{scope}: {text}", "ja": "{scope}：{text}"},
+    "headline_hold": {
+        "ko": "공표 수치 {total}건 중 {holding}건이 허용오차 {tolerance} 이내",
+        "en": Plural(
+            "{holding} of {total} published figure holds within {tolerance}",
+            "{holding} of {total} published figures hold within {tolerance}",
+            by="total",
+        ),
+        "ja": "公表値{total}件のうち{holding}件が許容誤差{tolerance}以内",
+    },
+    "headline_outside": {
+        "ko": "{outside}건은 벗어남",
+        "en": Plural("{outside} is outside it", "{outside} are outside it", by="outside"),
+        "ja": "{outside}件が範囲外",
+    },
+    "headline_unchecked": {
+        "ko": "{unchecked}건은 검증하지 못함",
+        "en": "{unchecked} could not be checked",
+        "ja": "{unchecked}件は検証できず",
+    },
+    "headline_separator": {"ko": ", ", "en": "; ", "ja": "、"},
     "no_claims_belt": {
         "ko": "벨트와 그 구역에 대한 공표 수치가 없습니다.",
         "en": "No published claim on the belt or its zones.",
@@ -425,6 +450,13 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
         "ko": "✕ {total}건 중 {off}건 허용오차 초과",
         "en": Plural("✕ {off} of {total} claim off", "✕ {off} of {total} claims off", by="total"),
         "ja": "✕ {total}件中{off}件が範囲外",
+    },
+    "findings_short_unchecked": {
+        "ko": "⚠ {total}건 중 {unchecked}건 검증 불가",
+        "en": Plural(
+            "⚠ {unchecked} of {total} claim not checked", "⚠ {unchecked} of {total} claims not checked", by="total"
+        ),
+        "ja": "⚠ {total}件中{unchecked}件は検証できず",
     },
     "findings_short_hold": {
         "ko": "✓ {total}건 모두 이내",

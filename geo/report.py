@@ -17,7 +17,7 @@ from typing import Final, TextIO
 import pandas as pd
 
 from . import _format as fmt
-from . import _json, i18n
+from . import _json, headline, i18n
 from .audit import AuditResult
 from .io import OutputFolder, output_folder
 from .schema import (
@@ -72,6 +72,7 @@ def write_json(result: AuditResult, stream: TextIO, *, pretty: bool = False) -> 
         "tolerance": result.tolerance,
         "passed": result.passed,
         "unchecked": result.unchecked,
+        "headline": {scope: t.record() for scope, t in headline.tallies(result).items()},
         "crs": result.crs,
         "units": {"pyeong_m2": "400/121", "area": "ellipsoidal GRS80 with geodesic edges unless named epsg5186"},
         "belt": fmt.json_record(result.belt),
@@ -110,6 +111,8 @@ def to_markdown(result: AuditResult, *, language: str = DEFAULT_LANGUAGE) -> str
         "",
         t("report_method", tolerance=f"{result.tolerance * 100:g}", planar=result.crs["planar"]),
         "",
+        *[f"- {fmt.markdown(line)}" for line in headline.headline(result, language=language)],
+        "",
         _belt_sentence(result, language=language, escape=fmt.markdown),
         *_fez_sentence(result, language),
         "",
@@ -133,7 +136,12 @@ def to_markdown(result: AuditResult, *, language: str = DEFAULT_LANGUAGE) -> str
 
 def to_table(result: AuditResult, *, language: str = DEFAULT_LANGUAGE) -> str:
     """A plain-text report in ``language`` for a terminal, aligned for double-width Hangul and Kana."""
-    lines = [fmt.terminal(_belt_sentence(result, language=language)), *_fez_sentence(result, language), ""]
+    lines = [
+        *headline.headline(result, language=language),
+        fmt.terminal(_belt_sentence(result, language=language)),
+        *_fez_sentence(result, language),
+        "",
+    ]
     headers, rows = _zone_rows(result, language)
     lines += fmt.text_table(headers, rows)
     lines.append("")

@@ -61,13 +61,13 @@ def test_every_index_page_states_the_findings_failing_first(folder, belt_audit):
     assert belt_audit.passed is False
     pages = {"en": read(folder / "index_en.html"), "landing": read(folder / "index.html")}
     for name, page in pages.items():
-        assert "1 of 4 claims are outside the ±2" in page, name
+        assert "3 of 4 published figures hold within ±2\xa0%; 1 is outside it" in page, name
         for claim in synthetic.CLAIMS:
             assert f"https://example.org/{claim[0]}" in page
         assert page.index("example.org/future_off") < page.index("example.org/belt_holds")
         assert '<details class="tb-holds" open>' in page  # every claim is listed, open
     ja = read(folder / "index_ja.html")
-    assert "主張4件のうち1件が許容誤差（±2\u00a0%）の範囲外" in ja
+    assert "公表値4件のうち3件が許容誤差±2\u00a0%以内、1件が範囲外" in ja
 
 
 def test_a_users_file_gets_a_neutral_title_and_no_schematic_wording(tmp_path, belt_zones, belt_claims):

@@ -260,15 +260,16 @@ def test_panel_gives_claimed_and_measured_belt_in_pyeong_and_m2(belt_html, belt_
 
 def test_bundled_panel_finds_the_claims_that_are_off(bundled_belt_html, audit_result):
     """The bundled audit fails (exit 1) on two claims on the future complex and Newsis's unit error for the FEZ:
-    the panel says so, first."""
+    the panel says so, first, with the same counts as every other output (geo.headline)."""
     html = shown(bundled_belt_html)
     assert audit_result.passed is False
-    # the belt's 17 claims, and the FEZ claim that is off (the panel lists every failing claim)
-    assert "3 of 18 claims are outside the ±2" in html
+    # The belt's 17 claims, then one line on the FEZ's 18, in red: one of them is off.
+    assert f"15 of 17 published figures hold within ±2{NBSP}%; 2 are outside it" in html
+    assert f'tb-other tb-fail">Gwangju Free Economic Zone: 17 of 18 published figures hold within ±2{NBSP}%;' in html
     panel = html[html.index("tb-finding tb-fail") :]
     failing = panel[: panel.index("tb-holds")]
     assert "Invest KOREA (KOTRA)" in failing and "MOTIE via Yonhap 2024-03-05" in failing
-    assert failing.count('class="tb-off"') == 3
+    assert failing.count('class="tb-off"') == 2
 
 
 def test_legend_lists_roles_status_and_outlines(belt_html):
@@ -611,7 +612,7 @@ def test_screenshot_without_chromium_is_one_line_and_exit_2(tmp_path, monkeypatc
 def test_belt_panel_lists_every_claim_on_the_belt_and_its_zones_failing_first(belt_html, belt_audit):
     html = shown(belt_html)
     assert belt_audit.passed is False
-    assert "1 of 4 claims are outside the ±2" in html and "3 claims hold within ±2" in html
+    assert f"3 of 4 published figures hold within ±2{NBSP}%; 1 is outside it" in html and "3 claims hold within" in html
     panel = html[html.index("tb-finding tb-fail") :]
     for claim in synthetic.CLAIMS:  # the belt claim and those on its zones and parts: every one listed
         assert f"https://example.org/{claim[0]}" in panel
@@ -623,7 +624,8 @@ def test_findings_agree_with_the_audit_when_every_claim_holds(belt_zones, belt_c
     audit = geo.run_audit(belt_zones, belt_claims, tolerance=0.05)
     assert audit.passed is True
     html = shown(maps.render_html(maps.belt_map(belt_zones, audit, language="en")))
-    assert "All 4 claims hold within ±5" in html and "tb-finding tb-fail" not in html
+    assert f"4 of 4 published figures hold within ±5{NBSP}%" in html and "tb-finding tb-fail" not in html
+    assert "tb-finding tb-pass" in html
 
 
 def test_publishers_are_in_the_maps_language_when_the_claims_have_them(belt_zones, belt_claims):

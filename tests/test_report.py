@@ -156,7 +156,7 @@ def test_unchecked_claims_are_listed_and_fail_the_audit(belt_zones, belt_claims)
 
 
 #: The keys of the JSON report before its tables, in order (docs/audit.md, "JSON contract").
-REPORT_HEAD = ("tool", "version", "tolerance", "passed", "unchecked", "crs", "units", "belt")
+REPORT_HEAD = ("tool", "version", "tolerance", "passed", "unchecked", "headline", "crs", "units", "belt")
 
 
 def test_the_streamed_report_is_the_whole_document_byte_for_byte(belt_audit):

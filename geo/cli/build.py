@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 
 from .. import _format as fmt
-from .. import pipeline
+from .. import headline, pipeline
 from ..maps import ASSET_MODES
-from ..settings import DEFAULT_OUT, LANGUAGES
+from ..settings import DEFAULT_LANGUAGE, DEFAULT_OUT, LANGUAGES
 from . import options
 
 
@@ -86,15 +86,12 @@ def summary(out: Path, result: pipeline.BuildResult) -> list[str]:
     claims = result.audit.claims
     checked = claims[claims["within_tolerance"].notna()]
     off = checked[~checked["within_tolerance"].astype(bool)]
-    line = (
-        f"audit: {len(checked) - len(off)} of {len(checked)} checked claims hold (±{result.audit.tolerance * 100:g} %)"
-    )
+    line = "audit: " + ". ".join(headline.headline(result.audit, language=DEFAULT_LANGUAGE))
     if len(off):
         worst = ", ".join(
             f"{fmt.terminal(c)} ({fmt.percent(d)})" for c, d in zip(off["claim_id"], off["difference_pct"], strict=True)
         )
-        line += f"; outside: {worst}"
-    unchecked = len(claims) - len(checked)
-    if unchecked:
-        line += f"; {unchecked} not checked (subject not in the zones)"
+        line += f". Outside: {worst}"
+    if result.audit.unchecked:
+        line += f". Not checked: {', '.join(fmt.terminal(c) for c in result.audit.unchecked)}"
     return [*lines, line]

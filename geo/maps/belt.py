@@ -127,13 +127,12 @@ def _zone_layers_map(
     # (a one-line bar: the title and the findings in short); the map's controls stay on the left.
     if focus is None:
         panel = print_panel = belt_panel(zones, audit, language=language)
-        short = findings_short(zones, audit, language=language)
-        failing = audit.passed is False
+        short, colour = findings_short(zones, audit, language=language)
     else:
         panel = print_panel = zone_panel(zones, audit, focus, language)
-        short, failing = zone_short(zones, audit, focus, language), False
+        short, colour = zone_short(zones, audit, focus, language), ""
     legend = legend_html(zones, language=language, has_triangle=belt_triangle(zones) is not None)
-    short_class = "tb-short tb-fail" if failing else ("tb-short tb-pass" if focus is None else "tb-short")
+    short_class = f"tb-short {colour}".strip()
     add_panel(
         page,
         title=title,

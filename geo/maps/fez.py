@@ -40,7 +40,7 @@ from ._canvas import add_zone_layer
 from ._context import add_context, add_overlay
 from ._text import attribute_records, localised_column, qty, tolerance_text, zone_name
 from .content import LABEL_PRIORITY, ZONE_WEIGHT, belt_features, collection, feature, point_features, round_degrees
-from .findings import area_summary_html, claims_findings, claims_short
+from .findings import area_summary_html, claims_findings, claims_short, other_scopes_html
 
 if TYPE_CHECKING:
     pass
@@ -93,9 +93,9 @@ def fez_map(
         add_feature_layer(page, "layer_points", point_features(points, districts, language=language))
 
     panel = fez_panel(districts, audit, language=language)
-    short, failing = fez_short(audit, language=language)
+    short, colour = fez_short(audit, language=language)
     legend = fez_legend(districts, zones, language=language)
-    short_class = "tb-short tb-fail" if failing else "tb-short tb-pass"
+    short_class = f"tb-short {colour}".strip()
     add_panel(
         page,
         title=heading,
@@ -213,8 +213,8 @@ def fez_subjects(districts: gpd.GeoDataFrame, language: str) -> dict[str, str]:
     return names
 
 
-def fez_short(audit: AuditResult, *, language: str) -> tuple[str, bool]:
-    """One line for the collapsed panel (escaped), and whether a FEZ claim is outside the tolerance."""
+def fez_short(audit: AuditResult, *, language: str) -> tuple[str, str]:
+    """One line for the collapsed panel (escaped), and its colour class."""
     return claims_short(fez_claims(audit), audit, language=language)
 
 
@@ -231,6 +231,7 @@ def fez_panel(districts: gpd.GeoDataFrame, audit: AuditResult, *, language: str)
         findings = f'<p class="tb-finding">{t("fez_no_claims")}</p>'
     else:
         findings = claims_findings(claims, tolerance, subjects=subjects, language=language)
+    findings += other_scopes_html(audit, "fez", language=language)
     summary_html = ""
     if audit.fez:
         summary_html = area_summary_html(

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _format as fmt
-from .. import i18n
+from .. import headline, i18n
 from .._html import escape, link
 from ..audit import AuditResult
 from ..schema import BELT, Verdict
@@ -87,56 +87,69 @@ def subject_names(zones: gpd.GeoDataFrame, language: str) -> dict[str, str]:
     return names
 
 
-def findings_claims(zones: gpd.GeoDataFrame, audit: AuditResult) -> pd.DataFrame:
-    """The claims a belt summary lists: those about the belt and its member zones and parts, failing first.
-
-    Any other claim outside the tolerance is listed too, so that the summary agrees with
-    :attr:`AuditResult.passed` (which counts every claim whose subject is in the zones).
-    """
-    claims = audit.claims
+def findings_claims(zones: gpd.GeoDataFrame, audit: AuditResult, scope: str = "belt") -> pd.DataFrame:
+    """The claims of a scope (:func:`geo.headline.scope_claims`: ``belt`` every claim not about the FEZ),
+    failing first, then holding, then unchecked: what the belt map's panel and the index pages list."""
+    claims = headline.scope_claims(audit, scope)
     if claims.empty:
         return claims
     within = claims["within_tolerance"]
     failing = within.notna() & ~within.fillna(True).astype(bool)
-    about = claims["subject"].astype(str).isin(belt_subjects(zones)) | failing
-    chosen = claims[about]
-    order = np.select(
-        [failing[about], chosen["within_tolerance"].notna()],
-        [0, 1],
-        default=2,
-    )
-    return chosen.iloc[np.argsort(order, kind="stable")]
+    order = np.select([failing, within.notna()], [0, 1], default=2)
+    return claims.iloc[np.argsort(order, kind="stable")]
 
 
-def findings_html(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str, holds_open: bool = False) -> str:
-    """The audit at a glance: how many claims hold and which do not, then every claim, failing ones first.
+def findings_html(
+    zones: gpd.GeoDataFrame,
+    audit: AuditResult,
+    *,
+    language: str,
+    holds_open: bool = False,
+    scope: str = "belt",
+    others: bool = True,
+) -> str:
+    """The audit at a glance for a scope: the headline of its claims, then every claim, failing ones first, and
+    (with ``others``) one line on each other scope, so a page of one scope never hides the others' findings.
 
     The claims that hold are in a ``<details>`` element, open with ``holds_open``.
     """
-    claims = findings_claims(zones, audit)
+    claims = findings_claims(zones, audit, scope)
     if claims.empty:
-        return f'<p class="tb-finding">{escape(i18n.text("no_claims_belt", language))}</p>'
-    return claims_findings(
-        claims, tolerance_text(audit), subjects=subject_names(zones, language), language=language, holds_open=holds_open
-    )
+        html = f'<p class="tb-finding">{escape(i18n.text("no_claims_belt", language))}</p>'
+    else:
+        html = claims_findings(
+            claims, tolerance_text(audit), subjects=subject_names(zones, language), language=language,
+            holds_open=holds_open,
+        )  # fmt: skip
+    return html + (other_scopes_html(audit, scope, language=language) if others else "")
+
+
+def other_scopes_html(audit: AuditResult, scope: str, *, language: str) -> str:
+    """One line per other scope with claims (the FEZ on the belt map, the belt on the FEZ map), coloured as
+    :func:`geo.headline.css_class` says; escaped."""
+    tolerance = tolerance_text(audit)
+    lines = [
+        f'<p class="tb-finding tb-other {headline.css_class(t)}">'
+        f"{escape(headline.sentence(t, tolerance=tolerance, language=language))}</p>"
+        for other, t in headline.tallies(audit).items()
+        if other not in (scope, "all")
+    ]
+    return "".join(lines)
 
 
 def claims_findings(
     claims: pd.DataFrame, tolerance: str, *, subjects: dict, language: str, holds_open: bool = False
 ) -> str:
-    """How many of ``claims`` hold and which do not, then the tables: failing, holding (folded), unchecked."""
+    """How many of ``claims`` hold, lie outside or were not checked (:func:`geo.headline.sentence`), then the
+    tables: failing, holding (folded), unchecked."""
     within = claims["within_tolerance"]
     off = claims[within.notna() & ~within.fillna(True).astype(bool)]
     holds = claims[within.notna() & within.fillna(False).astype(bool)]
     unchecked = claims[within.isna()]
-    checked = len(off) + len(holds)
-    if len(off):
-        headline = i18n.text("findings_off", language, off=len(off), total=checked, tolerance=tolerance)
-        css = "tb-finding tb-fail"
-    else:
-        headline = i18n.text("findings_all_hold", language, total=checked, tolerance=tolerance)
-        css = "tb-finding tb-pass"
-    parts = [f'<p class="{css}" data-off="{len(off)}" data-holds="{len(holds)}">{escape(headline)}</p>']
+    counted = headline.tally(claims, "belt")
+    text = headline.sentence(counted, tolerance=tolerance, language=language, named=False)
+    css = f"tb-finding {headline.css_class(counted)}"
+    parts = [f'<p class="{css}" data-off="{len(off)}" data-holds="{len(holds)}">{escape(text)}</p>']
     if len(off):
         parts.append(claims_table(off, language=language, subjects=subjects))
     if len(holds):
@@ -148,29 +161,31 @@ def claims_findings(
     if len(unchecked):
         summary = escape(i18n.text("findings_unchecked", language, n=len(unchecked)))
         parts.append(
-            f'<details class="tb-unchecked"><summary>{summary}</summary>'
+            f'<details class="tb-unchecked" open><summary>{summary}</summary>'
             f"{claims_table(unchecked, language=language, subjects=subjects)}</details>"
         )
     return "".join(parts)
 
 
-def findings_short(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str) -> str:
-    """One line for the collapsed panel: ``✕ 2 of 17 claims outside ±2 %`` or ``✓ all 17 hold``; escaped."""
-    return claims_short(findings_claims(zones, audit), audit, language=language)[0]
+def findings_short(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str) -> tuple[str, str]:
+    """The collapsed panel's line on the belt's claims (``✕ 2 of 17 claims off``) and its colour class."""
+    return claims_short(findings_claims(zones, audit), audit, language=language)
 
 
-def claims_short(claims: pd.DataFrame, audit: AuditResult, *, language: str) -> tuple[str, bool]:
-    """The collapsed panel's line on ``claims`` (escaped; empty when none was checked) and whether one is off.
-
-    The one wording of the belt's, the zones' and the Free Economic Zone's short findings.
-    """
-    within = claims["within_tolerance"] if not claims.empty else pd.Series(dtype=object)
-    off = int((within.notna() & ~within.fillna(True).astype(bool)).sum())
-    checked = int(within.notna().sum())
-    if not checked:
-        return "", False
-    key = "findings_short_off" if off else "findings_short_hold"
-    return escape(i18n.text(key, language, off=off, total=checked, tolerance=tolerance_text(audit))), bool(off)
+def claims_short(claims: pd.DataFrame, audit: AuditResult, *, language: str) -> tuple[str, str]:
+    """The collapsed panel's line on ``claims`` (escaped; empty when there are none) and its colour class
+    (:func:`geo.headline.css_class`): the one wording of the belt's, the zones' and the FEZ's short findings."""
+    counted = headline.tally(claims, "belt")
+    if not counted.total:
+        return "", ""
+    values = {"off": counted.outside, "total": counted.total, "tolerance": tolerance_text(audit)}
+    if counted.outside:
+        text = i18n.text("findings_short_off", language, **values)
+    elif counted.unchecked:
+        text = i18n.text("findings_short_unchecked", language, unchecked=counted.unchecked, total=counted.total)
+    else:
+        text = i18n.text("findings_short_hold", language, **values)
+    return escape(text), headline.css_class(counted)
 
 
 def area_summary_html(summary: dict, *, heading: str, official: str, language: str, later: str | None = None) -> str:

@@ -15,7 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .. import i18n, units
+from .. import headline, i18n, units
 from .._html import FONT_STACK, escape
 from ..audit import AuditResult
 from ..schema import GeometryQuality
@@ -219,8 +219,18 @@ def _findings_section(zones: gpd.GeoDataFrame | None, audit: AuditResult, langua
         )
     else:
         measured = f"<p>{escape(i18n.text('belt_empty', language))}</p>"
-    findings = findings_html(zones, audit, language=language, holds_open=True) if zones is not None else ""
-    return f'<section class="tb-findings">{heading}{findings}{measured}</section>'
+    tolerance = f"±{audit.tolerance * 100:g}{NBSP}%"
+    lines = "".join(
+        f'<li class="{headline.css_class(t)}">{escape(text)}</li>'
+        for t, text in zip(
+            headline.stated(audit), headline.headline(audit, language=language, tolerance=tolerance), strict=True
+        )
+    )
+    summary = f'<ul class="tb-headline">{lines}</ul>'
+    findings = (
+        findings_html(zones, audit, language=language, holds_open=True, others=False) if zones is not None else ""
+    )
+    return f'<section class="tb-findings">{heading}{summary}{findings}{measured}</section>'
 
 
 def _index_zone_table(
