@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import i18n, units
-from .._html import FONT_STACK, escape
+from .._html import escape
 from ..audit import AuditResult
 from ..schema import GeometryQuality
 from . import _static
@@ -331,37 +331,5 @@ def page(title: str, body: str, *, language: str, script: str = "") -> str:
 _TABLE_JS: Final = _static.read("table.js")
 
 
-_PAGE_CSS: Final = f"""
-body {{ font-family: {FONT_STACK}; max-width: 860px; margin: 2em auto; padding: 0 1em; color: #222; font-size: 15px;
-  line-height: 1.5; overflow-wrap: break-word; }}
-:lang(ko) {{ word-break: keep-all; }}
-:lang(ja) {{ font-family: "Noto Sans CJK JP", {FONT_STACK}; word-break: auto-phrase; }}
-h1 {{ font-size: 24px; line-height: 1.3; margin: 0 0 4px; }}
-h2 {{ font-size: 19px; margin: 1.4em 0 0.4em; }}
-h3 {{ font-size: 16px; margin: 1.1em 0 0.3em; }}
-section[lang] {{ border-top: 2px solid #ddd; margin-top: 1.5em; }}
-a {{ color: #1f5fae; }}
-.note, .tb-warn {{ color: #8a5a00; }}
-.tb-nav, .size {{ color: #555; font-size: 13px; }}
-.tb-langs {{ display: flex; gap: 1.2em; list-style: none; padding: 0; }}
-.table-wrap {{ overflow-x: auto; }}
-table {{ border-collapse: collapse; margin: 0.5em 0 1em; font-size: 13px; }}
-th, td {{ padding: 0.3em 0.8em 0.3em 0; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top; }}
-th {{ color: #555; font-weight: 600; }}
-.num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
-.tb-q {{ white-space: nowrap; }}
-.tb-sortable th button {{ font: inherit; color: inherit; background: none; border: 0; padding: 0; cursor: pointer;
-  text-align: inherit; }}
-.tb-sortable th[aria-sort="ascending"] button::after {{ content: " ▲"; }}
-.tb-sortable th[aria-sort="descending"] button::after {{ content: " ▼"; }}
-.tb-search {{ font: inherit; padding: 0.3em 0.5em; min-width: 14em; max-width: 100%; }}
-.tb-claims {{ width: 100%; }}
-.tb-subject-row th {{ font-weight: 700; color: #222; }}
-.tb-finding {{ font-weight: 700; font-size: 16px; }}
-.tb-fail, .tb-off {{ color: #b42318; font-weight: 600; }}
-.tb-pass, .tb-ok {{ color: #1a7f37; font-weight: 600; }}
-details > summary {{ cursor: pointer; font-weight: 600; }}
-.tb-tag {{ font-size: 0.8em; border: 1px solid #b08800; color: #7a5c00; border-radius: 3px; padding: 0 3px;
-  white-space: nowrap; }}
-@media (max-width: 600px) {{ body {{ margin: 1em auto; font-size: 14px; }} table {{ font-size: 12px; }} }}
-"""
+#: The pages' stylesheet (``static/index.css`` after the shared ``static/theme.css``).
+_PAGE_CSS: Final = _static.stylesheet("index.css")
