@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Final
 import geopandas as gpd
 import numpy as np
 
-from .. import i18n
+from .. import i18n, units
 from .._html import escape
 from ..area import GEOD
 from ..settings import GEOGRAPHIC_CRS, PLANAR_CRS
@@ -199,7 +199,17 @@ def add_controls(folium_map: folium.Map, *, language: str) -> None:
     }
     # The measure tool works on GRS80: its semi-major axis (m) and squared eccentricity.
     ellipsoid = {"ellipsoid_a": GEOD.a, "ellipsoid_e2": GEOD.es}
-    folium_map.add_child(_leaflet.Script(CONTROLS_JS, data={**strings, **ellipsoid}))
+    folium_map.add_child(
+        _leaflet.Script(
+            CONTROLS_JS,
+            data={
+                **strings,
+                **ellipsoid,
+                "pyeong_per_m2": units.m2_to_pyeong(1.0),
+                "m2_per_ha": units.to_m2(1.0, "ha"),
+            },
+        )
+    )
 
 
 def fit(folium_map: folium.Map, *, language: str) -> None:

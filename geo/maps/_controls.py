@@ -19,5 +19,5 @@ OVERLAY_JS: Final = _static.read("overlay.js")
 # authalic latitudes, which keeps areas), each edge a great circle there: geo.area's great-circle sum
 # without its sliver term, within 1e-6 of the GRS80 geodesic polygon for sites up to 10 km across (checked
 # against geo.area_m2 in the browser tests, diagonal edges included). The perimeter is Leaflet's spherical
-# distance (R = 6371 km).
+# distance (R = 6371 km). The factors to pyeong and hectares come from geo.units (t.pyeong_per_m2, t.m2_per_ha).
 CONTROLS_JS: Final = _static.read("controls.js")

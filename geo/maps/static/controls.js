@@ -89,7 +89,8 @@ var Measure = L.Control.extend({
             var area = points.length > 2 ? areaM2(points) : 0, length = perimeterM(points, points.length > 2);
             out.innerHTML = "";
             [[t.measure_area, fmt(area, 0) + " " + t.unit_m2],
-             ["", fmt(area * 121 / 400, 0) + " " + t.unit_pyeong + " · " + fmt(area / 10000, 2) + " " + t.unit_ha],
+             ["", fmt(area * t.pyeong_per_m2, 0) + " " + t.unit_pyeong + " · " +
+                 fmt(area / t.m2_per_ha, 2) + " " + t.unit_ha],
              [t.measure_perimeter, length < 1000 ? fmt(length, 0) + " " + t.unit_m
                                                  : fmt(length / 1000, 2) + " " + t.unit_km]
             ].forEach(function (line) {
