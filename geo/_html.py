@@ -33,11 +33,6 @@ _SCRIPT_PATTERN = re.compile("[<>&\u2028\u2029]")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 #: The characters of ``_CONTROL`` that :func:`json.dumps` with ``ensure_ascii=False`` leaves raw.
 _SCRIPT_CONTROL = re.compile("[\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-#: Fonts of the maps and pages: system UI fonts, then CJK fonts so Hangul and Kana render everywhere.
-FONT_STACK = (
-    'system-ui, -apple-system, "Segoe UI", "Noto Sans", "Noto Sans CJK KR", "Noto Sans CJK JP", '
-    '"Apple SD Gothic Neo", "Malgun Gothic", "Hiragino Sans", "Yu Gothic", sans-serif'
-)
 _URL_PATTERN = re.compile(r"https?://[^\s,;()<>\"']+")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Final
 
 import geopandas as gpd
 import pandas as pd
@@ -13,15 +14,13 @@ from .._html import escape
 from ..audit import AuditResult
 from ..belt import union
 from ..fez import PILLARS, belt_claims, fez_claims, pillar_label
+from ..maps import _static
 from ..schema import BELT, GeometryQuality
 from ..settings import PLANAR_CRS
 from . import _svg, _tables
 
-FONT_FAMILIES = {
-    "ko": '"Noto Sans CJK KR", "Noto Sans CJK JP", sans-serif',
-    "ja": '"Noto Sans CJK JP", "Noto Sans CJK KR", sans-serif',
-    "en": '"Noto Sans", "DejaVu Sans", "Noto Sans CJK KR", sans-serif',
-}
+#: Width of the map on the page (mm): the A4 page less its margins; its height keeps the SVG's proportions.
+MAP_WIDTH_MM: Final = 186
 #: Font sizes (SVG units, 0.2 mm) of the labels: the sheet's own subjects, the other zones, site points.
 OWN_LABEL_SIZE, OTHER_LABEL_SIZE, POINT_LABEL_SIZE = 15, 12, 10
 
@@ -220,39 +219,16 @@ def _page(
     body = "\n".join(parts)
     return f"""<!DOCTYPE html>
 <html lang="{escape(language)}"><head><meta charset="utf-8"><title>{escape(title)}</title>
-<style>{_css(language)}</style></head>
+<style>{_CSS}</style></head>
 <body>
 {body}
 </body></html>
 """
 
 
-def _css(language: str) -> str:
-    map_height = 186 * _svg.MAP_HEIGHT / _svg.MAP_WIDTH
-    return f"""
-@page {{ size: A4; margin: 12mm 12mm 14mm 12mm; }}
-* {{ box-sizing: border-box; }}
-body {{ font-family: {FONT_FAMILIES[language]}; font-size: 8.5pt; color: #111; margin: 0; }}
-h1 {{ font-size: 15pt; margin: 0 0 1mm 0; }}
-h2 {{ font-size: 11pt; margin: 4mm 0 1.5mm 0; break-after: avoid-page; }}
-.date {{ margin: 0 0 2mm 0; color: #444; }}
-figure.map {{ margin: 0; border: 0.3mm solid #888; width: 186mm; }}
-figure.map svg {{ display: block; width: 186mm; height: {map_height:.1f}mm; }}
-figcaption {{ font-size: 7pt; color: #555; padding: 0.8mm 1.5mm; border-top: 0.2mm solid #ccc; }}
-.legend {{ display: flex; flex-wrap: wrap; gap: 1mm 5mm; margin: 2mm 0; font-size: 8pt; }}
-.legend span.key {{ display: inline-block; width: 7mm; height: 3.5mm; vertical-align: -0.6mm; margin-right: 1mm; }}
-.schematic {{ border-left: 1mm solid #d62728; padding: 1mm 2mm; background: #fff4f4; margin: 2mm 0; }}
-table {{ border-collapse: collapse; width: 100%; page-break-inside: auto; }}
-tr {{ page-break-inside: avoid; }}
-th, td {{ border-bottom: 0.2mm solid #bbb; padding: 0.7mm 1.2mm; text-align: left; vertical-align: top; }}
-th {{ background: #eee; font-weight: 600; }}
-td.num {{ text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }}
-tr.off td {{ background: #fde8e8; }}
-td.source {{ font-size: 7pt; overflow-wrap: anywhere; width: 34%; }}
-td.verdict {{ white-space: nowrap; }}
-td.id {{ font-size: 7pt; overflow-wrap: anywhere; }}
-table.claims td.id:first-child {{ width: 17%; }}
-table.claims td.id + td.id {{ width: 8%; }}
-tr.total td {{ font-weight: 600; }}
-:lang(ko), :lang(ja) {{ word-break: keep-all; }}
-"""
+#: The page's stylesheet (``geo/maps/static/factsheet.css`` after the shared ``theme.css``; its fonts by the
+#: page's ``lang``), with the map's printed size.
+_CSS: Final = _static.stylesheet(
+    "factsheet.css",
+    {"map-width": f"{MAP_WIDTH_MM}mm", "map-height": f"{MAP_WIDTH_MM * _svg.MAP_HEIGHT / _svg.MAP_WIDTH:.1f}mm"},
+)

@@ -19,8 +19,8 @@ How a map is built (private helpers, shared by the maps above):
   panel, controls and layout, rendering;
 - ``_context`` — legal dongs, ri and the border, and raster overlays; ``_canvas`` — the zone layer, on one
   canvas in the compact parcel encoding beyond 200 features; ``_text`` — names and quantities;
-- ``_leaflet`` — the folium elements; ``_controls``, ``_layout``, ``_css`` — their JavaScript and stylesheet;
-  ``_assets`` — Leaflet itself, inlined or from a CDN.
+- ``_leaflet`` — the folium elements; ``_controls``, ``_layout``, ``_css`` — their JavaScript and stylesheet,
+  files in ``static/`` read by ``_static``; ``_assets`` — Leaflet itself, inlined or from a CDN.
 
 Every map is one self-contained HTML file by default (Leaflet inlined from xstatic-leaflet); every string
 from data is escaped before it reaches the page.

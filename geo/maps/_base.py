@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Final
 import geopandas as gpd
 import numpy as np
 
-from .. import i18n
+from .. import i18n, units
 from .._html import escape
 from ..area import GEOD
 from ..raster.overlays import RasterOverlay
@@ -264,7 +264,17 @@ def add_controls(page: MapPage) -> None:
     }
     # The measure tool works on GRS80: its semi-major axis (m) and squared eccentricity.
     ellipsoid = {"ellipsoid_a": GEOD.a, "ellipsoid_e2": GEOD.es}
-    page.add(_leaflet.Script(CONTROLS_JS, data={**strings, **ellipsoid}))
+    page.add(
+        _leaflet.Script(
+            CONTROLS_JS,
+            data={
+                **strings,
+                **ellipsoid,
+                "pyeong_per_m2": units.m2_to_pyeong(1.0),
+                "m2_per_ha": units.to_m2(1.0, "ha"),
+            },
+        )
+    )
 
 
 def fit(page: MapPage) -> None:

@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 
 from .. import headline, i18n, units
-from .._html import FONT_STACK, escape
+from .._html import escape
 from ..audit import AuditResult
 from ..schema import GeometryQuality
+from . import _static
 from ._text import NBSP, qty
 from .findings import findings_html
 
@@ -336,82 +337,9 @@ def page(title: str, body: str, *, language: str, script: str = "") -> str:
 
 
 #: Sorting (a tap on a column heading; again to reverse) and searching (by any text of a row) of the zone
-#: table, inline: the page loads nothing. Numbers sort by value ("—" and blanks last).
-_TABLE_JS: Final = r"""
-(function () {
-  document.querySelectorAll("table.tb-sortable").forEach(function (table) {
-    var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows);
-    var heads = table.tHead.rows[0].cells;
-    var tools = table.closest(".table-wrap").previousElementSibling.previousElementSibling;
-    var input = tools.querySelector(".tb-search"), count = tools.querySelector(".tb-count");
-    var texts = rows.map(function (row) { return row.textContent.toLowerCase(); });
-    function value(row, i, kind) {
-      var text = row.cells[i].textContent.trim();
-      if (kind !== "num") { return text; }
-      var n = parseFloat(text.replace(/[^0-9.\-]/g, ""));
-      return isNaN(n) ? null : n;
-    }
-    Array.prototype.forEach.call(heads, function (head, i) {
-      head.querySelector("button").addEventListener("click", function () {
-        var kind = head.getAttribute("data-type");
-        var up = head.getAttribute("aria-sort") !== "ascending";
-        Array.prototype.forEach.call(heads, function (h) { h.setAttribute("aria-sort", "none"); });
-        head.setAttribute("aria-sort", up ? "ascending" : "descending");
-        var keyed = rows.map(function (row, k) { return [value(row, i, kind), k, row]; });
-        keyed.sort(function (a, b) {
-          if (a[0] === null || b[0] === null) { return a[0] === b[0] ? a[1] - b[1] : (a[0] === null ? 1 : -1); }
-          var c = kind === "num" ? a[0] - b[0] : a[0].localeCompare(b[0], document.documentElement.lang);
-          return (up ? c : -c) || a[1] - b[1];
-        });
-        keyed.forEach(function (item) { body.appendChild(item[2]); });
-      });
-    });
-    input.addEventListener("input", function () {
-      var words = input.value.toLowerCase().trim().split(/\s+/).filter(Boolean), shown = 0;
-      rows.forEach(function (row, k) {
-        var match = words.every(function (w) { return texts[k].indexOf(w) >= 0; });
-        row.hidden = !match;
-        if (match) { shown++; }
-      });
-      count.textContent = count.getAttribute("data-template").replace("{n}", shown)
-        .replace("{total}", count.getAttribute("data-total"));
-    });
-  });
-})();
-"""
+#: table (``static/table.js``), inline: the page loads nothing. Numbers sort by value ("—" and blanks last).
+_TABLE_JS: Final = _static.read("table.js")
 
 
-_PAGE_CSS: Final = f"""
-body {{ font-family: {FONT_STACK}; max-width: 860px; margin: 2em auto; padding: 0 1em; color: #222; font-size: 15px;
-  line-height: 1.5; overflow-wrap: break-word; }}
-:lang(ko) {{ word-break: keep-all; }}
-:lang(ja) {{ font-family: "Noto Sans CJK JP", {FONT_STACK}; word-break: auto-phrase; }}
-h1 {{ font-size: 24px; line-height: 1.3; margin: 0 0 4px; }}
-h2 {{ font-size: 19px; margin: 1.4em 0 0.4em; }}
-h3 {{ font-size: 16px; margin: 1.1em 0 0.3em; }}
-section[lang] {{ border-top: 2px solid #ddd; margin-top: 1.5em; }}
-a {{ color: #1f5fae; }}
-.note, .tb-warn {{ color: #8a5a00; }}
-.tb-nav, .size {{ color: #555; font-size: 13px; }}
-.tb-langs {{ display: flex; gap: 1.2em; list-style: none; padding: 0; }}
-.table-wrap {{ overflow-x: auto; }}
-table {{ border-collapse: collapse; margin: 0.5em 0 1em; font-size: 13px; }}
-th, td {{ padding: 0.3em 0.8em 0.3em 0; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top; }}
-th {{ color: #555; font-weight: 600; }}
-.num {{ text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }}
-.tb-q {{ white-space: nowrap; }}
-.tb-sortable th button {{ font: inherit; color: inherit; background: none; border: 0; padding: 0; cursor: pointer;
-  text-align: inherit; }}
-.tb-sortable th[aria-sort="ascending"] button::after {{ content: " ▲"; }}
-.tb-sortable th[aria-sort="descending"] button::after {{ content: " ▼"; }}
-.tb-search {{ font: inherit; padding: 0.3em 0.5em; min-width: 14em; max-width: 100%; }}
-.tb-claims {{ width: 100%; }}
-.tb-subject-row th {{ font-weight: 700; color: #222; }}
-.tb-finding {{ font-weight: 700; font-size: 16px; }}
-.tb-fail, .tb-off {{ color: #b42318; font-weight: 600; }}
-.tb-pass, .tb-ok {{ color: #1a7f37; font-weight: 600; }}
-details > summary {{ cursor: pointer; font-weight: 600; }}
-.tb-tag {{ font-size: 0.8em; border: 1px solid #b08800; color: #7a5c00; border-radius: 3px; padding: 0 3px;
-  white-space: nowrap; }}
-@media (max-width: 600px) {{ body {{ margin: 1em auto; font-size: 14px; }} table {{ font-size: 12px; }} }}
-"""
+#: The pages' stylesheet (``static/index.css`` after the shared ``static/theme.css``).
+_PAGE_CSS: Final = _static.stylesheet("index.css")
