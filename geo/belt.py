@@ -121,11 +121,11 @@ def belt_summary(zones: gpd.GeoDataFrame) -> dict:
         "official_sum_m2": official_sum,
         "official_sum_pyeong": None if official_sum is None else units.m2_to_pyeong(official_sum),
         "schematic": bool(len(in_belt)) and bool((in_belt["geometry_quality"] == GeometryQuality.SCHEMATIC).all()),
-        "schematic_share": _schematic_share(in_belt),
+        "schematic_share": schematic_share(in_belt),
     }
 
 
-def _schematic_share(features: gpd.GeoDataFrame) -> float:
+def schematic_share(features: gpd.GeoDataFrame) -> float:
     """Share (0–1) of the features' summed GRS80 area whose outline is schematic; 0 for none."""
     schematic = (features["geometry_quality"] == GeometryQuality.SCHEMATIC).to_numpy()
     if not schematic.any():

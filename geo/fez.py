@@ -23,6 +23,7 @@ import pandas as pd
 from . import i18n, units
 from .area import union_area_m2
 from .audit import AuditResult, run_audit
+from .belt import schematic_share
 from .io import read_zones
 from .schema import GeometryQuality
 from .settings import DEFAULT_TOLERANCE, LAYERS_DIR
@@ -97,7 +98,8 @@ def fez_summary(districts: gpd.GeoDataFrame) -> dict:
         ``members`` (feature ids), ``area_m2``, ``area_pyeong``, ``area_ha`` (GRS80 ellipsoidal, overlaps
         counted once), ``official_sum_m2`` and ``official_sum_pyeong`` (the areas at designation; None unless
         every district has one), ``later_sum_m2`` (each district's later figure where one is recorded, else its
-        area at designation; None without a ``later_area_m2`` column) and ``schematic`` (every outline is).
+        area at designation; None without a ``later_area_m2`` column), ``schematic`` (every outline is) and
+        ``schematic_share`` (as :func:`geo.belt_summary`).
     """
     members = districts[districts["zone_id"] == FEZ] if "zone_id" in districts else districts.iloc[:0]
     official = pd.to_numeric(members["official_area_m2"], errors="coerce")
@@ -115,6 +117,7 @@ def fez_summary(districts: gpd.GeoDataFrame) -> dict:
         "official_sum_pyeong": None if official_sum is None else units.m2_to_pyeong(official_sum),
         "later_sum_m2": later_sum,
         "schematic": bool(len(members)) and bool((members["geometry_quality"] == GeometryQuality.SCHEMATIC).all()),
+        "schematic_share": schematic_share(members) if len(members) else 0.0,
     }
 
 

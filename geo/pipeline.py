@@ -283,7 +283,7 @@ def run(out: str | os.PathLike, *, options: BuildOptions = BuildOptions()) -> Bu
         title=the_plan.title,
         files=folder.sizes(),
         zone_ids=the_plan.zone_ids,
-        fez=the_plan.has_fez,
+        fez=the_plan.fez,
     )
     log.info("built %d files into %s", len(folder.written), folder.path)
     return BuildResult(files=[file.path for file in folder.written], audit=audit, plan=the_plan, sizes=folder.sizes())

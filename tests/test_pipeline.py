@@ -87,7 +87,10 @@ def test_the_build_command_ends_with_what_it_wrote_and_the_verdict(tmp_path, bel
     assert main([*args, "--out", str(out)]) == 0
     err = capsys.readouterr().err.strip().splitlines()
     assert err[0].startswith(f"built {out}: ") and "gpkg" in err[0] and "index.html" in err[0]
-    assert err[1] == "audit: 3 of 4 checked claims hold (±2 %); outside: future_off (+2.50 %)"
+    assert err[1] == (
+        "audit: Belt and its zones: 3 of 4 published figures hold within ±2 %; 1 is outside it. "
+        "Outside: future_off (+2.50 %)"
+    )
 
 
 def test_pdf_fact_sheets_are_planned_written_and_named_by_their_module(tmp_path, belt_zones, needs_browser):

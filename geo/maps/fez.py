@@ -22,7 +22,7 @@ from .._html import escape, first_url, link
 from ..area import area_m2
 from ..audit import AuditResult
 from ..belt import belt_triangle
-from ..fez import FEZ, PILLARS, is_fez_subject, pillar_label
+from ..fez import PILLARS, is_fez_subject, pillar_label
 from ..schema import GeometryQuality
 from ..settings import GEOGRAPHIC_CRS
 from ._base import (
@@ -40,7 +40,7 @@ from ._canvas import add_zone_layer
 from ._context import add_context, add_overlay
 from ._text import attribute_records, localised_column, qty, tolerance_text, zone_name
 from .content import LABEL_PRIORITY, ZONE_WEIGHT, belt_features, collection, feature, point_features, round_degrees
-from .findings import area_summary_html, claims_findings, claims_short, other_scopes_html
+from .findings import area_summary_html, claims_findings, claims_short, fez_subject_names, other_scopes_html
 
 if TYPE_CHECKING:
     pass
@@ -205,14 +205,6 @@ def fez_claims(audit: AuditResult) -> pd.DataFrame:
     return chosen.iloc[np.argsort(order, kind="stable")]
 
 
-def fez_subjects(districts: gpd.GeoDataFrame, language: str) -> dict[str, str]:
-    """Claim subjects of the FEZ and what they are called: ``fez`` and each ``fez/<district>``."""
-    names = {FEZ: i18n.text("fez_name", language)}
-    for row in attribute_records(districts):
-        names[str(row["feature_id"])] = zone_name(row, language)
-    return names
-
-
 def fez_short(audit: AuditResult, *, language: str) -> tuple[str, str]:
     """One line for the collapsed panel (escaped), and its colour class."""
     return claims_short(fez_claims(audit), audit, language=language)
@@ -226,7 +218,7 @@ def fez_panel(districts: gpd.GeoDataFrame, audit: AuditResult, *, language: str)
 
     claims = fez_claims(audit)
     tolerance = tolerance_text(audit)
-    subjects = fez_subjects(districts, language)
+    subjects = fez_subject_names(districts, language)
     if claims.empty:
         findings = f'<p class="tb-finding">{t("fez_no_claims")}</p>'
     else:

@@ -169,7 +169,7 @@ def write_maps(
             title=base.title,
             files=files,
             zone_ids=zone_ids,
-            fez=fez is not None,
+            fez=fez,
         )
     log.info("wrote %d maps in %s to %s", len(written), ", ".join(languages), out.path)
     return written
@@ -184,15 +184,16 @@ def write_index(
     title: object = None,
     files: Sequence[tuple[str, int]] = (),
     zone_ids: Sequence[str] | None = None,
-    fez: bool = False,
+    fez: gpd.GeoDataFrame | bool | None = None,
 ) -> list[Path]:
     """Write the index pages of ``out``: ``index_<lang>.html`` per language and the landing ``index.html``.
 
     Each gives a sortable, searchable table of every zone (areas, official figure, claims, verdict) linking
-    the maps of ``zone_ids`` (None: :func:`zone_map_ids`'s ``auto`` choice), the belt map and, with ``fez``,
-    the FEZ map; it states the audit's findings and lists ``files``: ``(name, size in bytes)`` of the
-    folder's outputs, in the order given (a build passes :meth:`geo.io.OutputFolder.sizes`). Maps and index
-    pages among them are linked instead of listed; a map's size not in ``files`` is read from the folder.
+    the maps of ``zone_ids`` (None: :func:`zone_map_ids`'s ``auto`` choice), the belt map and, with ``fez``
+    (the FEZ districts, or True), the FEZ map and the FEZ's claims by district name; it states the audit's
+    findings and lists ``files``: ``(name, size in bytes)`` of the folder's outputs, in the order given (a
+    build passes :meth:`geo.io.OutputFolder.sizes`). Maps and index pages among them are linked instead of
+    listed; a map's size not in ``files`` is read from the folder.
 
     Returns
     -------
@@ -201,6 +202,8 @@ def write_index(
     """
     out = output_folder(out)
     languages = [i18n.check_language(language) for language in languages]
+    districts = fez if isinstance(fez, gpd.GeoDataFrame) else None
+    fez = districts is not None or fez is True
     all_ids = [str(zone_id) for zone_id in zones["zone_id"].unique()]
     mapped = zone_file_stems(zone_map_ids(zones, "auto", audit) if zone_ids is None else zone_ids)
     own = set(output_files(mapped, languages, fez=fez))
@@ -235,6 +238,7 @@ def write_index(
                 name: size(name) for name in [belt_file, *(f for f in files_of.values()), *([fez_file] * bool(fez))]
             },
             fez_file=fez_file,
+            districts=districts,
         )
         pages.append(out.text(f"index_{language}.html", page))
     landing = languages_index_page(
@@ -246,6 +250,7 @@ def write_index(
         sizes={name: size(name) for name in output_files(mapped, languages, fez=fez)},
         zone_entries=zone_entries,
         fez=fez,
+        districts=districts,
     )
     pages.append(out.text(INDEX_FILE, landing))
     return pages

@@ -15,6 +15,7 @@ from .. import _format as fmt
 from .. import headline, i18n
 from .._html import escape, link
 from ..audit import AuditResult
+from ..fez import FEZ
 from ..schema import BELT, Verdict
 from ._text import NBSP, attribute_records, qty, tolerance_text, zone_name, zone_titles
 
@@ -87,6 +88,15 @@ def subject_names(zones: gpd.GeoDataFrame, language: str) -> dict[str, str]:
     return names
 
 
+def fez_subject_names(districts: gpd.GeoDataFrame | None, language: str) -> dict[str, str]:
+    """Claim subjects of the FEZ and what they are called: ``fez`` and each ``fez/<district>``."""
+    names = {FEZ: i18n.text("fez_name", language)}
+    if districts is not None:
+        for row in attribute_records(districts):
+            names[str(row["feature_id"])] = zone_name(row, language)
+    return names
+
+
 def findings_claims(zones: gpd.GeoDataFrame, audit: AuditResult, scope: str = "belt") -> pd.DataFrame:
     """The claims of a scope (:func:`geo.headline.scope_claims`: ``belt`` every claim not about the FEZ),
     failing first, then holding, then unchecked: what the belt map's panel and the index pages list."""
@@ -107,9 +117,13 @@ def findings_html(
     holds_open: bool = False,
     scope: str = "belt",
     others: bool = True,
+    lead: bool = True,
+    districts: gpd.GeoDataFrame | None = None,
 ) -> str:
     """The audit at a glance for a scope: the headline of its claims, then every claim, failing ones first, and
     (with ``others``) one line on each other scope, so a page of one scope never hides the others' findings.
+    Without ``lead`` the headline of the scope is left to the caller. The FEZ's claims are named after
+    ``districts`` (:func:`geo.fez.load_fez_districts`).
 
     The claims that hold are in a ``<details>`` element, open with ``holds_open``.
     """
@@ -117,10 +131,10 @@ def findings_html(
     if claims.empty:
         html = f'<p class="tb-finding">{escape(i18n.text("no_claims_belt", language))}</p>'
     else:
+        names = fez_subject_names(districts, language) if scope == "fez" else subject_names(zones, language)
         html = claims_findings(
-            claims, tolerance_text(audit), subjects=subject_names(zones, language), language=language,
-            holds_open=holds_open,
-        )  # fmt: skip
+            claims, tolerance_text(audit), subjects=names, language=language, holds_open=holds_open, lead=lead
+        )
     return html + (other_scopes_html(audit, scope, language=language) if others else "")
 
 
@@ -138,7 +152,13 @@ def other_scopes_html(audit: AuditResult, scope: str, *, language: str) -> str:
 
 
 def claims_findings(
-    claims: pd.DataFrame, tolerance: str, *, subjects: dict, language: str, holds_open: bool = False
+    claims: pd.DataFrame,
+    tolerance: str,
+    *,
+    subjects: dict,
+    language: str,
+    holds_open: bool = False,
+    lead: bool = True,
 ) -> str:
     """How many of ``claims`` hold, lie outside or were not checked (:func:`geo.headline.sentence`), then the
     tables: failing, holding (folded), unchecked."""
@@ -149,7 +169,7 @@ def claims_findings(
     counted = headline.tally(claims, "belt")
     text = headline.sentence(counted, tolerance=tolerance, language=language, named=False)
     css = f"tb-finding {headline.css_class(counted)}"
-    parts = [f'<p class="{css}" data-off="{len(off)}" data-holds="{len(holds)}">{escape(text)}</p>']
+    parts = [f'<p class="{css}" data-off="{len(off)}" data-holds="{len(holds)}">{escape(text)}</p>'] if lead else []
     if len(off):
         parts.append(claims_table(off, language=language, subjects=subjects))
     if len(holds):

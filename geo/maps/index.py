@@ -59,6 +59,7 @@ def index_page(
     files: Sequence[tuple[str, int]] = (),
     sizes: Mapping[str, int | None] | None = None,
     fez_file: str | None = None,
+    districts: gpd.GeoDataFrame | None = None,
 ) -> str:
     """A page in ``language`` linking the belt map and each zone map (``(file name, zone name)`` pairs).
 
@@ -92,7 +93,7 @@ def index_page(
         zones_html = f"<ul>{items}</ul>"
     else:
         zones_html = _index_zone_table(zone_entries, zone_ids, audit, language, sizes)
-        findings = _findings_section(zones, audit, language)
+        findings = _findings_section(zones, audit, language, districts=districts)
     note = ""
     if audit is None or _any_schematic(audit):
         note = f'<p class="note">{escape(i18n.text("schematic_label", language))}</p>'
@@ -115,10 +116,12 @@ def languages_index_page(
     sizes: Mapping[str, int | None] | None = None,
     zone_entries: Mapping[str, Sequence[tuple[str, str]]] | None = None,
     fez: bool = False,
+    districts: gpd.GeoDataFrame | None = None,
 ) -> str:
     """The landing page ``index.html``: for each language, its title, the findings, its maps and the files.
 
-    ``zone_entries`` are the zone maps written per language; ``fez`` links ``fez_<lang>.html`` too. The
+    ``zone_entries`` are the zone maps written per language; ``fez`` links ``fez_<lang>.html`` too (its claims
+    named after ``districts``). The
     table of every zone is on the per-language pages.
 
     Without ``audit`` and ``zones`` it is a list of links to the per-language index pages.
@@ -151,7 +154,7 @@ def languages_index_page(
         )
         sections.append(
             f'<section id="{escape(lang)}" lang="{escape(lang)}"><h2>{escape(i18n.LANGUAGE_NAMES[lang])} · '
-            f"{escape(title_of(lang))}</h2>{_findings_section(zones, audit, lang, level=3)}"
+            f"{escape(title_of(lang))}</h2>{_findings_section(zones, audit, lang, level=3, districts=districts)}"
             f"<h3>{escape(i18n.text('index_zones', lang))}</h3><ul>{items}</ul><p>{index_link}</p>"
             f"{files_table(files, language=lang, level=3)}</section>"
         )
@@ -204,8 +207,15 @@ def _any_schematic(audit: AuditResult) -> bool:
     return any(q == GeometryQuality.SCHEMATIC for q in qualities)
 
 
-def _findings_section(zones: gpd.GeoDataFrame | None, audit: AuditResult, language: str, *, level: int = 2) -> str:
-    """The measured belt and the findings (when the zones are known: the claims need their names)."""
+def _findings_section(
+    zones: gpd.GeoDataFrame | None,
+    audit: AuditResult,
+    language: str,
+    *,
+    level: int = 2,
+    districts: gpd.GeoDataFrame | None = None,
+) -> str:
+    """The headline (:mod:`geo.headline`), then each scope's claims, failing first, and the measured belt."""
     belt = audit.belt
     pyeong, m2 = i18n.text("unit_pyeong", language), i18n.text("unit_m2", language)
     heading = (
@@ -221,16 +231,22 @@ def _findings_section(zones: gpd.GeoDataFrame | None, audit: AuditResult, langua
     else:
         measured = f"<p>{escape(i18n.text('belt_empty', language))}</p>"
     tolerance = f"±{audit.tolerance * 100:g}{NBSP}%"
+    stated = headline.stated(audit)
     lines = "".join(
         f'<li class="{headline.css_class(t)}">{escape(text)}</li>'
-        for t, text in zip(
-            headline.stated(audit), headline.headline(audit, language=language, tolerance=tolerance), strict=True
-        )
+        for t, text in zip(stated, headline.headline(audit, language=language, tolerance=tolerance), strict=True)
     )
     summary = f'<ul class="tb-headline">{lines}</ul>'
-    findings = (
-        findings_html(zones, audit, language=language, holds_open=True, others=False) if zones is not None else ""
-    )
+    findings = ""
+    if zones is not None:
+        for t in stated:
+            if t.scope == "all":
+                continue
+            findings += f"<h{level + 1}>{escape(i18n.text(headline.SCOPES[t.scope], language))}</h{level + 1}>"
+            findings += findings_html(
+                zones, audit, language=language, holds_open=True, scope=t.scope, others=False, lead=False,
+                districts=districts,
+            )  # fmt: skip
     return f'<section class="tb-findings">{heading}{summary}{findings}{measured}</section>'
 
 
