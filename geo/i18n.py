@@ -230,6 +230,17 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
         "ja": "区域の部分ごとの面積監査（zone_areas.csv の表）：㎡、ha、㎢、坪（GRS80楕円体）と"
         "平面 EPSG:5186、公式面積との比較。",
     },
+    "table_official_matches": {
+        "ko": "공식 경계 레이어와의 대응",
+        "en": "Matches to the official boundary layer",
+        "ja": "公式境界レイヤーとの対応",
+    },
+    "about_official_matches": {
+        "ko": "어떤 공식 객체가 어느 구역이 되었는지와 그 근거(이름, 겹침, 거리), 채택하지 않은 후보와 그 이유.",
+        "en": "Which official feature became which zone and on what evidence (name, overlap, distance), and the "
+        "candidates not taken, with the reason.",
+        "ja": "どの公式地物がどの区域になったか、その根拠（名称・重なり・距離）、採用しなかった候補とその理由。",
+    },
     "about_audit_claims": {
         "ko": "공표된 모든 면적 주장: 측정·공식 면적, 차이, 허용오차 대비 판정.",
         "en": "Every published area claim with the measured and official areas, the differences and "
@@ -271,13 +282,7 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
         "candidates not taken, with the reason.",
         "ja": "どの公式地物がどの区域になったか、その根拠（名称・重なり・距離）、採用しなかった候補とその理由。",
     },
-    "report_col_outcome": {"ko": "결과", "en": "outcome", "ja": "結果"},
-    "report_col_official_id": {"ko": "공식 ID", "en": "official id", "ja": "公式ID"},
-    "report_col_official_name": {"ko": "공식 이름", "en": "official name", "ja": "公式名称"},
-    "report_col_name_match": {"ko": "이름 일치", "en": "name", "ja": "名称一致"},
     "report_col_overlap": {"ko": "겹침 %", "en": "overlap %", "ja": "重なり %"},
-    "report_col_distance": {"ko": "거리 km", "en": "distance km", "ja": "距離 km"},
-    "report_col_note": {"ko": "비고", "en": "note", "ja": "備考"},
     "match_matched": {"ko": "대응", "en": "matched", "ja": "対応"},
     "match_ambiguous": {"ko": "불명확", "en": "ambiguous", "ja": "不明確"},
     "match_namesake": {"ko": "동명 다른 단지", "en": "namesake", "ja": "同名の別団地"},

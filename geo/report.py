@@ -24,6 +24,7 @@ from .schema import (
     CLAIM_FIELDS,
     CLAIM_REPORT_COLUMNS,
     CLAIM_SOURCE_COLUMNS,
+    MATCH_FIELDS,
     ZONE_FIELDS,
     ZONE_REPORT_COLUMNS,
     GeometryQuality,
@@ -292,23 +293,29 @@ def _claim_rows(result: AuditResult, language: str, *, links: bool) -> tuple[lis
 
 
 def _match_rows(matches: pd.DataFrame, language: str) -> tuple[list[str], list[list[str]]]:
-    """The match table: per zone of ours, the official features taken or not, with the evidence."""
-    keys = ("outcome", "zone", "official_id", "official_name", "name_match", "overlap", "distance", "note")
-    headers = [i18n.text(f"report_col_{key}", language) for key in keys]
+    """The match table: per zone of ours, the official features taken or not, with the evidence (titles from
+    :data:`geo.schema.MATCH_FIELDS`; the share of our outline in percent)."""
+    keys = ("outcome", "zone_id", "official_id", "official_name", "name_match", "overlap_share", "distance_km", "note")
+    headers = [MATCH_FIELDS[key].title(language) for key in keys]
+    headers[keys.index("overlap_share")] = i18n.text("report_col_overlap", language)
+
+    def text(value: object) -> str:
+        return value if isinstance(value, str) else ""
+
     rows = []
     for m in matches.to_dict("records"):
         outcome = f"match_{m.get('outcome')}"
-        share = m.get("overlap_share")
+        share, distance = m.get("overlap_share"), m.get("distance_km")
         rows.append(
             [
-                i18n.text(outcome, language) if outcome in i18n.MESSAGES else str(m.get("outcome")),
-                str(m.get("zone_id") or ""),
-                str(m.get("official_id") if isinstance(m.get("official_id"), str) else ""),
-                str(m.get("official_name") if isinstance(m.get("official_name"), str) else ""),
-                str(m.get("name_match") if isinstance(m.get("name_match"), str) else ""),
+                i18n.text(outcome, language) if outcome in i18n.MESSAGES else text(m.get("outcome")),
+                text(m.get("zone_id")),
+                text(m.get("official_id")),
+                text(m.get("official_name")),
+                text(m.get("name_match")),
                 "" if share is None or pd.isna(share) else fmt.number(float(share) * 100, 1),
-                "" if pd.isna(m.get("distance_km", float("nan"))) else fmt.number(m["distance_km"], 1),
-                " ".join(s for s in (str(m.get("method") or ""), str(m.get("note") or "")) if s),
+                "" if distance is None or pd.isna(distance) else fmt.number(float(distance), 1),
+                " ".join(s for s in (text(m.get("method")), text(m.get("note"))) if s),
             ]
         )
     return headers, rows

@@ -220,6 +220,10 @@ ZONE_FIELDS: Final[dict[str, Field]] = _registry(
         default="",
     ),
     _f("geometry_method", "method", "경계 작성 방법", "How the outline was drawn", "境界の作図方法", default=""),
+    # On the official boundary layer: the features a zone was matched to, as the layer gives them.
+    _f("official_id", "dan_id", "공식 단지 id", "Official complex id(s)", "公式団地ID"),
+    _f("official_name", "dan_name", "공식 단지 이름", "Official complex name(s)", "公式団地名"),
+    _f("official_type", "danji_type", "공식 단지 유형", "Official complex type", "公式団地の種類"),
     _f(
         "boundary_source",
         "bound_src",
@@ -254,7 +258,9 @@ _ZONE_IDENTITY: Final = (
     "feature_id", "zone_id", "part", "name_ko", "name_en", "name_ja", "role", "status", "in_belt", "geometry_quality",
 )  # fmt: skip
 #: Columns the audit's per-zone table carries from the zones, before the areas.
-ZONE_DESCRIPTIVE_COLUMNS: Final = (*_ZONE_IDENTITY, "official_area_m2", "official_area_source")
+ZONE_DESCRIPTIVE_COLUMNS: Final = (
+    *_ZONE_IDENTITY, "official_area_m2", "official_area_source", "official_id", "official_name", "official_type",
+)  # fmt: skip
 #: Columns of the audit's per-zone report (JSON, CSV, GeoPackage audit table), in order.
 ZONE_REPORT_COLUMNS: Final = (
     *_ZONE_IDENTITY,
@@ -263,6 +269,9 @@ ZONE_REPORT_COLUMNS: Final = (
     "official_area_pyeong",
     "official_difference_pct",
     "official_area_source",
+    "official_id",
+    "official_name",
+    "official_type",
 )
 
 #: Published claims: the columns of claims.csv (the first nine are required) and those the audit adds.
@@ -541,6 +550,29 @@ FEZ_FIELDS: Final[dict[str, Field]] = {
 }
 
 
+#: The match table of an audit on the official boundary layer (:meth:`geo.official.MatchReport.frame`): one row
+#: per decision, with its evidence.
+MATCH_FIELDS: Final[dict[str, Field]] = _registry(
+    _f("outcome", "outcome", "결과", "Outcome", "結果"),
+    _f("zone_id", "zone_id", "구역 id", "Zone id", "区域ID"),
+    _f("zone_name", "zone_name", "구역 이름", "Zone name", "区域名"),
+    _f("official_id", "dan_id", "공식 단지 id", "Official complex id", "公式団地ID"),
+    _f("official_name", "dan_name", "공식 단지 이름", "Official complex name", "公式団地名"),
+    _f("name_match", "name_match", "이름 일치", "Name match", "名称の一致"),
+    _f("overlap_m2", "overlap_m2", "겹친 면적 ㎡ (GRS80)", "Overlap, m² (GRS80)", "重なり面積 ㎡（GRS80）", "number"),
+    _f(
+        "overlap_share",
+        "overlap_sh",
+        "우리 경계 중 겹친 비율 (0–1)",
+        "Share of our outline covered (0–1)",
+        "当方の境界のうち重なる割合（0–1）",
+        "number",
+    ),
+    _f("distance_km", "dist_km", "거리 km (EPSG:5186)", "Distance, km (EPSG:5186)", "距離 km（EPSG:5186）", "number"),
+    _f("method", "method", "결정 방법", "Decided by", "決定方法"),
+    _f("note", "note", "비고", "Note", "備考"),
+)
+
 #: Every registry by table name.
 TABLES: Final[dict[str, dict[str, Field]]] = {
     "zones": ZONE_FIELDS,
@@ -549,6 +581,7 @@ TABLES: Final[dict[str, dict[str, Field]]] = {
     "context": CONTEXT_FIELDS,
     "points": POINT_FIELDS,
     "fez_districts": FEZ_FIELDS,
+    "matches": MATCH_FIELDS,
 }
 
 

@@ -289,7 +289,12 @@ def test_read_match_file_missing(tmp_path):
 def test_official_zones_cut_parts_along_the_city(damdan, ours, context):
     report = official.match_zones(damdan, ours)
     zones = official.official_zones(damdan, report, context=context, ours=ours)
-    assert list(zones.columns) == [*ours.columns.drop("feature_id"), "boundary_source", "feature_id"]
+    added = ["boundary_source", "official_id", "official_name", "official_type"]  # the layer's own attributes
+    assert list(zones.columns) == [*ours.columns.drop("feature_id"), *added, "feature_id"]
+    assert zones.set_index("feature_id").loc["alpha/gwangju", ["official_id", "official_type"]].tolist() == [
+        "007",
+        "국가",
+    ]
     assert zones.crs == "EPSG:4326"
     assert zones["feature_id"].tolist() == ["alpha/gwangju", "alpha/hampyeong", "beta/main", "020", "021", "030"]
     assert (zones["geometry_quality"] == GeometryQuality.SUPPLIED).all()
@@ -387,7 +392,13 @@ def test_bundled_zones_matched_and_clipped_back(zones, context_bundled, claims):
 
     derived = official.official_zones(layer, report, context=context_bundled, ours=zones)
     assert derived["feature_id"].tolist() == zones["feature_id"].tolist()
-    assert list(derived.columns) == list(zones.columns)
+    assert list(derived.columns) == [
+        *zones.columns.drop("feature_id"),
+        "official_id",
+        "official_name",
+        "official_type",
+        "feature_id",
+    ]
     measured = area_m2(derived).set_axis(derived["feature_id"])
     ours = area_m2(zones).set_axis(zones["feature_id"])
     for feature_id in ("jingok/main", "future/main"):

@@ -133,3 +133,14 @@ def test_a_geopackage_of_several_layers_is_read_at_its_official_layer(tmp_path, 
     frame.iloc[:3][["geometry"]].assign(note="other").to_file(path, layer="other")
     _, document = audit(path, capsys)
     assert {m["zone_id"] for m in document["matches"] if m["outcome"] == "matched"} == {"bitgoeul", "jingok"}
+
+
+def test_the_geopackage_keeps_the_match_table_and_the_layers_own_attributes(tmp_path, capsys):
+    path = write_official(tmp_path / "damdan.shp", 100, crs="EPSG:5186", split_bitgoeul=True, namesake=True)
+    out = tmp_path / "audit.gpkg"
+    assert main(["export", "--zones", str(path), "--out", str(out)]) == 0
+    matches = gpd.read_file(out, layer="official_matches")
+    assert {"matched", "namesake", "unmatched"} <= set(matches["outcome"])
+    parts = gpd.read_file(out, layer="zone_parts").set_index("feature_id")
+    assert parts.loc["bitgoeul/gwangju", "dan_id"] == "000001" and parts.loc["bitgoeul/hampyeong", "dan_id"] == "900001"
+    assert parts.loc["bitgoeul/gwangju", "danji_type"] == "1"  # the layer's own type code, as it gives it

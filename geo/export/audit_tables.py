@@ -6,15 +6,18 @@ style without geometry), so QGIS shows the columns' titles for them as for the l
 
 from __future__ import annotations
 
+import pandas as pd
+
 from ..audit import AuditResult
-from ..schema import CLAIM_FIELDS, ZONE_FIELDS
+from ..schema import CLAIM_FIELDS, MATCH_FIELDS, ZONE_FIELDS
 from . import _qml
 from ._gpkg import Table
 from ._tables import description, renamed, title
 
 
 def audit_tables(audit: AuditResult, language: str) -> list[Table]:
-    """``audit_zones`` (the audit's areas per zone part) and ``audit_claims`` (every claim and its verdict)."""
+    """``audit_zones`` (the audit's areas per zone part) and ``audit_claims`` (every claim and its verdict), and
+    on the official boundary layer ``official_matches`` (which official feature became which zone, and why)."""
     zones, zone_titles = renamed(audit.zones.reset_index(drop=True), ZONE_FIELDS, language)
     claims = audit.claims.reset_index(drop=True)
     claims["within_tolerance"] = claims["within_tolerance"].astype("boolean")
@@ -40,4 +43,17 @@ def audit_tables(audit: AuditResult, language: str) -> list[Table]:
             qml=_qml.to_qml(_qml.LayerStyle(geometry=None, aliases=claim_titles)),
             metadata=metadata,
         ),
+        *([_matches_table(audit.matches, language)] if audit.matches is not None else []),
     ]
+
+
+def _matches_table(matches: pd.DataFrame, language: str) -> Table:
+    frame, titles = renamed(matches.reset_index(drop=True), MATCH_FIELDS, language)
+    return Table(
+        name="official_matches",
+        frame=frame,
+        identifier=title("official_matches", language, schematic=False),
+        description=description("official_matches", language, schematic=False),
+        titles=titles,
+        qml=_qml.to_qml(_qml.LayerStyle(geometry=None, aliases=titles)),
+    )

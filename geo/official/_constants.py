@@ -12,6 +12,9 @@ OFFICIAL_LAYER: Final = "LT_C_DAMDAN"
 #: Field names (lower case) that hold the complex id and name in that layer and its exports.
 ID_FIELDS: Final = ("dan_id",)
 NAME_FIELDS: Final = ("dan_name",)
+#: Field names (lower case) of the complex type (1 national, 2 general, 3 urban high-tech, 4 agro-industrial),
+#: kept on the zones as the layer gives it.
+TYPE_FIELDS: Final = ("danji_type", "dan_type")
 
 #: Complex-type suffixes stripped by :func:`normalise_name`, longest first (spaces already removed).
 NAME_SUFFIXES: Final = (

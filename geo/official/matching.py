@@ -28,6 +28,7 @@ from ._constants import (
     NAMESAKE_DISTANCE_KM,
     OFFICIAL_LAYER,
     OVERLAP_MATCH_MIN_SHARE,
+    TYPE_FIELDS,
 )
 from .match_file import Overrides
 from .names import (
@@ -585,14 +586,21 @@ def official_features(official: gpd.GeoDataFrame, recognition: Recognition, sour
         )
     geoms = _valid(geoms, ids, source)
     names = ["" if as_text(n) is None else str(n).strip() for n in official[recognition.name_field]]
-    frame = gpd.GeoDataFrame({"official_id": ids, "official_name": names}, geometry=list(geoms), crs=GEOGRAPHIC_CRS)
+    type_field = find_field(official, TYPE_FIELDS)
+    types = [as_text(t) or "" for t in official[type_field]] if type_field else [""] * len(official)
+    frame = gpd.GeoDataFrame(
+        {"official_id": ids, "official_name": names, "official_type": types}, geometry=list(geoms), crs=GEOGRAPHIC_CRS
+    )
     frame = frame[~empty]
     if frame["official_id"].duplicated().any():
         repeated = frame.loc[frame["official_id"].duplicated(), "official_id"].unique()
         log.info("%s: %d ids have several features; each id is taken as one complex", source, len(repeated))
     grouped = frame.groupby("official_id", sort=False)
     merged = gpd.GeoDataFrame(
-        {"official_name": grouped["official_name"].agg(lambda s: " / ".join(dict.fromkeys(n for n in s if n)))},
+        {
+            "official_name": grouped["official_name"].agg(lambda s: " / ".join(dict.fromkeys(n for n in s if n))),
+            "official_type": grouped["official_type"].agg(lambda s: " / ".join(dict.fromkeys(t for t in s if t))),
+        },
         geometry=[shapely.union_all(np.asarray(g.geometry.values)) for _, g in grouped],
         crs=GEOGRAPHIC_CRS,
     )

@@ -255,6 +255,7 @@ def official_zones(
             rows += [
                 {
                     **dict(part),
+                    **_layer_attributes(features, (by_part[str(part["part"])],)),
                     "geometry_quality": OFFICIAL_QUALITY,
                     "seed_source": "",
                     "boundary_source": label,
@@ -266,7 +267,8 @@ def official_zones(
             ]
             continue
         geometry = shapely.union_all(np.asarray(features.loc[list(ids)].geometry.values))
-        rows += _zone_rows(parts, geometry, label, part_rules=part_rules, units=units, unit_area=unit_area)
+        zone_rows = _zone_rows(parts, geometry, label, part_rules=part_rules, units=units, unit_area=unit_area)
+        rows += [{**row, **_layer_attributes(features, ids)} for row in zone_rows]
 
     for official_id in report.unmatched_official:
         name = features.at[official_id, "official_name"] or official_id
@@ -281,6 +283,7 @@ def official_zones(
                 "geometry_quality": OFFICIAL_QUALITY,
                 "geometry_method": f"{WHOLE_METHOD} (not matched to a zone of ours)",
                 "boundary_source": f"{source} {report.recognition.id_field} {official_id}",
+                **_layer_attributes(features, (official_id,)),
                 "geometry": features.at[official_id, "geometry"],
             }
         )
@@ -299,6 +302,17 @@ def official_zones(
     zones.attrs["unresolved"] = unresolved
     zones.attrs["stand_ins"] = stand_ins
     return zones
+
+
+def _layer_attributes(features: gpd.GeoDataFrame, ids: tuple[str, ...]) -> dict[str, str]:
+    """The official layer's own attributes of the features a zone row was made from: ids, names, type."""
+    return {
+        "official_id": ", ".join(ids),
+        "official_name": " / ".join(str(features.at[i, "official_name"]) for i in ids),
+        "official_type": " / ".join(
+            dict.fromkeys(str(features.at[i, "official_type"]) for i in ids if features.at[i, "official_type"])
+        ),
+    }
 
 
 def _parts_by_qualifier(parts: gpd.GeoDataFrame, ids: tuple[str, ...], features: gpd.GeoDataFrame) -> dict | None:
@@ -391,4 +405,5 @@ def _check_partition(zone_id: str, whole: shapely.Geometry, pieces: list[shapely
 def _output_columns(ours: gpd.GeoDataFrame) -> list[str]:
     """Our zone file's columns in its order (``feature_id`` is recomputed), then any the zone schema adds."""
     columns = [c for c in ours.columns if c != "feature_id"]
-    return columns + [c for c in (*ZONE_INPUT_DEFAULTS, "boundary_source") if c not in columns]
+    added = (*ZONE_INPUT_DEFAULTS, "boundary_source", "official_id", "official_name", "official_type")
+    return columns + [c for c in added if c not in columns]
