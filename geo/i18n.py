@@ -76,6 +76,11 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
         "ja": "面積（GRS80楕円体）",
     },
     "area_planar": {"ko": "평면 EPSG:5186", "en": "Planar EPSG:5186", "ja": "平面 EPSG:5186"},
+    "official_feature": {
+        "ko": "공식 경계 (단지경계 레이어)",
+        "en": "Official boundary (complex layer)",
+        "ja": "公式境界（団地境界レイヤー）",
+    },
     "official_figure": {"ko": "공식 면적", "en": "Official figure", "ja": "公式面積"},
     "no_official_figure": {"ko": "공식 면적 없음", "en": "No official figure", "ja": "公式面積なし"},
     "source": {"ko": "출처", "en": "Source", "ja": "出典"},

@@ -130,7 +130,7 @@ def to_markdown(result: AuditResult, *, language: str = DEFAULT_LANGUAGE) -> str
         lines += [""] + [f"- {t('report_note')}: {fmt.markdown(n)}" for n in notes]
     if result.matches is not None:
         lines += ["", f"### {t('report_matches')}", "", t("report_matches_intro"), ""]
-        headers, rows = _match_rows(result.matches, language)
+        headers, rows = match_rows(result.matches, language)
         lines += fmt.markdown_table(headers, rows)
     return "\n".join(lines) + "\n"
 
@@ -150,7 +150,7 @@ def to_table(result: AuditResult, *, language: str = DEFAULT_LANGUAGE) -> str:
     lines += fmt.text_table(headers, rows)
     lines += [""] + [f"{i18n.text('report_note', language)}: {fmt.terminal(n)}" for n in _notes(result, language)]
     if result.matches is not None and len(result.matches):
-        headers, rows = _match_rows(result.matches, language)
+        headers, rows = match_rows(result.matches, language)
         lines += [
             "",
             i18n.text("report_matches", language),
@@ -292,7 +292,7 @@ def _claim_rows(result: AuditResult, language: str, *, links: bool) -> tuple[lis
     return headers, rows
 
 
-def _match_rows(matches: pd.DataFrame, language: str) -> tuple[list[str], list[list[str]]]:
+def match_rows(matches: pd.DataFrame, language: str) -> tuple[list[str], list[list[str]]]:
     """The match table: per zone of ours, the official features taken or not, with the evidence (titles from
     :data:`geo.schema.MATCH_FIELDS`; the share of our outline in percent)."""
     keys = ("outcome", "zone_id", "official_id", "official_name", "name_match", "overlap_share", "distance_km", "note")

@@ -130,6 +130,10 @@ def zone_popup(
         (t("status"), escape(i18n.status_label(status, language))),
         (t("outline"), outline),
     ]
+    official_name = row.get("official_name")
+    if isinstance(official_name, str) and official_name.strip():
+        # On the official layer: the feature(s) this zone was matched to, as the layer names them.
+        rows.append((t("official_feature"), escape(f"{official_name} ({row.get('official_id') or ''})")))
     table = "".join(
         f"<tr><th>{key}</th><td>{value}</td></tr>"
         if value

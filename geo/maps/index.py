@@ -15,7 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .. import headline, i18n, units
+from .. import headline, i18n, report, units
 from .._html import escape
 from ..audit import AuditResult
 from ..schema import GeometryQuality
@@ -100,7 +100,8 @@ def index_page(
     body = (
         f"<header><h1>{escape(title)}</h1>"
         f'<p class="tb-nav"><a href="index.html">{escape(i18n.text("index_languages", language))}</a></p></header>'
-        f"{findings}<h2>{escape(i18n.text('index_zones', language))}</h2>{belt_link}{zones_html}{note}"
+        f"{findings}{_matches_section(audit, language)}"
+        f"<h2>{escape(i18n.text('index_zones', language))}</h2>{belt_link}{zones_html}{note}"
         f"{files_table(files, language=language)}"
     )
     return page(title, body, language=language, script=_TABLE_JS if audit is not None and zone_ids is not None else "")
@@ -205,6 +206,26 @@ def _size_note(size: int | None, language: str) -> str:
 def _any_schematic(audit: AuditResult) -> bool:
     qualities = audit.zones["geometry_quality"] if "geometry_quality" in audit.zones else []
     return any(q == GeometryQuality.SCHEMATIC for q in qualities)
+
+
+def _matches_section(audit: AuditResult | None, language: str) -> str:
+    """On the official boundary layer: which official feature became which zone, with the evidence; escaped.
+
+    The note (why a candidate was not taken) is the audit's English wording, so it is shown in English only;
+    the outcome, names and figures are in every language."""
+    if audit is None or audit.matches is None or audit.matches.empty:
+        return ""
+    headers, rows = report.match_rows(audit.matches, language)
+    if language != "en":
+        headers, rows = headers[:-1], [row[:-1] for row in rows]
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in rows)
+    return (
+        f'<section class="tb-matches"><h2>{escape(i18n.text("report_matches", language))}</h2>'
+        f"<p>{escape(i18n.text('report_matches_intro', language))}</p>"
+        f'<div class="table-wrap"><table class="tb-match-table"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div></section>"
+    )
 
 
 def _findings_section(
