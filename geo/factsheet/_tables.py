@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 import geopandas as gpd
 import pandas as pd
 
-from .. import _format, i18n, units
+from .. import _format, headline, i18n, units
 from .._html import escape
 from ..area import area_table, union_area_m2
 from ..audit import AuditResult
@@ -135,9 +135,7 @@ def _total_row(name: str, m2: float, members: gpd.GeoDataFrame, officials: Seque
 
 
 def _verdict_label(verdict: object, language: str) -> str:
-    keys = {Verdict.HOLDS: "verdict_holds", Verdict.OFF: "verdict_off", Verdict.NOT_FOUND: "verdict_not_found"}
-    key = keys.get(verdict) if isinstance(verdict, str) else None
-    return i18n.text(key, language) if key else str(verdict)
+    return i18n.text(Verdict(verdict).message, language) if verdict in set(Verdict) else str(verdict)
 
 
 def _present(value: object) -> bool:
@@ -152,6 +150,10 @@ def claims_table(claims: pd.DataFrame, *, tolerance: float, empty: str, language
         return f"<h2>{escape(heading)}</h2><p>{escape(i18n.text(empty, language))}</p>"
     failing = claims["verdict"] != Verdict.HOLDS
     ordered = pd.concat([claims[failing], claims[~failing]])
+    # The sheet's count, in the words and colours every other output uses (geo.headline).
+    counted = headline.tally(claims, "belt")
+    stated = headline.sentence(counted, tolerance=f"±{tolerance * 100:g} %", language=language, named=False)
+    lead = f'<p class="headline {headline.css_class(counted)}">{escape(stated)}</p>'
     headers = [
         i18n.text(f"report_col_{key}", language)
         for key in ("claim", "subject", "published", "claimed_m2", "measured_m2", "measured_diff", "verdict", "source")
@@ -177,7 +179,9 @@ def claims_table(claims: pd.DataFrame, *, tolerance: float, empty: str, language
             f'<td class="verdict">{escape(verdict)}</td>'
             f'<td class="source">{escape(source)}</td></tr>'
         )
-    return _table("claims", heading, headers, rows)
+    table = _table("claims", heading, headers, rows)
+    title_end = table.index("</h2>") + len("</h2>")
+    return table[:title_end] + lead + table[title_end:]
 
 
 def _breakable(identifier: object) -> str:
