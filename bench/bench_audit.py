@@ -121,7 +121,8 @@ def compare(label: str, commands: dict[str, tuple[list[str], Path, Path]], *, re
             seconds, peak, cpu = runs[name][-1]
             size = output.stat().st_size / 1e6
             print(f"{label}  {name:<8} {seconds:>8.2f} {cpu:>8.2f} {peak:>9.0f} {size:>10.1f} {load:>6.1f}", flush=True)
-    (t0, c0, m0), (t1, c1, m1) = (
+    # Each run is (seconds, peak MiB, CPU seconds); the ratio line is in the header's order: time, CPU, peak.
+    (t0, m0, c0), (t1, m1, c1) = (
         tuple(statistics.median(values) for values in zip(*runs[name], strict=True)) for name in ("analyst", "ours")
     )
     median = " (medians)" if repeat > 1 else ""

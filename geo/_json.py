@@ -157,6 +157,8 @@ def _strings(column: pd.Series) -> pa.Array:
         text = pa.array(column, _TEXT, from_pandas=True)
     except UnicodeEncodeError:
         return pa.array(_python_strings(column), _TEXT)
+    if isinstance(text, pa.ChunkedArray):  # a column already held by Arrow (pandas' "str" dtype) comes in chunks
+        text = text.combine_chunks()
     quote, empty = pa.scalar('"', _TEXT), pa.scalar("", _TEXT)
     cells = pc.fill_null(pc.binary_join_element_wise(quote, text, quote, empty), NULL)
     python = pc.or_(pc.invert(pc.string_is_ascii(text)), pc.match_substring_regex(text, _ASCII_ESCAPED))

@@ -126,3 +126,12 @@ def test_an_empty_document():
     stream = io.StringIO()
     _json.write(stream, {})
     assert stream.getvalue() == fmt.to_json({}) == "{}\n"
+
+
+@pytest.mark.parametrize("dtype", ["string[pyarrow]", "string[python]", "str", object])
+def test_text_columns_of_every_string_dtype_are_written_as_json_writes_them(dtype):
+    """A column Arrow already holds (pandas' Arrow-backed strings come in chunks) is text like any other."""
+    frame = pd.DataFrame({"id": pd.Series(["000001", "빛그린(광주)", 'a "q"', None], dtype=dtype)})
+    stream = io.StringIO()
+    _json.write(stream, {"rows": _json.Records(frame)}, chunk_rows=3)
+    assert json.loads(stream.getvalue()) == {"rows": fmt.json_records(frame)}

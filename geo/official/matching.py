@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final
 
@@ -188,6 +188,9 @@ class MatchReport:
         Our zone id → Korean name, for the lines.
     namesakes : tuple of Namesake
         Official features with one of our zones' names, far from it: not taken (they stay under their own ids).
+    features : GeoDataFrame or None
+        The layer's features as matched (:func:`official_features`: one row per id), so that
+        :func:`official_zones` builds the zones from them without reading the layer again.
     """
 
     recognition: Recognition
@@ -197,6 +200,7 @@ class MatchReport:
     unmatched_official: tuple[str, ...]
     zone_names: Mapping[str, str]
     namesakes: tuple[Namesake, ...] = ()
+    features: gpd.GeoDataFrame | None = field(default=None, repr=False, compare=False)
 
     def zone_of(self, official_id: str) -> str | None:
         """Our zone id an official feature was matched to, or None."""
@@ -396,6 +400,7 @@ def match_zones(
         namesakes=tuple(
             sorted(namesakes, key=lambda n: (order.get(n.evidence.zone_id, len(order)), n.evidence.official_id))
         ),
+        features=features,
     )
     for line in report.lines():
         log.info("%s", line)
@@ -595,15 +600,22 @@ def official_features(official: gpd.GeoDataFrame, recognition: Recognition, sour
     if frame["official_id"].duplicated().any():
         repeated = frame.loc[frame["official_id"].duplicated(), "official_id"].unique()
         log.info("%s: %d ids have several features; each id is taken as one complex", source, len(repeated))
-    grouped = frame.groupby("official_id", sort=False)
-    merged = gpd.GeoDataFrame(
-        {
-            "official_name": grouped["official_name"].agg(lambda s: " / ".join(dict.fromkeys(n for n in s if n))),
-            "official_type": grouped["official_type"].agg(lambda s: " / ".join(dict.fromkeys(t for t in s if t))),
-        },
-        geometry=[shapely.union_all(np.asarray(g.geometry.values)) for _, g in grouped],
-        crs=GEOGRAPHIC_CRS,
-    )
+    # One row per id: most ids have one record, taken as they are; only the repeated ones are merged.
+    repeated = frame["official_id"].duplicated(keep=False).to_numpy()
+    single = frame[~repeated].set_index("official_id")
+    if repeated.any():
+        grouped = frame[repeated].groupby("official_id", sort=False)
+        merged_rows = gpd.GeoDataFrame(
+            {
+                "official_name": grouped["official_name"].agg(lambda s: " / ".join(dict.fromkeys(n for n in s if n))),
+                "official_type": grouped["official_type"].agg(lambda s: " / ".join(dict.fromkeys(t for t in s if t))),
+            },
+            geometry=[shapely.union_all(np.asarray(g.geometry.values)) for _, g in grouped],
+            crs=GEOGRAPHIC_CRS,
+        )
+        single = pd.concat([single, merged_rows])
+        single = single.loc[list(dict.fromkeys(frame["official_id"]))]  # the layer's order
+    merged = gpd.GeoDataFrame(single, geometry="geometry", crs=GEOGRAPHIC_CRS)
     merged.index.name = "official_id"
     merged["normalised"] = [normalise_name(n.split(" / ")[0]) for n in merged["official_name"]]
     merged["complex_id"] = _complex_ids(merged)

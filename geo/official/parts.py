@@ -200,7 +200,9 @@ def official_zones(
         each zone of ours left without geometry to ``{"reason": "ambiguous" or "not_in_layer", "detail": …,
         "in_belt": …}``, so the audit leaves its claims (and the belt's, for a member) unchecked and says why.
     """
-    features = official_features(official, report.recognition, source)
+    features = (
+        report.features if report.features is not None else official_features(official, report.recognition, source)
+    )
     stray = sorted({m.official_id for m in report.matches} - set(features.index))
     if stray:
         raise InputError(
@@ -270,30 +272,37 @@ def official_zones(
         zone_rows = _zone_rows(parts, geometry, label, part_rules=part_rules, units=units, unit_area=unit_area)
         rows += [{**row, **_layer_attributes(features, ids)} for row in zone_rows]
 
-    for official_id in report.unmatched_official:
-        name = features.at[official_id, "official_name"] or official_id
-        rows.append(
-            {
-                "zone_id": official_id,
-                "part": official_id,
-                "name_ko": name,
-                "name_en": name,
-                "name_ja": name,
-                "in_belt": False,
-                "geometry_quality": OFFICIAL_QUALITY,
-                "geometry_method": f"{WHOLE_METHOD} (not matched to a zone of ours)",
-                "boundary_source": f"{source} {report.recognition.id_field} {official_id}",
-                **_layer_attributes(features, (official_id,)),
-                "geometry": features.at[official_id, "geometry"],
-            }
-        )
+    # Every other official feature under its own id, outside the belt: built column by column (a national layer
+    # has thousands of them).
+    others = features.loc[list(report.unmatched_official)]
+    ids = pd.Series([str(i) for i in others.index], index=others.index, dtype=object)
+    official_names = others["official_name"].astype(object)
+    names = official_names.where(official_names.astype(bool), ids)
+    other_rows = pd.DataFrame(
+        {
+            "zone_id": ids,
+            "part": ids,
+            "name_ko": names,
+            "name_en": names,
+            "name_ja": names,
+            "in_belt": False,
+            "geometry_quality": OFFICIAL_QUALITY,
+            "geometry_method": f"{WHOLE_METHOD} (not matched to a zone of ours)",
+            "boundary_source": f"{source} {report.recognition.id_field} " + ids,
+            "official_id": ids,
+            "official_name": official_names,
+            "official_type": others["official_type"].astype(object),
+            "geometry": others.geometry.values,
+        }
+    ).reset_index(drop=True)
     taken = set(ours["zone_id"])
     clashes = sorted(set(report.unmatched_official) & taken)
     if clashes:
         raise InputError(
             f"{source}: official ids {', '.join(clashes)} are also our zone ids; map them with --match FILE"
         )
-    frame = gpd.GeoDataFrame(pd.DataFrame(rows).reindex(columns=columns), geometry="geometry", crs=GEOGRAPHIC_CRS)
+    table = pd.concat([pd.DataFrame(rows), other_rows], ignore_index=True) if rows else other_rows
+    frame = gpd.GeoDataFrame(table.reindex(columns=columns), geometry="geometry", crs=GEOGRAPHIC_CRS)
     for column in frame.columns.drop("geometry"):
         default = ZONE_INPUT_DEFAULTS.get(column, "")
         if not isinstance(default, float) and column != "official_area_m2":
