@@ -628,11 +628,13 @@ def _complex_ids(features: gpd.GeoDataFrame) -> list[str]:
     other parts), are one complex, named by its first official id; every other feature is its own."""
     ids = list(features.index)
     complex_of = {official_id: official_id for official_id in ids}
-    names = [features.at[i, "official_name"].split(" / ")[0] for i in ids]
-    keys = [complex_name(n) for n in names]
-    qualified = [bool(part_qualifiers(n)) for n in names]
+    # Parts of one complex share their normalised name: only features whose name repeats are looked at.
+    repeated = features["normalised"].duplicated(keep=False).to_numpy() & features["normalised"].astype(bool).to_numpy()
+    names = {p: str(features["official_name"].iloc[p]).split(" / ")[0] for p in np.flatnonzero(repeated)}
+    qualified = {p: bool(part_qualifiers(name)) for p, name in names.items()}
     groups: dict[str, list[int]] = {}
-    for position, key in enumerate(keys):
+    for position, name in names.items():
+        key = complex_name(name)
         if key:
             groups.setdefault(key, []).append(position)
     planar = None
