@@ -252,3 +252,46 @@ def test_a_national_layer_keeps_the_belts_names_and_drops_crowded_others(tmp_pat
             if bx0 >= ax1:
                 break
             assert min(ay1, by1) <= max(ay0, by0), "two labels overlap"
+
+
+def _national(belt_zones: gpd.GeoDataFrame, count: int = 40) -> gpd.GeoDataFrame:
+    """The synthetic belt among ``count`` other complexes spread over Korea (out of the belt)."""
+    rng = np.random.default_rng(1)
+    lon, lat = rng.uniform(126.4, 129.3, count), rng.uniform(34.6, 37.9, count)
+    others = gpd.GeoDataFrame(
+        {
+            "zone_id": [f"c{i:03d}" for i in range(count)],
+            "part": "main",
+            "name_ko": [f"단지{i}" for i in range(count)],
+            "in_belt": False,
+            "geometry_quality": "supplied",
+        },
+        geometry=shapely.box(lon, lat, lon + 0.01, lat + 0.008),
+        crs="EPSG:4326",
+    )
+    return geo.io.prepare_zones(pd.concat([belt_zones, others], ignore_index=True), "national.geojson")
+
+
+def _svg_extent_km(html: str) -> float:
+    """The scale bar's length in km, from the sheet's SVG (a proxy of the map's extent)."""
+    match = re.search(r">(\d[\d,.]*)\s*(k?m)<", html[html.index("<svg") :])
+    value = float(match.group(1).replace(",", ""))
+    return value if match.group(2) == "km" else value / 1000
+
+
+def test_at_national_scale_each_sheet_opens_on_its_own_zones(belt_zones, belt_claims):
+    zones = _national(belt_zones)
+    audit = geo.run_audit(zones, belt_claims)
+    common = {"language": "en", "context": None, "points": None, "date": "2023-11-14"}
+    belt = factsheet.zone_sheet_html(zones, audit, subject="belt", **common)
+    whole = factsheet.zone_sheet_html(belt_zones, geo.run_audit(belt_zones, belt_claims), subject="belt", **common)
+    # The belt sheet frames the belt as the sheet of the belt alone does, not the country.
+    assert _svg_extent_km(belt) == _svg_extent_km(whole)
+    assert "and 40 other complexes of the layer, not listed here" in belt
+    assert belt.count("단지3<") == 0  # a complex far away is neither drawn in the table nor labelled
+    jingok = factsheet.zone_sheet_html(zones, audit, subject="jingok", **common)
+    assert _svg_extent_km(jingok) <= _svg_extent_km(belt)  # a zone's sheet: the zone and its neighbourhood
+    # The north-arrow note states the convergence at this map's centre (Gwangju lies west of 127° E).
+    assert re.search(r"grid north, 0\.[0-9]° from true north at the map&#x27;s centre", jingok) or re.search(
+        r"grid north, 0\.[0-9]° from true north at the map's centre", jingok
+    )

@@ -11,6 +11,7 @@ import re
 import folium
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 import synthetic
@@ -789,3 +790,18 @@ def test_the_build_writes_the_fez_map_and_links_it(tmp_path):
     assert "fez_en.html" in names and not any(n.startswith("zone_") and n.endswith(".html") for n in names)
     assert 'href="fez_en.html"' in (tmp_path / "index_en.html").read_text(encoding="utf-8")
     assert 'href="fez_en.html"' in (tmp_path / "index.html").read_text(encoding="utf-8")
+
+
+def test_at_national_scale_the_belt_map_opens_on_the_belt(belt_zones, belt_claims):
+    far = gpd.GeoDataFrame(
+        {"zone_id": ["busan"], "part": ["main"], "name_ko": ["부산"], "in_belt": [False]},
+        geometry=[shapely.box(129.0, 35.1, 129.02, 35.12)],
+        crs="EPSG:4326",
+    )
+    zones = geo.io.prepare_zones(pd.concat([belt_zones, far], ignore_index=True), "national.geojson")
+    html = maps.render_html(maps.belt_map(zones, geo.run_audit(zones, belt_claims), language="en"))
+    (bounds,) = re.findall(r'"bounds":\s*(\[\[[^\]]*\],\s*\[[^\]]*\]\])', html)
+    (south, west), (north, east) = json.loads(bounds)
+    lon_min, lat_min, lon_max, lat_max = belt_zones.total_bounds
+    assert (west, south, east, north) == pytest.approx((lon_min, lat_min, lon_max, lat_max))  # not out to Busan
+    assert "부산" in html  # drawn, as context

@@ -16,7 +16,7 @@ from ..belt import union
 from ..fez import PILLARS, belt_claims, fez_claims, pillar_label
 from ..maps import _static
 from ..schema import BELT, GeometryQuality
-from ..settings import PLANAR_CRS
+from ..settings import GEOGRAPHIC_CRS, PLANAR_CRS
 from . import _svg, _tables
 
 #: Width of the map on the page (mm): the A4 page less its margins; its height keeps the SVG's proportions.
@@ -48,15 +48,25 @@ def zone_sheet_html(
     if not belt:
         title = f"{title}: {_tables.whole_name(on_sheet, language)}"
     own = (zones["zone_id"] == subject) | belt
-    frame = _svg.Frame(_svg.planar_bounds(zones, points))
-    labels = _zone_labels(zones, own, language, required=_named(zones, audit) | (own & (not belt)))
+    # The sheet opens on its own zones: the belt's (its members' zones) or the zone with its neighbourhood; the
+    # rest of the layer is context. At national scale that keeps a 3,000-complex layer off one A4 map.
+    belt_zones = zones[zones["zone_id"].isin(set(zones.loc[zones["in_belt"].astype(bool), "zone_id"]))]
+    if belt:
+        framed = belt_zones if len(belt_zones) else zones
+        frame = _svg.Frame(_svg.planar_bounds(framed, points if len(belt_zones) else None))
+    else:
+        framed = on_sheet
+        frame = _svg.Frame(_neighbourhood_bounds(on_sheet))
+    box = frame.box()
+    labels = _zone_labels(zones, own, language, required=_named(zones, audit) | (own & (not belt)), within=box)
+    shown_points = _within(points, box)
     svg = _svg.map_svg(
         frame,
         _svg.zone_areas(zones, own),
-        [*labels[0], *_point_labels(points, language), *labels[1]],
+        [*labels[0], *_point_labels(shown_points, language), *labels[1]],
         language=language,
         context=context,
-        points=points,
+        points=shown_points,
     )
     if belt:
         claims, empty = belt_claims(audit.claims), "no_claims_belt"
@@ -71,8 +81,10 @@ def zone_sheet_html(
         legend=_legend(_zone_keys(zones, language, others=not belt), language, context=context, points=points,
                        schematic=(zones["geometry_quality"] == GeometryQuality.SCHEMATIC).any()),
         schematic=(on_sheet["geometry_quality"] == GeometryQuality.SCHEMATIC).any(),
+        convergence=_convergence_deg(box),
         tables=[
-            _tables.zones_table(on_sheet, audit, belt=belt, language=language),
+            _tables.zones_table(framed if belt else on_sheet, audit, belt=belt, language=language,
+                                others=len(zones) - len(framed) if belt else 0),
             _tables.claims_table(claims, tolerance=audit.tolerance, empty=empty, language=language),
         ],
     )  # fmt: skip
@@ -113,6 +125,7 @@ def fez_sheet_html(
         svg=svg,
         legend=_legend(keys, language, context=context, points=points, schematic=schematic),
         schematic=schematic,
+        convergence=_convergence_deg(frame.box()),
         tables=[
             _tables.district_table(districts, audit.fez, language=language),
             _tables.claims_table(
@@ -127,17 +140,26 @@ def _pillar_colour(row: pd.Series) -> str:
 
 
 def _zone_labels(
-    zones: gpd.GeoDataFrame, own: pd.Series, language: str, *, required: pd.Series, by: str = "zone_id"
+    zones: gpd.GeoDataFrame,
+    own: pd.Series,
+    language: str,
+    *,
+    required: pd.Series,
+    by: str = "zone_id",
+    within: shapely.Geometry | None = None,
 ) -> tuple[list[_svg.Label], list[_svg.Label]]:
     """One label per zone (``by``: per feature) at its union's representative point: own ones, then the others.
 
     A zone's label is ``required`` (always placed) where the mask says so; the others give way when crowded.
+    With ``within`` (the map box, EPSG:5186) a zone whose point lies outside it gets no label: it is not drawn.
     """
     planar = zones.to_crs(PLANAR_CRS)
     first, second = [], []
     for _, group in planar.groupby(by, sort=False):
         is_own = bool(own.loc[group.index].any())
         anchor = shapely.get_coordinates(union(group.geometry.values).representative_point())[0]
+        if within is not None and not within.contains(shapely.Point(anchor)):
+            continue
         label = _svg.Label(
             _tables.whole_name(group, language),
             tuple(anchor),
@@ -155,6 +177,34 @@ def _named(zones: gpd.GeoDataFrame, audit: AuditResult) -> pd.Series:
     claimed = set(audit.claims["subject"].astype(str)) if "subject" in audit.claims else set()
     in_belt = zones["in_belt"].astype(bool) if "in_belt" in zones else pd.Series(False, index=zones.index)
     return in_belt | zones["zone_id"].astype(str).isin(claimed) | zones["feature_id"].astype(str).isin(claimed)
+
+
+#: A zone's sheet shows this much around the zone (metres, EPSG:5186), as its map does (geo.maps.belt).
+SHEET_NEIGHBOURHOOD_M: Final = 3_000.0
+
+
+def _neighbourhood_bounds(parts: gpd.GeoDataFrame) -> list[float]:
+    """The EPSG:5186 bounds of ``parts`` grown by :data:`SHEET_NEIGHBOURHOOD_M` on every side."""
+    west, south, east, north = parts.to_crs(PLANAR_CRS).total_bounds
+    margin = SHEET_NEIGHBOURHOOD_M
+    return [west - margin, south - margin, east + margin, north + margin]
+
+
+def _within(points: gpd.GeoDataFrame | None, box: shapely.Geometry) -> gpd.GeoDataFrame | None:
+    """The points inside the map box (EPSG:5186), or None."""
+    if points is None or points.empty:
+        return None
+    inside = shapely.contains_xy(box, *shapely.get_coordinates(points.to_crs(PLANAR_CRS).geometry.values).T)
+    return points[inside] if inside.any() else None
+
+
+def _convergence_deg(box: shapely.Geometry) -> float:
+    """Grid convergence of EPSG:5186 (degrees between grid and true north) at the map box's centre."""
+    from pyproj import Proj, Transformer
+
+    centre = box.centroid
+    lon, lat = Transformer.from_crs(PLANAR_CRS, GEOGRAPHIC_CRS, always_xy=True).transform(centre.x, centre.y)
+    return float(Proj(PLANAR_CRS).get_factors(lon, lat).meridian_convergence)
 
 
 def _point_labels(points: gpd.GeoDataFrame | None, language: str) -> list[_svg.Label]:
@@ -203,13 +253,23 @@ def _legend(
 
 
 def _page(
-    title: str, language: str, *, date: object, svg: str, legend: str, schematic: bool, tables: Sequence[str]
+    title: str,
+    language: str,
+    *,
+    date: object,
+    svg: str,
+    legend: str,
+    schematic: bool,
+    tables: Sequence[str],
+    convergence: float,
 ) -> str:
+    # The north arrow points to grid north; the note says how far that is from true north on this map.
+    note = i18n.text("factsheet_map_note", language, convergence=f"{abs(convergence):.1f}")
     parts = [
         f"<header><h1>{escape(title)}</h1>",
         f'<p class="date">{escape(i18n.text("built_on", language, date=_date_text(date)))}</p></header>',
         f'<figure class="map">{svg}',
-        f"<figcaption>{escape(i18n.text('factsheet_map_note', language))}</figcaption></figure>",
+        f"<figcaption>{escape(note)}</figcaption></figure>",
         legend,
     ]
     if schematic:

@@ -66,11 +66,12 @@ def _union_planar_m2(frame: gpd.GeoDataFrame) -> float:
     return float(union(frame.to_crs(PLANAR_CRS).geometry.values).area)
 
 
-def zones_table(on_sheet: gpd.GeoDataFrame, audit: AuditResult, *, belt: bool, language: str) -> str:
+def zones_table(on_sheet: gpd.GeoDataFrame, audit: AuditResult, *, belt: bool, language: str, others: int = 0) -> str:
     """The zones of a sheet, one row each, as the audit measured them, and their total.
 
     The total is the belt (its in-belt union, as the audit measures it) on the belt sheet, or the union of a
-    zone's parts on the sheet of a zone of several parts.
+    zone's parts on the sheet of a zone of several parts. ``others``: how many features of the layer the
+    sheet leaves out (a national layer's other complexes), said in one row.
     """
     measured = audit.zones.set_index("feature_id")
     rows = []
@@ -92,6 +93,9 @@ def zones_table(on_sheet: gpd.GeoDataFrame, audit: AuditResult, *, belt: bool, l
         officials = on_sheet["official_area_m2"]
         official = float(officials.sum()) if officials.notna().all() else None
         rows.append(_total_row(whole_name(on_sheet, language), union_area_m2(on_sheet), on_sheet, [official]))
+    if others:
+        note = i18n.text("factsheet_other_complexes", language, count=_format.number(others))
+        rows.append(f'<tr class="others"><td colspan="7">{escape(note)}</td></tr>')
     head = [*_area_headers(language), i18n.text("report_col_official_m2", language)]
     return _table("areas", _areas_title(language), head, rows)
 

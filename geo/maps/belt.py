@@ -91,7 +91,12 @@ def _zone_layers_map(
     """The belt map, or with ``focus`` (a zone id) the map of that zone; see :func:`belt_map`."""
     language, context, points = options.language, options.context, options.points
     all_zones = zones = zones.to_crs(GEOGRAPHIC_CRS)
-    shown = zones if focus is None else zones[zones["zone_id"] == focus]
+    if focus is None:
+        # The belt map opens on the belt (its members' zones, every part), the rest of a national layer around it.
+        belt_ids = set(zones.loc[zones["in_belt"].astype(bool), "zone_id"])
+        shown = zones[zones["zone_id"].isin(belt_ids)] if belt_ids else zones
+    else:
+        shown = zones[zones["zone_id"] == focus]
     if focus is not None:
         # A zone map draws its zone's neighbourhood only: the features near its bounding box.
         area = _neighbourhood_box(shown)
