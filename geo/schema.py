@@ -221,9 +221,10 @@ ZONE_FIELDS: Final[dict[str, Field]] = _registry(
     ),
     _f("geometry_method", "method", "경계 작성 방법", "How the outline was drawn", "境界の作図方法", default=""),
     # On the official boundary layer: the features a zone was matched to, as the layer gives them.
-    _f("official_id", "dan_id", "공식 단지 id", "Official complex id(s)", "公式団地ID"),
-    _f("official_name", "dan_name", "공식 단지 이름", "Official complex name(s)", "公式団地名"),
-    _f("official_type", "danji_type", "공식 단지 유형", "Official complex type", "公式団地の種類"),
+    # Short names unlike the layer's own (dan_id, dan_name), which a user's file may hold as its id and name.
+    _f("official_id", "offic_id", "공식 단지 id", "Official complex id(s)", "公式団地ID"),
+    _f("official_name", "offic_name", "공식 단지 이름", "Official complex name(s)", "公式団地名"),
+    _f("official_type", "offic_type", "공식 단지 유형", "Official complex type", "公式団地の種類"),
     _f(
         "boundary_source",
         "bound_src",
@@ -556,8 +557,8 @@ MATCH_FIELDS: Final[dict[str, Field]] = _registry(
     _f("outcome", "outcome", "결과", "Outcome", "結果"),
     _f("zone_id", "zone_id", "구역 id", "Zone id", "区域ID"),
     _f("zone_name", "zone_name", "구역 이름", "Zone name", "区域名"),
-    _f("official_id", "dan_id", "공식 단지 id", "Official complex id", "公式団地ID"),
-    _f("official_name", "dan_name", "공식 단지 이름", "Official complex name", "公式団地名"),
+    _f("official_id", "offic_id", "공식 단지 id", "Official complex id", "公式団地ID"),
+    _f("official_name", "offic_name", "공식 단지 이름", "Official complex name", "公式団地名"),
     _f("name_match", "name_match", "이름 일치", "Name match", "名称の一致"),
     _f("overlap_m2", "overlap_m2", "겹친 면적 ㎡ (GRS80)", "Overlap, m² (GRS80)", "重なり面積 ㎡（GRS80）", "number"),
     _f(

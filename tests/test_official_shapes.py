@@ -142,5 +142,6 @@ def test_the_geopackage_keeps_the_match_table_and_the_layers_own_attributes(tmp_
     matches = gpd.read_file(out, layer="official_matches")
     assert {"matched", "namesake", "unmatched"} <= set(matches["outcome"])
     parts = gpd.read_file(out, layer="zone_parts").set_index("feature_id")
-    assert parts.loc["bitgoeul/gwangju", "dan_id"] == "000001" and parts.loc["bitgoeul/hampyeong", "dan_id"] == "900001"
-    assert parts.loc["bitgoeul/gwangju", "danji_type"] == "1"  # the layer's own type code, as it gives it
+    assert parts.loc["bitgoeul/gwangju", "offic_id"] == "000001"
+    assert parts.loc["bitgoeul/hampyeong", "offic_id"] == "900001"
+    assert parts.loc["bitgoeul/gwangju", "offic_type"] == "1"  # the layer's own type code, as it gives it

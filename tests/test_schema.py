@@ -36,3 +36,13 @@ def test_report_and_input_columns_are_registered_fields():
 def test_enums_compare_equal_to_the_text_in_files():
     assert schema.GeometryQuality.SCHEMATIC == "schematic" and schema.Verdict.OFF == "outside tolerance"
     assert schema.Status.PLANNED == "planned"
+
+
+def test_no_zone_field_is_stored_under_a_name_a_users_file_holds_as_its_own():
+    """A zone file's short names are read back as long names: the official layer's own fields (its id and name,
+    which a user passes as --id-field dan_id --name-field dan_name) must not be one of them."""
+    from geo.official import FIELDS
+    from geo.official._constants import TYPE_FIELDS
+
+    shorts = {field.short.casefold() for field in schema.ZONE_FIELDS.values()}
+    assert shorts.isdisjoint({*FIELDS, *TYPE_FIELDS})

@@ -46,8 +46,16 @@ def _area_cells(m2: object, planar_m2: object) -> list[str]:
 
 
 def _quality(row: Mapping[str, object], language: str) -> str:
+    """The outline's quality in ``language``: schematic, supplied (official or the user's), else as it is."""
     quality = row.get("geometry_quality", "")
-    return i18n.text("schematic_short", language) if quality == GeometryQuality.SCHEMATIC else str(quality or "")
+    known = {GeometryQuality.SCHEMATIC: "schematic_short", GeometryQuality.SUPPLIED: "outline_supplied"}
+    return i18n.text(known[quality], language) if quality in known else str(quality or "")
+
+
+def _unit(unit: object, language: str) -> str:
+    """A published figure's unit in ``language`` (``m2`` → ㎡, ``pyeong`` → 평/坪), else as it is."""
+    key = f"unit_{unit}"
+    return i18n.text(key, language) if key in i18n.MESSAGES else str(unit)
 
 
 def _area_headers(language: str, *extra: str) -> list[str]:
@@ -172,7 +180,7 @@ def claims_table(claims: pd.DataFrame, *, tolerance: float, empty: str, language
         if bool(claim.get("uncertain")):
             verdict += f" ({i18n.text('uncertain_claim', language)})"
         figure = float(claim["figure"])
-        published = f"{_format.number(figure, 0 if figure.is_integer() else 2)} {claim['unit']}"
+        published = f"{_format.number(figure, 0 if figure.is_integer() else 2)} {_unit(claim['unit'], language)}"
         source = " · ".join(str(v) for v in (publisher, claim.get("date"), claim.get("url")) if _present(v))
         row_class = ' class="off"' if claim["verdict"] != Verdict.HOLDS else ""
         rows.append(
