@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 import logging
 import math
+import tempfile
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import geo
 from geo import land, parcels
@@ -401,3 +405,124 @@ def test_the_parcels_command_writes_json_and_parquet(zones, grid, tmp_path, caps
     assert main(args) == 2 and "pass --out" in capsys.readouterr().err
     assert main([*args, "--out", str(out)]) == 0
     assert len(pd.read_parquet(out)) == len(parcels.land_audit(loaded, grid))
+
+
+# --- GeoParquet partitions that differ -------------------------------------------------------------------
+
+
+def write_parts(folder: Path, frames: list[gpd.GeoDataFrame]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for index, frame in enumerate(frames):
+        frame.to_parquet(folder / f"part.{index}.parquet")
+    return folder
+
+
+def test_geoparquet_partitions_in_different_crss_are_each_read_in_their_own(tmp_path, zones, grid, caplog):
+    halves = [grid.iloc[:72], grid.iloc[72:100].to_crs("EPSG:5174"), grid.iloc[100:].to_crs("EPSG:5186")]
+    folder = write_parts(tmp_path / "parts", halves)
+    # The same parcels, brought to EPSG:4326 the way the audit does it (geopandas to_crs).
+    lonlat = gpd.GeoDataFrame(pd.concat([half.to_crs("EPSG:4326") for half in halves]), crs="EPSG:4326")
+
+    with caplog.at_level(logging.INFO, logger="geo.parcels"):
+        result = parcels.land_audit(zones, folder)
+
+    assert "GeoParquet files in 3 CRSs (EPSG:4326, EPSG:5174, EPSG:5186)" in caplog.text
+    expected = parcels.land_audit(zones, lonlat)
+    assert result["zone_parcels"].tolist() == expected["zone_parcels"].tolist()
+    pd.testing.assert_frame_equal(result, expected, check_exact=False, rtol=1e-12)
+    assert_matches(result, reference(zones, lonlat))
+
+
+def test_skipping_partitions_away_from_the_zones_works_in_each_crs(tmp_path, zones, grid, caplog):
+    far = grid.set_geometry(grid.geometry.translate(1.0, 1.0))
+    folder = write_parts(tmp_path / "parts", [grid.to_crs("EPSG:5174"), far.to_crs("EPSG:5186"), far])
+    with caplog.at_level(logging.INFO, logger="geo.parcels"):
+        result = parcels.land_audit(zones, folder)
+    assert "reading 1 of 3 parcel partitions" in caplog.text
+    assert result["zone_parcels"].tolist() == parcels.land_audit(zones, grid)["zone_parcels"].tolist()
+
+
+def test_a_partition_without_the_land_field_is_named(tmp_path, zones, grid, capsys):
+    from geo.cli import main
+
+    folder = write_parts(tmp_path / "parts", [grid.iloc[:72], grid.iloc[72:].drop(columns="JIBUN")])
+    with pytest.raises(InputError, match=r"parts/part\.1\.parquet: has no jibun field .* its fields are: pnu$"):
+        parcels.land_audit(zones, folder)
+    zone_file = tmp_path / "zones.gpkg"
+    zones.to_file(zone_file)
+    assert main(["parcels", "--zones", str(zone_file), "--parcels", str(folder)]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "part.1.parquet: has no jibun field" in error
+
+
+def test_partitions_that_spell_the_land_field_differently_are_read(tmp_path, zones, grid, audit):
+    folder = write_parts(tmp_path / "parts", [grid.iloc[:72], grid.iloc[72:].rename(columns={"JIBUN": "jibun"})])
+    result = parcels.land_audit(zones, folder)
+    pd.testing.assert_frame_equal(result, audit, check_exact=False, rtol=1e-12)
+
+
+def test_a_partition_without_a_crs_needs_assume_crs(tmp_path, zones, grid, audit):
+    folder = write_parts(tmp_path / "parts", [grid.iloc[:72], grid.iloc[72:].set_crs(None, allow_override=True)])
+    with pytest.raises(InputError, match=r"parts/part\.1\.parquet: the parcels have no CRS; pass assume_crs"):
+        parcels.land_audit(zones, folder)
+    result = parcels.land_audit(zones, folder, assume_crs="EPSG:4326")
+    pd.testing.assert_frame_equal(result, audit, check_exact=False, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("write", "expected"),
+    [
+        (lambda path: path.write_text("not parquet"), r"parts/notes\.txt: cannot be read as GeoParquet"),
+        (lambda path: pd.DataFrame({"jibun": ["1 장"]}).to_parquet(path), r"parts/notes\.txt: is Parquet without Geo"),
+    ],
+)
+def test_a_file_in_the_folder_that_is_not_geoparquet_is_named(tmp_path, zones, grid, write, expected):
+    folder = write_parts(tmp_path / "parts", [grid])
+    write(folder / "notes.txt")
+    (folder / "_SUCCESS").write_text("")  # names starting with _ or . are skipped, as dask and Arrow do
+    with pytest.raises(InputError, match=expected):
+        parcels.land_audit(zones, folder)
+
+
+#: CRSs a partition may be written in, and spellings of the land field (None: the partition has none).
+PART_CRSS = ("EPSG:4326", "EPSG:5186", "EPSG:5174", "EPSG:3857", None)
+SPELLINGS = ("JIBUN", "jibun", "Jibun", None)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    parts=st.lists(
+        st.tuples(
+            st.sampled_from(PART_CRSS),
+            st.sampled_from(SPELLINGS),
+            st.integers(0, GRID * GRID - 1),
+            st.integers(0, GRID * GRID - 1),
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_the_partition_reader_reads_every_partition_or_names_the_bad_one(zones, grid, parts):
+    """Random GeoParquet folders: each part a slice of the grid (parts may overlap) in some CRS or none, with the
+    land field spelled some way or missing. The audit either counts every parcel of every part, or names the
+    first bad file in one line; it never skips a part, and never fails otherwise."""
+    frames, bad = [], None
+    for index, (crs, spelling, start, end) in enumerate(parts):
+        piece = grid.iloc[min(start, end) : max(start, end) + 1]
+        piece = piece.to_crs(crs) if crs is not None else piece.set_crs(None, allow_override=True)
+        piece = piece.rename(columns={"JIBUN": spelling}) if spelling else piece.drop(columns="JIBUN")
+        frames.append(piece)
+        if bad is None and (spelling is None or crs is None):
+            bad = (index, "has no jibun field" if spelling is None else "have no CRS")
+    with tempfile.TemporaryDirectory() as folder:
+        location = write_parts(Path(folder) / "parts", frames)
+        if bad is not None:
+            with pytest.raises(InputError, match=rf"parts/part\.{bad[0]}\.parquet: .*{bad[1]}") as caught:
+                parcels.land_audit(zones, location, scheduler="synchronous")
+            assert "\n" not in str(caught.value)
+            return
+        result = parcels.land_audit(zones, location, scheduler="synchronous")
+    lonlat = pd.concat([frame.to_crs("EPSG:4326").set_axis(["pnu", "JIBUN", "geometry"], axis=1) for frame in frames])
+    expected = parcels.land_audit(zones, gpd.GeoDataFrame(lonlat, crs="EPSG:4326"), scheduler="synchronous")
+    assert result["zone_parcels"].tolist() == expected["zone_parcels"].tolist()
+    assert result["area_m2"].to_numpy() == pytest.approx(expected["area_m2"].to_numpy(), rel=1e-12)

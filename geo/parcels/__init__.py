@@ -60,7 +60,9 @@ import os
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+from pyproj import CRS
 
 from ._constants import AUDIT_COLUMNS, DEFAULT_PARTITION_ROWS, MIN_PIECE_M2
 from ._reduce import combine, compute, partition_partial
@@ -139,7 +141,8 @@ def land_audit(
     ------
     InputError
         The parcels cannot be read, have no CRS, or have neither a ``jibun`` field nor the ``land_field``
-        (the message names the source and lists its fields); the zones have no CRS or duplicate ``feature_id``.
+        (the message names the source, or the GeoParquet file, and lists its fields); the zones have no CRS or
+        duplicate ``feature_id``.
     """
     import dask
 
@@ -147,8 +150,16 @@ def land_audit(
     source = ParcelSource.open(
         parcels, land_field=land_field, layer=layer, encoding=encoding, assume_crs=assume_crs, rows=partition_rows
     )
-    native = zone_set.native_boxes(source.crs)
-    partitions = source.partitions(native)
+    boxes: dict[str, np.ndarray] = {}
+
+    def boxes_in(crs: CRS) -> np.ndarray:
+        """The zones' boxes in ``crs``, computed once per CRS."""
+        key = crs.to_wkt()
+        if key not in boxes:
+            boxes[key] = zone_set.native_boxes(crs)
+        return boxes[key]
+
+    partitions = source.partitions(boxes_in)
     log.info(
         "land audit: %d zones, %d partitions of parcels from %s (land category from %s %r)",
         len(zone_set.feature_ids),
@@ -158,9 +169,16 @@ def land_audit(
         source.land_column,
     )
     payload = dask.delayed(zone_set, pure=True)
+    partial = dask.delayed(partition_partial, pure=True)
     tasks = [
-        dask.delayed(partition_partial, pure=True)(
-            part, payload, native, source.land_column, source.land_source, source.crs.to_wkt(), min_piece_m2
+        partial(
+            part.frame,
+            payload,
+            boxes_in(part.crs),
+            part.land_column,
+            source.land_source,
+            part.crs.to_wkt(),
+            min_piece_m2,
         )
         for part in partitions
     ]
