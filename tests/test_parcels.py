@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 import logging
 import math
+import socket
+import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 import geopandas as gpd
@@ -20,7 +24,7 @@ import geo
 from geo import land, parcels
 from geo._errors import InputError
 from geo.area import area_m2
-from geo.parcels import _constants, _reduce
+from geo.parcels import _constants, _reduce, _scheduler
 
 #: A grid of GRID × GRID square parcels of STEP degrees (about 90 × 110 m) from the corner (LON0, LAT0).
 GRID, STEP, LON0, LAT0 = 12, 0.001, 126.80, 35.10
@@ -290,9 +294,104 @@ def test_local_cluster_equals_the_single_process_result(zones, grid):
 
 
 def test_unreachable_scheduler_is_an_input_error(monkeypatch, zones, grid):
-    monkeypatch.setattr(_reduce, "CONNECT_TIMEOUT", "1s")
-    with pytest.raises(InputError, match="cannot connect"):
+    monkeypatch.setattr(_scheduler, "CONNECT_TIMEOUT_S", 1.0)
+    started = time.monotonic()
+    with pytest.raises(InputError, match=r"scheduler tcp://127.0.0.1:9: cannot connect within 1 s") as caught:
         parcels.land_audit(zones, grid, scheduler="tcp://127.0.0.1:9")
+    assert "\n" not in str(caught.value)
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize(
+    ("scheduler", "expected"),
+    [
+        ("nonsense", r"'nonsense' is neither one of dask's \(threads, .*\) nor an address"),
+        ("distributed", "neither one of dask's"),
+        ("tcp://:::notaport", r"'tcp://:::notaport' is not an address; write tcp://HOST:PORT"),
+        ("tcp://::1:8786", "is not an address"),
+        ("tcp://[zz]:8786", "'zz' is not an IPv6 address"),
+        ("tcp://host:0", "'0' is not a port"),
+        ("tcp://host:99999", "'99999' is not a port"),
+        ("tcp://host:８７８６", "is not a port"),
+        ("tcp://bad host:8786", "'bad host' is not a host name"),
+        ("tcp://:8786", "'' is not a host name"),
+        ("tcp://host:8786/path", "is not a port"),
+        ("http://127.0.0.1:8786", "'http' is not a dask.distributed protocol"),
+        (42, "expected a name .* not int"),
+    ],
+)
+def test_a_bad_scheduler_is_refused_before_any_work(zones, scheduler, expected):
+    started = time.monotonic()
+    with pytest.raises(InputError, match=expected):
+        parcels.land_audit(zones, "no-such-parcels.parquet", scheduler=scheduler)  # checked before the parcels
+    assert time.monotonic() - started < 1
+
+
+@pytest.mark.parametrize("scheduler", ["threads", "synchronous", "sync", "tcp://[::1]", "tcp://node-1.lan:8786"])
+def test_good_schedulers_pass_the_check(scheduler):
+    assert _scheduler.check_scheduler(scheduler) == scheduler
+
+
+def test_a_scheduler_without_workers_is_an_input_error(monkeypatch, zones, grid):
+    distributed = pytest.importorskip("distributed")
+    monkeypatch.setattr(_scheduler, "CONNECT_TIMEOUT_S", 0.5)
+    with (
+        distributed.LocalCluster(
+            n_workers=0, processes=False, dashboard_address=None, silence_logs=logging.ERROR
+        ) as cluster,
+        pytest.raises(InputError, match=r"has no worker \(none joined within 0.5 s\); start one with dask worker"),
+    ):
+        parcels.land_audit(zones, grid, scheduler=cluster.scheduler_address)
+
+
+def test_something_that_is_not_a_scheduler_is_an_input_error(zones, grid):
+    """A server on the port that answers garbage (another service): one line, at once, no traceback."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    stop = threading.Event()
+
+    def answer() -> None:
+        server.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except OSError:
+                continue
+            with connection:
+                connection.sendall(b"\xff" * 64)
+                stop.wait(0.5)
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    try:
+        address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+        with pytest.raises(InputError, match=f"scheduler {address}: (something answers there|cannot connect)"):
+            parcels.land_audit(zones, grid, scheduler=address)
+    finally:
+        stop.set()
+        thread.join()
+        server.close()
+
+
+def test_the_parcels_command_reports_scheduler_mistakes_in_one_line(zones, grid, tmp_path):
+    """In a process of its own, as a user runs it: no traceback of distributed's on stderr, and quickly."""
+    import subprocess
+
+    zone_file, parcel_file = tmp_path / "zones.gpkg", tmp_path / "parcels.parquet"
+    zones.to_file(zone_file)
+    grid.to_parquet(parcel_file)
+    for scheduler in ("nonsense", "tcp://:::notaport", "tcp://127.0.0.1:9"):
+        started = time.monotonic()
+        run = subprocess.run(
+            [sys.executable, "-c", "from geo.cli.main import run; run()", "parcels", "--zones", str(zone_file),
+             "--parcels", str(parcel_file), "--scheduler", scheduler],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert run.returncode == 2, run.stderr
+        assert run.stderr.startswith("error: scheduler") and run.stderr.count("\n") == 1, run.stderr
+        assert "Traceback" not in run.stderr
+        assert time.monotonic() - started < 20
 
 
 def test_densified_zones_follow_the_geodesic_and_keep_their_area(zones):
