@@ -26,7 +26,7 @@ import pytest
 
 from geo import vworld
 from geo._errors import InputError
-from geo.vworld import _client  # noqa: F401  (time.sleep is patched there)
+from geo.vworld import _client, _messages  # noqa: F401  (time.sleep is patched in _client)
 
 #: A key with characters that URL-encoding changes, so both of its forms can be looked for.
 KEY: Final = "TEST+KEY/0F1E2D3C=SECRET"
@@ -694,3 +694,69 @@ def test_the_fetch_command_without_a_key_is_one_line_and_exit_2(tmp_path, capsys
     assert main(["fetch", "--bbox", "1,2,3", "--out", str(tmp_path / "x.gpkg")]) == 2
     assert "has 3 numbers, not 4" in capsys.readouterr().err
     assert not (tmp_path / "x.gpkg").exists()
+
+
+# --- the address -----------------------------------------------------------------------------------------
+
+#: Addresses that hold a secret in a query value, credentials or the key itself, in shapes the check refuses.
+SECRET_ADDRESSES: Final = (
+    f"api.vworld.kr/req/data?key={KEY}",
+    f"ftp://api.vworld.kr/req/data?key={KEY}",
+    "api.vworld.kr/req/data?APIKEY=HIDDEN-1",
+    "ftp://api.vworld.kr/req/data?api_key=HIDDEN-1&x=1",
+    "file:///req/data?serviceKey=HIDDEN-1",
+    "api.vworld.kr/req/data?access_token=HIDDEN-1",
+    "api.vworld.kr/req/data?k%65y=HIDDEN-1",
+    "ftp://user:HIDDEN-1@api.vworld.kr/req/data",
+    "https://api.vworld.kr:99999/req/data?Key=HIDDEN-1",
+    "http://[::1/req/data?token=HIDDEN-1",
+    f"https://api.vworld.kr/req/data#key={KEY}",
+    f"http://api.vworld.kr/req/data/{KEY}",
+)
+
+
+@pytest.mark.parametrize("base_url", SECRET_ADDRESSES)
+def test_a_refused_address_never_shows_a_key(tmp_path, base_url, monkeypatch, capsys):
+    from geo.cli import main
+
+    with pytest.raises(InputError, match="API URL") as caught:
+        vworld.fetch_layer(tmp_path / "out.gpkg", key=KEY, base_url=base_url)
+
+    for text in exception_texts(caught.value):
+        assert_no_key(text)
+        assert "HIDDEN-1" not in text
+    monkeypatch.setenv(vworld.KEY_ENV, KEY)
+    monkeypatch.setenv(vworld.API_URL_ENV, base_url)
+    assert main(["fetch", "--out", str(tmp_path / "out.gpkg")]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "HIDDEN-1" not in error
+    assert_no_key(error)
+
+
+@pytest.mark.parametrize(
+    "base_url", ["http://api.vworld.kr/req/data", "http://10.0.0.1:8080/req/data", "http://127.0.0.1.example/req"]
+)
+def test_plain_http_is_refused_except_on_loopback(tmp_path, base_url):
+    with pytest.raises(InputError, match="plain http, which would send the key unencrypted; use https"):
+        vworld.fetch_layer(tmp_path / "out.gpkg", key=KEY, base_url=base_url)
+
+
+def test_plain_http_on_localhost_reaches_the_test_server(api, tmp_path):
+    api.serve_layer(make_features(1))
+    port = urllib.parse.urlsplit(api.base_url).port
+
+    assert fetch(api, tmp_path / "out.gpkg", base_url=f"http://localhost:{port}/req/data").feature_count == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("https://x/req?key=abc&data=L", "https://x/req?key=***&data=L"),
+        ("x/req?ApiKey=abc;token=t#api_key=z", "x/req?ApiKey=***;token=***#api_key=***"),
+        ("https://u:pw@x/req?serviceKey=1&crtfc_key=2", "https://***@x/req?serviceKey=***&crtfc_key=***"),
+        ("x?%4Bey=abc&page=2", "x?%4Bey=***&page=2"),
+        ("https://x/req?page=2&size=10", "https://x/req?page=2&size=10"),
+    ],
+)
+def test_redact_url(text, expected):
+    assert _messages.redact_url(text) == expected

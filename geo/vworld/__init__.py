@@ -16,12 +16,19 @@ Response
     and, on ``ERROR``, ``response.error`` = {level, code, text}. The API reports its errors with HTTP 200, so
     the status is checked on every page, not only the HTTP status.
 
+The address
+    ``https://`` only: the key travels in the query string, so a plain ``http://`` address would send it in
+    clear text. Plain http is accepted for a loopback address (``127.0.0.1``, ``::1``, ``localhost``), where a
+    test server runs. The address must not hold a query, a fragment or credentials.
+
 The key
     Read from ``key=`` or the environment variable ``VWORLD_KEY``. It is a secret: it is sent only in the
     request and never appears in a log record, an exception message, the GeoPackage or a ``repr``. Error
     messages are built from our own words and the API's error code; any text that comes from outside (the
-    API's error text, a piece of a malformed body) has the key replaced by ``***`` first. Redirects are not
-    followed, because following one would send the key to an address nobody configured.
+    API's error text, a piece of a malformed body) has the key replaced by ``***`` first, and an address
+    quoted in a message shows every query value named like a key (``key``, ``apiKey``, ``api_key``,
+    ``token``…, in any case) as ``***``, whatever the address looks like. Redirects are not followed, because
+    following one would send the key to an address nobody configured.
 
 Errors
     Every failure a user can fix or should know about raises :class:`geo._errors.InputError` with a one-line
@@ -44,12 +51,11 @@ What the GeoPackage holds
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import math
 import os
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -74,11 +80,14 @@ from ._constants import (
     LAT_RANGE,
     LAYER_PATTERN,
     LON_RANGE,
+    LOOPBACK_HOSTS,
     MAX_PAGE_SIZE,
     MAX_RETRY_AFTER_S,
     METADATA_TABLE,
+    REDACTED,
 )
 from ._geopackage import write_geopackage
+from ._messages import key_pattern, redact_url
 from ._types import FetchResult, NoFeaturesFoundError
 
 __all__ = [
@@ -131,7 +140,8 @@ def fetch_layer(
         VWorld API key; by default the environment variable ``VWORLD_KEY``. Never logged or written.
     base_url
         API endpoint; by default the environment variable ``VWORLD_API_URL``, else :data:`DEFAULT_API_URL`.
-        Must not hold a query string or credentials (pass the key as ``key``).
+        ``https://`` (plain http only on a loopback address); must not hold a query string or credentials (pass
+        the key as ``key``).
     domain
         Service URL the key is registered for (``domain=``); by default ``VWORLD_DOMAIN`` if set. Needed when
         the key is tied to a web address and the API answers ``INCORRECT_KEY``.
@@ -167,7 +177,7 @@ def fetch_layer(
     name = _check_name(name, name_field)
     _check_options(out, page_size=page_size, retries=retries, backoff_s=backoff_s, timeout_s=timeout_s)
     key = _resolve_key(key)
-    base_url = _check_base_url(base_url or os.environ.get(API_URL_ENV) or DEFAULT_API_URL)
+    base_url = _check_base_url(base_url or os.environ.get(API_URL_ENV) or DEFAULT_API_URL, key=key)
     domain = domain if domain is not None else os.environ.get(DOMAIN_ENV) or None
 
     params: dict[str, str] = {
@@ -293,17 +303,41 @@ def _resolve_key(key: str | None) -> str:
     return key
 
 
-def _check_base_url(base_url: str) -> str:
-    parts = urllib.parse.urlsplit(base_url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise InputError(f"API URL {quote(base_url)} is not an http(s) address; e.g. {DEFAULT_API_URL}")
+def _check_base_url(base_url: str, *, key: str) -> str:
+    """An https address (http only on a loopback address) without query, fragment or credentials.
+
+    A refused address is quoted with its key-like query values and the key itself shown as ``***``.
+    """
+    shown = quote(key_pattern(key).sub(REDACTED, redact_url(base_url)))
+    try:
+        parts = urllib.parse.urlsplit(base_url)
+        host = parts.hostname
+        parts.port  # noqa: B018  (raises ValueError for a port that is not a number from 0 to 65535)
+    except ValueError:
+        raise InputError(f"API URL {shown} ({API_URL_ENV}) is not an address; e.g. {DEFAULT_API_URL}") from None
+    if parts.scheme not in {"http", "https"} or not host:
+        raise InputError(f"API URL {shown} ({API_URL_ENV}) is not an https address; e.g. {DEFAULT_API_URL}")
     if parts.query or parts.fragment or parts.username or parts.password:
         # Refused rather than cleaned: such a URL could carry the key, and it would end up in the metadata.
         raise InputError(
             f"the API URL ({API_URL_ENV}) must be a plain address such as {DEFAULT_API_URL}, without '?', '#' or "
             f"credentials; pass the key in {KEY_ENV}"
         )
+    if parts.scheme == "http" and not _is_loopback(host):
+        raise InputError(
+            f"API URL {shown} ({API_URL_ENV}) is plain http, which would send the key unencrypted; use https, e.g. "
+            f"{DEFAULT_API_URL} (http is accepted only for a local test server on 127.0.0.1, ::1 or localhost)"
+        )
     return base_url
+
+
+def _is_loopback(host: str) -> bool:
+    if host.casefold() in LOOPBACK_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _describe_filters(box: tuple[float, float, float, float] | None, name: str | None, name_field: str) -> str:

@@ -30,6 +30,12 @@ METADATA_TABLE: Final = "fetch_metadata"
 #: Longest piece of text from outside (API error text, start of a malformed body) quoted in a message.
 MAX_QUOTED_CHARS: Final = 80
 REDACTED: Final = "***"
+#: Query parameters whose value is a secret and is shown as ``***`` in any message: names containing one of these
+#: words (case-insensitive, after URL-decoding), such as ``key``, ``apiKey``, ``api_key``, ``serviceKey``,
+#: ``access_token``, ``client_secret``, ``password``.
+SECRET_PARAMETER_WORDS: Final = ("key", "token", "secret", "passw", "pwd", "auth", "signature", "credential")
+#: Hosts to which the API address may be plain ``http://`` (a local test server); every other host needs https.
+LOOPBACK_HOSTS: Final = frozenset({"localhost"})
 USER_AGENT: Final = "triangle-belt-vworld/1"
 
 #: Layer names of the Data API: letters, digits and underscores (LT_C_DAMDAN, LP_PA_CBND_BUBUN, ...).
