@@ -1,4 +1,4 @@
-"""Keeping secrets out of messages: key-like query values and credentials in an address, and the key itself."""
+"""Text for messages: one short line, with key-like query values, credentials and the key itself hidden."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 import re
 import urllib.parse
 
-from ._constants import REDACTED, SECRET_PARAMETER_WORDS
+from ._constants import MAX_QUOTED_CHARS, REDACTED, SECRET_PARAMETER_WORDS
 
 #: ``name=value`` in a query, a fragment or a path parameter (``;``); the value runs to the next separator.
 _PARAMETER = re.compile(r"(?P<name>[^?&;#=/\s]+)=(?P<value>[^&;#\s]*)")
@@ -42,3 +42,13 @@ def key_pattern(key: str) -> re.Pattern[str]:
     """A pattern matching the key in any of its forms, in any case (``%2b`` as well as ``%2B``)."""
     forms = sorted(key_forms(key), key=len, reverse=True)
     return re.compile("|".join(map(re.escape, forms)), re.IGNORECASE)
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line and short enough for a message (scrub any key out of it first)."""
+    single_line = " ".join(text.split())
+    return single_line[:MAX_QUOTED_CHARS] + "…" if len(single_line) > MAX_QUOTED_CHARS else single_line
+
+
+def quote(text: str) -> str:
+    return repr(one_line(text))
