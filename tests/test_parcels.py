@@ -5,18 +5,26 @@ from __future__ import annotations
 import json
 import logging
 import math
+import socket
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import geo
 from geo import land, parcels
 from geo._errors import InputError
 from geo.area import area_m2
-from geo.parcels import _constants, _reduce
+from geo.parcels import _constants, _reduce, _scheduler
 
 #: A grid of GRID × GRID square parcels of STEP degrees (about 90 × 110 m) from the corner (LON0, LAT0).
 GRID, STEP, LON0, LAT0 = 12, 0.001, 126.80, 35.10
@@ -286,9 +294,104 @@ def test_local_cluster_equals_the_single_process_result(zones, grid):
 
 
 def test_unreachable_scheduler_is_an_input_error(monkeypatch, zones, grid):
-    monkeypatch.setattr(_reduce, "CONNECT_TIMEOUT", "1s")
-    with pytest.raises(InputError, match="cannot connect"):
+    monkeypatch.setattr(_scheduler, "CONNECT_TIMEOUT_S", 1.0)
+    started = time.monotonic()
+    with pytest.raises(InputError, match=r"scheduler tcp://127.0.0.1:9: cannot connect within 1 s") as caught:
         parcels.land_audit(zones, grid, scheduler="tcp://127.0.0.1:9")
+    assert "\n" not in str(caught.value)
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize(
+    ("scheduler", "expected"),
+    [
+        ("nonsense", r"'nonsense' is neither one of dask's \(threads, .*\) nor an address"),
+        ("distributed", "neither one of dask's"),
+        ("tcp://:::notaport", r"'tcp://:::notaport' is not an address; write tcp://HOST:PORT"),
+        ("tcp://::1:8786", "is not an address"),
+        ("tcp://[zz]:8786", "'zz' is not an IPv6 address"),
+        ("tcp://host:0", "'0' is not a port"),
+        ("tcp://host:99999", "'99999' is not a port"),
+        ("tcp://host:８７８６", "is not a port"),
+        ("tcp://bad host:8786", "'bad host' is not a host name"),
+        ("tcp://:8786", "'' is not a host name"),
+        ("tcp://host:8786/path", "is not a port"),
+        ("http://127.0.0.1:8786", "'http' is not a dask.distributed protocol"),
+        (42, "expected a name .* not int"),
+    ],
+)
+def test_a_bad_scheduler_is_refused_before_any_work(zones, scheduler, expected):
+    started = time.monotonic()
+    with pytest.raises(InputError, match=expected):
+        parcels.land_audit(zones, "no-such-parcels.parquet", scheduler=scheduler)  # checked before the parcels
+    assert time.monotonic() - started < 1
+
+
+@pytest.mark.parametrize("scheduler", ["threads", "synchronous", "sync", "tcp://[::1]", "tcp://node-1.lan:8786"])
+def test_good_schedulers_pass_the_check(scheduler):
+    assert _scheduler.check_scheduler(scheduler) == scheduler
+
+
+def test_a_scheduler_without_workers_is_an_input_error(monkeypatch, zones, grid):
+    distributed = pytest.importorskip("distributed")
+    monkeypatch.setattr(_scheduler, "CONNECT_TIMEOUT_S", 0.5)
+    with (
+        distributed.LocalCluster(
+            n_workers=0, processes=False, dashboard_address=None, silence_logs=logging.ERROR
+        ) as cluster,
+        pytest.raises(InputError, match=r"has no worker \(none joined within 0.5 s\); start one with dask worker"),
+    ):
+        parcels.land_audit(zones, grid, scheduler=cluster.scheduler_address)
+
+
+def test_something_that_is_not_a_scheduler_is_an_input_error(zones, grid):
+    """A server on the port that answers garbage (another service): one line, at once, no traceback."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    stop = threading.Event()
+
+    def answer() -> None:
+        server.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except OSError:
+                continue
+            with connection:
+                connection.sendall(b"\xff" * 64)
+                stop.wait(0.5)
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    try:
+        address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+        with pytest.raises(InputError, match=f"scheduler {address}: (something answers there|cannot connect)"):
+            parcels.land_audit(zones, grid, scheduler=address)
+    finally:
+        stop.set()
+        thread.join()
+        server.close()
+
+
+def test_the_parcels_command_reports_scheduler_mistakes_in_one_line(zones, grid, tmp_path):
+    """In a process of its own, as a user runs it: no traceback of distributed's on stderr, and quickly."""
+    import subprocess
+
+    zone_file, parcel_file = tmp_path / "zones.gpkg", tmp_path / "parcels.parquet"
+    zones.to_file(zone_file)
+    grid.to_parquet(parcel_file)
+    for scheduler in ("nonsense", "tcp://:::notaport", "tcp://127.0.0.1:9"):
+        started = time.monotonic()
+        run = subprocess.run(
+            [sys.executable, "-c", "from geo.cli.main import run; run()", "parcels", "--zones", str(zone_file),
+             "--parcels", str(parcel_file), "--scheduler", scheduler],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert run.returncode == 2, run.stderr
+        assert run.stderr.startswith("error: scheduler") and run.stderr.count("\n") == 1, run.stderr
+        assert "Traceback" not in run.stderr
+        assert time.monotonic() - started < 20
 
 
 def test_densified_zones_follow_the_geodesic_and_keep_their_area(zones):
@@ -401,3 +504,124 @@ def test_the_parcels_command_writes_json_and_parquet(zones, grid, tmp_path, caps
     assert main(args) == 2 and "pass --out" in capsys.readouterr().err
     assert main([*args, "--out", str(out)]) == 0
     assert len(pd.read_parquet(out)) == len(parcels.land_audit(loaded, grid))
+
+
+# --- GeoParquet partitions that differ -------------------------------------------------------------------
+
+
+def write_parts(folder: Path, frames: list[gpd.GeoDataFrame]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for index, frame in enumerate(frames):
+        frame.to_parquet(folder / f"part.{index}.parquet")
+    return folder
+
+
+def test_geoparquet_partitions_in_different_crss_are_each_read_in_their_own(tmp_path, zones, grid, caplog):
+    halves = [grid.iloc[:72], grid.iloc[72:100].to_crs("EPSG:5174"), grid.iloc[100:].to_crs("EPSG:5186")]
+    folder = write_parts(tmp_path / "parts", halves)
+    # The same parcels, brought to EPSG:4326 the way the audit does it (geopandas to_crs).
+    lonlat = gpd.GeoDataFrame(pd.concat([half.to_crs("EPSG:4326") for half in halves]), crs="EPSG:4326")
+
+    with caplog.at_level(logging.INFO, logger="geo.parcels"):
+        result = parcels.land_audit(zones, folder)
+
+    assert "GeoParquet files in 3 CRSs (EPSG:4326, EPSG:5174, EPSG:5186)" in caplog.text
+    expected = parcels.land_audit(zones, lonlat)
+    assert result["zone_parcels"].tolist() == expected["zone_parcels"].tolist()
+    pd.testing.assert_frame_equal(result, expected, check_exact=False, rtol=1e-12)
+    assert_matches(result, reference(zones, lonlat))
+
+
+def test_skipping_partitions_away_from_the_zones_works_in_each_crs(tmp_path, zones, grid, caplog):
+    far = grid.set_geometry(grid.geometry.translate(1.0, 1.0))
+    folder = write_parts(tmp_path / "parts", [grid.to_crs("EPSG:5174"), far.to_crs("EPSG:5186"), far])
+    with caplog.at_level(logging.INFO, logger="geo.parcels"):
+        result = parcels.land_audit(zones, folder)
+    assert "reading 1 of 3 parcel partitions" in caplog.text
+    assert result["zone_parcels"].tolist() == parcels.land_audit(zones, grid)["zone_parcels"].tolist()
+
+
+def test_a_partition_without_the_land_field_is_named(tmp_path, zones, grid, capsys):
+    from geo.cli import main
+
+    folder = write_parts(tmp_path / "parts", [grid.iloc[:72], grid.iloc[72:].drop(columns="JIBUN")])
+    with pytest.raises(InputError, match=r"parts/part\.1\.parquet: has no jibun field .* its fields are: pnu$"):
+        parcels.land_audit(zones, folder)
+    zone_file = tmp_path / "zones.gpkg"
+    zones.to_file(zone_file)
+    assert main(["parcels", "--zones", str(zone_file), "--parcels", str(folder)]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "part.1.parquet: has no jibun field" in error
+
+
+def test_partitions_that_spell_the_land_field_differently_are_read(tmp_path, zones, grid, audit):
+    folder = write_parts(tmp_path / "parts", [grid.iloc[:72], grid.iloc[72:].rename(columns={"JIBUN": "jibun"})])
+    result = parcels.land_audit(zones, folder)
+    pd.testing.assert_frame_equal(result, audit, check_exact=False, rtol=1e-12)
+
+
+def test_a_partition_without_a_crs_needs_assume_crs(tmp_path, zones, grid, audit):
+    folder = write_parts(tmp_path / "parts", [grid.iloc[:72], grid.iloc[72:].set_crs(None, allow_override=True)])
+    with pytest.raises(InputError, match=r"parts/part\.1\.parquet: the parcels have no CRS; pass assume_crs"):
+        parcels.land_audit(zones, folder)
+    result = parcels.land_audit(zones, folder, assume_crs="EPSG:4326")
+    pd.testing.assert_frame_equal(result, audit, check_exact=False, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("write", "expected"),
+    [
+        (lambda path: path.write_text("not parquet"), r"parts/notes\.txt: cannot be read as GeoParquet"),
+        (lambda path: pd.DataFrame({"jibun": ["1 장"]}).to_parquet(path), r"parts/notes\.txt: is Parquet without Geo"),
+    ],
+)
+def test_a_file_in_the_folder_that_is_not_geoparquet_is_named(tmp_path, zones, grid, write, expected):
+    folder = write_parts(tmp_path / "parts", [grid])
+    write(folder / "notes.txt")
+    (folder / "_SUCCESS").write_text("")  # names starting with _ or . are skipped, as dask and Arrow do
+    with pytest.raises(InputError, match=expected):
+        parcels.land_audit(zones, folder)
+
+
+#: CRSs a partition may be written in, and spellings of the land field (None: the partition has none).
+PART_CRSS = ("EPSG:4326", "EPSG:5186", "EPSG:5174", "EPSG:3857", None)
+SPELLINGS = ("JIBUN", "jibun", "Jibun", None)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    parts=st.lists(
+        st.tuples(
+            st.sampled_from(PART_CRSS),
+            st.sampled_from(SPELLINGS),
+            st.integers(0, GRID * GRID - 1),
+            st.integers(0, GRID * GRID - 1),
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_the_partition_reader_reads_every_partition_or_names_the_bad_one(zones, grid, parts):
+    """Random GeoParquet folders: each part a slice of the grid (parts may overlap) in some CRS or none, with the
+    land field spelled some way or missing. The audit either counts every parcel of every part, or names the
+    first bad file in one line; it never skips a part, and never fails otherwise."""
+    frames, bad = [], None
+    for index, (crs, spelling, start, end) in enumerate(parts):
+        piece = grid.iloc[min(start, end) : max(start, end) + 1]
+        piece = piece.to_crs(crs) if crs is not None else piece.set_crs(None, allow_override=True)
+        piece = piece.rename(columns={"JIBUN": spelling}) if spelling else piece.drop(columns="JIBUN")
+        frames.append(piece)
+        if bad is None and (spelling is None or crs is None):
+            bad = (index, "has no jibun field" if spelling is None else "have no CRS")
+    with tempfile.TemporaryDirectory() as folder:
+        location = write_parts(Path(folder) / "parts", frames)
+        if bad is not None:
+            with pytest.raises(InputError, match=rf"parts/part\.{bad[0]}\.parquet: .*{bad[1]}") as caught:
+                parcels.land_audit(zones, location, scheduler="synchronous")
+            assert "\n" not in str(caught.value)
+            return
+        result = parcels.land_audit(zones, location, scheduler="synchronous")
+    lonlat = pd.concat([frame.to_crs("EPSG:4326").set_axis(["pnu", "JIBUN", "geometry"], axis=1) for frame in frames])
+    expected = parcels.land_audit(zones, gpd.GeoDataFrame(lonlat, crs="EPSG:4326"), scheduler="synchronous")
+    assert result["zone_parcels"].tolist() == expected["zone_parcels"].tolist()
+    assert result["area_m2"].to_numpy() == pytest.approx(expected["area_m2"].to_numpy(), rel=1e-12)

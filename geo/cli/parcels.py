@@ -1,8 +1,15 @@
-"""``parcels``: land use (지목) inside each zone from the cadastral parcel layer, on dask."""
+"""``parcels``: land use (지목) inside each zone from the cadastral parcel layer, on dask.
+
+A bad ``--scheduler`` is refused before anything is read; a cluster that fails is one line (exit 2), and
+dask.distributed's own log lines and tracebacks are shown only with ``-v``.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -13,6 +20,9 @@ from . import options
 
 #: Output formats: the text formats of :mod:`geo.parcels` and a Parquet file.
 PARQUET = "parquet"
+#: Loggers to which dask.distributed (and the libraries under it) gives levels of their own when imported;
+#: without -v they are silenced, as a scheduler failure is already reported in one line.
+DISTRIBUTED_LOGGERS = ("distributed", "distributed.client", "distributed.gc", "tornado", "tornado.application", "bokeh")
 
 
 @click.command(name="parcels", short_help="Land categories of the parcels inside each zone (dask).")
@@ -45,7 +55,8 @@ def parcels(zones, parcels_path, land_field, format_, out, scheduler) -> int:  #
     """For each zone: parcels touching it, area of parcel ∩ zone per land category (GRS80), share, remainder."""
     if format_ == PARQUET and out is None:
         raise click.UsageError("--format parquet writes a file; pass --out FILE.parquet")
-    audit = land_parcels.land_audit(zones.load(), parcels_path, land_field=land_field, scheduler=scheduler)
+    with _quiet_distributed(scheduler):
+        audit = land_parcels.land_audit(zones.load(), parcels_path, land_field=land_field, scheduler=scheduler)
     target = None if out is None else OutputFolder(out.parent, protect=(zones.file, parcels_path)) / out.name
     if format_ == PARQUET:
         path = land_parcels.write_parquet(audit, target)
@@ -58,3 +69,22 @@ def parcels(zones, parcels_path, land_field, format_, out, scheduler) -> int:  #
         target.text(text)
         click.echo(f"wrote {out}", err=True)
     return 0
+
+
+@contextlib.contextmanager
+def _quiet_distributed(scheduler: str | None) -> Iterator[None]:
+    """Silence dask.distributed's loggers while a cluster runs, unless -v; their levels are restored after."""
+    if scheduler is None or "://" not in scheduler or logging.getLogger().isEnabledFor(logging.INFO):
+        yield
+        return
+    import distributed  # noqa: F401  (it sets its loggers' levels when imported: set them after that)
+
+    loggers = [logging.getLogger(name) for name in DISTRIBUTED_LOGGERS]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)

@@ -60,10 +60,13 @@ import os
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+from pyproj import CRS
 
 from ._constants import AUDIT_COLUMNS, DEFAULT_PARTITION_ROWS, MIN_PIECE_M2
-from ._reduce import combine, compute, partition_partial
+from ._reduce import combine, partition_partial
+from ._scheduler import check_scheduler, compute
 from ._sources import ParcelSource
 from ._zones import ZoneSet, densify_geodesic
 from .output import FORMATS, to_csv, to_json, to_table, write_parquet
@@ -119,7 +122,9 @@ def land_audit(
         as a category value (abbreviation, Korean or English name, or number 1-28; see :mod:`geo.land`).
     scheduler
         None for dask's threads on this machine; ``"tcp://HOST:PORT"`` (or a ``distributed.Client``) to run on a
-        dask.distributed cluster; any other dask scheduler name (``"synchronous"``, ``"processes"``).
+        dask.distributed cluster; any other dask scheduler name (``"synchronous"``, ``"processes"``). Checked
+        before any work: anything else is an :class:`InputError`, and so is a cluster that cannot be reached
+        within a few seconds, has no worker or loses its workers.
     layer, encoding
         Layer of a multi-layer vector file; text encoding of its attributes (a shapefile without .cpg is guessed
         as UTF-8 or CP949).
@@ -139,16 +144,26 @@ def land_audit(
     ------
     InputError
         The parcels cannot be read, have no CRS, or have neither a ``jibun`` field nor the ``land_field``
-        (the message names the source and lists its fields); the zones have no CRS or duplicate ``feature_id``.
+        (the message names the source, or the GeoParquet file, and lists its fields); the zones have no CRS or
+        duplicate ``feature_id``; the scheduler is not one, or fails (see ``scheduler``).
     """
     import dask
 
+    scheduler = check_scheduler(scheduler)
     zone_set = ZoneSet.build(zones)
     source = ParcelSource.open(
         parcels, land_field=land_field, layer=layer, encoding=encoding, assume_crs=assume_crs, rows=partition_rows
     )
-    native = zone_set.native_boxes(source.crs)
-    partitions = source.partitions(native)
+    boxes: dict[str, np.ndarray] = {}
+
+    def boxes_in(crs: CRS) -> np.ndarray:
+        """The zones' boxes in ``crs``, computed once per CRS."""
+        key = crs.to_wkt()
+        if key not in boxes:
+            boxes[key] = zone_set.native_boxes(crs)
+        return boxes[key]
+
+    partitions = source.partitions(boxes_in)
     log.info(
         "land audit: %d zones, %d partitions of parcels from %s (land category from %s %r)",
         len(zone_set.feature_ids),
@@ -158,9 +173,16 @@ def land_audit(
         source.land_column,
     )
     payload = dask.delayed(zone_set, pure=True)
+    partial = dask.delayed(partition_partial, pure=True)
     tasks = [
-        dask.delayed(partition_partial, pure=True)(
-            part, payload, native, source.land_column, source.land_source, source.crs.to_wkt(), min_piece_m2
+        partial(
+            part.frame,
+            payload,
+            boxes_in(part.crs),
+            part.land_column,
+            source.land_source,
+            part.crs.to_wkt(),
+            min_piece_m2,
         )
         for part in partitions
     ]

@@ -24,8 +24,20 @@ BBOX_MARGIN_REL: Final = 1e-3
 BBOX_DENSIFY_POINTS: Final = 21
 #: Longest zone edge, in metres, before the zones are cut into parcel parts (see :func:`densify_geodesic`).
 ZONE_SEGMENT_M: Final = 10.0
-#: How long connecting to a ``tcp://`` scheduler may take.
-CONNECT_TIMEOUT: Final = "20s"
+#: How long connecting to a ``tcp://`` scheduler, and then waiting for its first worker, may take: a scheduler
+#: on the network answers in well under a second, so a wrong address fails quickly.
+CONNECT_TIMEOUT_S: Final = 5.0
+#: dask's own schedulers, by the names :func:`dask.compute` accepts (``distributed`` is left out: it needs a
+#: client made beforehand; give the scheduler's address instead).
+SCHEDULER_NAMES: Final = ("threads", "threading", "synchronous", "sync", "single-threaded", "processes",
+                          "multiprocessing")  # fmt: skip
+#: Protocols of a dask.distributed scheduler address (``tcp://HOST:PORT``); ``inproc`` is a cluster inside this
+#: process (``LocalCluster(processes=False)``), whose address is ``inproc://HOST/PID/N``.
+SCHEDULER_PROTOCOLS: Final = ("tcp", "tls", "ws", "wss", "inproc")
+IN_PROCESS: Final = "inproc"
+#: The port ``dask scheduler`` listens on when none is given.
+DEFAULT_SCHEDULER_PORT: Final = 8786
+MAX_PORT: Final = 65535
 
 AUDIT_COLUMNS: Final = (
     "feature_id",

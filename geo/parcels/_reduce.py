@@ -1,11 +1,11 @@
-"""One partition to a small partial sum per (zone, category), the sums added exactly, and the scheduler."""
+"""One partition to a small partial sum per (zone, category), and the sums added exactly."""
 
 from __future__ import annotations
 
 import logging
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -14,11 +14,9 @@ import shapely
 from pyproj import CRS
 
 from .. import land
-from .._errors import InputError
 from ..area import area_m2
 from ..settings import GEOGRAPHIC_CRS, M2_PER_PYEONG
-from ._constants import _KEYS_PER_ZONE, AUDIT_COLUMNS, CONNECT_TIMEOUT, OVERLAP_NOISE_REL, ZONE_NAME_COLUMNS
-from ._sources import first_line
+from ._constants import _KEYS_PER_ZONE, AUDIT_COLUMNS, OVERLAP_NOISE_REL, ZONE_NAME_COLUMNS
 from ._zones import ZoneSet
 
 if TYPE_CHECKING:
@@ -133,26 +131,6 @@ def exact_terms(values: np.ndarray) -> tuple[float, ...]:
         if remainder == 0.0:
             return tuple(terms)
         terms.append(remainder)
-
-
-def compute(tasks: list[Any], scheduler: Any) -> list[Partial]:
-    """Run the tasks on threads, a named dask scheduler, or a dask.distributed cluster; results in task order."""
-    import dask
-
-    if not tasks:
-        return []
-    if isinstance(scheduler, str) and "://" in scheduler:
-        from distributed import Client
-
-        try:
-            client = Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
-        except (OSError, TimeoutError) as error:
-            raise InputError(f"scheduler {scheduler}: cannot connect ({first_line(error)}); is it running?") from None
-        with client:
-            return list(client.gather(client.compute(tasks)))
-    if hasattr(scheduler, "compute") and hasattr(scheduler, "gather"):
-        return list(scheduler.gather(scheduler.compute(tasks)))
-    return list(dask.compute(*tasks, scheduler=scheduler or "threads"))
 
 
 def combine(zones: ZoneSet, partials: list[Partial]) -> pd.DataFrame:

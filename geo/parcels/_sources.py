@@ -1,15 +1,23 @@
-"""Parcel inputs: vector files, GeoParquet files or partitions, (dask) GeoDataFrames, read in partitions."""
+"""Parcel inputs: vector files, GeoParquet files or partitions, (dask) GeoDataFrames, read in partitions.
+
+Each partition carries its own CRS and the spelling of its land field: GeoParquet files of one folder may be
+written in different CRSs (EPSG:4326 beside EPSG:5174) or spell ``jibun`` differently, so every file's footer
+is read first; files that agree are read together, each group in its own CRS, and every partition is
+transformed to EPSG:4326 by the task that reduces it. A file without the land field, without GeoParquet
+metadata or without a CRS is refused by name before anything is computed.
+"""
 
 from __future__ import annotations
 
 import glob
+import json
 import logging
 import os
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -20,21 +28,35 @@ from .._errors import InputError, InputFileNotFoundError
 from ..io import guess_dbf_encoding
 from ._constants import JIBUN_FIELD, PARQUET_SUFFIXES
 
-if TYPE_CHECKING:
-    pass
-
 log = logging.getLogger(__name__)
+
+#: The zones' bounding boxes in a given CRS (:meth:`ZoneSet.native_boxes`), for skipping partitions.
+BoxesIn = Callable[[CRS], np.ndarray]
+#: What the GeoParquet specification says a missing ``crs`` means.
+GEOPARQUET_DEFAULT_CRS = "OGC:CRS84"
+
+
+@dataclass(frozen=True)
+class Partition:
+    """One partition to reduce: a delayed GeoDataFrame, its CRS and the name of its land field."""
+
+    frame: Any
+    crs: CRS
+    land_column: str
 
 
 @dataclass
 class ParcelSource:
-    """Where the parcels come from, the field to read categories from, and how to split them into partitions."""
+    """Where the parcels come from, the field to read categories from, and how to split them into partitions.
+
+    ``land_column`` is the land field as the (first) source spells it; ``partitions(boxes_in)`` lists the
+    partitions that may touch a zone, each with its own CRS and spelling.
+    """
 
     name: str
-    crs: CRS
     land_column: str
     land_source: str
-    partitions: Callable[[np.ndarray], list[Any]] = field(repr=False)
+    partitions: Callable[[BoxesIn], list[Partition]] = field(repr=False)
 
     @classmethod
     def open(
@@ -75,7 +97,7 @@ class ParcelSource:
         crs = _crs(frame.crs, name, assume_crs)
         chunk = frame[[column, frame.geometry.name]]
         ddf = dask_geopandas.from_geopandas(chunk.set_crs(crs, allow_override=True), chunksize=rows, sort=False)
-        return cls(name, crs, column, kind, lambda boxes: _dask_partitions(ddf, boxes))
+        return cls(name, column, kind, lambda boxes_in: _dask_partitions(ddf, crs, column, boxes_in))
 
     @classmethod
     def _from_dask(cls, ddf: Any, name: str, land_field, assume_crs) -> ParcelSource:
@@ -85,22 +107,55 @@ class ParcelSource:
         selected = ddf[[column, geometry]]
         if ddf.crs is None:
             selected = selected.set_crs(crs)
-        return cls(name, crs, column, kind, lambda boxes: _dask_partitions(selected, boxes))
+        return cls(name, column, kind, lambda boxes_in: _dask_partitions(selected, crs, column, boxes_in))
 
     @classmethod
     def _from_parquet(cls, location: str, land_field, assume_crs) -> ParcelSource:
         import dask_geopandas
 
         name = Path(location).name or location
-        try:
-            ddf = dask_geopandas.read_parquet(location)
-        except (OSError, ValueError) as error:
-            raise InputError(
-                f"{name}: cannot be read as GeoParquet ({first_line(error)}); write it with geopandas "
-                "to_parquet or ogr2ogr -f Parquet"
-            ) from None
-        source = cls._from_dask(ddf, name, land_field, assume_crs)
-        return source
+        files = _parquet_files(location)
+        if not files:
+            raise InputFileNotFoundError(f"{name}: holds no Parquet file; check the path")
+        groups: dict[tuple[str, str, str], list[str]] = {}
+        crs_of: dict[str, CRS] = {}
+        kind = "jibun"
+        for file in files:
+            label = _label(file, location)
+            geometry, columns, crs_value = _geoparquet_schema(file, label)
+            column, kind = _land_column(label, [c for c in columns if c != geometry], land_field)
+            crs = _crs(crs_value, label, assume_crs)
+            groups.setdefault((crs.to_wkt(), column, geometry), []).append(file)
+            crs_of[crs.to_wkt()] = crs
+        if len({wkt for wkt, _, _ in groups}) > 1:
+            log.info(
+                "%s: GeoParquet files in %d CRSs (%s); each is read in its own and transformed to EPSG:4326",
+                name,
+                len({wkt for wkt, _, _ in groups}),
+                ", ".join(sorted({_crs_name(crs_of[wkt]) for wkt, _, _ in groups})),
+            )
+        frames = []
+        for (wkt, column, geometry), group in groups.items():
+            try:
+                ddf = dask_geopandas.read_parquet(group, columns=[column, geometry])
+            except (OSError, ValueError) as error:
+                raise InputError(
+                    f"{name}: cannot be read as GeoParquet ({first_line(error)}); write it with geopandas "
+                    "to_parquet or ogr2ogr -f Parquet"
+                ) from None
+            crs = crs_of[wkt]
+            frames.append((ddf if ddf.crs is not None else ddf.set_crs(crs), crs, column))
+        first_column = next(iter(groups))[1]
+
+        def partitions(boxes_in: BoxesIn) -> list[Partition]:
+            found = [_dask_partitions(ddf, crs, column, boxes_in, log_skipped=False) for ddf, crs, column in frames]
+            kept = [part for parts in found for part in parts]
+            total = sum(ddf.npartitions for ddf, _, _ in frames)
+            if len(kept) < total:
+                log.info("reading %d of %d parcel partitions (the others lie away from the zones)", len(kept), total)
+            return kept
+
+        return cls(name, first_column, kind, partitions)
 
     @classmethod
     def _from_vector(cls, path: Path, land_field, layer, encoding, assume_crs, rows: int) -> ParcelSource:
@@ -126,13 +181,16 @@ class ParcelSource:
             total = int(pyogrio.read_info(path, layer=layer, force_feature_count=True)["features"])
         chunks = [(start, min(rows, total - start)) for start in range(0, total, rows)]
 
-        def partitions(_boxes: np.ndarray) -> list[Any]:
+        def partitions(_boxes_in: BoxesIn) -> list[Partition]:
             import dask
 
             read = dask.delayed(_read_vector_chunk, pure=True)
-            return [read(str(path), layer, column, encoding, crs.to_wkt(), skip, count) for skip, count in chunks]
+            return [
+                Partition(read(str(path), layer, column, encoding, crs.to_wkt(), skip, count), crs, column)
+                for skip, count in chunks
+            ]
 
-        return cls(path.name, crs, column, kind, partitions)
+        return cls(path.name, column, kind, partitions)
 
 
 def _is_dask_frame(value: object) -> bool:
@@ -167,21 +225,78 @@ def _crs(value: object, name: str, assume_crs: str | None) -> CRS:
     try:
         return CRS.from_user_input(value)
     except Exception:  # pyproj raises CRSError, a subclass of its own ProjError tree
-        raise InputError(f"{name}: {value!r} is not a CRS; use a code such as EPSG:5186") from None
+        if isinstance(value, str):
+            raise InputError(f"{name}: {value!r} is not a CRS; use a code such as EPSG:5186") from None
+        raise InputError(f"{name}: the CRS it declares cannot be read; rewrite it with its CRS set") from None
 
 
-def _dask_partitions(ddf: Any, boxes: np.ndarray) -> list[Any]:
-    """The partitions of ``ddf`` as delayed GeoDataFrames, less those whose known bounds miss every zone box."""
+def _dask_partitions(
+    ddf: Any, crs: CRS, column: str, boxes_in: BoxesIn, *, log_skipped: bool = True
+) -> list[Partition]:
+    """The partitions of ``ddf`` (in ``crs``), less those whose known bounds miss every zone box in that CRS."""
     spatial = getattr(ddf, "spatial_partitions", None)
     if spatial is not None and len(spatial) == ddf.npartitions:
         tree = shapely.STRtree(np.asarray(spatial.values, dtype=object))
-        keep = np.unique(tree.query(boxes)[1])
-        log.info("reading %d of %d parcel partitions (the others lie away from the zones)", len(keep), len(spatial))
+        keep = np.unique(tree.query(boxes_in(crs))[1])
+        if log_skipped:
+            log.info("reading %d of %d parcel partitions (the others lie away from the zones)", len(keep), len(spatial))
         if len(keep) == 0:
             return []
         if len(keep) < ddf.npartitions:
             ddf = ddf.partitions[keep.tolist()]
-    return list(ddf.to_delayed())
+    return [Partition(part, crs, column) for part in ddf.to_delayed()]
+
+
+def _parquet_files(location: str) -> list[str]:
+    """The Parquet files of a file, a folder (recursively, skipping names that start with ``.`` or ``_``, as
+    dask and Arrow do) or a glob pattern, sorted."""
+    if glob.has_magic(location):
+        return sorted(path for path in glob.glob(location) if Path(path).is_file())
+    root = Path(location)
+    if root.is_file():
+        return [location]
+    return sorted(
+        str(path)
+        for path in root.rglob("*")
+        if path.is_file() and not any(part.startswith((".", "_")) for part in path.relative_to(root).parts)
+    )
+
+
+def _label(file: str, location: str) -> str:
+    """How a message names one file of ``location``: ``parts/part.1.parquet``."""
+    path = Path(file)
+    root = Path(location)
+    if root.is_dir():
+        return str(Path(root.name) / path.relative_to(root))
+    return path.name
+
+
+def _geoparquet_schema(file: str, label: str) -> tuple[str, list[str], object]:
+    """The geometry column, the column names and the CRS (PROJJSON, a text, or None if unknown) of a GeoParquet
+    file, from its footer; :class:`InputError` naming the file for anything else."""
+    import pyarrow
+    import pyarrow.parquet
+
+    fix = "write it with geopandas to_parquet or ogr2ogr -f Parquet"
+    try:
+        schema = pyarrow.parquet.read_schema(file)
+    except (OSError, pyarrow.ArrowException) as error:
+        raise InputError(f"{label}: cannot be read as GeoParquet ({first_line(error)}); {fix}") from None
+    try:
+        geo = json.loads((schema.metadata or {})[b"geo"])
+        geometry = geo["primary_column"]
+        column = geo["columns"][geometry]
+        crs = column.get("crs", GEOPARQUET_DEFAULT_CRS)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise InputError(f"{label}: is Parquet without GeoParquet metadata (no geometry column); {fix}") from None
+    if not isinstance(geometry, str) or geometry not in schema.names:
+        raise InputError(f"{label}: its GeoParquet metadata names a geometry column it does not have; {fix}")
+    return geometry, list(schema.names), crs
+
+
+def _crs_name(crs: CRS) -> str:
+    authority = crs.to_authority()
+    return ":".join(authority) if authority else crs.name
 
 
 def _read_vector_chunk(

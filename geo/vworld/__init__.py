@@ -16,40 +16,65 @@ Response
     and, on ``ERROR``, ``response.error`` = {level, code, text}. The API reports its errors with HTTP 200, so
     the status is checked on every page, not only the HTTP status.
 
+The address
+    ``https://`` only: the key travels in the query string, so a plain ``http://`` address would send it in
+    clear text. Plain http is accepted for a loopback address (``127.0.0.1``, ``::1``, ``localhost``), where a
+    test server runs. The address must not hold a query, a fragment or credentials.
+
 The key
     Read from ``key=`` or the environment variable ``VWORLD_KEY``. It is a secret: it is sent only in the
     request and never appears in a log record, an exception message, the GeoPackage or a ``repr``. Error
     messages are built from our own words and the API's error code; any text that comes from outside (the
-    API's error text, a piece of a malformed body) has the key replaced by ``***`` first. Redirects are not
-    followed, because following one would send the key to an address nobody configured.
+    API's error text, a piece of a malformed body, an attribute) has the key replaced by ``***`` first, and an
+    address quoted in a message shows every query value named like a key (``key``, ``apiKey``, ``api_key``,
+    ``token``…, in any case) as ``***``, whatever the address looks like. Redirects are not followed, because
+    following one would send the key to an address nobody configured.
+
+Checking the answers (:mod:`geo.vworld._pages`)
+    Every page is checked before any of it is kept. Refused, with one line and nothing written: a body that
+    is not JSON or is nested more than :data:`MAX_JSON_DEPTH` levels deep (checked before parsing, so no
+    recursion limit is reached), a page larger than :data:`MAX_RESPONSE_BYTES`, a body unlike the documented
+    JSON, a page that declares a CRS other than EPSG:4326, and coordinates that are not longitude/latitude
+    degrees (a page in EPSG:5186 metres or EPSG:3857 after pages in degrees) or that lie away from the
+    requested bbox. Dropped, counted in a warning, in :class:`FetchResult` and in the metadata table: features
+    whose geometry is not a polygon or multipolygon (points, lines, unknown types such as ``"Circle"``), has
+    coordinates that are not finite (NaN, infinity) or is malformed or empty. A feature without geometry is
+    kept. A feature sent twice (the same GeoJSON ``id`` on two pages) is kept once and counted.
 
 Errors
     Every failure a user can fix or should know about raises :class:`geo._errors.InputError` with a one-line
     message (the command line turns it into exit status 2): no key, a key the API refuses, the daily quota
-    used up, no answer within the timeout after the retries, an HTTP error, a response that is not the
-    documented JSON, and no feature matching the filters (:class:`NoFeaturesFoundError`: a scripted fetch
-    that found nothing must not look like success). Connection errors, timeouts, HTTP 429 and HTTP 5xx are
-    retried with exponential backoff first.
+    used up, no answer within the timeout after the retries, the overall deadline passed, an HTTP error, a
+    response that is not the documented JSON or fails the checks above, and no feature matching the filters
+    (:class:`NoFeaturesFoundError`: a scripted fetch that found nothing must not look like success).
+    Connection errors, timeouts, HTTP 429 and HTTP 5xx are retried with exponential backoff first, within the
+    overall deadline (``deadline_s``, :data:`DEFAULT_DEADLINE_S`).
 
 What the GeoPackage holds
     * a layer named after the API layer (for example ``LT_C_DAMDAN``) with the features in EPSG:4326, as the
-      API returned them (requested with ``crs=EPSG:4326``, so nothing is reprojected) and every attribute as
-      returned; its description in ``gpkg_contents`` (shown by QGIS under Layer Properties → Information)
-      says where and when it came from;
+      API returned them (requested with ``crs=EPSG:4326``, so nothing is reprojected), as multipolygons in 2D,
+      and every attribute as returned, with the key replaced by ``***`` in every text, nested values as JSON
+      text and whole numbers beyond 64 bits as text (more than :data:`MAX_PROPERTIES` different properties are
+      refused: a GeoPackage layer holds no more columns). A property named ``fid``, ``geom`` or ``geometry``, or
+      one that differs from an earlier one only in case (``DAN_ID`` beside ``dan_id``), is renamed ``<name>_2``
+      (a warning names each); its description in ``gpkg_contents`` (shown by QGIS under Layer Properties →
+      Information) says where and when it came from;
     * a table without geometry, ``fetch_metadata`` (QGIS lists it beside the layer; open its attribute
       table), with one row per item: ``layer``, ``bbox``, ``name``, ``geom_filter``, ``attr_filter``,
-      ``fetched_at`` (UTC, ISO 8601), ``feature_count``, ``pages``, ``api_url`` (the base URL only, never the
-      key) and ``crs``.
+      ``fetched_at`` (UTC, ISO 8601), ``feature_count`` (written), ``pages``, ``api_url`` (the base URL only,
+      never the key), ``crs``, ``features_sent``, ``duplicates``, ``dropped_not_polygonal`` (with
+      ``dropped_types``, a JSON object of geometry type → count), ``dropped_non_finite``, ``dropped_malformed``
+      and ``renamed_fields`` (a JSON object of property → column).
 """
 
 from __future__ import annotations
 
+import ipaddress
+import json
 import logging
 import math
 import os
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,12 +82,13 @@ from pathlib import Path
 from .._errors import InputError
 from ..io import OutputFile, output_file
 from ..settings import GEOGRAPHIC_CRS
-from ._client import Client, fetch_all_pages, quote
+from ._client import Client
 from ._constants import (
     API_URL_ENV,
     BBOX_LENGTH,
     DEFAULT_API_URL,
     DEFAULT_BACKOFF_S,
+    DEFAULT_DEADLINE_S,
     DEFAULT_LAYER,
     DEFAULT_NAME_FIELD,
     DEFAULT_RETRIES,
@@ -74,19 +100,31 @@ from ._constants import (
     LAT_RANGE,
     LAYER_PATTERN,
     LON_RANGE,
+    LOOPBACK_HOSTS,
+    MAX_JSON_DEPTH,
     MAX_PAGE_SIZE,
+    MAX_PROPERTIES,
+    MAX_RESPONSE_BYTES,
     MAX_RETRY_AFTER_S,
     METADATA_TABLE,
+    REDACTED,
+    RENAMES_SHOWN,
 )
-from ._geopackage import write_geopackage
+from ._geopackage import to_frame, write_geopackage
+from ._messages import key_pattern, quote, redact_url
+from ._pages import MALFORMED, NON_FINITE, NOT_POLYGONAL, Asked, Fetched, describe_dropped, fetch_all_pages
 from ._types import FetchResult, NoFeaturesFoundError
 
 __all__ = [
     "API_URL_ENV",
+    "DEFAULT_DEADLINE_S",
     "DEFAULT_LAYER",
     "DOMAIN_ENV",
     "KEY_ENV",
+    "MAX_JSON_DEPTH",
     "MAX_PAGE_SIZE",
+    "MAX_PROPERTIES",
+    "MAX_RESPONSE_BYTES",
     "MAX_RETRY_AFTER_S",
     "METADATA_TABLE",
     "FetchResult",
@@ -111,6 +149,7 @@ def fetch_layer(
     retries: int = DEFAULT_RETRIES,
     backoff_s: float = DEFAULT_BACKOFF_S,
     timeout_s: float = DEFAULT_TIMEOUT_S,
+    deadline_s: float = DEFAULT_DEADLINE_S,
 ) -> FetchResult:
     """Fetch every feature of a VWorld layer that matches the filters and write them to a GeoPackage.
 
@@ -131,7 +170,8 @@ def fetch_layer(
         VWorld API key; by default the environment variable ``VWORLD_KEY``. Never logged or written.
     base_url
         API endpoint; by default the environment variable ``VWORLD_API_URL``, else :data:`DEFAULT_API_URL`.
-        Must not hold a query string or credentials (pass the key as ``key``).
+        ``https://`` (plain http only on a loopback address); must not hold a query string or credentials (pass
+        the key as ``key``).
     domain
         Service URL the key is registered for (``domain=``); by default ``VWORLD_DOMAIN`` if set. Needed when
         the key is tied to a web address and the API answers ``INCORRECT_KEY``.
@@ -144,19 +184,23 @@ def fetch_layer(
         at most :data:`MAX_RETRY_AFTER_S`, is honoured instead).
     timeout_s
         Seconds the server may stay silent (while connecting or sending) before the request is given up.
+    deadline_s
+        Seconds the whole fetch may take, every page, retry and wait included (``--timeout`` of ``fetch``).
 
     Returns
     -------
     FetchResult
-        The path written, the number of features and pages, the fetch time and the filters.
+        The path written, the number of features and pages, the fetch time, the filters, and the features
+        dropped, seen twice and renamed.
 
     Raises
     ------
     NoFeaturesFoundError
         No feature matches the filters (the message names them).
     InputError
-        A bad argument, no key, a key the API refuses, the quota used up, no answer after the retries, an
-        HTTP error or a response that is not the documented JSON; one line, never containing the key.
+        A bad argument or address, no key, a key the API refuses, the quota used up, no answer after the
+        retries or within ``deadline_s``, an HTTP error, a response that is not the documented JSON, a page in
+        another CRS or away from the bbox; one line, never containing the key. Nothing is written.
     OutputError
         The GeoPackage cannot be written.
     """
@@ -165,9 +209,11 @@ def fetch_layer(
     layer = _check_layer(layer)
     box = _check_bbox(bbox)
     name = _check_name(name, name_field)
-    _check_options(out, page_size=page_size, retries=retries, backoff_s=backoff_s, timeout_s=timeout_s)
+    _check_options(
+        out, page_size=page_size, retries=retries, backoff_s=backoff_s, timeout_s=timeout_s, deadline_s=deadline_s
+    )
     key = _resolve_key(key)
-    base_url = _check_base_url(base_url or os.environ.get(API_URL_ENV) or DEFAULT_API_URL)
+    base_url = _check_base_url(base_url or os.environ.get(API_URL_ENV) or DEFAULT_API_URL, key=key)
     domain = domain if domain is not None else os.environ.get(DOMAIN_ENV) or None
 
     params: dict[str, str] = {
@@ -189,19 +235,27 @@ def fetch_layer(
     if domain:
         params["domain"] = domain
     filters = _describe_filters(box, name, name_field)
-    client = Client(base_url, key=key, retries=retries, backoff_s=backoff_s, timeout_s=timeout_s)
-
-    features, pages = fetch_all_pages(client, params, layer=layer, filters=filters)
+    client = Client(base_url, key=key, retries=retries, backoff_s=backoff_s, timeout_s=timeout_s, deadline_s=deadline_s)
+    asked = Asked(layer=layer, filters=filters, bbox=box, source=client.source, scrub=client.scrub)
+    with client:
+        fetched = fetch_all_pages(client.get_json, params, asked)
+    frame, renamed = to_frame(fetched.features)
+    _warn(layer, fetched, renamed)
     fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
+    dropped = {reason: fetched.dropped[reason] for reason in (NOT_POLYGONAL, NON_FINITE, MALFORMED)}
     result = FetchResult(
         path=out,
         layer=layer,
-        feature_count=len(features),
-        pages=pages,
+        feature_count=len(fetched.features),
+        pages=fetched.pages,
         fetched_at=fetched_at,
         bbox=box,
         name=name,
-        api_url=base_url,
+        api_url=client.safe_url,
+        features_sent=fetched.sent,
+        dropped={reason: count for reason, count in dropped.items() if count},
+        duplicates=fetched.duplicates,
+        renamed=renamed,
     )
     metadata = {
         "layer": layer,
@@ -210,14 +264,54 @@ def fetch_layer(
         "geom_filter": geom_filter or "",
         "attr_filter": attr_filter or "",
         "fetched_at": fetched_at,
-        "feature_count": str(len(features)),
-        "pages": str(pages),
-        "api_url": base_url,
+        "feature_count": str(result.feature_count),
+        "pages": str(result.pages),
+        "api_url": result.api_url,
         "crs": GEOGRAPHIC_CRS,
+        "features_sent": str(fetched.sent),
+        "duplicates": str(fetched.duplicates),
+        "dropped_not_polygonal": str(dropped[NOT_POLYGONAL]),
+        "dropped_types": json.dumps(dict(fetched.other_types.most_common()), ensure_ascii=False),
+        "dropped_non_finite": str(dropped[NON_FINITE]),
+        "dropped_malformed": str(dropped[MALFORMED]),
+        "renamed_fields": json.dumps(renamed, ensure_ascii=False),
     }
-    write_geopackage(target, features, result, metadata)
-    log.info("fetched %d %s features (%s) in %d page(s) into %s", len(features), layer, filters, pages, out)
+    write_geopackage(target, frame, result, metadata)
+    log.info(
+        "fetched %d %s features (%s) in %d page(s) into %s", result.feature_count, layer, filters, result.pages, out
+    )
     return result
+
+
+def _warn(layer: str, fetched: Fetched, renamed: dict[str, str]) -> None:
+    """One warning per kind of feature that is not written as sent."""
+    if fetched.dropped:
+        log.warning(
+            "%s: %d of the %d features VWorld sent are not written: %s (only polygons with finite coordinates are "
+            "written); counted in table %s",
+            layer,
+            fetched.dropped.total(),
+            fetched.sent,
+            describe_dropped(fetched.dropped, fetched.other_types),
+            METADATA_TABLE,
+        )
+    if fetched.duplicates:
+        log.warning(
+            "%s: %d feature(s) came twice (the same id on more than one page) and are kept once; the layer may "
+            "have changed during the fetch, so fetch again if every feature matters",
+            layer,
+            fetched.duplicates,
+        )
+    if renamed:
+        shown = [f"{quote(name)} → {quote(column)}" for name, column in list(renamed.items())[:RENAMES_SHOWN]]
+        more = f" and {len(renamed) - RENAMES_SHOWN} more" if len(renamed) > RENAMES_SHOWN else ""
+        log.warning(
+            "%s: renamed %s%s: the names collide with a GeoPackage column (fid, geom) or with another property "
+            "in a different case",
+            layer,
+            ", ".join(shown),
+            more,
+        )
 
 
 # --- checking the arguments ------------------------------------------------------------------------------
@@ -267,7 +361,9 @@ def _check_name(name: str | None, name_field: str) -> str | None:
     return stripped
 
 
-def _check_options(out: Path, *, page_size: int, retries: int, backoff_s: float, timeout_s: float) -> None:
+def _check_options(
+    out: Path, *, page_size: int, retries: int, backoff_s: float, timeout_s: float, deadline_s: float
+) -> None:
     if out.suffix.lower() != ".gpkg":
         raise InputError(f"{out.name}: the output must be a GeoPackage; name it with .gpkg")
     if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= MAX_PAGE_SIZE:
@@ -278,6 +374,11 @@ def _check_options(out: Path, *, page_size: int, retries: int, backoff_s: float,
         raise InputError(f"backoff {backoff_s!r} s must be a finite number of seconds, 0 or more")
     if not math.isfinite(timeout_s) or timeout_s <= 0:
         raise InputError(f"timeout {timeout_s!r} s must be a finite number of seconds above 0")
+    if not math.isfinite(deadline_s) or deadline_s <= 0:
+        raise InputError(
+            f"overall timeout {deadline_s!r} s (--timeout) must be a finite number of seconds above 0, e.g. "
+            f"{DEFAULT_DEADLINE_S:g}"
+        )
 
 
 def _resolve_key(key: str | None) -> str:
@@ -293,17 +394,41 @@ def _resolve_key(key: str | None) -> str:
     return key
 
 
-def _check_base_url(base_url: str) -> str:
-    parts = urllib.parse.urlsplit(base_url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise InputError(f"API URL {quote(base_url)} is not an http(s) address; e.g. {DEFAULT_API_URL}")
+def _check_base_url(base_url: str, *, key: str) -> str:
+    """An https address (http only on a loopback address) without query, fragment or credentials.
+
+    A refused address is quoted with its key-like query values and the key itself shown as ``***``.
+    """
+    shown = quote(key_pattern(key).sub(REDACTED, redact_url(base_url)))
+    try:
+        parts = urllib.parse.urlsplit(base_url)
+        host = parts.hostname
+        parts.port  # noqa: B018  (raises ValueError for a port that is not a number from 0 to 65535)
+    except ValueError:
+        raise InputError(f"API URL {shown} ({API_URL_ENV}) is not an address; e.g. {DEFAULT_API_URL}") from None
+    if parts.scheme not in {"http", "https"} or not host:
+        raise InputError(f"API URL {shown} ({API_URL_ENV}) is not an https address; e.g. {DEFAULT_API_URL}")
     if parts.query or parts.fragment or parts.username or parts.password:
         # Refused rather than cleaned: such a URL could carry the key, and it would end up in the metadata.
         raise InputError(
             f"the API URL ({API_URL_ENV}) must be a plain address such as {DEFAULT_API_URL}, without '?', '#' or "
             f"credentials; pass the key in {KEY_ENV}"
         )
+    if parts.scheme == "http" and not _is_loopback(host):
+        raise InputError(
+            f"API URL {shown} ({API_URL_ENV}) is plain http, which would send the key unencrypted; use https, e.g. "
+            f"{DEFAULT_API_URL} (http is accepted only for a local test server on 127.0.0.1, ::1 or localhost)"
+        )
     return base_url
+
+
+def _is_loopback(host: str) -> bool:
+    if host.casefold() in LOOPBACK_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _describe_filters(box: tuple[float, float, float, float] | None, name: str | None, name_field: str) -> str:

@@ -1,4 +1,9 @@
-"""Talking to the VWorld Data API: one request with retries and no redirects, every page, the status checks."""
+"""Talking to the VWorld Data API: one request with retries, no redirects, a size limit and an overall deadline.
+
+The retries are written out here rather than left to ``urllib3.Retry``: that one sleeps for as long as a
+``Retry-After`` header asks (a hostile server could stall a run for hours), knows no deadline for the whole
+fetch, and logs and raises with the full request URL, which holds the key.
+"""
 
 from __future__ import annotations
 
@@ -6,42 +11,143 @@ import http.client
 import json
 import logging
 import math
+import re
+import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import weakref
+from collections.abc import Callable
 from typing import Any
+
+import numpy as np
 
 from .._errors import InputError
 from ._constants import (
     API_URL_ENV,
     DEFAULT_API_URL,
-    ERROR_MESSAGES,
     HTTP_REDIRECT_RANGE,
     HTTP_SERVER_ERROR,
     HTTP_TOO_MANY_REQUESTS,
-    MAX_PAGES,
-    MAX_QUOTED_CHARS,
+    MAX_JSON_DEPTH,
+    MAX_RESPONSE_BYTES,
     MAX_RETRY_AFTER_S,
+    MIN_SOCKET_TIMEOUT_S,
+    READ_CHUNK_BYTES,
     REDACTED,
     USER_AGENT,
 )
-from ._types import NoFeaturesFoundError
+from ._messages import key_pattern, quote, redact_url
 
 log = logging.getLogger(__name__)
 
-
-def one_line(text: str) -> str:
-    """``text`` on one line and short enough for a message (scrub any key out of it first)."""
-    single_line = " ".join(text.split())
-    return single_line[:MAX_QUOTED_CHARS] + "…" if len(single_line) > MAX_QUOTED_CHARS else single_line
-
-
-def quote(text: str) -> str:
-    return repr(one_line(text))
+#: A JSON string (escapes included), replaced by ``""`` before the brackets are counted.
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+#: Everything but brackets, removed before the nesting depth is measured.
+_NOT_BRACKETS = re.compile(rb"[^\[\]{}]+")
+#: ``[`` and ``{`` to +1, ``]`` and ``}`` to -1 (as signed bytes), for a running sum of the depth.
+_DEPTH_STEPS = bytes.maketrans(b"[{]}", bytes([1, 1, 255, 255]))
 
 
-# --- talking to the API ----------------------------------------------------------------------------------
+def json_depth(body: bytes) -> int:
+    """The deepest nesting of arrays and objects in the JSON text ``body``, measured without recursion."""
+    brackets = _NOT_BRACKETS.sub(b"", _JSON_STRING.sub(b'""', body))
+    if not brackets:
+        return 0
+    return int(np.frombuffer(brackets.translate(_DEPTH_STEPS), dtype=np.int8).cumsum(dtype=np.int32).max())
+
+
+def decode_json(body: bytes, *, source: str, scrub: Callable[[str], str]) -> Any:
+    """The JSON value in ``body``; :class:`InputError` for anything that is not JSON, or nested too deep."""
+    if json_depth(body) > MAX_JSON_DEPTH:
+        raise InputError(
+            f"the VWorld API sent a response nested more than {MAX_JSON_DEPTH} levels deep, unlike the documented "
+            f"Data API 2.0 JSON; check {source} or try again later"
+        )
+    try:
+        return json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        # Raised below, outside this block: a JSONDecodeError holds the whole body, which may echo the key.
+        # ValueError also covers numbers of more than 4,300 digits, which int() refuses.
+        pass
+    # The whole text is scrubbed before it is cut, so no piece of the key survives at the cut.
+    start = scrub(body.decode("utf-8", errors="replace"))
+    raise InputError(
+        f"the VWorld API sent a response that is not JSON (it starts {quote(start)}); check {source} or try again later"
+    )
+
+
+# --- the deadline ----------------------------------------------------------------------------------------
+
+
+class Deadline:
+    """The overall deadline of a fetch. When it passes, every connection still open is shut down, so a read
+    blocked on a server that sends a byte now and then returns at once (the per-read timeout never trips)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._ends = time.monotonic() + seconds
+        self._lock = threading.Lock()
+        self._sockets: weakref.WeakSet[socket.socket] = weakref.WeakSet()
+        self.expired = False
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def remaining(self) -> float:
+        return max(0.0, self._ends - time.monotonic())
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._sockets.add(sock)
+            if self.expired:
+                _shut(sock)
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in list(self._sockets):
+                _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        # The plain socket's shutdown, also for TLS: it wakes the reader without touching the TLS state.
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed
+
+
+def _watched(connection: type[http.client.HTTPConnection], deadline: Deadline) -> type:
+    class Watched(connection):
+        def connect(self) -> None:
+            super().connect()
+            deadline.watch(self.sock)
+
+    return Watched
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, deadline: Deadline) -> None:
+        super().__init__()
+        self._connection = _watched(http.client.HTTPConnection, deadline)
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(self._connection, req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: Deadline) -> None:
+        super().__init__()
+        self._connection = _watched(http.client.HTTPSConnection, deadline)
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(self._connection, req, context=self._context)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -51,68 +157,100 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-class Client:
-    """Sends GET requests with the key, retrying transient failures; knows the key only to send and scrub it."""
+# --- the client ------------------------------------------------------------------------------------------
 
-    def __init__(self, base_url: str, *, key: str, retries: int, backoff_s: float, timeout_s: float) -> None:
+
+class Client:
+    """Sends GET requests with the key, retrying transient failures; knows the key only to send and scrub it.
+
+    Use it as a context manager: the overall deadline runs from ``__enter__`` and its timer stops at the end.
+    """
+
+    def __init__(
+        self, base_url: str, *, key: str, retries: int, backoff_s: float, timeout_s: float, deadline_s: float
+    ) -> None:
         self.base_url = base_url
         self._key = key
+        self._key_pattern = key_pattern(key)
         self.retries = retries
         self.backoff_s = backoff_s
         self.timeout_s = timeout_s
-        self._opener = urllib.request.build_opener(_NoRedirect)
+        self.deadline_s = deadline_s
+        self.deadline: Deadline | None = None
+        #: How messages name the API: the environment variable and the address, secrets hidden.
+        self.source = f"{API_URL_ENV} ({self.safe_url})"
+
+    @property
+    def safe_url(self) -> str:
+        return self.scrub(redact_url(self.base_url))
 
     def __repr__(self) -> str:
-        return f"Client({self.base_url!r}, key={REDACTED!r})"
+        return f"Client({self.safe_url!r}, key={REDACTED!r})"
+
+    def __enter__(self) -> Client:
+        self.deadline = Deadline(self.deadline_s)
+        self._opener = urllib.request.build_opener(
+            _NoRedirect, _HTTPHandler(self.deadline), _HTTPSHandler(self.deadline)
+        )
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.deadline is not None:
+            self.deadline.cancel()
 
     def scrub(self, text: str) -> str:
-        """``text`` with the key, in every form a URL or a log could hold it, replaced by ``***``."""
-        for form in {self._key, urllib.parse.quote(self._key, safe=""), urllib.parse.quote_plus(self._key)}:
-            text = text.replace(form, REDACTED)
-        return text
+        """``text`` with the key, in every form a URL, a log or a JSON text could hold it, replaced by ``***``."""
+        return self._key_pattern.sub(REDACTED, text)
 
     def get_json(self, params: dict[str, str]) -> Any:
         """The decoded JSON body of ``GET base_url?params&key=…``."""
-        body = self._get_with_retries(params)
-        try:
-            return json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            pass  # raised below, outside this block: a JSONDecodeError holds the whole body, which may echo the key
-        # The whole text is scrubbed before it is cut, so no piece of the key survives at the cut.
-        start = self.scrub(body.decode("utf-8", errors="replace"))
-        raise InputError(
-            f"the VWorld API sent a response that is not JSON (it starts {quote(start)}); check "
-            f"{API_URL_ENV} ({self.base_url}) or try again later"
-        )
+        return decode_json(self._get_with_retries(params), source=self.source, scrub=self.scrub)
 
     def _get_with_retries(self, params: dict[str, str]) -> bytes:
+        if self.deadline is None:
+            raise RuntimeError("use the Client in a with block")  # pragma: no cover
         url = f"{self.base_url}?{urllib.parse.urlencode({**params, 'key': self._key})}"
-        safe_url = f"{self.base_url}?{urllib.parse.urlencode({**params, 'key': REDACTED})}"
+        safe_url = f"{self.safe_url}?{urllib.parse.urlencode({**params, 'key': REDACTED})}"
         attempts = self.retries + 1
         for attempt in range(1, attempts + 1):
             log.debug("GET %s (attempt %d of %d)", safe_url, attempt, attempts)
             try:
                 return self._get(url)
             except _TransientError as error:
+                if self.deadline.expired:
+                    raise self._deadline_error(params) from None
                 if attempt == attempts:
                     # Its context is the _TransientError, whose text is ours: nothing from urllib is chained.
                     raise InputError(f"{error.final_message(attempts)}; try again later") from None
                 wait = self.backoff_s * 2 ** (attempt - 1)
                 if error.retry_after_s is not None:
                     wait = max(wait, min(error.retry_after_s, MAX_RETRY_AFTER_S))
+                if wait >= self.deadline.remaining():
+                    raise self._deadline_error(params, reason=error.reason) from None
                 log.warning("VWorld API: %s; retrying in %.1f s (%d of %d)", error.reason, wait, attempt, self.retries)
                 time.sleep(wait)
         raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover
 
+    def _deadline_error(self, params: dict[str, str], *, reason: str | None = None) -> InputError:
+        last = f"; the last attempt: {reason}" if reason else ""
+        return InputError(
+            f"the VWorld API did not deliver page {params.get('page', '1')} of {params.get('data', 'the layer')} "
+            f"within the overall timeout of {self.deadline_s:g} s (--timeout){last}; nothing was written; try "
+            "again later or allow more time"
+        )
+
     def _get(self, url: str) -> bytes:
+        if self.deadline.expired:
+            raise _TransientError("the overall timeout passed")
         request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "application/json"})
+        timeout_s = max(min(self.timeout_s, self.deadline.remaining()), MIN_SOCKET_TIMEOUT_S)
         # Every message below is built from our words, a status code or an exception's class: urllib's own
         # exceptions hold the URL, and the URL holds the key. The failure is raised after the ``except``
         # block so that it does not carry them as its ``__context__`` either.
         failure: Exception
         try:
-            with self._opener.open(request, timeout=self.timeout_s) as response:
-                return response.read()
+            with self._opener.open(request, timeout=timeout_s) as response:
+                return self._read(response)
         except urllib.error.HTTPError as error:
             failure = self._http_failure(error)
         except TimeoutError:
@@ -128,6 +266,30 @@ class Client:
             failure = _TransientError(f"the connection to {self._host()} broke ({type(error).__name__})")
         raise failure
 
+    def _read(self, response: http.client.HTTPResponse) -> bytes:
+        """The body, in chunks, refused past :data:`MAX_RESPONSE_BYTES`; an interrupted read is transient."""
+        if response.length is not None and response.length > MAX_RESPONSE_BYTES:  # Content-Length, as parsed
+            raise self._too_large()
+        chunks, size = [], 0
+        while chunk := response.read(READ_CHUNK_BYTES):
+            size += len(chunk)
+            if size > MAX_RESPONSE_BYTES:
+                raise self._too_large()
+            chunks.append(chunk)
+        if self.deadline.expired:  # the watchdog shut the socket: what was read is cut short
+            raise _TransientError("the overall timeout passed")
+        if response.length:  # read(amt) returns short at the end of the stream instead of raising IncompleteRead
+            raise _TransientError(
+                f"the answer from {self._host()} was cut short ({size} of {size + response.length} bytes)"
+            )
+        return b"".join(chunks)
+
+    def _too_large(self) -> InputError:
+        return InputError(
+            f"the VWorld API sent a page larger than {MAX_RESPONSE_BYTES / 2**20:g} MiB; ask for smaller pages "
+            f"(page_size) or check {self.source}"
+        )
+
     def _http_failure(self, error: urllib.error.HTTPError) -> Exception:
         status = error.code
         retry_after = error.headers.get("Retry-After") if error.headers else None
@@ -139,13 +301,10 @@ class Client:
                 f"the VWorld API answered with a redirect (HTTP {status}), which is not followed so the key "
                 f"is not sent elsewhere; set {API_URL_ENV} to the final address (default {DEFAULT_API_URL})"
             )
-        return InputError(
-            f"the VWorld API refused the request (HTTP {status}); check {API_URL_ENV} ({self.base_url}) "
-            "and the layer name"
-        )
+        return InputError(f"the VWorld API refused the request (HTTP {status}); check {self.source} and the layer name")
 
     def _host(self) -> str:
-        return urllib.parse.urlsplit(self.base_url).netloc
+        return self.scrub(redact_url(urllib.parse.urlsplit(self.base_url).netloc))
 
 
 class _TransientError(Exception):
@@ -170,114 +329,3 @@ def _parse_retry_after(value: str | None) -> float | None:
     except ValueError:
         return None  # an HTTP date: rare, and the exponential backoff is a fine substitute
     return seconds if seconds is not None and math.isfinite(seconds) and seconds >= 0 else None
-
-
-# --- reading the pages -----------------------------------------------------------------------------------
-
-
-def fetch_all_pages(client: Client, params: dict[str, str], *, layer: str, filters: str) -> tuple[list[dict], int]:
-    features: list[dict] = []
-    page, total_pages, total_records = 1, 1, None
-    while page <= total_pages:
-        body = client.get_json({**params, "page": str(page)})
-        response = _check_status(body, client, layer=layer, filters=filters, page=page)
-        if response is None:  # NOT_FOUND on page 1 (later pages are errors, see _check_status)
-            raise NoFeaturesFoundError(
-                f"VWorld has no {layer} features matching {filters} (NOT_FOUND); widen the bbox, shorten the name "
-                "or check the layer"
-            )
-        page_info = _field(response, "page", dict, client)
-        announced_pages = _count(page_info, "total", client, where="response.page")
-        current = _count(page_info, "current", client, where="response.page")
-        records = _count(_field(response, "record", dict, client), "total", client, where="response.record")
-        collection = _field(_field(response, "result", dict, client), "featureCollection", dict, client)
-        page_features = _field(collection, "features", list, client)
-        if current != page:
-            raise InputError(
-                f"the VWorld API sent page {current} when asked for page {page}; check {API_URL_ENV} "
-                f"({client.base_url})"
-            )
-        if page == 1:
-            total_pages, total_records = announced_pages, records
-            if total_pages > MAX_PAGES:
-                raise InputError(
-                    f"VWorld announces {total_pages} pages of {layer} features for {filters}, more than the "
-                    f"{MAX_PAGES} this tool fetches; narrow the bbox or the name"
-                )
-        if not page_features:
-            if page == 1:
-                raise NoFeaturesFoundError(
-                    f"VWorld returned no {layer} features matching {filters}; widen the bbox, shorten the name or "
-                    "check the layer"
-                )
-            raise InputError(
-                f"page {page} of {total_pages} from the VWorld API holds no features; the layer may have changed "
-                "during the fetch, try again"
-            )
-        features.extend(page_features)
-        log.info("%s: page %d of %d, %d of %d features", layer, page, total_pages, len(features), total_records)
-        page += 1
-    if len(features) != total_records:
-        # Pages that overlap or fall short would otherwise pass as a complete layer.
-        raise InputError(
-            f"the VWorld API announced {total_records} {layer} features but sent {len(features)} over "
-            f"{total_pages} page(s); the layer may have changed during the fetch, try again"
-        )
-    return features, total_pages
-
-
-def _check_status(body: Any, client: Client, *, layer: str, filters: str, page: int) -> dict | None:
-    """The ``response`` object of an ``OK`` body, ``None`` for ``NOT_FOUND`` on page 1; raise for the rest."""
-    if not isinstance(body, dict) or not isinstance(body.get("response"), dict):
-        raise _malformed("has no 'response' object", client)
-    response = body["response"]
-    status = response.get("status")
-    if status == "OK":
-        return response
-    if status == "NOT_FOUND":
-        if page == 1:
-            return None
-        raise InputError(
-            f"the VWorld API found page {page} of {layer} ({filters}) missing (NOT_FOUND) after announcing it; "
-            "the layer may have changed during the fetch, try again"
-        )
-    if status == "ERROR":
-        error = response.get("error")
-        if not isinstance(error, dict):
-            raise _malformed("reports an ERROR without an 'error' object", client)
-        code = str(error.get("code", "")).strip()
-        if code in ERROR_MESSAGES:
-            raise InputError(ERROR_MESSAGES[code])
-        text = one_line(client.scrub(str(error.get("text", ""))))
-        raise InputError(
-            f"the VWorld API reported an error ({one_line(client.scrub(code)) or 'no code'}: {text}) for layer "
-            f"{layer} with {filters}; check the layer name and the filters"
-        )
-    raise _malformed(f"has the unknown status {quote(client.scrub(str(status)))}", client)
-
-
-def _field(container: dict, name: str, kind: type, client: Client) -> Any:
-    value = container.get(name)
-    if not isinstance(value, kind):
-        raise _malformed(f"has no '{name}' {'list' if kind is list else 'object'}", client)
-    return value
-
-
-def _count(container: dict, name: str, client: Client, *, where: str) -> int:
-    """A non-negative whole number that the API may send as a string ("3") or a number (3)."""
-    value = container.get(name)
-    number = int(value) if isinstance(value, int) and not isinstance(value, bool) else None
-    if isinstance(value, str) and value.strip().isdigit():
-        number = int(value.strip())
-    if number is None:
-        raise _malformed(f"has no whole number in '{where}.{name}'", client)
-    if number < 0:
-        raise _malformed(f"has a negative '{where}.{name}'", client)
-    return number
-
-
-def _malformed(problem: str, client: Client) -> InputError:
-    return InputError(
-        f"the VWorld API response {problem}, unlike the documented Data API 2.0 JSON; check {API_URL_ENV} "
-        f"({client.base_url}) or try again later"
-    )

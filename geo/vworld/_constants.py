@@ -25,11 +25,32 @@ DEFAULT_BACKOFF_S: Final = 1.0
 MAX_RETRY_AFTER_S: Final = 60.0
 #: Seconds without any data from the server before a request counts as timed out (per connect / read).
 DEFAULT_TIMEOUT_S: Final = 30.0
+#: Seconds the whole fetch (every page, retry and wait) may take: a server that sends a byte now and then never
+#: trips the per-read timeout, so this deadline ends it.
+DEFAULT_DEADLINE_S: Final = 300.0
+#: Largest response body read for one page (bytes); 1,000 detailed boundaries take a few tens of MB.
+MAX_RESPONSE_BYTES: Final = 256 * 1024 * 1024
+#: Bytes read from the socket at a time.
+READ_CHUNK_BYTES: Final = 1024 * 1024
+#: Shortest socket timeout set when the deadline is about to pass (a timeout of 0 would mean non-blocking).
+MIN_SOCKET_TIMEOUT_S: Final = 0.001
+#: Deepest nesting of arrays and objects read from a response. A page needs about 10 levels (response, result,
+#: featureCollection, features, a feature, its geometry, polygons, rings, positions) plus nested attributes;
+#: deeper JSON is refused before it is parsed, so no recursion limit is reached.
+MAX_JSON_DEPTH: Final = 64
 #: Name of the table without geometry that records how the layer was fetched.
 METADATA_TABLE: Final = "fetch_metadata"
 #: Longest piece of text from outside (API error text, start of a malformed body) quoted in a message.
 MAX_QUOTED_CHARS: Final = 80
 REDACTED: Final = "***"
+#: Renamed properties named in the warning; the metadata table lists all of them.
+RENAMES_SHOWN: Final = 5
+#: Query parameters whose value is a secret and is shown as ``***`` in any message: names containing one of these
+#: words (case-insensitive, after URL-decoding), such as ``key``, ``apiKey``, ``api_key``, ``serviceKey``,
+#: ``access_token``, ``client_secret``, ``password``.
+SECRET_PARAMETER_WORDS: Final = ("key", "token", "secret", "passw", "pwd", "auth", "signature", "credential")
+#: Hosts to which the API address may be plain ``http://`` (a local test server); every other host needs https.
+LOOPBACK_HOSTS: Final = frozenset({"localhost"})
 USER_AGENT: Final = "triangle-belt-vworld/1"
 
 #: Layer names of the Data API: letters, digits and underscores (LT_C_DAMDAN, LP_PA_CBND_BUBUN, ...).
@@ -38,6 +59,25 @@ LAYER_PATTERN: Final = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 FIELD_PATTERN: Final = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 #: Characters with a meaning in the attrFilter syntax (``field:op:value|field:op:value``).
 FILTER_SYNTAX: Final = frozenset(":|")
+#: What the fetch writes: polygons. Other GeoJSON geometry types are dropped and counted.
+POLYGONAL_TYPES: Final = frozenset({"Polygon", "MultiPolygon"})
+#: Columns a GeoPackage layer already has (the feature id and the geometry, as pyogrio names them) and the
+#: geometry column of the GeoDataFrame; a property of one of these names (in any case) is renamed.
+RESERVED_COLUMNS: Final = frozenset({"fid", "geom", "geometry"})
+#: Most properties a GeoPackage layer holds: SQLite's limit of 2,000 columns, less ``fid`` and ``geom``.
+MAX_PROPERTIES: Final = 1998
+#: Name given to a property whose name is empty or blank.
+UNNAMED_PROPERTY: Final = "unnamed"
+#: Names a response may give its CRS for the coordinates asked for (``crs=EPSG:4326``: longitude, latitude).
+LONLAT_CRS_NAMES: Final = frozenset(
+    {"epsg:4326", "urn:ogc:def:crs:epsg::4326", "urn:ogc:def:crs:ogc:1.3:crs84", "ogc:crs84", "crs84",
+     "http://www.opengis.net/def/crs/epsg/0/4326", "http://www.opengis.net/def/crs/ogc/1.3/crs84"}
+)  # fmt: skip
+#: How far (degrees) a feature may lie outside the requested bbox: the API may apply the box in its own
+#: projection, whose straight edges bend slightly in longitude/latitude. About 1 km.
+BBOX_MARGIN_DEG: Final = 0.01
+#: A coordinate whose absolute value is above this is taken for projected metres when a message guesses the CRS.
+METRE_LIKE: Final = 1000.0
 LON_RANGE: Final = (-180.0, 180.0)
 LAT_RANGE: Final = (-90.0, 90.0)
 BBOX_LENGTH: Final = 4

@@ -1,36 +1,66 @@
-"""Writing the fetched features and the fetch's record into a GeoPackage, atomically."""
+"""The fetched features as a table a GeoPackage holds, and writing it with the fetch's record, atomically."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
-import shapely.errors
 
 from .._errors import InputError
 from ..io import OutputFile
 from ..settings import GEOGRAPHIC_CRS
-from ._constants import METADATA_TABLE
+from ._constants import API_URL_ENV, MAX_PROPERTIES, METADATA_TABLE, RESERVED_COLUMNS, UNNAMED_PROPERTY
+from ._pages import Feature
 from ._types import FetchResult
 
 log = logging.getLogger(__name__)
 
 
-# --- writing the GeoPackage ------------------------------------------------------------------------------
+def column_names(names: Iterable[str]) -> dict[str, str]:
+    """Each property name and the column that holds it.
+
+    A GeoPackage layer already has ``fid`` and ``geom``, and its column names are compared without regard to
+    case, so a property named ``fid``, ``geom`` or ``geometry``, or one that differs from an earlier one only in
+    case (``DAN_ID`` after ``dan_id``), gets the first free ``<name>_2``, ``<name>_3``…; a blank name becomes
+    ``unnamed``. Every other name is kept.
+    """
+    taken = {name.casefold() for name in RESERVED_COLUMNS}
+    columns = {}
+    for name in names:
+        base = name if name.strip() else UNNAMED_PROPERTY
+        column, number = base, 1
+        while column.casefold() in taken:
+            number += 1
+            column = f"{base}_{number}"
+        taken.add(column.casefold())
+        columns[name] = column
+    return columns
 
 
-def write_geopackage(out: OutputFile, features: list[dict], result: FetchResult, metadata: dict[str, str]) -> None:
-    problem = None
-    try:
-        frame = gpd.GeoDataFrame.from_features(features, crs=GEOGRAPHIC_CRS)
-    except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.GEOSException) as error:
-        problem = type(error).__name__  # only the class: the message quotes the data
-    if problem is not None:
+def to_frame(features: list[Feature]) -> tuple[gpd.GeoDataFrame, dict[str, str]]:
+    """The features as a GeoDataFrame in EPSG:4326, and the properties renamed (name → column).
+
+    Raises
+    ------
+    InputError
+        The features have more different properties than a GeoPackage layer has columns.
+    """
+    names = dict.fromkeys(name for feature in features for name in feature.properties)
+    if len(names) > MAX_PROPERTIES:
         raise InputError(
-            f"the VWorld API sent {result.layer} features that are not valid GeoJSON ({problem}); try again"
+            f"the VWorld API sent features with {len(names)} different properties, more than the {MAX_PROPERTIES} "
+            f"a GeoPackage layer holds; nothing was written; check {API_URL_ENV} or the layer"
         )
+    columns = column_names(names)
+    data = {column: [feature.properties.get(name) for feature in features] for name, column in columns.items()}
+    frame = gpd.GeoDataFrame(data, geometry=[feature.geometry for feature in features], crs=GEOGRAPHIC_CRS)
+    return frame, {name: column for name, column in columns.items() if name != column}
+
+
+def write_geopackage(out: OutputFile, frame: gpd.GeoDataFrame, result: FetchResult, metadata: dict[str, str]) -> None:
     description = (
         f"VWorld Data API layer {result.layer} ({metadata['geom_filter'] or 'no bbox'}, "
         f"{metadata['attr_filter'] or 'no name filter'}), {result.feature_count} features fetched "
@@ -39,7 +69,12 @@ def write_geopackage(out: OutputFile, features: list[dict], result: FetchResult,
     table = pd.DataFrame({"item": list(metadata), "value": list(metadata.values())})
     with out.temporary() as temporary:
         pyogrio.write_dataframe(
-            frame, temporary, layer=result.layer, driver="GPKG", layer_options={"DESCRIPTION": description}
+            frame,
+            temporary,
+            layer=result.layer,
+            driver="GPKG",
+            promote_to_multi=True,
+            layer_options={"DESCRIPTION": description},
         )
         pyogrio.write_dataframe(
             table,

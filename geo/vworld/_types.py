@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .._errors import InputError
@@ -23,4 +23,14 @@ class FetchResult:
     fetched_at: str
     bbox: tuple[float, float, float, float] | None
     name: str | None
+    #: The API address, with any key-like query value and the key itself shown as ``***``.
     api_url: str
+    #: Features the API sent, before dropping and de-duplicating.
+    features_sent: int = 0
+    #: Features dropped, by reason (``"not polygonal"``, ``"non-finite coordinates"``, ``"malformed or empty
+    #: geometry"``); a reason with no feature is left out.
+    dropped: dict[str, int] = field(default_factory=dict)
+    #: Features sent again on a later page (or twice on one), kept once.
+    duplicates: int = 0
+    #: Properties renamed because their names collide with a GeoPackage column or another property: name → column.
+    renamed: dict[str, str] = field(default_factory=dict)
