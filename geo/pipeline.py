@@ -262,6 +262,7 @@ def run(out: str | os.PathLike, *, options: BuildOptions = BuildOptions()) -> Bu
             points=points,
             zone_ids=the_plan.zone_ids,
             fez=the_plan.fez,
+            title=the_plan.title,
         )
     export.export_geopackage(
         folder / export.GEOPACKAGE_NAME,

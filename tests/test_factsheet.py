@@ -295,3 +295,22 @@ def test_at_national_scale_each_sheet_opens_on_its_own_zones(belt_zones, belt_cl
     assert re.search(r"grid north, 0\.[0-9]° from true north at the map&#x27;s centre", jingok) or re.search(
         r"grid north, 0\.[0-9]° from true north at the map's centre", jingok
     )
+
+
+def test_sheets_take_the_builds_title_and_a_long_name_keeps_the_page_budget(
+    tmp_path, needs_browser, poppler, belt_zones, belt_claims
+):
+    zones = belt_zones.copy()
+    long_name = "Jingok " + " ".join(f"Extension{k:04d}" for k in range(200))  # about 2,100 characters
+    zones.loc[zones["zone_id"] == "jingok", "name_en"] = long_name
+    audit = geo.run_audit(zones, belt_claims)
+    paths = factsheet.write_factsheets(
+        tmp_path, zones, audit, languages=("en",), zone_ids=["jingok"], title="Candidate sites"
+    )
+    for path in paths:
+        text = " ".join(_text(path, layout=False).split())
+        assert text.startswith("Candidate sites") and i18n.text("belt_title", "en") not in text, path.name
+        assert len(_pages(path)) <= 3, path.name  # one to three pages, whatever the names
+    jingok = " ".join(_text(paths[1], layout=False).split())
+    assert "Extension0199" in jingok  # the table gives the name whole; title and labels shorten it
+    assert jingok.split(" Built ")[0].endswith("…")

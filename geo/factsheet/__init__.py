@@ -31,6 +31,7 @@ from ..audit import AuditResult
 from ..export import build_timestamp
 from ..fez import FEZ
 from ..io import OutputFolder, output_folder
+from ..maps import Title
 from ..schema import BELT
 from ..screenshot import browser, offline_page
 from ..settings import DEFAULT_LANGUAGE
@@ -70,6 +71,7 @@ def write_factsheets(
     points: gpd.GeoDataFrame | None = None,
     zone_ids: Iterable[str] | None = None,
     fez: gpd.GeoDataFrame | None = None,
+    title: Title = None,
     open_browser: object | None = None,
 ) -> list[Path]:
     """Write one A4 PDF per map (the belt, each zone, then the FEZ) and language into ``out``; return their paths.
@@ -90,6 +92,9 @@ def write_factsheets(
     fez
         The FEZ districts (:func:`geo.fez.load_fez_districts`): also write the FEZ sheet, from the audit's
         FEZ claims and summary.
+    title
+        The title of the belt's and the zones' sheets, as the maps take it (:func:`geo.maps.map_title`: a
+        string or one per language; None for the belt's). The FEZ sheet is the FEZ's, titled in its language.
     open_browser
         A browser from :func:`geo.screenshot.browser` to reuse; one is started otherwise.
 
@@ -104,15 +109,16 @@ def write_factsheets(
         with browser() as started:
             return write_factsheets(
                 out, zones, audit, languages=languages, context=context, points=points, zone_ids=zone_ids, fez=fez,
-                open_browser=started,
+                title=title, open_browser=started,
             )  # fmt: skip
     out = output_folder(out)
     date = build_timestamp(out.protect)[0]
     common = {"context": context, "points": points, "date": date}
     stems = sheet_stems(zones["zone_id"] if zone_ids is None else zone_ids)
-    sheets = [(BELT_SHEET, lambda language: zone_sheet_html(zones, audit, subject=BELT, language=language, **common))]
+    titled = {**common, "title": title}
+    sheets = [(BELT_SHEET, lambda language: zone_sheet_html(zones, audit, subject=BELT, language=language, **titled))]
     sheets += [
-        (stem, lambda language, z=zone_id: zone_sheet_html(zones, audit, subject=z, language=language, **common))
+        (stem, lambda language, z=zone_id: zone_sheet_html(zones, audit, subject=z, language=language, **titled))
         for zone_id, stem in stems.items()
     ]
     if fez is not None:

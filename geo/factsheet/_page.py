@@ -14,13 +14,16 @@ from .._html import escape
 from ..audit import AuditResult
 from ..belt import union
 from ..fez import PILLARS, belt_claims, fez_claims, pillar_label
-from ..maps import _static
+from ..maps import Title, _static, map_title
 from ..schema import BELT, GeometryQuality
 from ..settings import GEOGRAPHIC_CRS, PLANAR_CRS
 from . import _svg, _tables
 
 #: Width of the map on the page (mm): the A4 page less its margins; its height keeps the SVG's proportions.
 MAP_WIDTH_MM: Final = 186
+#: The most characters of the build's title on a sheet, and of a name on its map (the tables give names whole).
+TITLE_CHARS: Final = 80
+LABEL_CHARS: Final = 40
 #: Font sizes (SVG units, 0.2 mm) of the labels: the sheet's own subjects, the other zones, site points.
 OWN_LABEL_SIZE, OTHER_LABEL_SIZE, POINT_LABEL_SIZE = 15, 12, 10
 
@@ -38,15 +41,18 @@ def zone_sheet_html(
     context: gpd.GeoDataFrame | None,
     points: gpd.GeoDataFrame | None,
     date: object,
+    title: Title = None,
 ) -> str:
-    """The sheet of the belt (``subject`` ``belt``) or of one zone (a zone id)."""
+    """The sheet of the belt (``subject`` ``belt``) or of one zone (a zone id), under the build's ``title``
+    (:func:`geo.maps.map_title`: the belt's by default); a long zone name is shortened in the title and on the
+    map, and given whole in the table."""
     belt = subject == BELT
     on_sheet = zones if belt else zones[zones["zone_id"] == subject]
     if on_sheet.empty:
         raise ValueError(f"no zone {subject!r}")
-    title = i18n.text("belt_title", language)
+    title = _tables.short_name(map_title(title, language), TITLE_CHARS)
     if not belt:
-        title = f"{title}: {_tables.whole_name(on_sheet, language)}"
+        title = f"{title}: {_tables.short_name(_tables.whole_name(on_sheet, language))}"
     own = (zones["zone_id"] == subject) | belt
     # The sheet opens on its own zones: the belt's (its members' zones) or the zone with its neighbourhood; the
     # rest of the layer is context. At national scale that keeps a 3,000-complex layer off one A4 map.
@@ -161,7 +167,7 @@ def _zone_labels(
         if within is not None and not within.contains(shapely.Point(anchor)):
             continue
         label = _svg.Label(
-            _tables.whole_name(group, language),
+            _tables.short_name(_tables.whole_name(group, language), LABEL_CHARS),
             tuple(anchor),
             "area",
             OWN_LABEL_SIZE if is_own else OTHER_LABEL_SIZE,
@@ -213,7 +219,14 @@ def _point_labels(points: gpd.GeoDataFrame | None, language: str) -> list[_svg.L
     planar = points.to_crs(PLANAR_CRS)
     anchors = shapely.get_coordinates(planar.geometry.values)
     return [
-        _svg.Label(_tables.zone_name(row, language), tuple(xy), "point", POINT_LABEL_SIZE, halo=3, fill="#000")
+        _svg.Label(
+            _tables.short_name(_tables.zone_name(row, language), LABEL_CHARS),
+            tuple(xy),
+            "point",
+            POINT_LABEL_SIZE,
+            halo=3,
+            fill="#000",
+        )
         for (_, row), xy in zip(planar.iterrows(), anchors, strict=True)
     ]
 

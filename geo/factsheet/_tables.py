@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from typing import Final
 
 import geopandas as gpd
 import pandas as pd
@@ -29,6 +30,16 @@ def whole_name(rows: pd.DataFrame, language: str) -> str:
     """The name of a zone of several parts: "Bitgoeul … (Gwangju part)" without its part."""
     name = zone_name(rows.iloc[0], language)
     return name.split(" (")[0].split("（")[0] if len(rows) > 1 else name
+
+
+#: The most characters of a name in a sheet's title or on its map; the tables give it whole.
+SHORT_NAME_CHARS: Final = 60
+
+
+def short_name(name: str, limit: int = SHORT_NAME_CHARS) -> str:
+    """``name`` cut to ``limit`` characters with an ellipsis, for titles and map labels (one or two lines)."""
+    name = " ".join(str(name).split())
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
 def _num(value: object, decimals: int) -> str:

@@ -27,7 +27,7 @@ from data is escaped before it reaches the page.
 """
 
 from ._assets import ASSET_MODES
-from ._base import MapOptions, MapPage, build_date, map_options, map_title, render_html
+from ._base import MapOptions, MapPage, Title, build_date, map_options, map_title, render_html
 from ._text import zone_title
 from .belt import belt_map, zone_map
 from .content import zone_distances_m
@@ -56,6 +56,7 @@ __all__ = [
     "ZONE_MAPS_MODES",
     "MapOptions",
     "MapPage",
+    "Title",
     "belt_map",
     "build_date",
     "fez_map",
