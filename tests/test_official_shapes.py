@@ -19,6 +19,8 @@ import pytest
 import shapely
 from official_layer import write_official
 
+import geo
+from geo import i18n, maps, sources
 from geo.cli import main
 from geo.schema import Note, Verdict
 
@@ -112,6 +114,11 @@ def test_an_ambiguous_zone_gets_no_geometry_and_every_report_says_why(tmp_path, 
     markdown = capsys.readouterr().out
     assert "| ambiguous | jingok | 000002 |" in markdown and "| ambiguous | jingok | 900002 |" in markdown
     assert "several candidates for this complex" in markdown
+    # The maps say it too, in the page's language, beside each claim left unchecked.
+    zones, result = sources.audit_source(geo.ZoneSource(path=path), geo.load_claims())
+    html = maps.render_html(maps.belt_map(zones, result, language="ja"))
+    assert html.count(i18n.text("report_note_belt_incomplete", "ja")) >= 1
+    assert "tb-finding tb-fail" in html or "tb-finding tb-warn" in html  # never green
 
 
 @pytest.mark.parametrize("suffix", [".gpkg", ".geojson"])

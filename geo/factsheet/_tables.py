@@ -16,7 +16,7 @@ from ..area import area_table, union_area_m2
 from ..audit import AuditResult
 from ..belt import union
 from ..fez import pillar_label
-from ..schema import BELT, GeometryQuality, Verdict
+from ..schema import BELT, GeometryQuality, Note, Verdict
 from ..settings import PLANAR_CRS
 
 
@@ -190,6 +190,9 @@ def claims_table(claims: pd.DataFrame, *, tolerance: float, empty: str, language
         verdict = _verdict_label(claim["verdict"], language)
         if bool(claim.get("uncertain")):
             verdict += f" ({i18n.text('uncertain_claim', language)})"
+        note = claim.get("audit_note")
+        if claim["verdict"] in (Verdict.UNCHECKED, Verdict.NOT_FOUND) and note in set(Note):
+            verdict += f": {i18n.text(Note(note).message, language)}"
         figure = float(claim["figure"])
         published = f"{_format.number(figure, 0 if figure.is_integer() else 2)} {_unit(claim['unit'], language)}"
         source = " · ".join(str(v) for v in (publisher, claim.get("date"), claim.get("url")) if _present(v))

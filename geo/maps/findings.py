@@ -16,7 +16,7 @@ from .. import headline, i18n
 from .._html import escape, link
 from ..audit import AuditResult
 from ..fez import FEZ
-from ..schema import BELT, Verdict
+from ..schema import BELT, Note, Verdict
 from ._text import NBSP, attribute_records, qty, tolerance_text, zone_name, zone_titles
 
 
@@ -56,13 +56,18 @@ def claims_table(claims: pd.DataFrame, *, language: str, subjects: dict[str, str
         wording = Verdict(verdict) if verdict in set(Verdict) else Verdict.NOT_FOUND
         css = "tb-ok" if verdict == Verdict.HOLDS else "tb-off"
         uncertain = f' <span class="tb-tag">{t("uncertain_claim")}</span>' if claim.get("uncertain") is True else ""
+        # A claim that could not be checked says why (its audit note, in the page's language).
+        note = claim.get("audit_note")
+        why = ""
+        if verdict in (Verdict.UNCHECKED, Verdict.NOT_FOUND) and note in set(Note):
+            why = f'<br><small class="tb-why">{t(Note(note).message)}</small>'
         rows.append(
             f'<tr class="{"tb-row-ok" if verdict == Verdict.HOLDS else "tb-row-off"}">'
             f'<td class="tb-src">{link(claim.get("url"), source)}{uncertain}</td>'
             f'<td class="num">{qty(fmt.number(claim.get("claimed_pyeong")), pyeong)}'
             f"<br>{qty(fmt.number(claim.get('claimed_m2')), m2)}</td>"
             f'<td class="num">{fmt.percent(claim.get("difference_pct"), typographic=True).replace(" ", NBSP)}</td>'
-            f'<td class="{css}">{t(wording.message)}</td>'
+            f'<td class="{css}">{t(wording.message)}{why}</td>'
             "</tr>"
         )
     header = (

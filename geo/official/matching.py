@@ -264,8 +264,7 @@ class MatchReport:
         for zone_id in self.unmatched:
             lines.append(
                 f"unmatched: zone {zone_id} ({self.zone_names.get(zone_id, '')}): no official feature has its name "
-                f"or covers {OVERLAP_MATCH_MIN_SHARE:.0%} of its outline; claims about it find no official zone "
-                "(name one with --match FILE)"
+                f"or covers {OVERLAP_MATCH_MIN_SHARE:.0%} of its outline (name one with --match FILE)"
             )
         if self.unmatched_official:
             listed = ", ".join(self.unmatched_official[:MAX_LISTED])
