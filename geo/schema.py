@@ -557,8 +557,8 @@ MATCH_FIELDS: Final[dict[str, Field]] = _registry(
     _f("outcome", "outcome", "결과", "Outcome", "結果"),
     _f("zone_id", "zone_id", "구역 id", "Zone id", "区域ID"),
     _f("zone_name", "zone_name", "구역 이름", "Zone name", "区域名"),
-    _f("official_id", "offic_id", "공식 단지 id", "Official complex id", "公式団地ID"),
-    _f("official_name", "offic_name", "공식 단지 이름", "Official complex name", "公式団地名"),
+    ZONE_FIELDS["official_id"],
+    ZONE_FIELDS["official_name"],
     _f("name_match", "name_match", "이름 일치", "Name match", "名称の一致"),
     _f("overlap_m2", "overlap_m2", "겹친 면적 ㎡ (GRS80)", "Overlap, m² (GRS80)", "重なり面積 ㎡（GRS80）", "number"),
     _f(
