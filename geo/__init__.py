@@ -5,19 +5,22 @@ from .area import area_m2, area_table, geodesic_area_m2, planar_area_m2, union_a
 from .audit import AuditResult, audit_claims, measure_zones, run_audit
 from .belt import belt_geometry, belt_summary, belt_triangle
 from .export import export_geojson, export_geopackage
-from .io import read_zones
+from .io import OutputFolder, read_zones
 from .layers import ZoneSource, load_claims, load_context, load_points, load_zones
-from .maps import belt_map, parcels_map, write_maps, zone_map
-from .pipeline import BuildOptions, build
+from .maps import MapOptions, belt_map, parcels_map, write_maps, zone_map
+from .pipeline import BuildOptions, BuildPlan, build, plan
 from .raster import area_convergence, raster_overlay, rasterize_zones, zonal_stats
 from .units import from_m2, m2_to_pyeong, pyeong_to_m2, to_m2
 
 __all__ = [
     "AuditResult",
     "BuildOptions",
+    "BuildPlan",
     "InputError",
     "InputFileNotFoundError",
+    "MapOptions",
     "OutputError",
+    "OutputFolder",
     "TriangleBeltError",
     "ZoneSource",
     "area_convergence",
@@ -41,6 +44,7 @@ __all__ = [
     "measure_zones",
     "parcels_map",
     "planar_area_m2",
+    "plan",
     "pyeong_to_m2",
     "raster_overlay",
     "rasterize_zones",
