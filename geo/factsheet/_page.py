@@ -23,7 +23,7 @@ from . import _svg, _tables
 MAP_WIDTH_MM: Final = 186
 #: The most characters of the build's title on a sheet, and of a name on its map (the tables give names whole).
 TITLE_CHARS: Final = 80
-LABEL_CHARS: Final = 40
+LABEL_CHARS: Final = 60
 #: Font sizes (SVG units, 0.2 mm) of the labels: the sheet's own subjects, the other zones, site points.
 OWN_LABEL_SIZE, OTHER_LABEL_SIZE, POINT_LABEL_SIZE = 15, 12, 10
 
