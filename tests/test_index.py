@@ -41,7 +41,7 @@ def test_landing_page_links_every_output_in_every_language(folder):
     maps_written = {p.name for p in folder.glob("*.html")} - {"index.html"}
     assert local_links(landing) >= maps_written | {name for name, _ in FILES}
     for language in ("ko", "en", "ja"):
-        assert f'<section id="{language}" lang="{language}">' in landing
+        assert f'<section id="{language}" lang="{language}" data-tb-lang="{language}">' in landing
         assert i18n.text("file_gpkg", language) in landing and i18n.text("index_files", language) in landing
     assert "1.2\u00a0MB" in landing and "46\u00a0kB" in landing and "3\u00a0KB" in landing  # sizes per language
 

@@ -584,6 +584,7 @@ def test_the_failing_claims_show_on_the_belt_map_and_the_index(built, view_page,
         rows = page.locator(f"{container} .tb-claims tr.tb-row-off, {container} .tb-claims tr.tb-row-ok")
         assert "tb-row-off" in rows.first.get_attribute("class")
     landing = view_page(built / "index.html", "phone")
+    landing.locator(f".tb-langs a[data-tb-lang={language}]").click()  # the reader's language, by the switch
     assert landing.locator(f"section[lang={language}] .tb-headline .tb-fail").first.is_visible()
 
 
@@ -695,3 +696,23 @@ def test_a_large_layer_draws_on_canvas_and_the_index_table_sorts_and_filters(tmp
     assert first == sorted(first)
     page.fill(".tb-search", "진곡")
     assert page.locator("table.tb-zones tbody tr:not([hidden])").count() == 1
+
+
+@pytest.mark.parametrize(("locale", "first"), [("ja-JP", "ja"), ("ko", "ko"), ("en-GB", "en"), ("fr-FR", "ko")])
+def test_the_landing_page_opens_in_the_readers_language_with_a_switch(browser, built, locale, first):
+    context = browser.new_context(locale=locale, viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto((built / "index.html").resolve().as_uri(), wait_until="load")
+        shown = [lang for lang in LANGUAGES if page.locator(f"section[data-tb-lang={lang}]").is_visible()]
+        assert shown == [first] and page.evaluate("document.documentElement.lang") == first
+        assert page.locator(f"header h1[data-tb-lang={first}]").is_visible()
+        # The page is one language long now, not three.
+        other = "en" if first != "en" else "ja"
+        page.locator(f".tb-langs a[data-tb-lang={other}]").click()
+        shown = [lang for lang in LANGUAGES if page.locator(f"section[data-tb-lang={lang}]").is_visible()]
+        assert shown == [other] and page.url.endswith(f"#{other}") and errors == []
+    finally:
+        context.close()

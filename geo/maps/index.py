@@ -134,10 +134,13 @@ def languages_index_page(
         return titles.get(language) or i18n.text("index_title", language)
 
     nav = "".join(
-        f'<li><a href="#{escape(lang)}" lang="{escape(lang)}">{escape(i18n.LANGUAGE_NAMES[lang])}</a></li>'
+        f'<li><a href="#{escape(lang)}" lang="{escape(lang)}" data-tb-lang="{escape(lang)}">'
+        f"{escape(i18n.LANGUAGE_NAMES[lang])}</a></li>"
         for lang in languages
     )
-    header = "".join(f'<h1 lang="{escape(lang)}">{escape(title_of(lang))}</h1>' for lang in languages)
+    header = "".join(
+        f'<h1 lang="{escape(lang)}" data-tb-lang="{escape(lang)}">{escape(title_of(lang))}</h1>' for lang in languages
+    )
     sections = []
     for lang in languages:
         index_link = (
@@ -145,7 +148,10 @@ def languages_index_page(
             f"{escape(i18n.text('index_this_language', lang))}</a>"
         )
         if audit is None or zones is None:
-            sections.append(f'<section id="{escape(lang)}" lang="{escape(lang)}"><p>{index_link}</p></section>')
+            sections.append(
+                f'<section id="{escape(lang)}" lang="{escape(lang)}" data-tb-lang="{escape(lang)}">'
+                f"<p>{index_link}</p></section>"
+            )
             continue
         belt_file = f"belt_{lang}.html"
         fez_maps = [(f"fez_{lang}.html", i18n.text("index_fez", lang))] if fez else []
@@ -154,13 +160,14 @@ def languages_index_page(
             f'<li><a href="{escape(f)}">{escape(name)}</a>{_size_note(sizes.get(f), lang)}</li>' for f, name in maps
         )
         sections.append(
-            f'<section id="{escape(lang)}" lang="{escape(lang)}"><h2>{escape(i18n.LANGUAGE_NAMES[lang])} · '
+            f'<section id="{escape(lang)}" lang="{escape(lang)}" data-tb-lang="{escape(lang)}">'
+            f"<h2>{escape(i18n.LANGUAGE_NAMES[lang])} · "
             f"{escape(title_of(lang))}</h2>{_findings_section(zones, audit, lang, level=3, districts=districts)}"
             f"<h3>{escape(i18n.text('index_zones', lang))}</h3><ul>{items}</ul><p>{index_link}</p>"
             f"{files_table(files, language=lang, level=3)}</section>"
         )
     body = f'<header>{header}<nav><ul class="tb-langs">{nav}</ul></nav></header>{"".join(sections)}'
-    return page(title_of(languages[0]), body, language=languages[0])
+    return page(title_of(languages[0]), body, language=languages[0], script=_LANDING_JS)
 
 
 def files_table(files: Sequence[tuple[str, int]], *, language: str, level: int = 2) -> str:
@@ -376,6 +383,10 @@ def page(title: str, body: str, *, language: str, script: str = "") -> str:
 #: Sorting (a tap on a column heading; again to reverse) and searching (by any text of a row) of the zone
 #: table (``static/table.js``), inline: the page loads nothing. Numbers sort by value ("—" and blanks last).
 _TABLE_JS: Final = _static.read("table.js")
+
+
+#: The landing page's language switch (``static/landing.js``): the reader's browser language first, one at a time.
+_LANDING_JS: Final = _static.read("landing.js")
 
 
 #: The pages' stylesheet (``static/index.css`` after the shared ``static/theme.css``).
