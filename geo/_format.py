@@ -90,6 +90,16 @@ def significant(value: object, digits: int = 3) -> str:
     return f"{value:,.{decimals}f}"
 
 
+def range_labels(low: float, high: float) -> tuple[str, str]:
+    """The two ends of a legend's range at the precision its span calls for: ``0`` and ``12`` for 0.0103 to
+    12.4 km, ``0.01`` and ``0.51`` for a span of half a unit (two digits of the span, at least)."""
+    span = abs(float(high) - float(low))
+    if span == 0 or not math.isfinite(span):
+        return significant(low), significant(high)
+    decimals = max(0, 1 - math.floor(math.log10(span)))
+    return f"{float(low):,.{decimals}f}", f"{float(high):,.{decimals}f}"
+
+
 def table_number(value: object) -> str:
     """An integer with separators, a large number to two decimals, a small one to four significant digits."""
     if _is_missing(value):

@@ -93,3 +93,10 @@ def test_xml_text_can_always_be_parsed(text):
     assert parsed.get("v") == fmt.xml_text(text)
     if not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]", text):
         assert parsed.get("v") == text  # legal text is kept as it is
+
+
+def test_a_legends_range_is_labelled_at_the_precision_of_its_span():
+    assert fmt.range_labels(0.0103, 12.4) == ("0", "12")
+    assert fmt.range_labels(0.0103, 0.51) == ("0.01", "0.51")
+    assert fmt.range_labels(1200, 58_000) == ("1,200", "58,000")
+    assert fmt.range_labels(3.0, 3.0) == ("3.00", "3.00")

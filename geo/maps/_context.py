@@ -101,7 +101,7 @@ def add_overlay(page: MapPage, overlay: RasterOverlay) -> None:
         gradient = ", ".join(f"{c} {(v - low) / span * 100:.1f}%" for v, c in stops)
         bar = (
             f'<div class="tb-ramp" style="background: linear-gradient(to right, {gradient})"></div>'
-            f'<div class="tb-ramp-labels"><span>{fmt.significant(low)}</span><span>{fmt.significant(high)}</span></div>'
+            '<div class="tb-ramp-labels"><span>{}</span><span>{}</span></div>'.format(*fmt.range_labels(low, high))
         )
     percent = round(overlay.opacity * 100)
     html = (
