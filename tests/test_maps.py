@@ -657,7 +657,7 @@ def test_title_option_names_the_maps_and_index_pages(tmp_path, belt_zones, belt_
     english = shown((tmp_path / "belt_en.html").read_text(encoding="utf-8"))
     assert f"<h1>{i18n.text('belt_title', 'en')}</h1>" in english and "Built 2024-05-06" in english
     assert "<h1>担当区域</h1>" in (tmp_path / "index_ja.html").read_text(encoding="utf-8")
-    assert '<h1 lang="ko">담당 구역</h1>' in (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert '<h1 lang="ko" data-tb-lang="ko">담당 구역</h1>' in (tmp_path / "index.html").read_text(encoding="utf-8")
 
 
 def test_print_layout_has_title_date_legend_and_north_arrow(belt_html):
