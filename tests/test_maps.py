@@ -805,3 +805,12 @@ def test_at_national_scale_the_belt_map_opens_on_the_belt(belt_zones, belt_claim
     lon_min, lat_min, lon_max, lat_max = belt_zones.total_bounds
     assert (west, south, east, north) == pytest.approx((lon_min, lat_min, lon_max, lat_max))  # not out to Busan
     assert "부산" in html  # drawn, as context
+
+
+def test_every_colour_the_fez_map_fills_with_is_in_its_legend(zones, audit_result):
+    from geo.fez import load_fez_districts
+
+    html = maps.render_html(maps.fez_map(load_fez_districts(), zones, audit_result, language="en"))
+    drawn = set(re.findall(r'fillColor\\?"\s*:\s*\\?"(#[0-9a-fA-F]{6})', html))
+    legend = set(re.findall(r'tb-swatch" style="background:(#[0-9a-fA-F]{6})', html))
+    assert drawn and drawn <= legend  # the belt's red and green zones too, not only the pillars

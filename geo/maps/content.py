@@ -286,16 +286,21 @@ def zone_labels(zones: gpd.GeoDataFrame, *, language: str) -> list[list]:
     return labels
 
 
-def legend_html(zones: gpd.GeoDataFrame, *, language: str, has_triangle: bool) -> str:
-    def t(key: str) -> str:
-        return escape(i18n.text(key, language))
-
+def role_legend_rows(zones: gpd.GeoDataFrame, *, language: str) -> str:
+    """One legend row per role the zones have, in its colour (the colours their fill is drawn in)."""
     roles = [r for r in style.ROLE_COLORS if r in set(zones["role"].fillna(""))] or [""]
-    role_rows = "".join(
+    return "".join(
         f'<div class="tb-row"><span class="tb-swatch" style="background:{style.role_color(r)}"></span>'
         f"{escape(i18n.role_label(r, language))}</div>"
         for r in roles
     )
+
+
+def legend_html(zones: gpd.GeoDataFrame, *, language: str, has_triangle: bool) -> str:
+    def t(key: str) -> str:
+        return escape(i18n.text(key, language))
+
+    role_rows = role_legend_rows(zones, language=language)
     grey = style.ROLE_COLORS[""]
     status_rows = "".join(
         f'<div class="tb-row"><span class="tb-swatch" style="background:{grey};opacity:{opacity}"></span>'

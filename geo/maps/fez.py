@@ -39,7 +39,16 @@ from ._base import (
 from ._canvas import add_zone_layer
 from ._context import add_context, add_overlay
 from ._text import attribute_records, localised_column, qty, tolerance_text, zone_name
-from .content import LABEL_PRIORITY, ZONE_WEIGHT, belt_features, collection, feature, point_features, round_degrees
+from .content import (
+    LABEL_PRIORITY,
+    ZONE_WEIGHT,
+    belt_features,
+    collection,
+    feature,
+    point_features,
+    role_legend_rows,
+    round_degrees,
+)
 from .findings import area_summary_html, claims_findings, claims_short, fez_subject_names, other_scopes_html
 
 if TYPE_CHECKING:
@@ -233,7 +242,8 @@ def fez_panel(districts: gpd.GeoDataFrame, audit: AuditResult, *, language: str)
 
 
 def fez_legend(districts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, language: str) -> str:
-    """The three pillars (always, in :data:`geo.fez.PILLARS` order), the belt and the outlines."""
+    """The three pillars (always, in :data:`geo.fez.PILLARS` order), the belt's zones by role (drawn in their
+    colours beside the districts), the belt and the outlines: every colour the map draws."""
 
     def t(key: str) -> str:
         return escape(i18n.text(key, language))
@@ -252,4 +262,6 @@ def fez_legend(districts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, language
     if belt_triangle(zones) is not None:
         outlines += f'<div class="tb-row"><span class="tb-line tb-triangle-line"></span>{t("layer_triangle")}</div>'
     outline_block = f"<h3>{t('legend_outline')}</h3>{outlines}" if outlines else ""
-    return f"<h2>{t('legend_title')}</h2><h3>{t('legend_pillars')}</h3>{rows}{outline_block}"
+    in_belt = zones[zones["in_belt"].astype(bool)]
+    roles = f"<h3>{t('legend_roles')}</h3>{role_legend_rows(in_belt, language=language)}" if len(in_belt) else ""
+    return f"<h2>{t('legend_title')}</h2><h3>{t('legend_pillars')}</h3>{rows}{roles}{outline_block}"
