@@ -68,8 +68,12 @@ def first_url(text: object) -> str | None:
     return match.group().rstrip(".") if match else None
 
 
-def link(url: object, label: object) -> str:
-    """An escaped link that opens in a new tab, or the escaped label alone if ``url`` is not http(s)."""
+def link(url: object, label: object, *, label_html: str | None = None) -> str:
+    """An escaped link that opens in a new tab, or the escaped label alone if ``url`` is not http(s).
+
+    ``label_html``: the label as HTML already escaped (markup of ours around escaped text), instead of ``label``.
+    """
+    shown = escape(label) if label_html is None else label_html
     if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
-        return escape(label)
-    return f'<a href="{escape(url)}" target="_blank" rel="noopener noreferrer">{escape(label)}</a>'
+        return shown
+    return f'<a href="{escape(url)}" target="_blank" rel="noopener noreferrer">{shown}</a>'

@@ -232,7 +232,7 @@ def test_popup_has_areas_official_figure_source_verdict_status_and_quality(tmp_p
     assert "Operating" in jingok
     assert i18n.MESSAGES["schematic_label"]["en"] in jingok
     # MOTIE's 192만㎡ for Jingok is +0.57 % off our 1,909,000 m²: it holds; the verdict column says so.
-    assert "MOTIE via Yonhap 2024-03-05" in jingok
+    assert 'MOTIE via Yonhap <span class="tb-q">2024-03-05</span>' in jingok  # the date on one line
     assert '<td class="tb-ok">holds</td>' in jingok
 
 
@@ -242,7 +242,10 @@ def test_synthetic_popup_gives_the_zones_claim_and_verdict(belt_html, belt_audit
     areas = belt_audit.zones.set_index("feature_id").loc["jingok/main"]
     assert f"{areas['area_m2']:,.0f}" in jingok and f"{areas['area_pyeong']:,.0f}" in jingok
     assert f"Official figure</th><td>{q(n(areas['official_area_m2']), 'm²')}" in jingok
-    assert 'href="https://example.org/jingok_exact"' in jingok and f"{publisher('jingok_exact')} 2024-01-01" in jingok
+    assert (
+        'href="https://example.org/jingok_exact"' in jingok
+        and f'{publisher("jingok_exact")} <span class="tb-q">2024-01-01</span>' in jingok
+    )
     assert '<td class="tb-ok">holds</td>' in jingok
     # The columns are separate cells, the difference kept with its unit.
     assert f'<td class="num">0.00{NBSP}%</td><td class="tb-ok">holds</td>' in jingok
@@ -269,7 +272,7 @@ def test_bundled_panel_finds_the_claims_that_are_off(bundled_belt_html, audit_re
     assert f'tb-other tb-fail">Gwangju Free Economic Zone: 17 of 18 published figures hold within ±2{NBSP}%;' in html
     panel = html[html.index("tb-finding tb-fail") :]
     failing = panel[: panel.index("tb-holds")]
-    assert "Invest KOREA (KOTRA)" in failing and "MOTIE via Yonhap 2024-03-05" in failing
+    assert "Invest KOREA (KOTRA)" in failing and 'MOTIE via Yonhap <span class="tb-q">2024-03-05</span>' in failing
     assert failing.count('class="tb-off"') == 2
 
 

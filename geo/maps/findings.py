@@ -52,6 +52,16 @@ def claims_table(claims: pd.DataFrame, *, language: str, subjects: dict[str, str
                 f'<tr class="tb-subject-row"><th colspan="4">{escape(subjects.get(current, current))}</th></tr>'
             )
         source = " ".join(s for s in (claim_publisher(claim, language), str(claim.get("date") or "")) if s).strip()
+        date = str(claim.get("date") or "").strip()
+        # The date stays on one line on a phone; the publisher may wrap.
+        source_html = " ".join(
+            part
+            for part in (
+                escape(claim_publisher(claim, language)),
+                f'<span class="tb-q">{escape(date)}</span>' * bool(date),
+            )
+            if part
+        )
         verdict = claim.get("verdict")
         wording = Verdict(verdict) if verdict in set(Verdict) else Verdict.NOT_FOUND
         css = "tb-ok" if verdict == Verdict.HOLDS else "tb-off"
@@ -63,7 +73,7 @@ def claims_table(claims: pd.DataFrame, *, language: str, subjects: dict[str, str
             why = f'<br><small class="tb-why">{t(Note(note).message)}</small>'
         rows.append(
             f'<tr class="{"tb-row-ok" if verdict == Verdict.HOLDS else "tb-row-off"}">'
-            f'<td class="tb-src">{link(claim.get("url"), source)}{uncertain}</td>'
+            f'<td class="tb-src">{link(claim.get("url"), source, label_html=source_html)}{uncertain}</td>'
             f'<td class="num">{qty(fmt.number(claim.get("claimed_pyeong")), pyeong)}'
             f"<br>{qty(fmt.number(claim.get('claimed_m2')), m2)}</td>"
             f'<td class="num">{fmt.percent(claim.get("difference_pct"), typographic=True).replace(" ", NBSP)}</td>'
