@@ -76,6 +76,11 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
         "ja": "面積（GRS80楕円体）",
     },
     "area_planar": {"ko": "평면 EPSG:5186", "en": "Planar EPSG:5186", "ja": "平面 EPSG:5186"},
+    "credit_ngii": {
+        "ko": "경계: 국토지리정보원 (국토교통부)",
+        "en": "Boundary: National Geographic Information Institute (NGII), Korea",
+        "ja": "境界：韓国 国土地理情報院（NGII）",
+    },
     "official_feature": {
         "ko": "공식 경계 (단지경계 레이어)",
         "en": "Official boundary (complex layer)",

