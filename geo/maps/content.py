@@ -16,7 +16,7 @@ import shapely
 
 from .. import _format as fmt
 from .. import i18n, style, units
-from .._html import escape, first_url, link
+from .._html import URL_PATTERN, escape, first_url, link, linkify, site_name
 from ..area import GEOD
 from ..audit import AuditResult
 from ..belt import belt_geometry, belt_triangle, triangle_outline, triangle_sides_m
@@ -212,10 +212,12 @@ def point_features(
         uncertain = (
             f'<p class="tb-warn">{escape(i18n.text("uncertain", language))}</p>' if row.get("uncertain") is True else ""
         )
+        # The reader gets the sources as sites to open; the provenance paragraph stays in the data (points.csv).
         source = localised_column(row, "source", language)
-        source_html = link(first_url(source), source) if first_url(source) else escape(source)
+        urls = list(dict.fromkeys(m.group() for m in URL_PATTERN.finditer(source)))
+        source_html = ", ".join(link(u.rstrip("."), site_name(u.rstrip("."))) for u in urls) if urls else escape(source)
         note_text = localised_column(row, "note", language)
-        note = f'<p class="tb-note">{escape(note_text)}</p>' if note_text else ""
+        note = f'<p class="tb-note">{linkify(note_text)}</p>' if note_text else ""
         popup = (
             f'<div class="tb-popup-body"><h3>{name}</h3>{uncertain}{note}'
             f"<h4>{escape(i18n.text('distances', language))}</h4><table>{items}</table>"
