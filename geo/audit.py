@@ -91,6 +91,13 @@ class AuditResult:
         """One line naming the unchecked claims and their subjects, or ``""`` when every claim was checked."""
         if not self.unchecked:
             return ""
+        listed = [
+            f"{fmt.message_text(c)} ({fmt.message_text(s)}: {reason})" for c, s, reason in self.unchecked_reasons()
+        ]
+        return f"{len(listed)} of {len(self.claims)} claims could not be checked: {_listed(listed)}"
+
+    def unchecked_reasons(self) -> list[tuple[str, str, str]]:
+        """``(claim id, subject, why in a few words)`` of each claim that could not be checked."""
         missing = self.claims[self.claims["within_tolerance"].isna()]
         zones = self.sources.get("zones", "the zones")
         reasons = {
@@ -99,11 +106,10 @@ class AuditResult:
             Note.BELT_INCOMPLETE.value: "a member of the belt is not measured",
         }
         notes = missing["audit_note"] if "audit_note" in missing else [""] * len(missing)
-        listed = [
-            f"{fmt.message_text(c)} ({fmt.message_text(s)}: {reasons.get(n, f'no zone of {zones}')})"
+        return [
+            (str(c), str(s), reasons.get(n, f"no zone of {zones}"))
             for c, s, n in zip(missing["claim_id"], missing["subject"], notes, strict=True)
         ]
-        return f"{len(listed)} of {len(self.claims)} claims could not be checked: {_listed(listed)}"
 
     def nothing_checked_message(self) -> str:
         """The one-line error when no claim could be checked: the subjects, the zone ids seen and the fix."""

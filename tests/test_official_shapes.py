@@ -152,3 +152,17 @@ def test_the_geopackage_keeps_the_match_table_and_the_layers_own_attributes(tmp_
     assert parts.loc["bitgoeul/gwangju", "offic_id"] == "000001"
     assert parts.loc["bitgoeul/hampyeong", "offic_id"] == "900001"
     assert parts.loc["bitgoeul/gwangju", "offic_type"] == "1"  # the layer's own type code, as it gives it
+
+
+def test_the_command_lines_summary_names_each_unchecked_claim_with_its_reason(tmp_path):
+    from pathlib import Path
+
+    from geo import pipeline
+    from geo.cli.build import summary
+
+    path = write_official(tmp_path / "damdan.gpkg", 100, jingok="halves")
+    _, result = sources.audit_source(geo.ZoneSource(path=path), geo.load_claims())
+    line = summary(Path("out"), pipeline.BuildResult(files=[], audit=result))[-1]
+    assert "could not be checked" in line
+    assert f"{JINGOK_CLAIM} (its official match is ambiguous)" in line
+    assert f"{BELT_CLAIM} (a member of the belt is not measured)" in line

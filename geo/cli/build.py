@@ -93,5 +93,6 @@ def summary(out: Path, result: pipeline.BuildResult) -> list[str]:
         )
         line += f". Outside: {worst}"
     if result.audit.unchecked:
-        line += f". Not checked: {', '.join(fmt.terminal(c) for c in result.audit.unchecked)}"
+        reasons = ", ".join(f"{fmt.terminal(c)} ({fmt.terminal(r)})" for c, _, r in result.audit.unchecked_reasons())
+        line += f". Not checked: {reasons}"
     return [*lines, line]
