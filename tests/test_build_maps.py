@@ -519,3 +519,29 @@ def test_top_level_help_shows_the_build_options(capsys):
     assert "Options of build (the default command)" in out
     for option in ("--out DIR", "--lang", "--zones FILE", "--pdf", "--title"):
         assert option in out, option
+
+
+def test_two_builds_into_one_folder_at_once_both_succeed(tmp_path, belt_files):
+    """``--lang en`` and ``--lang ja`` started together into the same folder: one of them used to fail in most
+    rounds, its temporary folder removed by the other's cleanup."""
+    script = str(PROJECT_ROOT / "build_maps.py")
+    for round_ in range(3):
+        out = tmp_path / f"round{round_}"
+        builds = {
+            language: subprocess.Popen(
+                [sys.executable, script, *["--lang", language, "--out", str(out), *belt_files]],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for language in ("en", "ja")
+        }
+        try:
+            errors = {language: build.communicate(timeout=300)[1] for language, build in builds.items()}
+        finally:
+            for build in builds.values():
+                build.kill()
+        assert {language: build.returncode for language, build in builds.items()} == {"en": 0, "ja": 0}, errors
+        written = {p.name for p in out.iterdir()}
+        assert {"belt_en.html", "belt_ja.html", "index_en.html", "index_ja.html", "audit.md"} <= written
+        assert not [name for name in written if name.startswith(".")]

@@ -462,7 +462,9 @@ def test_tables_are_read_as_text(tmp_path):
 def test_temporary_files_are_hidden_in_their_own_folder_and_removed(tmp_path):
     target = tmp_path / "out.txt"
     with atomic_path(target) as temporary:
-        assert temporary.parent == tmp_path / geo.io.TEMPORARY_FOLDER
+        # in a folder of this write alone, inside the hidden folder
+        assert temporary.parent.parent == tmp_path / geo.io.TEMPORARY_FOLDER
+        assert temporary.parent.name.startswith(f"{os.getpid()}-")
         assert temporary.name.startswith(f"{os.getpid()}-") and temporary.suffix == ".txt"
         temporary.write_text("new")
     assert target.read_text() == "new" and [p.name for p in tmp_path.iterdir()] == ["out.txt"]
@@ -484,7 +486,7 @@ def test_a_build_killed_mid_write_leaves_nothing_a_later_write_does_not_sweep(tm
     assert target.read_text() == "old"
     # what the killed run left is hidden, in the temporary folder, never beside the outputs
     left = [p for p in tmp_path.rglob("*") if p.is_file() and p != target]
-    assert left and all(p.parent.name == geo.io.TEMPORARY_FOLDER for p in left)
+    assert left and all(p.relative_to(tmp_path).parts[0] == geo.io.TEMPORARY_FOLDER for p in left)
     write_text(tmp_path / "index.html", "next run")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["belt_en.html", "index.html"]
 
@@ -497,6 +499,53 @@ with atomic_path(sys.argv[1]) as temporary:
     print("writing", flush=True)
     time.sleep(60)
 """
+
+
+CONCURRENT_WRITER = """
+import sys
+from geo.io import OutputFolder
+
+out = OutputFolder(sys.argv[1])
+for n in range(int(sys.argv[3])):
+    out.text(f"{sys.argv[2]}_{n}.txt", sys.argv[2] * 100)
+"""
+
+
+def test_processes_writing_into_one_folder_at_once_never_break_each_others_writes(tmp_path):
+    # Each write used to remove the shared temporary folder once it looked empty, while another process was
+    # about to write into it: "cannot be written (No such file or directory)" in most rounds.
+    writers, files = 4, 150
+    for round_ in range(3):
+        folder = tmp_path / f"round{round_}"
+        children = [
+            subprocess.Popen(
+                [sys.executable, "-c", CONCURRENT_WRITER, str(folder), f"w{i}", str(files)],
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for i in range(writers)
+        ]
+        try:
+            errors = [child.communicate(timeout=120)[1] for child in children]
+        finally:
+            for child in children:
+                child.kill()
+        assert [child.returncode for child in children] == [0] * writers, errors
+        assert len(list(folder.iterdir())) == writers * files  # and no temporary folder left
+        assert (folder / f"w3_{files - 1}.txt").read_text() == "w3" * 100
+
+
+def test_a_killed_runs_leftovers_in_the_old_layout_are_swept(tmp_path):
+    # Before each write had a folder of its own, temporary files lay directly in the hidden folder.
+    hidden = tmp_path / geo.io.TEMPORARY_FOLDER
+    hidden.mkdir()
+    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = int(child.stdout)
+    (hidden / f"{dead}-0123abcd.html").write_text("half a map")
+    (hidden / f"{dead}-4567cdef").mkdir()
+    (hidden / f"{dead}-4567cdef" / f"{dead}-4567cdef.gpkg").write_text("half a package")
+    write_text(tmp_path / "audit.md", "x")
+    assert [p.name for p in tmp_path.iterdir()] == ["audit.md"]
 
 
 def test_leftovers_of_the_old_scheme_are_swept(tmp_path):
