@@ -93,16 +93,10 @@ def atomic_path(target: str | os.PathLike, *, protect: tuple[Path, ...] = ()) ->
     target = Path(target)
     refuse_overwriting_inputs(target, protect)
     folder = target.parent / TEMPORARY_FOLDER
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        sweep_temporary(target.parent)
-        own = _own_folder(folder)
-    except (FileExistsError, NotADirectoryError):
-        raise OutputError(f"{target.parent}: is a file, not a folder; write the output into a folder") from None
-    except OSError as error:
-        raise write_error(target, error) from None
+    own = folder / f"{os.getpid()}-{secrets.token_hex(8)}"
     temporary = own / f"{own.name}{ascii_suffix(target)}"
-    try:
+    try:  # from the first folder made, so that Ctrl-C at any moment leaves nothing behind
+        _make_own_folder(target, own)
         with _writable_by_gdal(temporary) as yielded:
             yield yielded
         os.replace(temporary, target)
@@ -120,23 +114,29 @@ def atomic_path(target: str | os.PathLike, *, protect: tuple[Path, ...] = ()) ->
     log.info("wrote %s", target)
 
 
-def _own_folder(folder: Path) -> Path:
-    """Make ``folder`` if needed and a new folder ``<pid>-<token>`` in it for one write; return the latter.
+def _make_own_folder(target: Path, own: Path) -> None:
+    """Make ``target``'s folder, sweep it (:func:`sweep_temporary`), and make ``own``, the write's own folder,
+    in its :data:`TEMPORARY_FOLDER`.
 
-    Another process may remove ``folder`` (once empty) between the two steps; then both are made again. Once
-    the write's own folder is in it, ``folder`` is not empty and stays.
+    Another process may remove :data:`TEMPORARY_FOLDER` (once empty) between making it and making ``own`` in
+    it; then both are made again. Once ``own`` is in it, it is not empty and stays.
     """
-    for attempt in range(1, _OWN_FOLDER_ATTEMPTS + 1):
-        with contextlib.suppress(FileExistsError):  # made by another write (a file there: the next step says so)
-            folder.mkdir()
-        own = folder / f"{os.getpid()}-{secrets.token_hex(8)}"
-        try:
-            own.mkdir()
-            return own
-        except FileNotFoundError:
-            if attempt == _OWN_FOLDER_ATTEMPTS:
-                raise
-    raise AssertionError(_OWN_FOLDER_ATTEMPTS)  # the loop returns or raises
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        sweep_temporary(target.parent)
+        for attempt in range(1, _OWN_FOLDER_ATTEMPTS + 1):
+            with contextlib.suppress(FileExistsError):  # made by another write (a file there: the next step says so)
+                own.parent.mkdir()
+            try:
+                own.mkdir()
+                return
+            except FileNotFoundError:
+                if attempt == _OWN_FOLDER_ATTEMPTS:
+                    raise
+    except (FileExistsError, NotADirectoryError):
+        raise OutputError(f"{target.parent}: is a file, not a folder; write the output into a folder") from None
+    except OSError as error:
+        raise write_error(target, error) from None
 
 
 @contextlib.contextmanager
