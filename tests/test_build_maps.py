@@ -6,8 +6,10 @@ import json
 import logging
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 import warnings
 
 import geopandas as gpd
@@ -545,3 +547,74 @@ def test_two_builds_into_one_folder_at_once_both_succeed(tmp_path, belt_files):
         written = {p.name for p in out.iterdir()}
         assert {"belt_en.html", "belt_ja.html", "index_en.html", "index_ja.html", "audit.md"} <= written
         assert not [name for name in written if name.startswith(".")]
+
+
+# --- Ctrl-C: one line and exit 130, at any moment -----------------------------------------------------------
+
+
+def _interrupt(command: list[str], ready, *, timeout_s: float = 120) -> subprocess.CompletedProcess:
+    """Run ``command`` in a session of its own, wait until ``ready(line)`` holds for a line of its stderr (or,
+    for ``ready`` a path, until that file exists), then send SIGINT to its whole process group, as Ctrl-C in a
+    terminal does; return the result, stderr without ``-X importtime``'s lines."""
+    child = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    deadline = time.monotonic() + timeout_s
+    try:
+        if callable(ready):
+            while not ready(line := child.stderr.readline()):
+                assert line and time.monotonic() < deadline, "the moment to interrupt never came"
+        else:
+            while not ready.exists():
+                assert child.poll() is None and time.monotonic() < deadline, "the moment to interrupt never came"
+                time.sleep(0.005)
+        os.killpg(child.pid, signal.SIGINT)
+        err = child.communicate(timeout=timeout_s)[1]
+    finally:
+        child.kill()
+        child.stderr.close()
+    lines = [line for line in err.splitlines() if line.strip() and not line.startswith("import time:")]
+    return subprocess.CompletedProcess(command, child.returncode, "", "\n".join(lines))
+
+
+@pytest.mark.parametrize("module", ["numpy", "geopandas", "geo.io", "geo.pipeline", "geo.cli.main"])
+def test_ctrl_c_while_the_package_is_imported_is_one_line_and_exit_130(tmp_path, module):
+    # -X importtime prints a line as each import ends: Ctrl-C comes right after that one, in the first second,
+    # when it used to print a KeyboardInterrupt traceback from deep inside an import.
+    command = [sys.executable, "-X", "importtime", str(PROJECT_ROOT / "build_maps.py"), "--out", str(tmp_path)]
+    result = _interrupt(command, lambda line: line.split("|")[-1].strip() == module)
+    assert (result.returncode, result.stderr) == (130, "error: interrupted")
+
+
+@pytest.mark.parametrize("written", ["audit.json", "belt_ko.html", "zone_jingok_ko.html"])
+def test_ctrl_c_during_a_build_is_one_line_exit_130_and_leaves_whole_files(tmp_path, written):
+    out = tmp_path / "out"
+    command = [sys.executable, str(PROJECT_ROOT / "build_maps.py"), *["--out", str(out)]]
+    result = _interrupt(command, out / written)
+    assert (result.returncode, result.stderr) == (130, "error: interrupted")
+    json.loads((out / "audit.json").read_text())  # what was written is whole
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no temporary file left
+
+
+def test_ctrl_c_inside_a_command_is_exit_130(capsys, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(geo.cli.audit, "audit_source", interrupted)
+    assert main(["audit"]) == 130
+    assert capsys.readouterr().err.strip() == "error: interrupted"
+
+
+def test_the_installed_command_is_build_maps_which_imports_the_package_only_when_run():
+    from importlib.metadata import entry_points
+
+    (command,) = entry_points(group="console_scripts", name="triangle-belt")
+    assert command.value == "build_maps:run"
+    checked = subprocess.run(
+        [sys.executable, "-c", "import sys, build_maps; print(any(m.startswith('geo') for m in sys.modules))"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        check=True,
+    )
+    assert checked.stdout.strip() == "False"
