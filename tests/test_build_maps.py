@@ -618,3 +618,18 @@ def test_the_installed_command_is_build_maps_which_imports_the_package_only_when
         check=True,
     )
     assert checked.stdout.strip() == "False"
+
+
+#: A zone file as JSON encoders that write NaN (Python's json, GDAL) write it: the third vertex has no y.
+ZONES_WITH_A_NAN_VERTEX = """{"type": "FeatureCollection", "features": [{"type": "Feature",
+"properties": {"zone_id": "jingok"}, "geometry": {"type": "Polygon",
+"coordinates": [[[126.78, 35.205], [126.79, 35.205], [126.79, NaN], [126.78, 35.21], [126.78, 35.205]]]}}]}"""
+
+
+def test_a_nan_vertex_through_the_command_line_is_exit_2_not_an_internal_error(tmp_path, capsys):
+    path = tmp_path / "zones.geojson"
+    path.write_text(ZONES_WITH_A_NAN_VERTEX)
+    assert main(["audit", "--zones", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: zones.geojson feature 1 (jingok): vertex 3 has coordinates that are not finite")
+    assert err.count("\n") == 1

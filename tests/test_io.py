@@ -800,3 +800,63 @@ def test_a_one_zero_in_belt_column_with_a_gap_reads_as_flags(tmp_path):
     assert zones["in_belt"].tolist() == [True, False, False]
     with pytest.raises(geo.InputError, match=r"in_belt must be true or false \(got 0.5\)"):
         geo.io.prepare_zones(frame.assign(in_belt=[1.0, 0.5, 0.0]), "inbelt.geojson")
+
+
+# --- coordinates that are not numbers ----------------------------------------------------------------------
+
+GOOD_RING = "[[126.70, 35.15], [126.71, 35.15], [126.71, 35.16], [126.70, 35.16], [126.70, 35.15]]"
+
+
+def _geojson_with_ring(path, ring: str):
+    """A zone file written by hand, as JSON encoders that write NaN and Infinity (Python's json, GDAL) do."""
+    features = [
+        f'{{"type": "Feature", "properties": {{"zone_id": "{zone_id}"}}, '
+        f'"geometry": {{"type": "Polygon", "coordinates": [{coordinates}]}}}}'
+        for zone_id, coordinates in (("ok", GOOD_RING), ("jingok", ring))
+    ]
+    path.write_text('{"type": "FeatureCollection", "features": [' + ", ".join(features) + "]}")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("vertex", "shown"),
+    [
+        ("[NaN, 35.205]", "x=nan, y=35.205"),
+        ("[Infinity, 35.205]", "x=inf, y=35.205"),
+        ("[126.79, -Infinity]", "x=126.79, y=-inf"),
+    ],
+)
+def test_a_vertex_that_is_nan_or_infinite_is_one_line_naming_the_feature(tmp_path, vertex, shown):
+    ring = f"[[126.78, 35.205], {vertex}, [126.79, 35.21], [126.78, 35.21], [126.78, 35.205]]"
+    path = _geojson_with_ring(tmp_path / "zones.geojson", ring)
+    expected = (
+        f"zones.geojson feature 2 (jingok): vertex 2 has coordinates that are not finite numbers ({shown}), so no "
+        "area can be measured; fix or delete that vertex in a GIS and export again"
+    )
+    for fix in (False, True):  # --fix cannot repair it (make_valid used to fail inside GEOS: exit 3)
+        with pytest.raises(geo.InputError) as raised:
+            read_zones(path, fix=fix)
+        assert str(raised.value) == expected
+    # the fix works: without that vertex the zone loads
+    fixed = _geojson_with_ring(path, "[[126.78, 35.205], [126.79, 35.21], [126.78, 35.21], [126.78, 35.205]]")
+    assert list(read_zones(fixed)["zone_id"]) == ["ok", "jingok"]
+
+
+def test_non_finite_vertices_in_a_geopackage_are_counted_per_feature(tmp_path):
+    nan, inf = float("nan"), float("inf")
+    with np.errstate(invalid="ignore"):
+        holed = shapely.Polygon(
+            [(126.70, 35.15), (126.72, 35.15), (126.72, 35.17), (126.70, 35.17)],
+            [[(126.705, 35.155), (nan, 35.156), (126.71, inf), (126.705, 35.155)]],
+        )
+        multi = shapely.MultiPolygon([BOX, shapely.Polygon([(126.8, 35.2), (126.81, 35.2), (-inf, nan)])])
+    path = _write(_frame([BOX, holed, multi]), tmp_path / "zones.gpkg")
+    with pytest.raises(geo.InputError) as raised:
+        read_zones(path)
+    message = str(raised.value)
+    assert message.startswith("zones.gpkg: 2 problems: zones.gpkg feature 2 (z1): vertex 7 (and 1 more) has ")
+    assert "(x=nan, y=35.156)" in message
+    assert (
+        "; zones.gpkg feature 3 (z2): vertex 8 has coordinates that are not finite numbers (x=-inf, y=nan)" in message
+    )
+    assert "\n" not in message
