@@ -57,6 +57,10 @@ WRITE_FAULTS: Final = {
     errno.EACCES: "pass --out a folder you can write to",
     errno.EPERM: "pass --out a folder you can write to",
 }
+#: A GDAL or SQLite error while the output's disk has less free space than this (bytes) is taken for a full
+#: disk: when the disk fills while GDAL creates a GeoPackage, the error it raises is a later one ("no such
+#: table: gpkg_contents"), and what the failed write took is given back before the error reaches us.
+NEARLY_FULL_BYTES: Final = 1 << 20
 #: How GDAL and SQLite word those faults (they raise their own exception types, without an errno).
 _WRITE_FAULT_TEXTS: Final = (
     ("no space left", errno.ENOSPC),
@@ -162,8 +166,8 @@ def write_error(target: Path, error: BaseException) -> OutputError | None:
     disk's or the folder's (a fault of the program, to be raised as it is).
 
     The fault is found from the errno of an :class:`OSError` anywhere in the exception's chain, else from the
-    words GDAL and SQLite use (:data:`_WRITE_FAULT_TEXTS`), else, for a GDAL or SQLite error, from the disk
-    itself being full.
+    words GDAL, SQLite and Arrow use (:data:`_WRITE_FAULT_TEXTS`), else, for a GDAL or SQLite error, from the
+    disk itself being (nearly) full (:data:`NEARLY_FULL_BYTES`).
     """
     code = _fault_errno(target, error)
     if code in WRITE_FAULTS:
@@ -197,17 +201,17 @@ def _fault_errno(target: Path, error: BaseException) -> int | None:
         if words in text:
             return code
     with contextlib.suppress(OSError):
-        if shutil.disk_usage(target.parent).free == 0:
+        if shutil.disk_usage(target.parent).free < NEARLY_FULL_BYTES:
             return errno.ENOSPC
     return None
 
 
 def _is_library_error(error: BaseException) -> bool:
-    """An error of GDAL (pyogrio, rasterio) or SQLite, the writers that do not raise OSError for the disk."""
+    """An error of GDAL (pyogrio, rasterio), SQLite or Arrow, writers that may word a disk fault without an errno."""
     if isinstance(error, sqlite3.Error | pyogrio.errors.DataSourceError | pyogrio.errors.DataLayerError):
         return True
     module = type(error).__module__ or ""
-    return module.startswith(("pyogrio", "rasterio", "fiona", "sqlite3"))
+    return module.startswith(("pyogrio", "rasterio", "fiona", "sqlite3", "pyarrow"))
 
 
 def sweep_temporary(folder: Path) -> list[Path]:

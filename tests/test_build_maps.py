@@ -524,8 +524,8 @@ def test_top_level_help_shows_the_build_options(capsys):
 
 
 def test_two_builds_into_one_folder_at_once_both_succeed(tmp_path, belt_files):
-    """``--lang en`` and ``--lang ja`` started together into the same folder: one of them used to fail in most
-    rounds, its temporary folder removed by the other's cleanup."""
+    """``build_maps.py --lang en`` and ``--lang ja`` started together into the same folder: one of them used to
+    fail in most rounds, its temporary folder removed by the other's cleanup."""
     script = str(PROJECT_ROOT / "build_maps.py")
     for round_ in range(3):
         out = tmp_path / f"round{round_}"
@@ -588,6 +588,7 @@ def test_ctrl_c_while_the_package_is_imported_is_one_line_and_exit_130(tmp_path,
 
 @pytest.mark.parametrize("written", ["audit.json", "belt_ko.html", "zone_jingok_ko.html"])
 def test_ctrl_c_during_a_build_is_one_line_exit_130_and_leaves_whole_files(tmp_path, written):
+    """A whole build_maps.py build, interrupted once the file ``written`` is there."""
     out = tmp_path / "out"
     command = [sys.executable, str(PROJECT_ROOT / "build_maps.py"), *["--out", str(out)]]
     result = _interrupt(command, out / written)

@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -26,6 +27,7 @@ from hypothesis import strategies as st
 from pyproj import CRS
 
 import geo
+from geo import parcels as land_use
 from geo.io import OutputFolder, atomic_path, read_zones, write_text
 
 HANGUL_NAME = "빛그린국가산업단지"
@@ -607,13 +609,13 @@ def test_a_program_fault_while_writing_is_not_disguised(tmp_path):
         raise pyogrio.errors.FieldError("unsupported field type")
 
 
-@pytest.fixture
-def small_disk(tmp_path):
-    """A 256 kB tmpfs (needs root, as in CI); skipped where it cannot be mounted, except under CI=true."""
-    mount_point = tmp_path / "disk"
+@contextlib.contextmanager
+def _tmpfs(mount_point, size: str):
+    """A tmpfs of ``size`` at ``mount_point`` (needs root, as in CI); skipped where it cannot be mounted, except
+    under CI=true."""
     mount_point.mkdir()
     done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount_point)], capture_output=True, check=False
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount_point)], capture_output=True, check=False
     )
     if done.returncode != 0:
         if os.environ.get("CI", "").lower() in {"true", "1"} and os.geteuid() == 0:
@@ -623,6 +625,13 @@ def small_disk(tmp_path):
         yield mount_point
     finally:
         subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 256 kB tmpfs."""
+    with _tmpfs(tmp_path / "disk", "256k") as mount_point:
+        yield mount_point
 
 
 def _cli(*args, **environment):
@@ -653,6 +662,134 @@ def test_a_full_disk_is_one_line_exit_2_and_the_previous_file_stays(small_disk):
         assert line.startswith(f"error: {out}: cannot be written (No space left on device); free some space")
     assert target.read_bytes() == before
     assert sorted(p.name for p in small_disk.iterdir()) == ["filler", "zones.geojson"]
+
+
+def _fill(disk, *, leave: int) -> None:
+    """Fill ``disk`` until about ``leave`` bytes are free (a page more or less)."""
+    size = shutil.disk_usage(disk).free - leave
+    with open(disk / "filler", "wb") as filler, contextlib.suppress(OSError):
+        filler.write(b"\0" * max(size, 0))
+
+
+def _parcels_table(zones):
+    parcels = gpd.GeoDataFrame(
+        {"jimok": ["대", "전"] * len(zones)},
+        geometry=[part for g in zones.geometry for part in (g.buffer(-0.001), g.buffer(-0.004))],
+        crs=zones.crs,
+    )
+    return land_use.land_audit(zones, parcels, land_field="jimok")
+
+
+def _fetched_layer(out, zones):
+    """What ``fetch`` writes: the layer and its metadata table, in one GeoPackage (two GDAL writes)."""
+    from geo.vworld import _geopackage
+    from geo.vworld._types import FetchResult
+
+    result = FetchResult(out, "LT_C_DAMDAN", len(zones), 1, "2024-01-01T00:00:00Z", None, None, "https://x.test")
+    metadata = {"geom_filter": "", "attr_filter": "dan_name:like:빛그린"}
+    _geopackage.write_geopackage(geo.io.output_file(out), zones[["zone_id", "geometry"]], result, metadata)
+    return out
+
+
+#: Every kind of writer, by what it writes with: each gets an output path and (zones, audit).
+WRITERS = {
+    "reports": lambda out, zones, audit: geo.report.write_reports(OutputFolder(out.parent), audit)[0],
+    "map": lambda out, zones, audit: OutputFolder(out.parent).text(out.name, "<p>belt</p>" * 20_000),
+    "geopackage": lambda out, zones, audit: geo.export.export_geopackage(out, zones, audit),
+    "geojson": lambda out, zones, audit: geo.export.export_geojson(out, zones, audit),
+    "csv": lambda out, zones, audit: geo.export.export_zone_areas(out, zones, audit),
+    "geotiff": lambda out, zones, audit: geo.raster.rasterize_zones(zones, out, resolution_m=2),
+    "parquet": lambda out, zones, audit: land_use.write_parquet(_parcels_table(zones), out),
+    "fetched": lambda out, zones, audit: _fetched_layer(out, zones),
+}
+SUFFIXES = {"reports": ".json", "map": ".html", "geopackage": ".gpkg", "geojson": ".geojson", "csv": ".csv",
+            "geotiff": ".tif", "parquet": ".parquet", "fetched": ".gpkg"}  # fmt: skip
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_every_writer_on_a_filling_disk_fails_with_one_line_and_leaves_nothing(
+    small_disk, belt_zones, belt_audit, writer
+):
+    """With a little room left, not none: GDAL used to hide the full disk behind a later error ("no such table:
+    gpkg_contents", "TIFFAppendToStrip: Seek error"), an internal error, and libtiff could crash the process."""
+    out = small_disk / "out" / f"audit{SUFFIXES[writer]}"
+    failed = []
+    for leave_kib in (0, 4, 8, 16, 32, 64, 128):
+        shutil.rmtree(out.parent, ignore_errors=True)
+        (small_disk / "filler").unlink(missing_ok=True)
+        _fill(small_disk, leave=leave_kib * 1024)
+        try:
+            written = WRITERS[writer](out, belt_zones, belt_audit)
+        except geo.OutputError as error:
+            message = str(error)
+            assert message.startswith(f"{out.parent}/") and "\n" not in message
+            assert ": cannot be written (No space left on device); free some space or pass --out" in message
+            failed.append(leave_kib)
+        else:
+            assert written.stat().st_size > 0
+        left = list(out.parent.glob(".*")) if out.parent.exists() else []
+        assert not left, left
+    assert failed, "the disk never filled"
+
+
+def test_a_geotiff_on_a_filling_disk_is_one_line_exit_2(small_disk, belt_zone_file):
+    # Through the command line, in a process of its own: libtiff writing to a full disk could crash it.
+    out = small_disk / "mask.tif"
+    codes = set()
+    for leave_kib in (0, 8, 16, 32, 64):
+        (small_disk / "filler").unlink(missing_ok=True)
+        _fill(small_disk, leave=leave_kib * 1024)
+        result = _cli("raster", "rasterize", "--zones", str(belt_zone_file), "--out", str(out), "--resolution", "2")
+        codes.add(result.returncode)
+        if result.returncode != 0:
+            assert result.returncode == 2, result.stderr
+            (line,) = result.stderr.strip().splitlines()
+            assert line.startswith(f"error: {out}: cannot be written (No space left on device); free some space")
+    assert 2 in codes
+    assert sorted(p.name for p in small_disk.iterdir()) in (["filler"], ["filler", "mask.tif"])
+
+
+def test_a_build_on_a_filling_disk_is_one_line_exit_2_wherever_the_disk_fills(
+    tmp_path, belt_zone_file, belt_claims_file
+):
+    """A build_maps.py build whose disk fills during the reports, the GeoTIFF, the maps, the GeoPackage or the
+    GeoJSON (it writes about 2 MB): each time one line naming the file, exit 2, and no temporary file left."""
+    with _tmpfs(tmp_path / "disk", "3m") as disk:
+        out = disk / "maps"
+        codes = []
+        for leave_kib in (0, 8, 100, 400, 1000, 1700, 2000, 2400):
+            shutil.rmtree(out, ignore_errors=True)
+            (disk / "filler").unlink(missing_ok=True)
+            _fill(disk, leave=leave_kib * 1024)
+            inputs = ["--zones", str(belt_zone_file), "--claims", str(belt_claims_file)]
+            result = _cli(*["--lang", "en", "--out", str(out), *inputs])
+            codes.append(result.returncode)
+            if result.returncode != 0:
+                assert result.returncode == 2, (leave_kib, result.stderr)
+                (line,) = result.stderr.strip().splitlines()
+                assert re.fullmatch(
+                    rf"error: {re.escape(str(out))}/[^/]+: cannot be written \(No space left on device\); free some "
+                    r"space or pass --out a folder on another disk; the previous file is unchanged",
+                    line,
+                ), line
+            assert not [p.name for p in out.glob(".*")]
+        assert codes.count(2) >= 5 and codes[-1] == 0, codes
+
+
+def test_pngs_and_pdfs_from_chromium_on_a_full_disk_are_one_line(
+    small_disk, tmp_path, belt_zones, belt_audit, needs_browser
+):
+    from geo import factsheet, maps, screenshot
+
+    html = tmp_path / "belt_en.html"
+    html.write_text(maps.render_html(maps.belt_map(belt_zones, belt_audit, language="en")), encoding="utf-8")
+    _fill(small_disk, leave=0)
+    no_space = r": cannot be written \(No space left on device\); free some space or pass --out a folder on another"
+    with pytest.raises(geo.OutputError, match=re.escape(str(small_disk / "belt_en.png")) + no_space):
+        screenshot.screenshot(html, small_disk / "belt_en.png")
+    with pytest.raises(geo.OutputError, match=re.escape(str(small_disk / "factsheet_belt_en.pdf")) + no_space):
+        factsheet.write_factsheets(small_disk, belt_zones, belt_audit, languages=("en",), zone_ids=[])
+    assert [p.name for p in small_disk.iterdir()] == ["filler"]
 
 
 def test_a_read_only_folder_is_one_line_exit_2(tmp_path):
