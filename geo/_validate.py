@@ -108,7 +108,7 @@ def validate_zones(frame: gpd.GeoDataFrame, source: str, *, fix: bool = False) -
     for zone_id, group in frame[duplicated].groupby("feature_id", sort=False):
         numbers = _numbers([i + 1 for i in group.index])
         problems.append(
-            f"{source} features {numbers} share the id {fmt.message_text(repr(zone_id))}; make ids unique or pick "
+            f"{source} features {numbers} share the id {fmt.quoted(zone_id)}; make ids unique or pick "
             "another --id-field"
         )
 
@@ -123,7 +123,7 @@ def validate_zones(frame: gpd.GeoDataFrame, source: str, *, fix: bool = False) -
         given &= raw_official.astype(str).str.strip().ne("")
     bad = given & ~(np.isfinite(official) & (official > 0) & (official <= EARTH_SURFACE_M2))
     problems += [
-        f"{where(i)}: official_area_m2 {fmt.message_text(repr(raw_official.iloc[i]))} is not a positive number "
+        f"{where(i)}: official_area_m2 {fmt.quoted(raw_official.iloc[i])} is not a positive number "
         "of m² up to the surface of the Earth; fix it or leave it empty"
         for i in np.flatnonzero(bad)
     ]

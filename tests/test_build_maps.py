@@ -634,3 +634,68 @@ def test_a_nan_vertex_through_the_command_line_is_exit_2_not_an_internal_error(t
     err = capsys.readouterr().err
     assert err.startswith("error: zones.geojson feature 1 (jingok): vertex 3 has coordinates that are not finite")
     assert err.count("\n") == 1
+
+
+# --- long values from data are shortened in messages ------------------------------------------------------
+
+LONG = "x" * 2000
+
+
+def _long_value_cases(tmp_path, belt_zone_file):
+    """Inputs that quote a 2,000-character value in their error, with the start and the end of the line."""
+    from official_layer import write_official
+
+    official = write_official(tmp_path / "DAM_DAN.gpkg", 20)
+    (tmp_path / "empty_zone.csv").write_text(f"dan_id,zone_id\n{LONG},\n")
+    (tmp_path / "unknown_zone.csv").write_text(f"dan_id,zone_id\n000002,{LONG}\n")
+    (tmp_path / "claims.csv").write_text(f"{CLAIMS_HEADER}{LONG},belt,lots,pyeong,p,,,en,\n")
+    shared = _zones_with_ids(tmp_path / "shared.geojson", [LONG, LONG])
+    long_field = gpd.GeoDataFrame({LONG[:200]: ["a"]}, geometry=[shapely.box(126.7, 35.1, 126.71, 35.11)], crs=4326)
+    long_field.to_file(tmp_path / "fields.gpkg")
+    zones = ["--zones", str(belt_zone_file)]
+    return {
+        "match file id": (
+            ["--zones", str(official), "--match", str(tmp_path / "empty_zone.csv")],
+            "empty_zone.csv row 2: zone_id is empty for dan_id 'xxx",
+            "; write our zone id",
+        ),
+        "match file zone": (
+            ["--zones", str(official), "--match", str(tmp_path / "unknown_zone.csv")],
+            "unknown_zone.csv row 2: zone_id 'xxx",
+            "is not one of our zones; use one of bitgoeul, jingok, future",
+        ),
+        "zone id": (["--zones", str(shared)], "shared.geojson features 1 and 2 share the id 'xxx", "--id-field"),
+        "claim id": (
+            [*zones, "--claims", str(tmp_path / "claims.csv")],
+            "claims.csv row 2 (xxx",
+            "figure 'lots' is not a positive number; write it without units",
+        ),
+        "--id-field": (
+            ["--zones", str(shared), "--id-field", LONG],
+            "shared.geojson: no field 'xxx",
+            "; its fields are: zone_id",
+        ),
+        "--layer": (
+            ["--zones", str(tmp_path / "fields.gpkg"), "--layer", LONG],
+            "fields.gpkg: no layer 'xxx",
+            "fields",
+        ),
+        "--belt": ([*zones, "--belt", LONG], "belt.geojson: no zone xxx", "jingok"),
+        "field names": (
+            ["--zones", str(tmp_path / "fields.gpkg"), "--id-field", "zone"],
+            "fields.gpkg: no field 'zone' for --id-field; its fields are: xxx",
+            "x…",
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["match file id", "match file zone", "zone id", "claim id", "--id-field", "--layer", "--belt", "field names"],
+)
+def test_a_2000_character_value_is_shortened_in_its_error(tmp_path, capsys, belt_zone_file, case):
+    args, start, end = _long_value_cases(tmp_path, belt_zone_file)[case]
+    assert main(["audit", *args]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"error: {start}") and line.endswith(end), line[:300]
+    assert len(line) < 500, len(line)

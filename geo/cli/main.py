@@ -47,6 +47,12 @@ PROG = "triangle-belt"
 #: the error that follows a GDAL failure already says what went wrong, in one line.
 GDAL_LOGGERS = ("rasterio", "pyogrio", "fiona")
 LOG_FORMAT = "%(levelname)s: %(message)s"
+#: The longest word (a run of characters without a space) and the longest message an error line shows. The
+#: library shortens what it quotes from data (:data:`geo._format.MESSAGE_VALUE_CHARS`); this is the last guard
+#: against a value it quotes whole, such as a 2,000-character id: the middle is cut, so that the line still
+#: starts with the file and the feature and ends with the fix.
+MAX_ERROR_WORD_CHARS = 200
+MAX_ERROR_CHARS = 1500
 
 
 class TerminalFormatter(logging.Formatter):
@@ -187,7 +193,18 @@ def _usage_message(error: click.UsageError) -> str:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    """``text`` on one line, its words and itself cut in the middle where longer than :data:`MAX_ERROR_WORD_CHARS`
+    and :data:`MAX_ERROR_CHARS`."""
+    return _middle_cut(" ".join(_middle_cut(word, MAX_ERROR_WORD_CHARS) for word in text.split()), MAX_ERROR_CHARS)
+
+
+def _middle_cut(text: str, limit: int) -> str:
+    """``text`` with its middle replaced by "…" so that it is ``limit`` characters long: two thirds of them from
+    its start, one third from its end."""
+    if len(text) <= limit:
+        return text
+    head = (limit - 1) * 2 // 3
+    return f"{text[:head]}…{text[len(text) - (limit - 1 - head) :]}"
 
 
 def run() -> None:
