@@ -13,7 +13,7 @@ import sys
 
 #: As geo.cli.main's EXIT_INTERRUPTED and INTERRUPTED, which cannot be imported before the package is.
 EXIT_INTERRUPTED = 130
-INTERRUPTED = "error: interrupted"
+INTERRUPTED = "interrupted"
 
 
 def run() -> None:
@@ -23,7 +23,7 @@ def run() -> None:
 
         run_command_line()
     except KeyboardInterrupt:  # while importing; geo.cli.main handles the rest
-        print(INTERRUPTED, file=sys.stderr)
+        print(f"error: {INTERRUPTED}", file=sys.stderr)
         sys.exit(EXIT_INTERRUPTED)
 
 

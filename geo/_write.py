@@ -3,10 +3,10 @@ target, so an interrupted or failed write never leaves half a file and never tou
 
 The temporary files live in :data:`TEMPORARY_FOLDER`, each write in a folder of its own there, so builds
 running at once into the same folder never remove one another's; what a killed run leaves there is swept by
-the next write into that folder. A write that fails because of the disk or the folder (full, over quota, read-only, no
-permission) is an :class:`OutputError` naming the file, and the previous file stays as it was. A folder whose
-path is not UTF-8 is written through an ASCII symbolic link, so GDAL can write there too. :mod:`geo.io` is the
-public face of this module.
+the next write into that folder. A write that fails because of the disk or the folder (full, over quota,
+read-only, no permission) is an :class:`OutputError` naming the file, and the previous file stays as it was. A
+folder whose path is not UTF-8 is written through an ASCII symbolic link, so GDAL can write there too.
+:mod:`geo.io` is the public face of this module.
 """
 
 from __future__ import annotations

@@ -597,6 +597,29 @@ def test_ctrl_c_during_a_build_is_one_line_exit_130_and_leaves_whole_files(tmp_p
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no temporary file left
 
 
+def test_a_build_started_with_ctrl_c_ignored_keeps_ignoring_it(tmp_path):
+    """build_maps.py started as a shell starts a background job (SIGINT ignored) is not stopped by SIGINT."""
+    out = tmp_path / "out"
+    child = subprocess.Popen(
+        [sys.executable, str(PROJECT_ROOT / "build_maps.py"), *["--lang", "en", "--out", str(out)]],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not (out / "audit.json").exists():
+            assert child.poll() is None and time.monotonic() < deadline
+            time.sleep(0.005)
+        child.send_signal(signal.SIGINT)
+        err = child.communicate(timeout=300)[1]
+    finally:
+        child.kill()
+        child.stderr.close()
+    assert child.returncode == 0 and err.startswith(f"built {out}: "), err
+
+
 def test_ctrl_c_inside_a_command_is_exit_130(capsys, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt

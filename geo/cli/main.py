@@ -214,7 +214,8 @@ def run() -> None:
     writes under way have removed their temporary files; a second Ctrl-C ends the program at once.
     """
     warnings.simplefilter("default")
-    signal.signal(signal.SIGINT, _interrupt)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started with Ctrl-C ignored
+        signal.signal(signal.SIGINT, _interrupt)
     try:
         code = main()
     except KeyboardInterrupt:  # before or after main's own handling
@@ -238,7 +239,7 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 
 
 def _ignore_unraisable(unraisable: object) -> None:
-    return None
+    """After Ctrl-C: an exception no code can catch (in a finaliser, a closed generator) is not printed."""
 
 
 if __name__ == "__main__":
