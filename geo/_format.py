@@ -27,6 +27,9 @@ import pandas as pd
 
 #: Shown for a missing number.
 MISSING: Final = "–"
+#: How many characters of one value from data (an id, a name, a field name, an option's value) an error or log
+#: message shows; a longer value is cut, the cut marked "…", so that a message stays a line one can read.
+MESSAGE_VALUE_CHARS: Final = 80
 #: The minus sign of typeset numbers (HTML); text meant to be parsed keeps the ASCII hyphen-minus.
 TYPOGRAPHIC_MINUS: Final = "−"
 #: A text cell starting with one of these (after any spaces) runs as a formula in Excel, LibreOffice or
@@ -134,10 +137,20 @@ def terminal(text: object) -> str:
     return _CONTROL.sub(_visible, str(text))
 
 
-def message_text(value: object) -> str:
-    """``value`` for an error or log message, which is one line: as :func:`terminal`, and line breaks and tabs
-    shown as ``\\x0a`` and ``\\x09`` too."""
-    return terminal(value).replace("\n", "\\x0a").replace("\t", "\\x09")
+def message_text(value: object, *, limit: int | None = MESSAGE_VALUE_CHARS) -> str:
+    """``value`` for an error or log message, which is one line: as :func:`terminal`, line breaks and tabs shown
+    as ``\\x0a`` and ``\\x09`` too, and cut to ``limit`` characters (None: whole), the last one "…"."""
+    return terminal(_cut(str(value), limit)).replace("\n", "\\x0a").replace("\t", "\\x09")
+
+
+def quoted(value: object, *, limit: int = MESSAGE_VALUE_CHARS) -> str:
+    """``value`` quoted for an error or log message as ``repr`` quotes it (``'007'``), a text cut to ``limit``
+    characters inside the quotes (the last one "…"), and safe for a terminal (as :func:`message_text`)."""
+    return message_text(repr(_cut(value, limit) if isinstance(value, str) else value), limit=None)
+
+
+def _cut(text: str, limit: int | None) -> str:
+    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
 
 
 def xml_text(text: str) -> str:

@@ -27,6 +27,7 @@ import pyogrio
 import shapely
 import shapely.errors
 
+from . import _format as fmt
 from ._errors import InputError, InputFileNotFoundError
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ def read_vector(
         require_shapefile_parts(path)
     available, spatial = _layers(path)
     if layer is not None and layer not in available:
-        raise InputError(f"{path.name}: no layer {layer!r}; pass --layer with one of: {', '.join(available)}")
+        raise InputError(f"{path.name}: no layer {fmt.quoted(layer)}; pass --layer with one of: {_listed(available)}")
     if layer is None and len(available) > 1 and len(spatial) > 1 and prefer_fields:
         # Several geometry layers, one of them with every field the caller looks for: that one.
         having = [name for name in spatial if _has_fields(path, name, prefer_fields)]
@@ -74,7 +75,7 @@ def read_vector(
     if layer is None and len(available) > 1:
         # Attribute tables beside one geometry layer (a fetch's record, an audit table) leave no doubt.
         if len(spatial) != 1:
-            choices = ", ".join(spatial or available)
+            choices = _listed(spatial or available)
             raise InputError(
                 f"{path.name}: has {len(spatial or available)} layers; pass --layer with one of: {choices}"
             )
@@ -97,7 +98,9 @@ def read_vector(
             "(first point = last point, at least 4 points) in a GIS and export again"
         ) from None
     except LookupError:
-        raise InputError(f"--encoding {encoding!r} is not an encoding Python knows; use e.g. cp949 or utf-8") from None
+        raise InputError(
+            f"--encoding {fmt.quoted(encoding)} is not an encoding Python knows; use e.g. cp949 or utf-8"
+        ) from None
     except UnicodeDecodeError:
         raise InputError(
             f"{path.name}: its text is not in {encoding or 'the declared encoding'}; pass --encoding cp949 "
@@ -287,6 +290,11 @@ def read_table(path: str | os.PathLike) -> pd.DataFrame:
         raise InputError(
             f"{path.name}: is not a UTF-8 CSV table ({shorten(str(error))}); save it as UTF-8 CSV"
         ) from None
+
+
+def _listed(names: list[str]) -> str:
+    """Layer or field names for a message, each shortened (:func:`geo._format.message_text`)."""
+    return ", ".join(fmt.message_text(name) for name in names) or "none"
 
 
 def shorten(text: str, limit: int = 120) -> str:

@@ -66,9 +66,17 @@ def validate_zones(frame: gpd.GeoDataFrame, source: str, *, fix: bool = False) -
 
     usable = np.ones(len(frame), dtype=bool)
     # Checked in bulk; only the features with a problem are visited one by one, so a national layer is fast.
+    not_finite = _not_finite_vertices(geoms)
+    for i, (vertex, count, x, y) in not_finite.items():
+        more = f" (and {count - 1:,} more)" if count > 1 else ""
+        problems.append(
+            f"{where(i)}: vertex {vertex:,}{more} has coordinates that are not finite numbers (x={x:.10g}, "
+            f"y={y:.10g}), so no area can be measured; fix or delete that vertex in a GIS and export again"
+        )
+        usable[i] = False
     types = shapely.get_type_id(geoms)
     polygonal = np.isin(types, (shapely.GeometryType.POLYGON, shapely.GeometryType.MULTIPOLYGON))
-    suspect = ~polygonal | shapely.is_empty(geoms) | ~shapely.is_valid(geoms)
+    suspect = (~polygonal | shapely.is_empty(geoms) | ~shapely.is_valid(geoms)) & usable
     for i in np.flatnonzero(suspect):
         geom = geoms[i]
         if geom is None or geom.is_empty:
@@ -100,7 +108,7 @@ def validate_zones(frame: gpd.GeoDataFrame, source: str, *, fix: bool = False) -
     for zone_id, group in frame[duplicated].groupby("feature_id", sort=False):
         numbers = _numbers([i + 1 for i in group.index])
         problems.append(
-            f"{source} features {numbers} share the id {fmt.message_text(repr(zone_id))}; make ids unique or pick "
+            f"{source} features {numbers} share the id {fmt.quoted(zone_id)}; make ids unique or pick "
             "another --id-field"
         )
 
@@ -115,7 +123,7 @@ def validate_zones(frame: gpd.GeoDataFrame, source: str, *, fix: bool = False) -
         given &= raw_official.astype(str).str.strip().ne("")
     bad = given & ~(np.isfinite(official) & (official > 0) & (official <= EARTH_SURFACE_M2))
     problems += [
-        f"{where(i)}: official_area_m2 {fmt.message_text(repr(raw_official.iloc[i]))} is not a positive number "
+        f"{where(i)}: official_area_m2 {fmt.quoted(raw_official.iloc[i])} is not a positive number "
         "of m² up to the surface of the Earth; fix it or leave it empty"
         for i in np.flatnonzero(bad)
     ]
@@ -124,6 +132,21 @@ def validate_zones(frame: gpd.GeoDataFrame, source: str, *, fix: bool = False) -
     if problems:
         raise InputError(_summarise(source, problems))
     return frame.set_geometry(lonlat)
+
+
+def _not_finite_vertices(geoms: np.ndarray) -> dict[int, tuple[int, int, float, float]]:
+    """The features with a vertex whose x or y is NaN or infinite (which GEOS cannot compute with): for each,
+    by position, the first such vertex (counted from 1 over all the feature's rings), how many there are, and
+    the first one's x and y."""
+    coordinates, features = shapely.get_coordinates(geoms, return_index=True)
+    bad = np.flatnonzero(~np.isfinite(coordinates).all(axis=1))
+    first_row = np.searchsorted(features, np.arange(len(geoms)))  # each feature's first vertex (rows are in order)
+    found = {}
+    for feature, at, count in zip(*np.unique(features[bad], return_index=True, return_counts=True), strict=True):
+        row = bad[at]
+        x, y = coordinates[row]
+        found[int(feature)] = (int(row - first_row[feature]) + 1, int(count), float(x), float(y))
+    return found
 
 
 #: A message names at most this many features of one problem, then says how many more.

@@ -1,11 +1,12 @@
 """Writing every output atomically: a temporary file in a hidden folder of the output folder, renamed over the
 target, so an interrupted or failed write never leaves half a file and never touches the inputs.
 
-The temporary files live in :data:`TEMPORARY_FOLDER`; what a killed run leaves there is swept by the next
-write into that folder. A write that fails because of the disk or the folder (full, over quota, read-only, no
-permission) is an :class:`OutputError` naming the file, and the previous file stays as it was. A folder whose
-path is not UTF-8 is written through an ASCII symbolic link, so GDAL can write there too. :mod:`geo.io` is the
-public face of this module.
+The temporary files live in :data:`TEMPORARY_FOLDER`, each write in a folder of its own there, so builds
+running at once into the same folder never remove one another's; what a killed run leaves there is swept by
+the next write into that folder. A write that fails because of the disk or the folder (full, over quota,
+read-only, no permission) is an :class:`OutputError` naming the file, and the previous file stays as it was. A
+folder whose path is not UTF-8 is written through an ASCII symbolic link, so GDAL can write there too.
+:mod:`geo.io` is the public face of this module.
 """
 
 from __future__ import annotations
@@ -36,8 +37,12 @@ log = logging.getLogger(__name__)
 TEMPORARY_FOLDER: Final = ".triangle-belt-tmp"
 #: A temporary file or folder older than this (seconds) is swept even if the process that made it still runs.
 STALE_TEMPORARY_S: Final = 24 * 3600
-#: A temporary file's name: ``<pid>-<token><suffix>``, so a sweep knows whose it is.
+#: The name of a write's own folder in :data:`TEMPORARY_FOLDER`, and of its temporary file there:
+#: ``<pid>-<token>``, so a sweep knows whose it is (earlier versions put ``<pid>-<token><suffix>`` files there).
 _TEMPORARY_NAME: Final = re.compile(r"^(\d+)-[0-9a-f]+")
+#: How often a write tries to make its own folder when another write removes :data:`TEMPORARY_FOLDER` (which
+#: it does only when the folder is empty) between making it and making its own folder in it.
+_OWN_FOLDER_ATTEMPTS: Final = 100
 #: The hidden ``.<name>.<8 random characters><suffix>`` files that version 0.1.0 wrote beside each output
 #: (``tempfile.mkstemp``); swept once older than :data:`_OLD_TEMPORARY_AGE_S`, as no write takes that long.
 _OLD_TEMPORARY_NAME: Final = re.compile(r"^\.(?P<name>.+)\.[a-z0-9_]{8}(?P<suffix>\.[^.]+)?$")
@@ -52,6 +57,10 @@ WRITE_FAULTS: Final = {
     errno.EACCES: "pass --out a folder you can write to",
     errno.EPERM: "pass --out a folder you can write to",
 }
+#: A GDAL or SQLite error while the output's disk has less free space than this (bytes) is taken for a full
+#: disk: when the disk fills while GDAL creates a GeoPackage, the error it raises is a later one ("no such
+#: table: gpkg_contents"), and what the failed write took is given back before the error reaches us.
+NEARLY_FULL_BYTES: Final = 1 << 20
 #: How GDAL and SQLite word those faults (they raise their own exception types, without an errno).
 _WRITE_FAULT_TEXTS: Final = (
     ("no space left", errno.ENOSPC),
@@ -69,11 +78,14 @@ _WRITE_FAULT_TEXTS: Final = (
 def atomic_path(target: str | os.PathLike, *, protect: tuple[Path, ...] = ()) -> Iterator[Path]:
     """Yield a temporary path for ``target``; rename it over ``target`` only if the block succeeds.
 
-    The temporary file is ``<pid>-<token><suffix>`` in :data:`TEMPORARY_FOLDER` inside ``target``'s folder
-    (the same disk, so the rename is atomic; hidden, and never named like an output). Before each write the
-    folder is swept of what earlier runs left there when they were killed (entries of processes that no
-    longer run, or older than :data:`STALE_TEMPORARY_S`), and it is removed once empty. If the folder's path
-    is not UTF-8, the path yielded goes through an ASCII symbolic link, so GDAL can write it.
+    The temporary file is ``<pid>-<token><suffix>`` in a folder of this write alone, ``<pid>-<token>``, in
+    :data:`TEMPORARY_FOLDER` inside ``target``'s folder (the same disk, so the rename is atomic; hidden, and
+    never named like an output). Its sidecars (``-journal``, ``.aux.xml``) go there too, and the folder is
+    removed after the write. Before each write :data:`TEMPORARY_FOLDER` is swept of what earlier runs left
+    there when they were killed (entries of processes that no longer run, or older than
+    :data:`STALE_TEMPORARY_S`), and it is removed once empty: as a write's own folder keeps it from being
+    empty, processes writing into the same folder at once never remove each other's files. If the folder's
+    path is not UTF-8, the path yielded goes through an ASCII symbolic link, so GDAL can write it.
 
     Raises
     ------
@@ -85,16 +97,10 @@ def atomic_path(target: str | os.PathLike, *, protect: tuple[Path, ...] = ()) ->
     target = Path(target)
     refuse_overwriting_inputs(target, protect)
     folder = target.parent / TEMPORARY_FOLDER
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        folder.mkdir(exist_ok=True)
-        sweep_temporary(target.parent)
-        temporary = folder / f"{os.getpid()}-{secrets.token_hex(8)}{ascii_suffix(target)}"
-    except (FileExistsError, NotADirectoryError):
-        raise OutputError(f"{target.parent}: is a file, not a folder; write the output into a folder") from None
-    except OSError as error:
-        raise write_error(target, error) from None
-    try:
+    own = folder / f"{os.getpid()}-{secrets.token_hex(8)}"
+    temporary = own / f"{own.name}{ascii_suffix(target)}"
+    try:  # from the first folder made, so that Ctrl-C at any moment leaves nothing behind
+        _make_own_folder(target, own)
         with _writable_by_gdal(temporary) as yielded:
             yield yielded
         os.replace(temporary, target)
@@ -106,10 +112,35 @@ def atomic_path(target: str | os.PathLike, *, protect: tuple[Path, ...] = ()) ->
             raise
         raise fault from None
     finally:
-        _remove_temporary(temporary)
+        shutil.rmtree(own, ignore_errors=True)
         with contextlib.suppress(OSError):
             folder.rmdir()  # only when empty: another write may be using it
     log.info("wrote %s", target)
+
+
+def _make_own_folder(target: Path, own: Path) -> None:
+    """Make ``target``'s folder, sweep it (:func:`sweep_temporary`), and make ``own``, the write's own folder,
+    in its :data:`TEMPORARY_FOLDER`.
+
+    Another process may remove :data:`TEMPORARY_FOLDER` (once empty) between making it and making ``own`` in
+    it; then both are made again. Once ``own`` is in it, it is not empty and stays.
+    """
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        sweep_temporary(target.parent)
+        for attempt in range(1, _OWN_FOLDER_ATTEMPTS + 1):
+            with contextlib.suppress(FileExistsError):  # made by another write (a file there: the next step says so)
+                own.parent.mkdir()
+            try:
+                own.mkdir()
+                return
+            except FileNotFoundError:
+                if attempt == _OWN_FOLDER_ATTEMPTS:
+                    raise
+    except (FileExistsError, NotADirectoryError):
+        raise OutputError(f"{target.parent}: is a file, not a folder; write the output into a folder") from None
+    except OSError as error:
+        raise write_error(target, error) from None
 
 
 @contextlib.contextmanager
@@ -135,8 +166,8 @@ def write_error(target: Path, error: BaseException) -> OutputError | None:
     disk's or the folder's (a fault of the program, to be raised as it is).
 
     The fault is found from the errno of an :class:`OSError` anywhere in the exception's chain, else from the
-    words GDAL and SQLite use (:data:`_WRITE_FAULT_TEXTS`), else, for a GDAL or SQLite error, from the disk
-    itself being full.
+    words GDAL, SQLite and Arrow use (:data:`_WRITE_FAULT_TEXTS`), else, for a GDAL or SQLite error, from the
+    disk itself being (nearly) full (:data:`NEARLY_FULL_BYTES`).
     """
     code = _fault_errno(target, error)
     if code in WRITE_FAULTS:
@@ -170,17 +201,17 @@ def _fault_errno(target: Path, error: BaseException) -> int | None:
         if words in text:
             return code
     with contextlib.suppress(OSError):
-        if shutil.disk_usage(target.parent).free == 0:
+        if shutil.disk_usage(target.parent).free < NEARLY_FULL_BYTES:
             return errno.ENOSPC
     return None
 
 
 def _is_library_error(error: BaseException) -> bool:
-    """An error of GDAL (pyogrio, rasterio) or SQLite, the writers that do not raise OSError for the disk."""
+    """An error of GDAL (pyogrio, rasterio), SQLite or Arrow, writers that may word a disk fault without an errno."""
     if isinstance(error, sqlite3.Error | pyogrio.errors.DataSourceError | pyogrio.errors.DataLayerError):
         return True
     module = type(error).__module__ or ""
-    return module.startswith(("pyogrio", "rasterio", "fiona", "sqlite3"))
+    return module.startswith(("pyogrio", "rasterio", "fiona", "sqlite3", "pyarrow"))
 
 
 def sweep_temporary(folder: Path) -> list[Path]:

@@ -191,8 +191,8 @@ def _normalise_columns(
 ) -> gpd.GeoDataFrame:
     for option, field in (("--id-field", id_field), ("--name-field", name_field)):
         if field is not None and field not in frame.columns:
-            fields = ", ".join(str(c) for c in frame.columns if c != "geometry") or "none"
-            raise InputError(f"{path.name}: no field {field!r} for {option}; its fields are: {fields}")
+            fields = ", ".join(fmt.message_text(c) for c in frame.columns if c != "geometry") or "none"
+            raise InputError(f"{path.name}: no field {fmt.quoted(field)} for {option}; its fields are: {fields}")
     frame = _with_long_names(frame.copy(deep=False))  # columns are replaced below, never written into
     if id_field is not None:
         frame["zone_id"] = frame[id_field]
@@ -274,13 +274,13 @@ def checked_crs(value: object, *, option: str) -> CRS:
     try:
         crs = CRS.from_user_input(value)
     except CRSError:
-        raise InputError(f"{option} {value!r} is not a CRS; use a code such as EPSG:5186") from None
+        raise InputError(f"{option} {fmt.quoted(value)} is not a CRS; use a code such as EPSG:5186") from None
     try:
         Transformer.from_crs(crs, GEOGRAPHIC_CRS, always_xy=True)
     except ProjError as error:
         reason = shorten(str(error).split(":")[-1] if ":" in str(error) else str(error))
         raise InputError(
-            f"{option} {crs.to_string()!r} cannot be transformed to WGS84 ({reason}); use e.g. EPSG:5186"
+            f"{option} {fmt.quoted(crs.to_string())} cannot be transformed to WGS84 ({reason}); use e.g. EPSG:5186"
         ) from None
     return crs
 

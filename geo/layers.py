@@ -109,7 +109,7 @@ def load_claims(path: str | os.PathLike | None = None) -> pd.DataFrame:
             problems.append(f"{where}: claim_id is empty; give every claim a unique id")
         known_unit = row["unit"] in units.M2_PER_UNIT
         if not np.isfinite(figures[i]) or figures[i] <= 0:
-            figure = fmt.message_text(repr(row["figure"]))
+            figure = fmt.quoted(row["figure"])
             problems.append(f"{where}: figure {figure} is not a positive number; write it without units")
         elif known_unit:
             try:
@@ -117,7 +117,7 @@ def load_claims(path: str | os.PathLike | None = None) -> pd.DataFrame:
             except ValueError as error:
                 problems.append(f"{where}: figure {error}; check the figure and its unit")
         if not known_unit:
-            unit = fmt.message_text(repr(row["unit"]))
+            unit = fmt.quoted(row["unit"])
             problems.append(f"{where}: unit {unit} is unknown; use one of {', '.join(units.M2_PER_UNIT)}")
         if not row["subject"].strip():
             problems.append(f"{where}: subject is empty; use belt or a zone id")

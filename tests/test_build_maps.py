@@ -6,8 +6,10 @@ import json
 import logging
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 import warnings
 
 import geopandas as gpd
@@ -519,3 +521,204 @@ def test_top_level_help_shows_the_build_options(capsys):
     assert "Options of build (the default command)" in out
     for option in ("--out DIR", "--lang", "--zones FILE", "--pdf", "--title"):
         assert option in out, option
+
+
+def test_two_builds_into_one_folder_at_once_both_succeed(tmp_path, belt_files):
+    """``build_maps.py --lang en`` and ``--lang ja`` started together into the same folder: one of them used to
+    fail in most rounds, its temporary folder removed by the other's cleanup."""
+    script = str(PROJECT_ROOT / "build_maps.py")
+    for round_ in range(3):
+        out = tmp_path / f"round{round_}"
+        builds = {
+            language: subprocess.Popen(
+                [sys.executable, script, *["--lang", language, "--out", str(out), *belt_files]],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for language in ("en", "ja")
+        }
+        try:
+            errors = {language: build.communicate(timeout=300)[1] for language, build in builds.items()}
+        finally:
+            for build in builds.values():
+                build.kill()
+        assert {language: build.returncode for language, build in builds.items()} == {"en": 0, "ja": 0}, errors
+        written = {p.name for p in out.iterdir()}
+        assert {"belt_en.html", "belt_ja.html", "index_en.html", "index_ja.html", "audit.md"} <= written
+        assert not [name for name in written if name.startswith(".")]
+
+
+# --- Ctrl-C: one line and exit 130, at any moment -----------------------------------------------------------
+
+
+def _interrupt(command: list[str], ready, *, timeout_s: float = 120) -> subprocess.CompletedProcess:
+    """Run ``command`` in a session of its own, wait until ``ready(line)`` holds for a line of its stderr (or,
+    for ``ready`` a path, until that file exists), then send SIGINT to its whole process group, as Ctrl-C in a
+    terminal does; return the result, stderr without ``-X importtime``'s lines."""
+    child = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    deadline = time.monotonic() + timeout_s
+    try:
+        if callable(ready):
+            while not ready(line := child.stderr.readline()):
+                assert line and time.monotonic() < deadline, "the moment to interrupt never came"
+        else:
+            while not ready.exists():
+                assert child.poll() is None and time.monotonic() < deadline, "the moment to interrupt never came"
+                time.sleep(0.005)
+        os.killpg(child.pid, signal.SIGINT)
+        err = child.communicate(timeout=timeout_s)[1]
+    finally:
+        child.kill()
+        child.stderr.close()
+    lines = [line for line in err.splitlines() if line.strip() and not line.startswith("import time:")]
+    return subprocess.CompletedProcess(command, child.returncode, "", "\n".join(lines))
+
+
+@pytest.mark.parametrize("module", ["numpy", "geopandas", "geo.io", "geo.pipeline", "geo.cli.main"])
+def test_ctrl_c_while_the_package_is_imported_is_one_line_and_exit_130(tmp_path, module):
+    # -X importtime prints a line as each import ends: Ctrl-C comes right after that one, in the first second,
+    # when it used to print a KeyboardInterrupt traceback from deep inside an import.
+    command = [sys.executable, "-X", "importtime", str(PROJECT_ROOT / "build_maps.py"), "--out", str(tmp_path)]
+    result = _interrupt(command, lambda line: line.split("|")[-1].strip() == module)
+    assert (result.returncode, result.stderr) == (130, "error: interrupted")
+
+
+@pytest.mark.parametrize("written", ["audit.json", "belt_ko.html", "zone_jingok_ko.html"])
+def test_ctrl_c_during_a_build_is_one_line_exit_130_and_leaves_whole_files(tmp_path, written):
+    """A whole build_maps.py build, interrupted once the file ``written`` is there."""
+    out = tmp_path / "out"
+    command = [sys.executable, str(PROJECT_ROOT / "build_maps.py"), *["--out", str(out)]]
+    result = _interrupt(command, out / written)
+    assert (result.returncode, result.stderr) == (130, "error: interrupted")
+    json.loads((out / "audit.json").read_text())  # what was written is whole
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no temporary file left
+
+
+def test_a_build_started_with_ctrl_c_ignored_keeps_ignoring_it(tmp_path):
+    """build_maps.py started as a shell starts a background job (SIGINT ignored) is not stopped by SIGINT."""
+    out = tmp_path / "out"
+    child = subprocess.Popen(
+        [sys.executable, str(PROJECT_ROOT / "build_maps.py"), *["--lang", "en", "--out", str(out)]],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not (out / "audit.json").exists():
+            assert child.poll() is None and time.monotonic() < deadline
+            time.sleep(0.005)
+        child.send_signal(signal.SIGINT)
+        err = child.communicate(timeout=300)[1]
+    finally:
+        child.kill()
+        child.stderr.close()
+    assert child.returncode == 0 and err.startswith(f"built {out}: "), err
+
+
+def test_ctrl_c_inside_a_command_is_exit_130(capsys, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(geo.cli.audit, "audit_source", interrupted)
+    assert main(["audit"]) == 130
+    assert capsys.readouterr().err.strip() == "error: interrupted"
+
+
+def test_the_installed_command_is_build_maps_which_imports_the_package_only_when_run():
+    from importlib.metadata import entry_points
+
+    (command,) = entry_points(group="console_scripts", name="triangle-belt")
+    assert command.value == "build_maps:run"
+    checked = subprocess.run(
+        [sys.executable, "-c", "import sys, build_maps; print(any(m.startswith('geo') for m in sys.modules))"],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        check=True,
+    )
+    assert checked.stdout.strip() == "False"
+
+
+#: A zone file as JSON encoders that write NaN (Python's json, GDAL) write it: the third vertex has no y.
+ZONES_WITH_A_NAN_VERTEX = """{"type": "FeatureCollection", "features": [{"type": "Feature",
+"properties": {"zone_id": "jingok"}, "geometry": {"type": "Polygon",
+"coordinates": [[[126.78, 35.205], [126.79, 35.205], [126.79, NaN], [126.78, 35.21], [126.78, 35.205]]]}}]}"""
+
+
+def test_a_nan_vertex_through_the_command_line_is_exit_2_not_an_internal_error(tmp_path, capsys):
+    path = tmp_path / "zones.geojson"
+    path.write_text(ZONES_WITH_A_NAN_VERTEX)
+    assert main(["audit", "--zones", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: zones.geojson feature 1 (jingok): vertex 3 has coordinates that are not finite")
+    assert err.count("\n") == 1
+
+
+# --- long values from data are shortened in messages ------------------------------------------------------
+
+LONG = "x" * 2000
+
+
+def _long_value_cases(tmp_path, belt_zone_file):
+    """Inputs that quote a 2,000-character value in their error, with the start and the end of the line."""
+    from official_layer import write_official
+
+    official = write_official(tmp_path / "DAM_DAN.gpkg", 20)
+    (tmp_path / "empty_zone.csv").write_text(f"dan_id,zone_id\n{LONG},\n")
+    (tmp_path / "unknown_zone.csv").write_text(f"dan_id,zone_id\n000002,{LONG}\n")
+    (tmp_path / "claims.csv").write_text(f"{CLAIMS_HEADER}{LONG},belt,lots,pyeong,p,,,en,\n")
+    shared = _zones_with_ids(tmp_path / "shared.geojson", [LONG, LONG])
+    long_field = gpd.GeoDataFrame({LONG[:200]: ["a"]}, geometry=[shapely.box(126.7, 35.1, 126.71, 35.11)], crs=4326)
+    long_field.to_file(tmp_path / "fields.gpkg")
+    zones = ["--zones", str(belt_zone_file)]
+    return {
+        "match file id": (
+            ["--zones", str(official), "--match", str(tmp_path / "empty_zone.csv")],
+            "empty_zone.csv row 2: zone_id is empty for dan_id 'xxx",
+            "; write our zone id",
+        ),
+        "match file zone": (
+            ["--zones", str(official), "--match", str(tmp_path / "unknown_zone.csv")],
+            "unknown_zone.csv row 2: zone_id 'xxx",
+            "is not one of our zones; use one of bitgoeul, jingok, future",
+        ),
+        "zone id": (["--zones", str(shared)], "shared.geojson features 1 and 2 share the id 'xxx", "--id-field"),
+        "claim id": (
+            [*zones, "--claims", str(tmp_path / "claims.csv")],
+            "claims.csv row 2 (xxx",
+            "figure 'lots' is not a positive number; write it without units",
+        ),
+        "--id-field": (
+            ["--zones", str(shared), "--id-field", LONG],
+            "shared.geojson: no field 'xxx",
+            "; its fields are: zone_id",
+        ),
+        "--layer": (
+            ["--zones", str(tmp_path / "fields.gpkg"), "--layer", LONG],
+            "fields.gpkg: no layer 'xxx",
+            "fields",
+        ),
+        "--belt": ([*zones, "--belt", LONG], "belt.geojson: no zone xxx", "jingok"),
+        "field names": (
+            ["--zones", str(tmp_path / "fields.gpkg"), "--id-field", "zone"],
+            "fields.gpkg: no field 'zone' for --id-field; its fields are: xxx",
+            "x…",
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["match file id", "match file zone", "zone id", "claim id", "--id-field", "--layer", "--belt", "field names"],
+)
+def test_a_2000_character_value_is_shortened_in_its_error(tmp_path, capsys, belt_zone_file, case):
+    args, start, end = _long_value_cases(tmp_path, belt_zone_file)[case]
+    assert main(["audit", *args]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert line.startswith(f"error: {start}") and line.endswith(end), line[:300]
+    assert len(line) < 500, len(line)

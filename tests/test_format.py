@@ -39,6 +39,30 @@ def test_terminal_shows_escapes_visibly(text, shown):
     assert fmt.terminal(text) == shown
 
 
+@given(st.text(max_size=3000))
+def test_a_value_in_a_message_is_one_short_line(text):
+    for shown in (fmt.message_text(text), fmt.quoted(text)):
+        assert "\n" not in shown and "\t" not in shown and not TERMINAL_ACTIVE.search(shown)
+        # at most MESSAGE_VALUE_CHARS characters of the value, each shown as at most 6 (``\\ud800``), and quotes
+        assert len(shown) <= fmt.MESSAGE_VALUE_CHARS * 6 + 2
+
+
+@pytest.mark.parametrize(
+    ("value", "text", "quoted"),
+    [
+        ("007", "007", "'007'"),
+        ("a\nb", "a\\x0ab", "'a\\nb'"),
+        ("x" * 2000, "x" * 79 + "…", "'" + "x" * 79 + "…'"),
+        ("x" * 80, "x" * 80, "'" + "x" * 80 + "'"),
+        (1.5, "1.5", "1.5"),
+    ],
+)
+def test_message_text_and_quoted_cut_a_long_value_and_keep_a_short_one(value, text, quoted):
+    assert fmt.message_text(value) == text
+    assert fmt.quoted(value) == quoted
+    assert fmt.message_text("x" * 2000, limit=None) == "x" * 2000
+
+
 @given(formula_cells)
 def test_a_cell_that_would_run_as_a_formula_is_prefixed(text):
     assert fmt.csv_cell(text) == "'" + text

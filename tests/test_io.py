@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -26,6 +27,7 @@ from hypothesis import strategies as st
 from pyproj import CRS
 
 import geo
+from geo import parcels as land_use
 from geo.io import OutputFolder, atomic_path, read_zones, write_text
 
 HANGUL_NAME = "빛그린국가산업단지"
@@ -462,7 +464,9 @@ def test_tables_are_read_as_text(tmp_path):
 def test_temporary_files_are_hidden_in_their_own_folder_and_removed(tmp_path):
     target = tmp_path / "out.txt"
     with atomic_path(target) as temporary:
-        assert temporary.parent == tmp_path / geo.io.TEMPORARY_FOLDER
+        # in a folder of this write alone, inside the hidden folder
+        assert temporary.parent.parent == tmp_path / geo.io.TEMPORARY_FOLDER
+        assert temporary.parent.name.startswith(f"{os.getpid()}-")
         assert temporary.name.startswith(f"{os.getpid()}-") and temporary.suffix == ".txt"
         temporary.write_text("new")
     assert target.read_text() == "new" and [p.name for p in tmp_path.iterdir()] == ["out.txt"]
@@ -484,7 +488,7 @@ def test_a_build_killed_mid_write_leaves_nothing_a_later_write_does_not_sweep(tm
     assert target.read_text() == "old"
     # what the killed run left is hidden, in the temporary folder, never beside the outputs
     left = [p for p in tmp_path.rglob("*") if p.is_file() and p != target]
-    assert left and all(p.parent.name == geo.io.TEMPORARY_FOLDER for p in left)
+    assert left and all(p.relative_to(tmp_path).parts[0] == geo.io.TEMPORARY_FOLDER for p in left)
     write_text(tmp_path / "index.html", "next run")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["belt_en.html", "index.html"]
 
@@ -497,6 +501,53 @@ with atomic_path(sys.argv[1]) as temporary:
     print("writing", flush=True)
     time.sleep(60)
 """
+
+
+CONCURRENT_WRITER = """
+import sys
+from geo.io import OutputFolder
+
+out = OutputFolder(sys.argv[1])
+for n in range(int(sys.argv[3])):
+    out.text(f"{sys.argv[2]}_{n}.txt", sys.argv[2] * 100)
+"""
+
+
+def test_processes_writing_into_one_folder_at_once_never_break_each_others_writes(tmp_path):
+    # Each write used to remove the shared temporary folder once it looked empty, while another process was
+    # about to write into it: "cannot be written (No such file or directory)" in most rounds.
+    writers, files = 4, 150
+    for round_ in range(3):
+        folder = tmp_path / f"round{round_}"
+        children = [
+            subprocess.Popen(
+                [sys.executable, "-c", CONCURRENT_WRITER, str(folder), f"w{i}", str(files)],
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for i in range(writers)
+        ]
+        try:
+            errors = [child.communicate(timeout=120)[1] for child in children]
+        finally:
+            for child in children:
+                child.kill()
+        assert [child.returncode for child in children] == [0] * writers, errors
+        assert len(list(folder.iterdir())) == writers * files  # and no temporary folder left
+        assert (folder / f"w3_{files - 1}.txt").read_text() == "w3" * 100
+
+
+def test_a_killed_runs_leftovers_in_the_old_layout_are_swept(tmp_path):
+    # Before each write had a folder of its own, temporary files lay directly in the hidden folder.
+    hidden = tmp_path / geo.io.TEMPORARY_FOLDER
+    hidden.mkdir()
+    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = int(child.stdout)
+    (hidden / f"{dead}-0123abcd.html").write_text("half a map")
+    (hidden / f"{dead}-4567cdef").mkdir()
+    (hidden / f"{dead}-4567cdef" / f"{dead}-4567cdef.gpkg").write_text("half a package")
+    write_text(tmp_path / "audit.md", "x")
+    assert [p.name for p in tmp_path.iterdir()] == ["audit.md"]
 
 
 def test_leftovers_of_the_old_scheme_are_swept(tmp_path):
@@ -558,13 +609,13 @@ def test_a_program_fault_while_writing_is_not_disguised(tmp_path):
         raise pyogrio.errors.FieldError("unsupported field type")
 
 
-@pytest.fixture
-def small_disk(tmp_path):
-    """A 256 kB tmpfs (needs root, as in CI); skipped where it cannot be mounted, except under CI=true."""
-    mount_point = tmp_path / "disk"
+@contextlib.contextmanager
+def _tmpfs(mount_point, size: str):
+    """A tmpfs of ``size`` at ``mount_point`` (needs root, as in CI); skipped where it cannot be mounted, except
+    under CI=true."""
     mount_point.mkdir()
     done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount_point)], capture_output=True, check=False
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount_point)], capture_output=True, check=False
     )
     if done.returncode != 0:
         if os.environ.get("CI", "").lower() in {"true", "1"} and os.geteuid() == 0:
@@ -574,6 +625,13 @@ def small_disk(tmp_path):
         yield mount_point
     finally:
         subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 256 kB tmpfs."""
+    with _tmpfs(tmp_path / "disk", "256k") as mount_point:
+        yield mount_point
 
 
 def _cli(*args, **environment):
@@ -604,6 +662,134 @@ def test_a_full_disk_is_one_line_exit_2_and_the_previous_file_stays(small_disk):
         assert line.startswith(f"error: {out}: cannot be written (No space left on device); free some space")
     assert target.read_bytes() == before
     assert sorted(p.name for p in small_disk.iterdir()) == ["filler", "zones.geojson"]
+
+
+def _fill(disk, *, leave: int) -> None:
+    """Fill ``disk`` until about ``leave`` bytes are free (a page more or less)."""
+    size = shutil.disk_usage(disk).free - leave
+    with open(disk / "filler", "wb") as filler, contextlib.suppress(OSError):
+        filler.write(b"\0" * max(size, 0))
+
+
+def _parcels_table(zones):
+    parcels = gpd.GeoDataFrame(
+        {"jimok": ["대", "전"] * len(zones)},
+        geometry=[part for g in zones.geometry for part in (g.buffer(-0.001), g.buffer(-0.004))],
+        crs=zones.crs,
+    )
+    return land_use.land_audit(zones, parcels, land_field="jimok")
+
+
+def _fetched_layer(out, zones):
+    """What ``fetch`` writes: the layer and its metadata table, in one GeoPackage (two GDAL writes)."""
+    from geo.vworld import _geopackage
+    from geo.vworld._types import FetchResult
+
+    result = FetchResult(out, "LT_C_DAMDAN", len(zones), 1, "2024-01-01T00:00:00Z", None, None, "https://x.test")
+    metadata = {"geom_filter": "", "attr_filter": "dan_name:like:빛그린"}
+    _geopackage.write_geopackage(geo.io.output_file(out), zones[["zone_id", "geometry"]], result, metadata)
+    return out
+
+
+#: Every kind of writer, by what it writes with: each gets an output path and (zones, audit).
+WRITERS = {
+    "reports": lambda out, zones, audit: geo.report.write_reports(OutputFolder(out.parent), audit)[0],
+    "map": lambda out, zones, audit: OutputFolder(out.parent).text(out.name, "<p>belt</p>" * 20_000),
+    "geopackage": lambda out, zones, audit: geo.export.export_geopackage(out, zones, audit),
+    "geojson": lambda out, zones, audit: geo.export.export_geojson(out, zones, audit),
+    "csv": lambda out, zones, audit: geo.export.export_zone_areas(out, zones, audit),
+    "geotiff": lambda out, zones, audit: geo.raster.rasterize_zones(zones, out, resolution_m=2),
+    "parquet": lambda out, zones, audit: land_use.write_parquet(_parcels_table(zones), out),
+    "fetched": lambda out, zones, audit: _fetched_layer(out, zones),
+}
+SUFFIXES = {"reports": ".json", "map": ".html", "geopackage": ".gpkg", "geojson": ".geojson", "csv": ".csv",
+            "geotiff": ".tif", "parquet": ".parquet", "fetched": ".gpkg"}  # fmt: skip
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_every_writer_on_a_filling_disk_fails_with_one_line_and_leaves_nothing(
+    small_disk, belt_zones, belt_audit, writer
+):
+    """With a little room left, not none: GDAL used to hide the full disk behind a later error ("no such table:
+    gpkg_contents", "TIFFAppendToStrip: Seek error"), an internal error, and libtiff could crash the process."""
+    out = small_disk / "out" / f"audit{SUFFIXES[writer]}"
+    failed = []
+    for leave_kib in (0, 4, 8, 16, 32, 64, 128):
+        shutil.rmtree(out.parent, ignore_errors=True)
+        (small_disk / "filler").unlink(missing_ok=True)
+        _fill(small_disk, leave=leave_kib * 1024)
+        try:
+            written = WRITERS[writer](out, belt_zones, belt_audit)
+        except geo.OutputError as error:
+            message = str(error)
+            assert message.startswith(f"{out.parent}/") and "\n" not in message
+            assert ": cannot be written (No space left on device); free some space or pass --out" in message
+            failed.append(leave_kib)
+        else:
+            assert written.stat().st_size > 0
+        left = list(out.parent.glob(".*")) if out.parent.exists() else []
+        assert not left, left
+    assert failed, "the disk never filled"
+
+
+def test_a_geotiff_on_a_filling_disk_is_one_line_exit_2(small_disk, belt_zone_file):
+    # Through the command line, in a process of its own: libtiff writing to a full disk could crash it.
+    out = small_disk / "mask.tif"
+    codes = set()
+    for leave_kib in (0, 8, 16, 32, 64):
+        (small_disk / "filler").unlink(missing_ok=True)
+        _fill(small_disk, leave=leave_kib * 1024)
+        result = _cli("raster", "rasterize", "--zones", str(belt_zone_file), "--out", str(out), "--resolution", "2")
+        codes.add(result.returncode)
+        if result.returncode != 0:
+            assert result.returncode == 2, result.stderr
+            (line,) = result.stderr.strip().splitlines()
+            assert line.startswith(f"error: {out}: cannot be written (No space left on device); free some space")
+    assert 2 in codes
+    assert sorted(p.name for p in small_disk.iterdir()) in (["filler"], ["filler", "mask.tif"])
+
+
+def test_a_build_on_a_filling_disk_is_one_line_exit_2_wherever_the_disk_fills(
+    tmp_path, belt_zone_file, belt_claims_file
+):
+    """A build_maps.py build whose disk fills during the reports, the GeoTIFF, the maps, the GeoPackage or the
+    GeoJSON (it writes about 2 MB): each time one line naming the file, exit 2, and no temporary file left."""
+    with _tmpfs(tmp_path / "disk", "3m") as disk:
+        out = disk / "maps"
+        codes = []
+        for leave_kib in (0, 8, 100, 400, 1000, 1700, 2000, 2400):
+            shutil.rmtree(out, ignore_errors=True)
+            (disk / "filler").unlink(missing_ok=True)
+            _fill(disk, leave=leave_kib * 1024)
+            inputs = ["--zones", str(belt_zone_file), "--claims", str(belt_claims_file)]
+            result = _cli(*["--lang", "en", "--out", str(out), *inputs])
+            codes.append(result.returncode)
+            if result.returncode != 0:
+                assert result.returncode == 2, (leave_kib, result.stderr)
+                (line,) = result.stderr.strip().splitlines()
+                assert re.fullmatch(
+                    rf"error: {re.escape(str(out))}/[^/]+: cannot be written \(No space left on device\); free some "
+                    r"space or pass --out a folder on another disk; the previous file is unchanged",
+                    line,
+                ), line
+            assert not [p.name for p in out.glob(".*")]
+        assert codes.count(2) >= 5 and codes[-1] == 0, codes
+
+
+def test_pngs_and_pdfs_from_chromium_on_a_full_disk_are_one_line(
+    small_disk, tmp_path, belt_zones, belt_audit, needs_browser
+):
+    from geo import factsheet, maps, screenshot
+
+    html = tmp_path / "belt_en.html"
+    html.write_text(maps.render_html(maps.belt_map(belt_zones, belt_audit, language="en")), encoding="utf-8")
+    _fill(small_disk, leave=0)
+    no_space = r": cannot be written \(No space left on device\); free some space or pass --out a folder on another"
+    with pytest.raises(geo.OutputError, match=re.escape(str(small_disk / "belt_en.png")) + no_space):
+        screenshot.screenshot(html, small_disk / "belt_en.png")
+    with pytest.raises(geo.OutputError, match=re.escape(str(small_disk / "factsheet_belt_en.pdf")) + no_space):
+        factsheet.write_factsheets(small_disk, belt_zones, belt_audit, languages=("en",), zone_ids=[])
+    assert [p.name for p in small_disk.iterdir()] == ["filler"]
 
 
 def test_a_read_only_folder_is_one_line_exit_2(tmp_path):
@@ -751,3 +937,63 @@ def test_a_one_zero_in_belt_column_with_a_gap_reads_as_flags(tmp_path):
     assert zones["in_belt"].tolist() == [True, False, False]
     with pytest.raises(geo.InputError, match=r"in_belt must be true or false \(got 0.5\)"):
         geo.io.prepare_zones(frame.assign(in_belt=[1.0, 0.5, 0.0]), "inbelt.geojson")
+
+
+# --- coordinates that are not numbers ----------------------------------------------------------------------
+
+GOOD_RING = "[[126.70, 35.15], [126.71, 35.15], [126.71, 35.16], [126.70, 35.16], [126.70, 35.15]]"
+
+
+def _geojson_with_ring(path, ring: str):
+    """A zone file written by hand, as JSON encoders that write NaN and Infinity (Python's json, GDAL) do."""
+    features = [
+        f'{{"type": "Feature", "properties": {{"zone_id": "{zone_id}"}}, '
+        f'"geometry": {{"type": "Polygon", "coordinates": [{coordinates}]}}}}'
+        for zone_id, coordinates in (("ok", GOOD_RING), ("jingok", ring))
+    ]
+    path.write_text('{"type": "FeatureCollection", "features": [' + ", ".join(features) + "]}")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("vertex", "shown"),
+    [
+        ("[NaN, 35.205]", "x=nan, y=35.205"),
+        ("[Infinity, 35.205]", "x=inf, y=35.205"),
+        ("[126.79, -Infinity]", "x=126.79, y=-inf"),
+    ],
+)
+def test_a_vertex_that_is_nan_or_infinite_is_one_line_naming_the_feature(tmp_path, vertex, shown):
+    ring = f"[[126.78, 35.205], {vertex}, [126.79, 35.21], [126.78, 35.21], [126.78, 35.205]]"
+    path = _geojson_with_ring(tmp_path / "zones.geojson", ring)
+    expected = (
+        f"zones.geojson feature 2 (jingok): vertex 2 has coordinates that are not finite numbers ({shown}), so no "
+        "area can be measured; fix or delete that vertex in a GIS and export again"
+    )
+    for fix in (False, True):  # --fix cannot repair it (make_valid used to fail inside GEOS: exit 3)
+        with pytest.raises(geo.InputError) as raised:
+            read_zones(path, fix=fix)
+        assert str(raised.value) == expected
+    # the fix works: without that vertex the zone loads
+    fixed = _geojson_with_ring(path, "[[126.78, 35.205], [126.79, 35.21], [126.78, 35.21], [126.78, 35.205]]")
+    assert list(read_zones(fixed)["zone_id"]) == ["ok", "jingok"]
+
+
+def test_non_finite_vertices_in_a_geopackage_are_counted_per_feature(tmp_path):
+    nan, inf = float("nan"), float("inf")
+    with np.errstate(invalid="ignore"):
+        holed = shapely.Polygon(
+            [(126.70, 35.15), (126.72, 35.15), (126.72, 35.17), (126.70, 35.17)],
+            [[(126.705, 35.155), (nan, 35.156), (126.71, inf), (126.705, 35.155)]],
+        )
+        multi = shapely.MultiPolygon([BOX, shapely.Polygon([(126.8, 35.2), (126.81, 35.2), (-inf, nan)])])
+    path = _write(_frame([BOX, holed, multi]), tmp_path / "zones.gpkg")
+    with pytest.raises(geo.InputError) as raised:
+        read_zones(path)
+    message = str(raised.value)
+    assert message.startswith("zones.gpkg: 2 problems: zones.gpkg feature 2 (z1): vertex 7 (and 1 more) has ")
+    assert "(x=nan, y=35.156)" in message
+    assert (
+        "; zones.gpkg feature 3 (z2): vertex 8 has coordinates that are not finite numbers (x=-inf, y=nan)" in message
+    )
+    assert "\n" not in message

@@ -6,6 +6,7 @@ import csv
 import dataclasses
 import io
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -183,3 +184,57 @@ def test_the_build_writes_the_indented_report_atomically(belt_audit, tmp_path):
     assert sorted(p.name for p in written) == sorted(report.output_files())
     assert (tmp_path / "audit.json").read_text(encoding="utf-8") == report.to_json(belt_audit, pretty=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(report.output_files())  # no temporary left
+
+
+#: Values that act in Markdown (or in the HTML it becomes) unless escaped.
+HOSTILE_MARKDOWN = (
+    "<img src=x onerror=alert(1)>",
+    "[x](javascript:alert(1))",
+    "<javascript:alert(2)>",
+    "`code` and ``more``",
+    "a | b || c",
+    "line\nbreak\r\nand\u2028more",
+    "&#60;img src=x onerror=alert(3)&#62;",
+    "![x](https://evil.example/x.png)",
+    "[ref]: javascript:alert(4)",
+    "*em* _em_ # not a heading \\",
+)
+#: The HTML elements the report's own Markdown makes (headings, paragraphs, lists, tables, source links).
+REPORT_ELEMENTS = re.compile(r"</?(?:h2|h3|p|ul|li|table|thead|tbody|tr|th|td|a)(?: href=\"https?://[^\"]*\")?>")
+
+
+def _hostile_audit(belt_zones, belt_claims, value: str) -> geo.AuditResult:
+    """The belt with ``value`` in every string from data that audit.md shows: an in-belt zone's id and part (the
+    belt sentence and the zone table), names, geometry quality, claim ids, subjects, units, publishers, dates,
+    URLs, notes and every column of the match table."""
+    zones = belt_zones.drop(columns=["feature_id"]).copy()
+    zones.loc[0, ["zone_id", "part", "name_en", "name_ko", "name_ja"]] = [value + "0", value + "1", value, value, value]
+    zones.loc[1, "geometry_quality"] = value
+    zones = geo.io.prepare_zones(zones, "zones.geojson")
+    claims = belt_claims.copy()
+    claims.loc[0, ["claim_id", "subject", "publisher", "date"]] = [value, zones["feature_id"].iloc[0], value, value]
+    claims.loc[1, ["unit", "url"]] = [value, "javascript:alert(5)"]
+    claims.loc[2, "url"] = "https://example.org/" + value
+    result = geo.run_audit(zones, claims)
+    result.claims.loc[3, "audit_note"] = value
+    keys = ("outcome", "zone_id", "official_id", "official_name", "name_match", "method", "note")
+    return dataclasses.replace(result, matches=pd.DataFrame([dict.fromkeys(keys, value)]))
+
+
+@pytest.mark.parametrize("value", HOSTILE_MARKDOWN)
+@pytest.mark.parametrize("language", ["ko", "en", "ja"])
+def test_data_in_audit_md_is_text_wherever_it_lands(belt_zones, belt_claims, value, language):
+    markdown = pytest.importorskip("markdown")
+    result = _hostile_audit(belt_zones, belt_claims, value)
+    text = report.to_markdown(result, language=language)
+    html = markdown.markdown(text, extensions=["tables"])
+    assert all(REPORT_ELEMENTS.fullmatch(tag) for tag in re.findall(r"<[^>]*>", html)), html
+    links = re.findall(r'href="([^"]*)"', html)  # only the http(s) sources, whole: a value can only be their text
+    assert len(links) == len(result.claims) - 1 and links[2].startswith("https://example.org/"), links
+    # every row of every table has its header's cells, and no value breaks a line
+    for table in re.findall(r"(?:^\|.*\n)+", text, re.MULTILINE):
+        rows = table.splitlines()
+        cells = [len(re.findall(r"(?<!\\)(?:\\\\)*\|", row)) for row in rows]
+        assert cells == [cells[0]] * len(rows), table
+    belt_sentence = next(line for line in text.splitlines() if _format.markdown(value + "0") in line)
+    assert "\n" not in belt_sentence and "<img" not in belt_sentence.replace("\\<img", "")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from .. import _format as fmt
 from .. import vworld
 from . import options
 
@@ -21,9 +22,11 @@ def _bbox(ctx: click.Context, param: click.Parameter, value: str | None) -> tupl
     try:
         numbers = tuple(float(part) for part in value.split(","))
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not four numbers; write minx,miny,maxx,maxy in degrees") from None
+        raise click.BadParameter(
+            f"{fmt.quoted(value)} is not four numbers; write minx,miny,maxx,maxy in degrees"
+        ) from None
     if len(numbers) != 4:
-        raise click.BadParameter(f"{value!r} has {len(numbers)} numbers, not 4; write minx,miny,maxx,maxy")
+        raise click.BadParameter(f"{fmt.quoted(value)} has {len(numbers)} numbers, not 4; write minx,miny,maxx,maxy")
     return numbers
 
 

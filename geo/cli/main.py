@@ -6,9 +6,10 @@
 
 Exit codes: 0 success (for ``audit``: every claim was checked and holds), 1 a claim is outside the tolerance
 or could not be checked, 2 bad input or a usage mistake (for ``audit`` also: no claim could be checked), 3 a
-fault of this program (one line; ``-v`` shows the traceback). A user's mistake, and an output the disk or the
-folder refuses, prints one line on stderr, never a traceback. Without a command, ``build`` runs; options given
-before the command are passed to it.
+fault of this program (one line; ``-v`` shows the traceback), 130 interrupted (Ctrl-C, at any moment: the shell's
+code for SIGINT). A user's mistake, an output the disk or the folder refuses, and an interruption print one line
+on stderr, never a traceback. Without a command, ``build`` runs; options given before the command are passed
+to it.
 
 Every line printed is safe for a terminal (control characters from data shown as ``\\x1b``), and printing
 never fails on the locale: stdout is UTF-8 when it is not a terminal (the reports are UTF-8), and characters
@@ -21,9 +22,11 @@ import codecs
 import contextlib
 import io
 import logging
+import signal
 import sys
 import warnings
 from collections.abc import Sequence
+from types import FrameType
 
 import click
 
@@ -31,9 +34,12 @@ from .. import _format as fmt
 from .._errors import TriangleBeltError
 from . import audit, build, export, fetch, parcels, raster
 
-#: Exit codes: success (for audit: every claim holds), a claim outside the tolerance, bad input, and a fault
-#: of this program.
-EXIT_OK, EXIT_CLAIMS_OFF, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+#: Exit codes: success (for audit: every claim holds), a claim outside the tolerance, bad input, a fault of this
+#: program, and interrupted (Ctrl-C; 128 + SIGINT, as a shell reports a program SIGINT ended). build_maps.py
+#: repeats the last, and :data:`INTERRUPTED`, for a Ctrl-C that comes before this module is imported.
+EXIT_OK, EXIT_CLAIMS_OFF, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+#: The one line printed for Ctrl-C.
+INTERRUPTED = "interrupted"
 DEFAULT_COMMAND = "build"
 HELP_OPTIONS = ("-h", "--help")
 PROG = "triangle-belt"
@@ -41,6 +47,12 @@ PROG = "triangle-belt"
 #: the error that follows a GDAL failure already says what went wrong, in one line.
 GDAL_LOGGERS = ("rasterio", "pyogrio", "fiona")
 LOG_FORMAT = "%(levelname)s: %(message)s"
+#: The longest word (a run of characters without a space) and the longest message an error line shows. The
+#: library shortens what it quotes from data (:data:`geo._format.MESSAGE_VALUE_CHARS`); this is the last guard
+#: against a value it quotes whole, such as a 2,000-character id: the middle is cut, so that the line still
+#: starts with the file and the feature and ends with the fix.
+MAX_ERROR_WORD_CHARS = 200
+MAX_ERROR_CHARS = 1500
 
 
 class TerminalFormatter(logging.Formatter):
@@ -136,9 +148,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except click.exceptions.Exit as stop:
         return stop.exit_code
-    except click.Abort:
-        _error("interrupted")
-        return EXIT_BAD_INPUT
+    except (click.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort while it runs a command
+        _error(INTERRUPTED)
+        return EXIT_INTERRUPTED
     except TriangleBeltError as error:
         _error(str(error))
         return EXIT_BAD_INPUT
@@ -181,13 +193,53 @@ def _usage_message(error: click.UsageError) -> str:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    """``text`` on one line, its words and itself cut in the middle where longer than :data:`MAX_ERROR_WORD_CHARS`
+    and :data:`MAX_ERROR_CHARS`."""
+    return _middle_cut(" ".join(_middle_cut(word, MAX_ERROR_WORD_CHARS) for word in text.split()), MAX_ERROR_CHARS)
+
+
+def _middle_cut(text: str, limit: int) -> str:
+    """``text`` with its middle replaced by "…" so that it is ``limit`` characters long: two thirds of them from
+    its start, one third from its end."""
+    if len(text) <= limit:
+        return text
+    head = (limit - 1) * 2 // 3
+    return f"{text[:head]}…{text[len(text) - (limit - 1 - head) :]}"
 
 
 def run() -> None:
-    """Entry point of the installed command."""
+    """Run the command line on ``sys.argv`` and exit with its code (build_maps.py and ``triangle-belt``).
+
+    Ctrl-C at any moment is the one line ``error: interrupted`` and exit :data:`EXIT_INTERRUPTED`, after the
+    writes under way have removed their temporary files; a second Ctrl-C ends the program at once.
+    """
     warnings.simplefilter("default")
-    sys.exit(main())
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:  # not when started with Ctrl-C ignored
+        signal.signal(signal.SIGINT, _interrupt)
+    try:
+        code = main()
+    except KeyboardInterrupt:  # before or after main's own handling
+        _error(INTERRUPTED)
+        code = EXIT_INTERRUPTED
+    sys.exit(code)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    """SIGINT: stop with KeyboardInterrupt, quietly, and let a second Ctrl-C end the program at once.
+
+    What the interrupted code leaves behind as it unwinds (an unclosed file's ResourceWarning, an exception
+    in a finaliser, a log line from a helper process that Ctrl-C ended too, such as Chromium's driver) is no
+    news to the user, so it is not printed.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    warnings.simplefilter("ignore")
+    logging.disable(logging.CRITICAL)
+    sys.unraisablehook = _ignore_unraisable
+    raise KeyboardInterrupt
+
+
+def _ignore_unraisable(unraisable: object) -> None:
+    """After Ctrl-C: an exception no code can catch (in a finaliser, a closed generator) is not printed."""
 
 
 if __name__ == "__main__":

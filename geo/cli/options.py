@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from .. import _format as fmt
 from ..layers import ZoneSource
 from ..settings import DEFAULT_TOLERANCE, LANGUAGES
 
@@ -22,7 +23,7 @@ def _number(text: str, *, what: str, example: str) -> float:
     try:
         return float(text)
     except ValueError:
-        raise click.BadParameter(f"{text!r} is not {what}; write e.g. {example}") from None
+        raise click.BadParameter(f"{fmt.quoted(text)} is not {what}; write e.g. {example}") from None
 
 
 def tolerance(ctx: click.Context, param: click.Parameter, value: object) -> float:
@@ -31,7 +32,7 @@ def tolerance(ctx: click.Context, param: click.Parameter, value: object) -> floa
         return value
     number = _number(str(value), what="a number", example="0.02 for 2 %")
     if not 0 <= number < 1:
-        raise click.BadParameter(f"{value} is out of range; write a fraction such as 0.02 for 2 %")
+        raise click.BadParameter(f"{fmt.message_text(value)} is out of range; write a fraction such as 0.02 for 2 %")
     return number
 
 
@@ -39,7 +40,7 @@ def metres(text: str) -> float:
     """A positive, finite number of metres."""
     value = _number(text, what="a number of metres", example="10")
     if not value > 0 or not math.isfinite(value):
-        raise click.BadParameter(f"{text} is not a positive number of metres; write e.g. 10")
+        raise click.BadParameter(f"{fmt.message_text(text)} is not a positive number of metres; write e.g. 10")
     return value
 
 
@@ -64,9 +65,9 @@ def percentiles(ctx: click.Context, param: click.Parameter, value: object) -> li
     try:
         values = [float(part) for part in str(value).split(",") if part.strip()]
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a list of numbers; write e.g. 10,90") from None
+        raise click.BadParameter(f"{fmt.quoted(value)} is not a list of numbers; write e.g. 10,90") from None
     if any(not 0 <= v <= 100 for v in values):
-        raise click.BadParameter(f"{value} has a percentile outside 0-100; write e.g. 10,90")
+        raise click.BadParameter(f"{fmt.message_text(value)} has a percentile outside 0-100; write e.g. 10,90")
     return values
 
 

@@ -27,6 +27,7 @@ import geopandas as gpd
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
+from .. import _format as fmt
 from .. import i18n, io, report
 from .._errors import InputError
 from ..audit import AuditResult
@@ -69,12 +70,13 @@ def output_crs(value: str | CRS | None) -> CRS:
         crs = CRS.from_user_input(value)
     except CRSError:
         raise InputError(
-            f"--crs {value!r} is not a CRS; use an EPSG code such as EPSG:5186 (the default) or EPSG:4326"
+            f"--crs {fmt.quoted(value)} is not a CRS; use an EPSG code such as EPSG:5186 (the default) or EPSG:4326"
         ) from None
     io.checked_crs(crs, option="--crs")
     if not (crs.is_projected or crs.is_geographic) or len(crs.axis_info) != 2:
         raise InputError(
-            f"--crs {value}: {crs.name} is not a two-dimensional map CRS; use a projected or geographic one, "
+            f"--crs {fmt.message_text(value)}: {fmt.message_text(crs.name)} is not a two-dimensional map CRS; use a "
+            "projected or geographic one, "
             "e.g. EPSG:5186"
         )
     return crs
@@ -97,7 +99,8 @@ def build_timestamp(inputs: Sequence[str | os.PathLike] = ()) -> tuple[datetime,
             seconds = int(epoch)
         except ValueError:
             raise InputError(
-                f"SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds; unset it or use e.g. 1700000000"
+                f"SOURCE_DATE_EPOCH={fmt.quoted(epoch)} is not a whole number of seconds; unset it or use e.g. "
+                "1700000000"
             ) from None
         return datetime.fromtimestamp(seconds, UTC), "SOURCE_DATE_EPOCH"
     existing = [Path(p) for p in inputs if Path(p).exists()]
@@ -280,7 +283,7 @@ def _refuse_crs(crs: str | CRS | None, path: OutputFile | str | os.PathLike, kin
     """InputError for a ``crs`` other than EPSG:4326 asked of a format that holds no other."""
     if crs is not None and output_crs(crs) != CRS.from_user_input(GEOGRAPHIC_CRS):
         name = io.output_file(path).name
-        raise InputError(f"--crs {crs}: {name} is {kind}; drop --crs or write a .gpkg")
+        raise InputError(f"--crs {fmt.message_text(crs)}: {name} is {kind}; drop --crs or write a .gpkg")
 
 
 def export(

@@ -7,6 +7,7 @@ import logging
 import re
 from typing import Any
 
+from .. import _format as fmt
 from .._errors import InputError
 from ._constants import (
     CONNECT_TIMEOUT_S,
@@ -49,18 +50,18 @@ def check_scheduler(scheduler: Any) -> Any:
         if text in SCHEDULER_NAMES:
             return text
         raise InputError(
-            f"scheduler {text!r} is neither one of dask's ({', '.join(SCHEDULER_NAMES)}) nor an address; give a "
-            f"dask.distributed scheduler as {_EXAMPLE}"
+            f"scheduler {fmt.quoted(text)} is neither one of dask's ({', '.join(SCHEDULER_NAMES)}) nor an address; "
+            f"give a dask.distributed scheduler as {_EXAMPLE}"
         )
     protocol, _, location = text.partition("://")
     if protocol.lower() not in SCHEDULER_PROTOCOLS:
         raise InputError(
-            f"scheduler {text!r}: {protocol!r} is not a dask.distributed protocol; use "
+            f"scheduler {fmt.quoted(text)}: {fmt.quoted(protocol)} is not a dask.distributed protocol; use "
             f"{', '.join(p + '://' for p in SCHEDULER_PROTOCOLS)}, e.g. {_EXAMPLE}"
         )
     if protocol.lower() == IN_PROCESS:
         if not _IN_PROCESS_ADDRESS.fullmatch(location):
-            raise InputError(f"scheduler {text!r} is not an in-process address (inproc://HOST/PID/N)")
+            raise InputError(f"scheduler {fmt.quoted(text)} is not an in-process address (inproc://HOST/PID/N)")
         return text
     _host_port(location, text)
     return text
@@ -71,20 +72,24 @@ def _host_port(location: str, text: str) -> tuple[str, int]:
     usage = f"write tcp://HOST:PORT, e.g. {_EXAMPLE} (IPv6 in brackets: tcp://[::1]:8786)"
     match = re.fullmatch(r"\[(?P<v6>[^\]]*)\](?::(?P<port6>[^:]*))?|(?P<host>[^:\[\]]*)(?::(?P<port>[^:]*))?", location)
     if match is None:
-        raise InputError(f"scheduler {text!r} is not an address; {usage}")
+        raise InputError(f"scheduler {fmt.quoted(text)} is not an address; {usage}")
     host = match["v6"] if match["v6"] is not None else match["host"]
     port_text = match["port6"] if match["v6"] is not None else match["port"]
     if match["v6"] is not None:
         try:
             ipaddress.IPv6Address(host)
         except ValueError:
-            raise InputError(f"scheduler {text!r}: {host!r} is not an IPv6 address; {usage}") from None
+            raise InputError(
+                f"scheduler {fmt.quoted(text)}: {fmt.quoted(host)} is not an IPv6 address; {usage}"
+            ) from None
     elif not host or not _HOST_NAME.fullmatch(host):
-        raise InputError(f"scheduler {text!r}: {host!r} is not a host name or IP address; {usage}")
+        raise InputError(f"scheduler {fmt.quoted(text)}: {fmt.quoted(host)} is not a host name or IP address; {usage}")
     if port_text is None:
         return host, DEFAULT_SCHEDULER_PORT
     if not port_text.isascii() or not port_text.isdigit() or not 1 <= int(port_text) <= MAX_PORT:
-        raise InputError(f"scheduler {text!r}: {port_text!r} is not a port (1 to {MAX_PORT}); {usage}")
+        raise InputError(
+            f"scheduler {fmt.quoted(text)}: {fmt.quoted(port_text)} is not a port (1 to {MAX_PORT}); {usage}"
+        )
     return host, int(port_text)
 
 

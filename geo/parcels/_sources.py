@@ -24,6 +24,7 @@ import numpy as np
 import shapely
 from pyproj import CRS
 
+from .. import _format as fmt
 from .._errors import InputError, InputFileNotFoundError
 from ..io import guess_dbf_encoding
 from ._constants import JIBUN_FIELD, PARQUET_SUFFIXES
@@ -206,9 +207,11 @@ def _land_column(name: str, fields: Sequence[str], land_field: str | None) -> tu
     by_name = {str(f).casefold(): str(f) for f in fields}
     wanted = land_field if land_field is not None else JIBUN_FIELD
     found = by_name.get(wanted.casefold())
-    listing = ", ".join(map(str, fields)) or "none"
+    listing = ", ".join(fmt.message_text(f) for f in fields) or "none"
     if found is None and land_field is not None:
-        raise InputError(f"{name}: has no field {land_field!r} for the land category; its fields are: {listing}")
+        raise InputError(
+            f"{name}: has no field {fmt.quoted(land_field)} for the land category; its fields are: {listing}"
+        )
     if found is None:
         raise InputError(
             f"{name}: has no {JIBUN_FIELD} field to read the land category (지목) from; pass the field that holds it "
@@ -226,7 +229,7 @@ def _crs(value: object, name: str, assume_crs: str | None) -> CRS:
         return CRS.from_user_input(value)
     except Exception:  # pyproj raises CRSError, a subclass of its own ProjError tree
         if isinstance(value, str):
-            raise InputError(f"{name}: {value!r} is not a CRS; use a code such as EPSG:5186") from None
+            raise InputError(f"{name}: {fmt.quoted(value)} is not a CRS; use a code such as EPSG:5186") from None
         raise InputError(f"{name}: the CRS it declares cannot be read; rewrite it with its CRS set") from None
 
 

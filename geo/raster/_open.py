@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import _format as fmt
 from .._errors import InputError, InputFileNotFoundError
 from ..io import gdal_path
 
@@ -56,7 +57,9 @@ def parse_band(text: str | int) -> int | str:
         try:
             return int(text)
         except ValueError:
-            raise InputError(f"--band {text!r} is not a band number; pass e.g. --band 1 or --band all") from None
+            raise InputError(
+                f"--band {fmt.quoted(text)} is not a band number; pass e.g. --band 1 or --band all"
+            ) from None
     return "all"
 
 

@@ -205,15 +205,17 @@ def write_cog(
 
     GDAL's COG driver lays it out as a COG: 256-pixel tiles, DEFLATE, overviews (``resampling``) and the
     header first. ``tags`` go into the GDAL metadata of the file.
+
+    The file is made in memory (GDAL's ``/vsimem/``; compressed, so smaller than ``data``) and written as bytes
+    (:meth:`geo.io.OutputFile.bytes`): a full disk is then one :class:`~geo.OutputError`, where libtiff, writing
+    to the disk itself, reported an unrelated error or crashed the process.
     """
-    import rasterio
+    from rasterio.io import MemoryFile
 
     bands, height, width = data.shape
     target = output_file(target)
-    with target.temporary() as temporary:
-        with rasterio.open(
-            temporary,
-            "w",
+    with MemoryFile() as memory:
+        with memory.open(
             driver="COG",
             width=width,
             height=height,
@@ -229,7 +231,7 @@ def write_cog(
         ) as dataset:
             dataset.write(data)
             dataset.update_tags(**tags)
-    return target.path
+        return target.bytes(memory.read())
 
 
 def convergence_to_table(table: pd.DataFrame) -> str:
