@@ -52,7 +52,7 @@ def add_context(page: MapPage, context: gpd.GeoDataFrame) -> None:
         names = pd.Series([localised(row, language) for _, row in areas.iterrows()], index=areas.index, dtype=object)
         # The reader gets the publisher, in the page's language; the provenance (packages, dates, how the
         # names were romanised) stays in the data's own records (layers/README.md, the GeoPackage).
-        credit = f'<small>{escape(i18n.text("credit_ngii", language))}</small>'
+        credit = f"<small>{escape(i18n.text('credit_ngii', language))}</small>"
         features = [
             feature(geom, style=line, tooltip=escape(name), popup=f"<b>{escape(name)}</b><br>{credit}")
             for geom, name in zip(areas.geometry, names, strict=True)
