@@ -112,10 +112,25 @@ def atomic_path(target: str | os.PathLike, *, protect: tuple[Path, ...] = ()) ->
             raise
         raise fault from None
     finally:
+        _remove_own_folder(own)
+    log.info("wrote %s", target)
+
+
+def _remove_own_folder(own: Path) -> None:
+    """Remove a write's own folder, and :data:`TEMPORARY_FOLDER` if that leaves it empty (another write may be
+    using it). Ctrl-C during the removal lets it finish first, so an interrupted build leaves no hidden folder.
+    """
+
+    def remove() -> None:
         shutil.rmtree(own, ignore_errors=True)
         with contextlib.suppress(OSError):
-            folder.rmdir()  # only when empty: another write may be using it
-    log.info("wrote %s", target)
+            own.parent.rmdir()
+
+    try:
+        remove()
+    except KeyboardInterrupt:
+        remove()
+        raise
 
 
 def _make_own_folder(target: Path, own: Path) -> None:
