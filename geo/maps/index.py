@@ -215,6 +215,10 @@ def _any_schematic(audit: AuditResult) -> bool:
     return any(q == GeometryQuality.SCHEMATIC for q in qualities)
 
 
+#: The language the match table's notes are written in (the audit's own wording, as its JSON carries it).
+NOTE_LANGUAGE: Final = "en"
+
+
 def _matches_section(audit: AuditResult | None, language: str) -> str:
     """On the official boundary layer: which official feature became which zone, with the evidence; escaped.
 
@@ -223,7 +227,7 @@ def _matches_section(audit: AuditResult | None, language: str) -> str:
     if audit is None or audit.matches is None or audit.matches.empty:
         return ""
     headers, rows = report.match_rows(audit.matches, language)
-    if language != "en":
+    if language != NOTE_LANGUAGE:
         headers, rows = headers[:-1], [row[:-1] for row in rows]
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in rows)
