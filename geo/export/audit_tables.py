@@ -6,10 +6,12 @@ style without geometry), so QGIS shows the columns' titles for them as for the l
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from ..audit import AuditResult
-from ..schema import CLAIM_FIELDS, MATCH_FIELDS, ZONE_FIELDS
+from ..schema import CLAIM_FIELDS, MATCH_FIELDS, ZONE_FIELDS, Field
 from . import _qml
 from ._gpkg import Table
 from ._tables import description, renamed, title
@@ -18,42 +20,39 @@ from ._tables import description, renamed, title
 def audit_tables(audit: AuditResult, language: str) -> list[Table]:
     """``audit_zones`` (the audit's areas per zone part) and ``audit_claims`` (every claim and its verdict), and
     on the official boundary layer ``official_matches`` (which official feature became which zone, and why)."""
-    zones, zone_titles = renamed(audit.zones.reset_index(drop=True), ZONE_FIELDS, language)
     claims = audit.claims.reset_index(drop=True)
     claims["within_tolerance"] = claims["within_tolerance"].astype("boolean")
-    claims, claim_titles = renamed(claims, CLAIM_FIELDS, language)
     metadata = {"tolerance": audit.tolerance, "passed": audit.passed}
     if "url" in claims:
         metadata["sources"] = sorted(set(claims["url"]))
-    return [
-        Table(
-            name="audit_zones",
-            frame=zones,
-            identifier=title("audit_zones", language, schematic=False),
-            description=description("audit_zones", language, schematic=False),
-            titles=zone_titles,
-            qml=_qml.to_qml(_qml.LayerStyle(geometry=None, aliases=zone_titles)),
+    tables = [
+        _attribute_table("audit_zones", audit.zones, ZONE_FIELDS, language),
+        _attribute_table(
+            "audit_claims", claims, CLAIM_FIELDS, language, suffix=f" ±{audit.tolerance * 100:g} %.", metadata=metadata
         ),
-        Table(
-            name="audit_claims",
-            frame=claims,
-            identifier=title("audit_claims", language, schematic=False),
-            description=description("audit_claims", language, schematic=False) + f" ±{audit.tolerance * 100:g} %.",
-            titles=claim_titles,
-            qml=_qml.to_qml(_qml.LayerStyle(geometry=None, aliases=claim_titles)),
-            metadata=metadata,
-        ),
-        *([_matches_table(audit.matches, language)] if audit.matches is not None else []),
     ]
+    if audit.matches is not None:
+        tables.append(_attribute_table("official_matches", audit.matches, MATCH_FIELDS, language))
+    return tables
 
 
-def _matches_table(matches: pd.DataFrame, language: str) -> Table:
-    frame, titles = renamed(matches.reset_index(drop=True), MATCH_FIELDS, language)
+def _attribute_table(
+    name: str,
+    frame: pd.DataFrame,
+    fields: Mapping[str, Field],
+    language: str,
+    *,
+    suffix: str = "",
+    metadata: dict | None = None,
+) -> Table:
+    """A table without geometry: the columns of ``fields`` under their short names, their titles as aliases."""
+    frame, titles = renamed(frame.reset_index(drop=True), fields, language)
     return Table(
-        name="official_matches",
+        name=name,
         frame=frame,
-        identifier=title("official_matches", language, schematic=False),
-        description=description("official_matches", language, schematic=False),
+        identifier=title(name, language, schematic=False),
+        description=description(name, language, schematic=False) + suffix,
         titles=titles,
         qml=_qml.to_qml(_qml.LayerStyle(geometry=None, aliases=titles)),
+        metadata=metadata or {},
     )
