@@ -431,22 +431,6 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
         "en": "No published claim on the belt or its zones.",
         "ja": "ベルトとその区域への公表値はありません。",
     },
-    "findings_off": {
-        "ko": "주장 {total}건 중 {off}건이 허용오차({tolerance})를 벗어남",
-        "en": Plural(
-            "{off} of {total} claim is outside the {tolerance} tolerance",
-            "{off} of {total} claims are outside the {tolerance} tolerance",
-            by="total",
-        ),
-        "ja": "主張{total}件のうち{off}件が許容誤差（{tolerance}）の範囲外",
-    },
-    "findings_all_hold": {
-        "ko": "주장 {total}건 모두 허용오차({tolerance}) 이내",
-        "en": Plural(
-            "The {total} claim holds within {tolerance}", "All {total} claims hold within {tolerance}", by="total"
-        ),
-        "ja": "主張{total}件すべてが許容誤差（{tolerance}）の範囲内",
-    },
     "findings_holds": {
         "ko": "허용오차({tolerance}) 이내 {holds}건",
         "en": Plural("{holds} claim holds within {tolerance}", "{holds} claims hold within {tolerance}", by="holds"),
