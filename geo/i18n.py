@@ -595,6 +595,58 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
     },
     "band_name": {"ko": "{label} (밴드 {band})", "en": "{label} (band {band})", "ja": "{label}（バンド {band}）"},
     "band_legend": {"ko": "{label}, 밴드 {band}", "en": "{label}, band {band}", "ja": "{label}、バンド {band}"},
+    # The one-page summary (geo.factsheet: summary_<lang>.pdf) and its entry in the index pages' file list.
+    "summary_title": {"ko": "{title}: 한 장 요약", "en": "{title}: summary on one page", "ja": "{title}：1ページ要約"},
+    "summary_off": {
+        "ko": "허용오차 {tolerance}를 벗어난 공표 수치 {count}건",
+        "en": Plural(
+            "{count} published figure outside the {tolerance} tolerance",
+            "{count} published figures outside the {tolerance} tolerance",
+            by="count",
+        ),
+        "ja": "許容誤差{tolerance}を外れた公表値 {count}件",
+    },
+    "summary_unchecked": {
+        "ko": "검증하지 못한 공표 수치 {count}건",
+        "en": Plural(
+            "{count} published figure that could not be checked",
+            "{count} published figures that could not be checked",
+            by="count",
+        ),
+        "ja": "検証できなかった公表値 {count}件",
+    },
+    "summary_claim_measured": {
+        "ko": "{subject}: {publisher} 공표 {published}, 측정 {measured}, 차이 {difference}: {verdict}",
+        "en": "{subject}: {publisher} published {published}; measured {measured}, {difference}: {verdict}",
+        "ja": "{subject}：{publisher}の公表値{published}、測定{measured}、差{difference}：{verdict}",
+    },
+    "summary_claim": {
+        "ko": "{subject}: {publisher} 공표 {published}: {verdict}",
+        "en": "{subject}: {publisher} published {published}: {verdict}",
+        "ja": "{subject}：{publisher}の公表値{published}：{verdict}",
+    },
+    "summary_note_separator": {"ko": ". ", "en": "; ", "ja": "。"},
+    "summary_unnamed": {"ko": "구역에 없는 대상", "en": "a subject not among the zones", "ja": "区域にない対象"},
+    "summary_no_publisher": {"ko": "출처 미상", "en": "an unnamed publisher", "ja": "出典不明"},
+    "summary_undated": {"ko": "날짜 없음", "en": "undated", "ja": "日付なし"},
+    "summary_more": {
+        "ko": "외 {count}건은 PDF 자료에 있습니다.",
+        "en": Plural("{count} more is on the PDF fact sheets.", "{count} more are on the PDF fact sheets.", by="count"),
+        "ja": "ほか{count}件はPDF資料に掲載しています。",
+    },
+    "summary_sources": {"ko": "이 수치의 출처", "en": "Sources of these figures", "ja": "これらの数値の出典"},
+    "summary_map_note": {
+        "ko": "경계: 국토지리정보원",
+        "en": "Border: National Geographic Information Institute (NGII)",
+        "ja": "境界：国土地理情報院",
+    },
+    "summary_details": {
+        "ko": "모든 공표 수치와 출처, 각 구역의 면적은 같은 폴더의 PDF 자료와 지도에 있습니다.",
+        "en": "Every published figure with its source, and the area of each zone, are on the PDF fact sheets and "
+        "the maps in the same folder.",
+        "ja": "すべての公表値とその出典、各区域の面積は、同じフォルダのPDF資料と地図に掲載しています。",
+    },
+    "file_summary": {"ko": "한 장 요약 (PDF)", "en": "One-page summary (PDF)", "ja": "1ページ要約（PDF）"},
 }
 
 

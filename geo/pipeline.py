@@ -9,8 +9,8 @@ then, through one :class:`geo.io.OutputFolder`, it writes in this order:
 
 1. the audit reports (:mod:`geo.report`);
 2. the distance-to-transport raster and the overlays the maps draw (:mod:`geo.raster.overlays`);
-3. the HTML maps (belt, FEZ, the zone maps), PNGs and PDF fact sheets when asked (:mod:`geo.maps`,
-   :mod:`geo.screenshot`, :mod:`geo.factsheet`);
+3. the HTML maps (belt, FEZ, the zone maps), PNGs, and the PDF fact sheets and one-page summaries when asked
+   (:mod:`geo.maps`, :mod:`geo.screenshot`, :mod:`geo.factsheet`);
 4. the GeoPackage and GeoJSON (:mod:`geo.export`);
 5. last, the index pages, listing what the folder's record says was written, with sizes.
 
@@ -78,7 +78,8 @@ class BuildOptions:
     screenshots : bool
         Also write a PNG of every map (needs Chromium).
     pdf : bool
-        Also write an A4 PDF fact sheet per map and language (needs Chromium).
+        Also write an A4 PDF fact sheet per map and language, and a one-page summary per language (needs
+        Chromium).
     title : str or None
         Title of the maps, index pages and GeoPackage; None for the belt's title (our zones) or the zone
         file's name (a user's file).
@@ -129,7 +130,7 @@ class BuildPlan:
     title : str or None
         The title outputs show: the build's ``title``, else a user's zone file's name, else None (the belt's).
     screenshots, pdf : bool
-        Whether PNGs of the maps and PDF fact sheets are written.
+        Whether PNGs of the maps, and PDF fact sheets and summaries, are written.
     """
 
     languages: tuple[str, ...]
@@ -150,6 +151,7 @@ class BuildPlan:
             *maps.output_files(self.zone_ids, self.languages, screenshots=self.screenshots, fez=self.has_fez),
             *export.output_files(),
             *(factsheet.output_files(self.zone_ids, self.languages, fez=self.has_fez) if self.pdf else ()),
+            *(factsheet.summary_files(self.languages) if self.pdf else ()),
         ]
 
     @property
@@ -253,17 +255,32 @@ def run(out: str | os.PathLike, *, options: BuildOptions = BuildOptions()) -> Bu
 
         screenshot.screenshot_files(map_files, folder)
     if the_plan.pdf:
-        factsheet.write_factsheets(
-            folder,
-            zones,
-            audit,
-            languages=the_plan.languages,
-            context=context,
-            points=points,
-            zone_ids=the_plan.zone_ids,
-            fez=the_plan.fez,
-            title=the_plan.title,
-        )
+        from . import screenshot
+
+        with screenshot.browser() as open_browser:
+            factsheet.write_factsheets(
+                folder,
+                zones,
+                audit,
+                languages=the_plan.languages,
+                context=context,
+                points=points,
+                zone_ids=the_plan.zone_ids,
+                fez=the_plan.fez,
+                title=the_plan.title,
+                open_browser=open_browser,
+            )
+            factsheet.write_summaries(
+                folder,
+                zones,
+                audit,
+                languages=the_plan.languages,
+                context=context,
+                points=points,
+                fez=the_plan.fez,
+                title=the_plan.title,
+                open_browser=open_browser,
+            )
     export.export_geopackage(
         folder / export.GEOPACKAGE_NAME,
         zones,

@@ -12,13 +12,15 @@ Every string from data is escaped.
 
 - :mod:`geo.factsheet._svg`: the map (frame, drawing, label placement, scale bar, north arrow);
 - :mod:`geo.factsheet._tables`: the area and claims tables;
-- :mod:`geo.factsheet._page`: the page that holds them.
+- :mod:`geo.factsheet._page`: the page that holds them;
+- :mod:`geo.factsheet._summary`: the one-page summary per language (``summary_<lang>.pdf``).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Final
@@ -36,8 +38,19 @@ from ..schema import BELT
 from ..screenshot import browser, offline_page
 from ..settings import DEFAULT_LANGUAGE
 from ._page import fez_sheet_html, zone_sheet_html
+from ._summary import MAX_LISTED_CLAIMS, summary_files, summary_html, summary_name
 
-__all__ = ["BELT_SHEET", "FEZ_SHEET", "fez_sheet_html", "output_files", "write_factsheets", "zone_sheet_html"]
+__all__ = [
+    "BELT_SHEET",
+    "FEZ_SHEET",
+    "fez_sheet_html",
+    "output_files",
+    "summary_files",
+    "summary_html",
+    "write_factsheets",
+    "write_summaries",
+    "zone_sheet_html",
+]
 
 log = logging.getLogger(__name__)
 
@@ -129,6 +142,62 @@ def write_factsheets(
             written.append(out.bytes(_name(stem, language), _print_pdf(open_browser, page_html(language))))
             log.info("fact sheet %s", written[-1])
     return written
+
+
+def write_summaries(
+    out: OutputFolder | str | os.PathLike,
+    zones: gpd.GeoDataFrame,
+    audit: AuditResult,
+    *,
+    languages: Sequence[str] = (DEFAULT_LANGUAGE,),
+    context: gpd.GeoDataFrame | None = None,
+    points: gpd.GeoDataFrame | None = None,
+    fez: gpd.GeoDataFrame | None = None,
+    title: Title = None,
+    open_browser: object | None = None,
+) -> list[Path]:
+    """Write the one-page summary of each language (:func:`summary_files`) into ``out``; return their paths.
+
+    Each is one A4 page: when the claims that do not hold would run over it, fewer of them are named (the page
+    says how many more there are, on the fact sheets). The parameters are those of :func:`write_factsheets`;
+    ``fez`` adds the Free Economic Zone's total and districts.
+
+    Raises
+    ------
+    OutputError
+        If Playwright or Chromium is missing or does not start.
+    """
+    for language in languages:
+        i18n.check_language(language)
+    if open_browser is None:
+        with browser() as started:
+            return write_summaries(
+                out, zones, audit, languages=languages, context=context, points=points, fez=fez, title=title,
+                open_browser=started,
+            )  # fmt: skip
+    out = output_folder(out)
+    common = {"context": context, "points": points, "date": build_timestamp(out.protect)[0], "title": title}
+    written = []
+    for language in languages:
+        for listed in range(MAX_LISTED_CLAIMS, -1, -1):
+            page = summary_html(zones, audit, language=language, districts=fez, listed=listed, **common)
+            pdf = _print_pdf(open_browser, page)
+            if _page_count(pdf) == 1:
+                break
+        else:
+            log.warning("the summary in %s runs over one page even without the claims listed", language)
+        written.append(out.bytes(summary_name(language), pdf))
+        log.info("summary %s", written[-1])
+    return written
+
+
+#: A page object of a PDF as Chromium writes them (one uncompressed dictionary per page).
+_PAGE_OBJECT: Final = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+
+
+def _page_count(pdf: bytes) -> int:
+    """How many pages a PDF printed by Chromium has."""
+    return len(_PAGE_OBJECT.findall(pdf))
 
 
 def _print_pdf(open_browser: object, page_html: str) -> bytes:

@@ -33,6 +33,8 @@ FILE_MESSAGES_BY_NAME: Final = {
     "audit.json": "file_audit_json",
     "distance_to_transport.tif": "file_raster",
 }
+#: Message id describing an output file by the start of its name: the one-page summaries (``summary_<lang>.pdf``).
+FILE_MESSAGES_BY_PREFIX: Final = {"summary_": "file_summary"}
 FILE_MESSAGES_BY_SUFFIX: Final = {
     ".gpkg": "file_gpkg",
     ".geojson": "file_geojson",
@@ -190,10 +192,13 @@ def files_table(files: Sequence[tuple[str, int]], *, language: str, level: int =
 
 
 def file_message(name: str) -> str:
-    """Message id of what the output file ``name`` is (by its name, else its suffix)."""
+    """Message id of what the output file ``name`` is (by its name, the start of its name, else its suffix)."""
     base = PurePath(name).name
     if base in FILE_MESSAGES_BY_NAME:
         return FILE_MESSAGES_BY_NAME[base]
+    for prefix, message in FILE_MESSAGES_BY_PREFIX.items():
+        if base.startswith(prefix):
+            return message
     return FILE_MESSAGES_BY_SUFFIX.get(PurePath(base).suffix.lower(), "file_other")
 
 
