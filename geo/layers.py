@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from . import _format as fmt
-from . import units
+from . import precision, units
 from ._errors import InputError
 from .io import prepare_zones, read_table, read_zones
 from .schema import CLAIM_REQUIRED_COLUMNS, POINT_REQUIRED_COLUMNS
@@ -127,12 +127,43 @@ def load_claims(path: str | os.PathLike | None = None) -> pd.DataFrame:
         problems.append(f"{path.name}: claim_id values repeat ({listed}); make them unique")
     if problems:
         raise InputError(problems[0] if len(problems) == 1 else f"{path.name}: " + "; ".join(problems))
+    claims["rounding"] = _rounding(claims, path)
+    claims["approximate"] = _approximate(claims)
     claims["figure"] = figures
     claims["claimed_m2"] = claimed
     if "uncertain" in claims:
         claims["uncertain"] = claims["uncertain"].str.strip().str.lower().eq("true")
     claims.attrs["source"] = path.name
     return claims
+
+
+def _rounding(claims: pd.DataFrame, path: Path) -> list[float]:
+    """Each claim's rounding step in its unit: the ``rounding`` column where given, else read from the figure
+    as written (:func:`geo.precision.rounding_step`)."""
+    given = claims["rounding"].str.strip() if "rounding" in claims else pd.Series("", index=claims.index)
+    steps = []
+    for i, (figure, step) in enumerate(zip(claims["figure"], given, strict=True)):
+        if not step:
+            steps.append(precision.rounding_step(figure))
+            continue
+        value = pd.to_numeric(step, errors="coerce")
+        if not (np.isfinite(value) and value > 0):
+            raise InputError(
+                f"{path.name} row {i + 2} ({fmt.message_text(claims['claim_id'].iloc[i])}): rounding "
+                f"{fmt.quoted(step)} is not a positive number; give the step the figure is rounded to, in its "
+                "unit, or leave it empty"
+            )
+        steps.append(float(value))
+    return steps
+
+
+def _approximate(claims: pd.DataFrame) -> pd.Series:
+    """Whether each claim's wording says "about": the ``approximate`` column where given, else its quote."""
+    from_quote = claims["quote"].map(precision.is_approximate)
+    if "approximate" not in claims:
+        return from_quote
+    given = claims["approximate"].str.strip().str.lower()
+    return given.eq("true").where(given.isin(["true", "false"]), from_quote)
 
 
 def load_points(path: str | os.PathLike | None = None) -> gpd.GeoDataFrame:

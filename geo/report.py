@@ -158,7 +158,7 @@ def to_table(result: AuditResult, *, language: str = DEFAULT_LANGUAGE) -> str:
         ]
     if result.passed:
         verdict = i18n.text("report_all_hold", language)
-    elif result.unchecked and not (result.claims["within_tolerance"] == False).any():  # noqa: E712 (None stays)
+    elif result.unchecked and not (result.claims["holds"] == False).any():  # noqa: E712 (None stays)
         verdict = i18n.text("report_unchecked", language, count=len(result.unchecked))
     else:
         verdict = i18n.text("report_some_off", language)

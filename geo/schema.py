@@ -34,6 +34,8 @@ class Verdict(StrEnum):
     """The audit's verdict on one claim (the ``verdict`` of the reports)."""
 
     HOLDS = "holds"
+    #: Outside the tolerance, but the measured area rounds to the figure as published (:mod:`geo.precision`).
+    ROUNDING = "within rounding"
     OFF = "outside tolerance"
     NOT_FOUND = "subject not in zones"
     #: The subject is in the sources but has no outline to measure: its official match is ambiguous, or the
@@ -277,7 +279,7 @@ ZONE_REPORT_COLUMNS: Final = (
 
 #: Published claims: the columns of claims.csv (the first nine are required) and those the audit adds.
 CLAIM_FIELDS: Final[dict[str, Field]] = _registry(
-    _f("claim_id", "claim_id", "주장 id", "Claim id", "主張ID"),
+    _f("claim_id", "claim_id", "주장 id", "Claim id", "公表値ID"),
     _f(
         "subject",
         "subject",
@@ -287,8 +289,8 @@ CLAIM_FIELDS: Final[dict[str, Field]] = _registry(
     ),
     _f("figure", "figure", "공표 수치", "Figure as published", "公表値", "number"),
     _f("unit", "unit", "공표 단위", "Unit as published", "公表単位"),
-    _f("claimed_m2", "claimed_m2", "주장 면적 ㎡", "Claimed area, m²", "主張面積 ㎡", "number"),
-    _f("claimed_pyeong", "claim_py", "주장 면적 평", "Claimed area, pyeong", "主張面積 坪", "number"),
+    _f("claimed_m2", "claimed_m2", "주장 면적 ㎡", "Claimed area, m²", "公表面積 ㎡", "number"),
+    _f("claimed_pyeong", "claim_py", "주장 면적 평", "Claimed area, pyeong", "公表面積 坪", "number"),
     _f(
         "geometry_m2",
         "geom_m2",
@@ -310,7 +312,7 @@ CLAIM_FIELDS: Final[dict[str, Field]] = _registry(
         "diff_pct",
         "측정 − 주장, 주장 대비 %",
         "Measured minus claimed, % of claimed",
-        "測定 − 主張、主張比 %",
+        "測定 − 公表値、公表値比 %",
         "number",
     ),
     _f(
@@ -326,10 +328,28 @@ CLAIM_FIELDS: Final[dict[str, Field]] = _registry(
         "offic_diff",
         "공식 − 주장, 주장 대비 %",
         "Official minus claimed, % of claimed",
-        "公式 − 主張、主張比 %",
+        "公式 − 公表値、公表値比 %",
         "number",
     ),
+    _f(
+        "rounding",
+        "rounding",
+        "공표 수치의 반올림 단위 (공표 단위)",
+        "Step the published figure is rounded to, in its unit",
+        "公表値の丸め単位（公表単位）",
+        "number",
+    ),
+    _f("approximate", "approx", "공표 문구가 '약'", "Wording says about", "公表文言が「約」", "bool"),
     _f("within_tolerance", "within_tol", "허용오차 이내", "Within the tolerance", "許容誤差内", "bool"),
+    _f(
+        "within_rounding",
+        "within_rnd",
+        "허용오차 밖이나 반올림 범위 이내",
+        "Outside the tolerance but within the rounding of the figure",
+        "許容誤差外だが丸めの範囲内",
+        "bool",
+    ),
+    _f("holds", "holds", "공표 수치가 맞음", "The published figure holds", "公表値は妥当", "bool"),
     _f("verdict", "verdict", "판정", "Verdict", "判定"),
     _f("audit_note", "audit_note", "검증 메모", "Audit note", "検証メモ"),
     _f("note", "note", "출처 메모", "Note on the source", "出典メモ"),
@@ -341,6 +361,20 @@ CLAIM_FIELDS: Final[dict[str, Field]] = _registry(
     _f("url", "url", "출처 URL", "Source URL", "出典URL"),
     _f("language", "language", "출처 언어", "Language of the source", "出典の言語"),
     _f("quote", "quote", "인용문", "Quoted words", "引用"),
+    *(
+        _f(
+            f"caveat_{code}",
+            f"caveat_{code}",
+            f"단서 ({name[0]})",
+            f"Caveat for readers ({name[1]})",
+            f"注記（{name[2]}）",
+        )
+        for code, name in {
+            "ko": ("한국어", "Korean", "韓国語"),
+            "en": ("영어", "English", "英語"),
+            "ja": ("일본어", "Japanese", "日本語"),
+        }.items()
+    ),
     _f(
         "uncertain",
         "uncertain",
@@ -375,12 +409,27 @@ CLAIM_REPORT_COLUMNS: Final = (
     "difference_pct",
     "official_m2",
     "official_difference_pct",
+    "rounding",
+    "approximate",
     "within_tolerance",
+    "within_rounding",
+    "holds",
     "verdict",
     "audit_note",
 )
 #: Columns that say where a claim comes from (the JSON report nests them under ``source``).
-CLAIM_SOURCE_COLUMNS: Final = ("publisher", "date", "url", "language", "quote", "note", "uncertain")
+CLAIM_SOURCE_COLUMNS: Final = (
+    "publisher",
+    "date",
+    "url",
+    "language",
+    "quote",
+    "note",
+    "uncertain",
+    "caveat_ko",
+    "caveat_en",
+    "caveat_ja",
+)
 
 #: The belt layer: its union and its triangle.
 BELT_FIELDS: Final[dict[str, Field]] = _registry(

@@ -14,7 +14,7 @@ from .._html import escape
 from ..audit import AuditResult
 from ..belt import union
 from ..fez import PILLARS, belt_claims, fez_claims, pillar_label
-from ..maps import Title, _static, map_title
+from ..maps import Title, _static, findings, map_title
 from ..schema import BELT, GeometryQuality
 from ..settings import GEOGRAPHIC_CRS, PLANAR_CRS
 from . import _svg, _tables
@@ -91,7 +91,8 @@ def zone_sheet_html(
         tables=[
             _tables.zones_table(framed if belt else on_sheet, audit, belt=belt, language=language,
                                 others=len(zones) - len(framed) if belt else 0),
-            _tables.claims_table(claims, tolerance=audit.tolerance, empty=empty, language=language),
+            _tables.claims_table(claims, tolerance=audit.tolerance, empty=empty, language=language,
+                                 subjects=findings.subject_names(zones, language)),
         ],
     )  # fmt: skip
 
@@ -135,7 +136,11 @@ def fez_sheet_html(
         tables=[
             _tables.district_table(districts, audit.fez, language=language),
             _tables.claims_table(
-                fez_claims(audit.claims), tolerance=audit.tolerance, empty="fez_no_claims", language=language
+                fez_claims(audit.claims),
+                tolerance=audit.tolerance,
+                empty="fez_no_claims",
+                language=language,
+                subjects=findings.fez_subject_names(districts, language),
             ),
         ],
     )

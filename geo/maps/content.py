@@ -147,7 +147,8 @@ def zone_popup(
         f'<div class="tb-popup-body"><h3>{escape(zone_name(row, language))}</h3>'
         f'<div class="tb-role">{swatch}{escape(i18n.role_label(role, language))}</div>'
         f"<table>{table}</table>"
-        f"<h4>{t('audit')} ({tolerance_text(audit)})</h4>{claims_table(claims, language=language)}</div>"
+        f"<h4>{t('audit')} ({tolerance_text(audit)})</h4>"
+        f"{claims_table(claims, language=language, tolerance=tolerance_text(audit))}</div>"
     )
 
 
@@ -252,12 +253,15 @@ def zone_panel(zones: gpd.GeoDataFrame, audit: AuditResult, zone_id: str, langua
     measured = f'<p><span class="tb-big">{pyeong}</span> = {m2}</p>'
     feature_ids = list(parts["feature_id"])
     claims = audit.claims[audit.claims["subject"].isin([zone_id, *feature_ids])]
-    claims = claims.iloc[np.argsort(claims["within_tolerance"].map({False: 0, True: 1}).fillna(2), kind="stable")]
+    claims = claims.iloc[np.argsort(claims["holds"].map({False: 0, True: 1}).fillna(2), kind="stable")]
     schematic = (zones.loc[zones["zone_id"] == zone_id, "geometry_quality"] == GeometryQuality.SCHEMATIC).all()
     note = f'<p class="tb-warn">{t("schematic_note")}</p>' if schematic else ""
     return (
         f'{measured}<h2 class="tb-audit-title">{t("audit")} ({tolerance_text(audit)})</h2>'
-        f"{claims_table(claims, language=language, subjects=subject_names(zones, language))}{note}"
+        + claims_table(
+            claims, language=language, tolerance=tolerance_text(audit), subjects=subject_names(zones, language)
+        )
+        + note
     )
 
 

@@ -213,7 +213,7 @@ def fez_claims(audit: AuditResult) -> pd.DataFrame:
     if claims.empty:
         return claims
     chosen = claims[claims["subject"].map(is_fez_subject).astype(bool)]
-    within = chosen["within_tolerance"]
+    within = chosen["holds"]
     order = np.select([within.notna() & ~within.fillna(True).astype(bool), within.notna()], [0, 1], default=2)
     return chosen.iloc[np.argsort(order, kind="stable")]
 

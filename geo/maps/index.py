@@ -335,7 +335,7 @@ def _index_zone_table(
     counts: dict[str, list] = {}
     if not claims.empty:
         part_zone = dict(zip(measured["feature_id"].astype(str), measured["_zone"], strict=False))
-        for subject, within in zip(claims["subject"].astype(str), claims["within_tolerance"], strict=True):
+        for subject, within in zip(claims["subject"].astype(str), claims["holds"], strict=True):
             zone_id = subject if subject in area_of else part_zone.get(subject)
             if zone_id is not None:
                 counts.setdefault(zone_id, []).append(within)
