@@ -383,7 +383,11 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
         "en": "no zone in the file matches this subject.",
         "ja": "ファイルにこの対象に一致する区域がありません。",
     },
-    "report_all_hold": {"ko": "모든 공표 수치가 허용오차 이내", "en": "all claims hold", "ja": "すべての公表値が許容範囲内"},
+    "report_all_hold": {
+        "ko": "모든 공표 수치가 허용오차 이내",
+        "en": "all claims hold",
+        "ja": "すべての公表値が許容範囲内",
+    },
     "report_some_off": {
         "ko": "허용오차를 벗어난 공표 수치가 있음",
         "en": "some claims are outside the tolerance",
@@ -690,17 +694,11 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
         ),
         "ja": "検証できなかった公表値 {count}件",
     },
-    "summary_claim_measured": {
-        "ko": "{subject}: {publisher} 공표 {published}, 측정 {measured}, 차이 {difference}: {verdict}",
-        "en": "{subject}: {publisher} published {published}; measured {measured}, {difference}: {verdict}",
-        "ja": "{subject}：{publisher}の公表値{published}、測定{measured}、差{difference}：{verdict}",
-    },
     "summary_claim": {
-        "ko": "{subject}: {publisher} 공표 {published}: {verdict}",
-        "en": "{subject}: {publisher} published {published}: {verdict}",
-        "ja": "{subject}：{publisher}の公表値{published}：{verdict}",
+        "ko": "{subject}: {publisher} 공표 {published} — {verdict}.",
+        "en": "{subject}: {publisher} published {published} — {verdict}.",
+        "ja": "{subject}：{publisher}の公表値{published} — {verdict}。",
     },
-    "summary_note_separator": {"ko": ". ", "en": "; ", "ja": "。"},
     "summary_unnamed": {"ko": "구역에 없는 대상", "en": "a subject not among the zones", "ja": "区域にない対象"},
     "summary_no_publisher": {"ko": "출처 미상", "en": "an unnamed publisher", "ja": "出典不明"},
     "summary_undated": {"ko": "날짜 없음", "en": "undated", "ja": "日付なし"},
@@ -709,6 +707,7 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
         "en": Plural("{count} more is on the PDF fact sheets.", "{count} more are on the PDF fact sheets.", by="count"),
         "ja": "ほか{count}件はPDF資料に掲載しています。",
     },
+    "summary_source": {"ko": "{publisher}, {date}", "en": "{publisher}, {date}", "ja": "{publisher}、{date}"},
     "summary_sources": {"ko": "이 수치의 출처", "en": "Sources of these figures", "ja": "これらの数値の出典"},
     "summary_map_note": {
         "ko": "경계: 국토지리정보원",

@@ -2,8 +2,8 @@
 
 One A4 page, from the one audit result: the belt's and the Free Economic Zone's measured areas (m², ha and
 pyeong on GRS80, beside the sum of their official figures), the headline (:mod:`geo.headline`), each claim
-outside the tolerance and each that could not be checked, in words (the verdicts and audit notes the fact
-sheets and maps word the same way), a small map drawn as the fact sheets draw theirs (:mod:`._svg`), the
+outside the tolerance and each that could not be checked, explained as the fact sheets and maps explain them
+(:mod:`geo.explain`), a small map drawn as the fact sheets draw theirs (:mod:`._svg`), the
 sources of the claims named (publisher, date, a link labelled with its site) and, where an outline shown is
 schematic, the statement saying so. The details are on the fact sheets; a page that would run over lists fewer
 claims (``listed``) and says how many more there are. Every string from data is escaped.
@@ -18,13 +18,13 @@ from typing import Final
 import geopandas as gpd
 import pandas as pd
 
-from .. import _format, headline, i18n, style, units
+from .. import _format, explain, headline, i18n, style, units
 from .._html import escape, link, site_name
 from ..audit import AuditResult
 from ..fez import PILLARS, pillar_label
 from ..maps import Title, map_title
 from ..maps.findings import claim_publisher, fez_subject_names, subject_names
-from ..schema import GeometryQuality, Note, Verdict
+from ..schema import GeometryQuality
 from . import _page, _svg, _tables
 
 #: The stem of the summary's file name: ``summary_<lang>.pdf``.
@@ -110,9 +110,9 @@ def _not_holding(claims: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The claims outside the tolerance and those not checked, each in the claims' order."""
     if claims.empty:
         return claims, claims
-    within = claims["within_tolerance"]
-    checked = within.notna()
-    return claims[checked & ~within.fillna(True).astype(bool)], claims[~checked]
+    holds = claims["holds"]
+    checked = holds.notna()
+    return claims[checked & ~holds.fillna(True).astype(bool)], claims[~checked]
 
 
 def _headline_html(audit: AuditResult, language: str) -> str:
@@ -168,43 +168,29 @@ def _claims_html(
     language: str,
 ) -> str:
     """A heading (``key``, with how many claims) and one line per claim of ``shown``, in words."""
-    items = "".join(f"<li>{escape(_claim_text(claim, names, language))}</li>" for _, claim in shown.iterrows())
+    items = "".join(
+        f"<li>{escape(_claim_text(claim, names, tolerance=tolerance, language=language))}</li>"
+        for _, claim in shown.iterrows()
+    )
     heading = i18n.text(key, language, count=len(claims), tolerance=tolerance)
     return f'<h2>{escape(heading)}</h2><ul class="claims">{items}</ul>'
 
 
-def _claim_text(claim: pd.Series, names: dict[str, str], language: str) -> str:
-    """What was published, by whom, what was measured, the verdict and the audit's note, in ``language``."""
-    subject = names.get(str(claim["subject"]), i18n.text("summary_unnamed", language))
-    figure = float(claim["figure"])
-    unit = f"unit_{claim['unit']}"
-    published = f"{_format.number(figure, 0 if figure.is_integer() else 2)} " + (
-        i18n.text(unit, language) if unit in i18n.MESSAGES else str(claim["unit"])
+def _claim_text(claim: pd.Series, names: dict[str, str], *, tolerance: str, language: str) -> str:
+    """The claim as the fact sheets and maps explain it (:mod:`geo.explain`): what it is about, who published
+    what, the verdict, then the difference in words and the reason for the verdict."""
+    record = claim.to_dict()
+    publisher = claim_publisher(record, language) or i18n.text("summary_no_publisher", language)
+    lead = i18n.text(
+        "summary_claim",
+        language,
+        subject=names.get(str(record.get("subject")), i18n.text("summary_unnamed", language)),
+        publisher=publisher,
+        published=explain.published(record, language),
+        verdict=explain.verdict_text(record, language),
     )
-    publisher = claim_publisher(claim, language) or i18n.text("summary_no_publisher", language)
-    verdict = claim.get("verdict")
-    wording = i18n.text(Verdict(verdict).message if verdict in set(Verdict) else Verdict.NOT_FOUND.message, language)
-    if pd.notna(claim.get("geometry_m2")):
-        text = i18n.text(
-            "summary_claim_measured",
-            language,
-            subject=subject,
-            publisher=publisher,
-            published=published,
-            measured=f"{_format.number(claim['geometry_m2'])} {i18n.text('unit_m2', language)}",
-            difference=_format.percent(claim["difference_pct"]),
-            verdict=wording,
-        )
-    else:
-        text = i18n.text(
-            "summary_claim", language, subject=subject, publisher=publisher, published=published, verdict=wording
-        )
-    if bool(claim.get("uncertain")):
-        text += f" ({i18n.text('uncertain_claim', language)})"
-    note = claim.get("audit_note")
-    if note in set(Note):  # the audit's note ends the sentence, as on the fact sheets and maps
-        return text + i18n.text("summary_note_separator", language) + i18n.text(Note(note).message, language)
-    return text + i18n.text("report_full_stop", language)
+    explained = [explain.difference(record, language), explain.reason(record, tolerance=tolerance, language=language)]
+    return i18n.text("sentence_join", language).join([lead, *(text for text in explained if text)])
 
 
 def _sources_html(claims: pd.DataFrame, language: str) -> str:
@@ -220,7 +206,7 @@ def _sources_html(claims: pd.DataFrame, language: str) -> str:
         if key in seen:
             continue
         when = date or i18n.text("summary_undated", language)
-        shown = f"{escape(publisher)}, {escape(when)}"
+        shown = escape(i18n.text("summary_source", language, publisher=publisher, date=when))
         if url.lower().startswith(("http://", "https://")):
             shown += f" — {link(url, site_name(url))}"
         seen[key] = f"<li>{shown}</li>"
