@@ -37,7 +37,7 @@ from ..maps import Title
 from ..schema import BELT
 from ..screenshot import browser, offline_page
 from ..settings import DEFAULT_LANGUAGE
-from ._page import fez_sheet_html, zone_sheet_html
+from ._page import fez_sheet_html, map_size_css, zone_sheet_html
 from ._summary import MAX_LISTED_CLAIMS, summary_files, summary_html, summary_name
 
 __all__ = [
@@ -57,6 +57,11 @@ log = logging.getLogger(__name__)
 #: The subjects of the whole-belt and the Free Economic Zone sheets (every other sheet is a zone's).
 BELT_SHEET: Final = BELT
 FEZ_SHEET: Final = FEZ
+
+
+#: The most pages of a fact sheet; and the scales of its map tried, full size first, to keep a sheet within them.
+MAX_SHEET_PAGES: Final = 2
+MAP_SCALES: Final = (1.0, 0.85, 0.7, 0.55)
 
 
 def sheet_stems(zone_ids: Iterable[object]) -> dict[str, str]:
@@ -139,7 +144,7 @@ def write_factsheets(
     written = []
     for stem, page_html in sheets:
         for language in languages:
-            written.append(out.bytes(_name(stem, language), _print_pdf(open_browser, page_html(language))))
+            written.append(out.bytes(_name(stem, language), _fitted_pdf(open_browser, page_html(language))))
             log.info("fact sheet %s", written[-1])
     return written
 
@@ -200,10 +205,23 @@ def _page_count(pdf: bytes) -> int:
     return len(_PAGE_OBJECT.findall(pdf))
 
 
-def _print_pdf(open_browser: object, page_html: str) -> bytes:
+def _fitted_pdf(open_browser: object, page_html: str) -> bytes:
+    """The sheet printed with its map at full size, or at the largest of :data:`MAP_SCALES` at which it keeps
+    to :data:`MAX_SHEET_PAGES` (long claims tables, long names); at the smallest when none does."""
+    for scale in MAP_SCALES:
+        pdf = _print_pdf(open_browser, page_html, map_scale=scale)
+        if _page_count(pdf) <= MAX_SHEET_PAGES:
+            return pdf
+    log.warning("a fact sheet runs over %d pages even with its map at %g of its size", MAX_SHEET_PAGES, scale)
+    return pdf
+
+
+def _print_pdf(open_browser: object, page_html: str, *, map_scale: float = 1.0) -> bytes:
     page = offline_page(open_browser)
     try:
         page.set_content(page_html, wait_until="load")
+        if map_scale != 1.0:
+            page.add_style_tag(content=map_size_css(map_scale))
         page.evaluate("document.fonts.ready")
         return page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
     finally:

@@ -304,6 +304,14 @@ def _page(
 """
 
 
+def map_size_css(scale: float) -> str:
+    """CSS that prints the map at ``scale`` of its full width (:data:`MAP_WIDTH_MM`), its proportions kept: for
+    a sheet that would run over its pages at full size."""
+    width = MAP_WIDTH_MM * scale
+    height = width * _svg.MAP_HEIGHT / _svg.MAP_WIDTH
+    return f"figure.map {{ --tb-map-width: {width:.1f}mm; --tb-map-height: {height:.1f}mm; }}"
+
+
 #: The page's stylesheet (``geo/maps/static/factsheet.css`` after the shared ``theme.css``; its fonts by the
 #: page's ``lang``), with the map's printed size.
 _CSS: Final = _static.stylesheet(

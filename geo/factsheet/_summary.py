@@ -263,8 +263,7 @@ def _summary_map(
 #: The summary's own layout, after the fact sheet's stylesheet: the map beside the totals, denser lists.
 _SUMMARY_CSS: Final = f"""
 .summary-top {{ display: flex; gap: 4mm; align-items: flex-start; margin-top: 2mm; }}
-figure.map, figure.map svg {{ width: {SUMMARY_MAP_WIDTH_MM}mm; }}
-figure.map svg {{ height: {SUMMARY_MAP_WIDTH_MM * _svg.MAP_HEIGHT / _svg.MAP_WIDTH:.1f}mm; }}
+{_page.map_size_css(SUMMARY_MAP_WIDTH_MM / _page.MAP_WIDTH_MM)}
 .summary-side {{ flex: 1; }}
 .summary-side h2 {{ margin-top: 0; }}
 .summary-side .legend {{ flex-direction: column; gap: 0.8mm; font-size: 7.5pt; }}
