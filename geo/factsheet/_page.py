@@ -92,7 +92,7 @@ def zone_sheet_html(
             _tables.zones_table(framed if belt else on_sheet, audit, belt=belt, language=language,
                                 others=len(zones) - len(framed) if belt else 0),
             _tables.claims_table(claims, tolerance=audit.tolerance, empty=empty, language=language,
-                                 subjects=findings.subject_names(zones, language)),
+                                 subjects=_short_names(findings.subject_names(zones, language))),
         ],
     )  # fmt: skip
 
@@ -140,10 +140,16 @@ def fez_sheet_html(
                 tolerance=audit.tolerance,
                 empty="fez_no_claims",
                 language=language,
-                subjects=findings.fez_subject_names(districts, language),
+                subjects=_short_names(findings.fez_subject_names(districts, language)),
             ),
         ],
     )
+
+
+def _short_names(names: dict[str, str]) -> dict[str, str]:
+    """Names as the claims table gives them: shortened (:func:`_tables.short_name`), as the zones table gives
+    them whole, so a long name is not repeated whole on every claim's row."""
+    return {key: _tables.short_name(name) for key, name in names.items()}
 
 
 def _pillar_colour(row: pd.Series) -> str:
