@@ -108,7 +108,6 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
     # A claim explained in words (geo.explain): the same sentences on maps, index pages and sheets.
     "quoted": {"ko": "“{text}”", "en": "“{text}”", "ja": "「{text}」"},
     "myriad": {"ko": "{n}만 {unit}", "en": "{n} × 10,000 {unit}", "ja": "{n}万{unit}"},
-    "sentence_join": {"ko": " ", "en": " ", "ja": ""},
     "explain_official": {"ko": "공식 면적", "en": "the official area", "ja": "公式面積"},
     "explain_measured": {"ko": "측정 면적", "en": "the measured area", "ja": "測定面積"},
     "explain_official_first": {"ko": "공식 면적", "en": "The official area", "ja": "公式面積"},
