@@ -382,7 +382,11 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
         "en": "no zone in the file matches this subject.",
         "ja": "ファイルにこの対象に一致する区域がありません。",
     },
-    "report_all_hold": {"ko": "모든 공표 수치가 허용오차 이내", "en": "all claims hold", "ja": "すべての公表値が許容範囲内"},
+    "report_all_hold": {
+        "ko": "모든 공표 수치가 허용오차 이내",
+        "en": "all claims hold",
+        "ja": "すべての公表値が許容範囲内",
+    },
     "report_some_off": {
         "ko": "허용오차를 벗어난 공표 수치가 있음",
         "en": "some claims are outside the tolerance",
