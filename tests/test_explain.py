@@ -151,7 +151,7 @@ def test_a_claim_within_its_rounding_holds_and_the_audit_counts_it_apart(tmp_pat
     figure = round(measured * 0.97)  # 3 % short: outside ±2 %
     rows = [
         # Rounded to a step of 10 % of the figure (given): the belt's area rounds to it.
-        f"round,belt,{figure},m2,P,2024-01-01,https://example.org/a,en,\"about {figure:,} m²\",{figure // 10},",
+        f'round,belt,{figure},m2,P,2024-01-01,https://example.org/a,en,"about {figure:,} m²",{figure // 10},',
         # The same figure given to the m²: the rounding cannot save it.
         f"exact,belt,{figure},m2,P,2024-01-01,https://example.org/b,en,,1,false",
         # No step given: read from the figure as written (an integer to the m² has steps of 1 to 1,000 m²).
