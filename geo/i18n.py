@@ -40,6 +40,9 @@ class Plural:
 
 #: Message id → text per language code of :data:`geo.settings.LANGUAGES`.
 MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
+    # Punctuation: Japanese takes full-width colons and brackets (:func:`labelled`, :func:`bracketed`).
+    "label_value": {"ko": "{label}: {value}", "en": "{label}: {value}", "ja": "{label}：{value}"},
+    "bracketed": {"ko": "{text} ({inner})", "en": "{text} ({inner})", "ja": "{text}（{inner}）"},
     "belt_title": {
         "ko": "광주 미래차 삼각벨트",
         "en": "Gwangju future-vehicle triangle belt",
@@ -195,6 +198,11 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
         "ko": "클릭해 꼭짓점 추가, 더블클릭으로 끝내기",
         "en": "Click to add points; double-click to finish",
         "ja": "クリックで頂点を追加、ダブルクリックで終了",
+    },
+    "measure_hint_touch": {
+        "ko": "탭해 꼭짓점 추가, 두 번 탭해 끝내기",
+        "en": "Tap to add points; double-tap to finish",
+        "ja": "タップで頂点を追加、ダブルタップで終了",
     },
     "measure_finish": {"ko": "끝내기", "en": "Finish", "ja": "終了"},
     "measure_clear": {"ko": "지우기", "en": "Clear", "ja": "消去"},
@@ -715,6 +723,16 @@ def localised_column(row: Mapping[str, object], stem: str, language: str, *, fal
         if value is not None and not (isinstance(value, float) and math.isnan(value)) and str(value).strip():
             return str(value)
     return ""
+
+
+def labelled(label: str, value: str, language: str) -> str:
+    """``label: value`` with the colon of ``language`` (full-width in Japanese); neither part is escaped."""
+    return text("label_value", language, label=label, value=value)
+
+
+def bracketed(outer: str, inner: str, language: str) -> str:
+    """``outer (inner)`` with the brackets of ``language`` (full-width in Japanese); neither part is escaped."""
+    return text("bracketed", language, text=outer, inner=inner)
 
 
 def check_language(language: object) -> str:
