@@ -458,6 +458,20 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
     "report_col_measured_m2": {"ko": "측정 ㎡", "en": "measured m²", "ja": "測定 ㎡"},
     "report_col_measured_diff": {"ko": "측정 대비", "en": "Δ measured", "ja": "測定との差"},
     "report_col_verdict": {"ko": "판정", "en": "verdict", "ja": "判定"},
+    "sources_title": {"ko": "출처", "en": "Sources", "ja": "出典"},
+    "sources_figures": {"ko": "공표 수치", "en": "Published figures", "ja": "公表値"},
+    "sources_map_data": {"ko": "지도 자료", "en": "Map data", "ja": "地図データ"},
+    "credit_ngii_full": {
+        "ko": "행정구역·법정동 경계: 국토교통부 국토지리정보원, 기준일 2023-09-15, 출처 표시 조건의 공개 이용 허락.",
+        "en": (
+            "Administrative and legal-dong boundaries: National Geographic Information Institute (NGII), Ministry of "
+            "Land, Infrastructure and Transport, Korea; base date 2023-09-15; open licence with attribution."
+        ),
+        "ja": (
+            "行政区域・法定洞の境界：韓国 国土交通部 国土地理情報院（NGII）、基準日2023-09-15、"
+            "出典表示を条件とする公開利用許諾。"
+        ),
+    },
     "sheet_col_subject": {"ko": "대상", "en": "Subject", "ja": "対象"},
     "sheet_col_published": {"ko": "공표 수치", "en": "As published", "ja": "公表値"},
     "sheet_col_finding": {"ko": "판정과 차이", "en": "Finding", "ja": "判定と差"},

@@ -21,6 +21,7 @@ from ..audit import AuditResult
 from ..schema import GeometryQuality
 from . import _static
 from ._text import NBSP, qty
+from .credits import sources_section
 from .findings import findings_html
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,7 @@ def index_page(
         f'<p class="tb-nav"><a href="index.html">{escape(i18n.text("index_languages", language))}</a></p></header>'
         f"{findings}{_matches_section(audit, language)}"
         f"<h2>{escape(i18n.text('index_zones', language))}</h2>{belt_link}{zones_html}{note}"
+        f"{sources_section(audit.claims, language=language) if audit is not None else ''}"
         f"{files_table(files, language=language)}"
     )
     return page(title, body, language=language, script=_TABLE_JS if audit is not None and zone_ids is not None else "")
