@@ -95,7 +95,9 @@ def published(claim: Mapping, language: str) -> str:
 
 
 def unit_text(unit: str, language: str) -> str:
-    return i18n.text(f"unit_{unit}", language)
+    """A unit of :data:`geo.units.M2_PER_UNIT` in ``language`` (m2 → ㎡, pyeong → 평/坪), else as written."""
+    key = f"unit_{unit}"
+    return i18n.text(key, language) if key in i18n.MESSAGES else unit
 
 
 def compared_with(claim: Mapping, language: str, *, first: bool = False) -> str:
