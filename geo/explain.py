@@ -50,6 +50,10 @@ SAME_PCT: Final = 0.005
 _SLIPS: Final = {1_000: "×1,000", 1_000_000: "×1,000,000", 100: "×100", 10_000: "×10,000", 10: "×10"}
 _PYEONG_AS_M2: Final = units.M2_PER_UNIT["pyeong"]
 _SLIP_TOLERANCE: Final = 0.02
+#: What separates two sentences: a space, none after Japanese 。.
+_SENTENCE_GAP: Final = {"ja": ""}
+#: Keeps a number with its unit on one line.
+NBSP: Final = "\u00a0"
 
 
 def _value(match: re.Match[str]) -> float:
@@ -79,7 +83,7 @@ def figure_text(claim: Mapping, language: str) -> str:
     """The figure in its unit, with the decimals it was published with (4.371 km², 1,000,000 pyeong)."""
     step = claim.get("rounding")
     decimals = max(0, -math.floor(math.log10(step))) if _finite(step) and step < 1 else 0
-    return f"{fmt.number(claim.get('figure'), decimals)} {unit_text(str(claim.get('unit')), language)}"
+    return f"{fmt.number(claim.get('figure'), decimals)}{NBSP}{unit_text(str(claim.get('unit')), language)}"
 
 
 def published(claim: Mapping, language: str) -> str:
@@ -91,7 +95,9 @@ def published(claim: Mapping, language: str) -> str:
 
 
 def unit_text(unit: str, language: str) -> str:
-    return i18n.text(f"unit_{unit}", language)
+    """A unit of :data:`geo.units.M2_PER_UNIT` in ``language`` (m2 → ㎡, pyeong → 평/坪), else as written."""
+    key = f"unit_{unit}"
+    return i18n.text(key, language) if key in i18n.MESSAGES else unit
 
 
 def compared_with(claim: Mapping, language: str, *, first: bool = False) -> str:
@@ -141,7 +147,7 @@ def reason(claim: Mapping, *, tolerance: str, language: str) -> str:
         parts.append(caveat.strip())
     elif claim.get("uncertain") is True:
         parts.append(i18n.text("explain_uncertain", language))
-    return i18n.text("sentence_join", language).join(parts)
+    return _SENTENCE_GAP.get(language, " ").join(parts)
 
 
 def verdict_text(claim: Mapping, language: str) -> str:
@@ -167,12 +173,14 @@ def _step_text(claim: Mapping, language: str) -> str:
     """The rounding step in the claim's unit, in the page's numerals: 10万坪, 10만 평, 100,000 pyeong."""
     step, unit = claim.get("rounding"), str(claim.get("unit"))
     if language in ("ko", "ja") and step >= 10_000 and float(step / 10_000).is_integer():
-        return i18n.text("myriad", language, n=fmt.number(step / 10_000), unit=unit_text(unit, language))
-    return f"{fmt.number(step, max(0, -math.floor(math.log10(step))))} {unit_text(unit, language)}"
+        return i18n.text("myriad", language, n=fmt.number(step / 10_000), unit=unit_text(unit, language)).replace(
+            " ", NBSP
+        )
+    return f"{fmt.number(step, max(0, -math.floor(math.log10(step))))}{NBSP}{unit_text(unit, language)}"
 
 
 def _pct(value: float) -> str:
-    return fmt.percent(value).lstrip("+")
+    return fmt.percent(value, typographic=True).lstrip("+").replace(" ", NBSP)
 
 
 def _finite(value: object) -> bool:

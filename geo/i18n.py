@@ -40,6 +40,9 @@ class Plural:
 
 #: Message id → text per language code of :data:`geo.settings.LANGUAGES`.
 MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
+    # Punctuation: Japanese takes full-width colons and brackets (:func:`labelled`, :func:`bracketed`).
+    "label_value": {"ko": "{label}: {value}", "en": "{label}: {value}", "ja": "{label}：{value}"},
+    "bracketed": {"ko": "{text} ({inner})", "en": "{text} ({inner})", "ja": "{text}（{inner}）"},
     "belt_title": {
         "ko": "광주 미래차 삼각벨트",
         "en": "Gwangju future-vehicle triangle belt",
@@ -108,7 +111,6 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
     # A claim explained in words (geo.explain): the same sentences on maps, index pages and sheets.
     "quoted": {"ko": "“{text}”", "en": "“{text}”", "ja": "「{text}」"},
     "myriad": {"ko": "{n}만 {unit}", "en": "{n} × 10,000 {unit}", "ja": "{n}万{unit}"},
-    "sentence_join": {"ko": " ", "en": " ", "ja": ""},
     "explain_official": {"ko": "공식 면적", "en": "the official area", "ja": "公式面積"},
     "explain_measured": {"ko": "측정 면적", "en": "the measured area", "ja": "測定面積"},
     "explain_official_first": {"ko": "공식 면적", "en": "The official area", "ja": "公式面積"},
@@ -196,6 +198,11 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
         "ko": "클릭해 꼭짓점 추가, 더블클릭으로 끝내기",
         "en": "Click to add points; double-click to finish",
         "ja": "クリックで頂点を追加、ダブルクリックで終了",
+    },
+    "measure_hint_touch": {
+        "ko": "탭해 꼭짓점 추가, 두 번 탭해 끝내기",
+        "en": "Tap to add points; double-tap to finish",
+        "ja": "タップで頂点を追加、ダブルタップで終了",
     },
     "measure_finish": {"ko": "끝내기", "en": "Finish", "ja": "終了"},
     "measure_clear": {"ko": "지우기", "en": "Clear", "ja": "消去"},
@@ -444,13 +451,28 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
     "report_col_m2_planar": {"ko": "㎡ EPSG:5186", "en": "m² EPSG:5186", "ja": "㎡ EPSG:5186"},
     "report_col_official_m2": {"ko": "공식 ㎡", "en": "official m²", "ja": "公式 ㎡"},
     "report_col_official_diff": {"ko": "공식 대비", "en": "Δ official", "ja": "公式との差"},
-    "report_col_claim": {"ko": "공표 수치", "en": "claim", "ja": "公表値"},
+    "report_col_claim": {"ko": "공표 수치 ID", "en": "claim", "ja": "公表値ID"},
+    "report_col_explanation": {"ko": "설명", "en": "explanation", "ja": "説明"},
     "report_col_subject": {"ko": "대상", "en": "subject", "ja": "対象"},
     "report_col_published": {"ko": "공표", "en": "as published", "ja": "公表値"},
     "report_col_claimed_m2": {"ko": "공표 ㎡", "en": "claimed m²", "ja": "公表値 ㎡"},
     "report_col_measured_m2": {"ko": "측정 ㎡", "en": "measured m²", "ja": "測定 ㎡"},
     "report_col_measured_diff": {"ko": "측정 대비", "en": "Δ measured", "ja": "測定との差"},
     "report_col_verdict": {"ko": "판정", "en": "verdict", "ja": "判定"},
+    "sources_title": {"ko": "출처", "en": "Sources", "ja": "出典"},
+    "sources_figures": {"ko": "공표 수치", "en": "Published figures", "ja": "公表値"},
+    "sources_map_data": {"ko": "지도 자료", "en": "Map data", "ja": "地図データ"},
+    "credit_ngii_full": {
+        "ko": "행정구역·법정동 경계: 국토교통부 국토지리정보원, 기준일 2023-09-15, 출처 표시 조건의 공개 이용 허락.",
+        "en": (
+            "Administrative and legal-dong boundaries: National Geographic Information Institute (NGII), Ministry of "
+            "Land, Infrastructure and Transport, Korea; base date 2023-09-15; open licence with attribution."
+        ),
+        "ja": (
+            "行政区域・法定洞の境界：韓国 国土交通部 国土地理情報院（NGII）、基準日2023-09-15、"
+            "出典表示を条件とする公開利用許諾。"
+        ),
+    },
     "sheet_col_subject": {"ko": "대상", "en": "Subject", "ja": "対象"},
     "sheet_col_published": {"ko": "공표 수치", "en": "As published", "ja": "公表値"},
     "sheet_col_finding": {"ko": "판정과 차이", "en": "Finding", "ja": "判定と差"},
@@ -763,6 +785,16 @@ def localised_column(row: Mapping[str, object], stem: str, language: str, *, fal
         if value is not None and not (isinstance(value, float) and math.isnan(value)) and str(value).strip():
             return str(value)
     return ""
+
+
+def labelled(label: str, value: str, language: str) -> str:
+    """``label: value`` with the colon of ``language`` (full-width in Japanese); neither part is escaped."""
+    return text("label_value", language, label=label, value=value)
+
+
+def bracketed(outer: str, inner: str, language: str) -> str:
+    """``outer (inner)`` with the brackets of ``language`` (full-width in Japanese); neither part is escaped."""
+    return text("bracketed", language, text=outer, inner=inner)
 
 
 def check_language(language: object) -> str:

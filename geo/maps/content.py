@@ -111,11 +111,11 @@ def zone_popup(
         url = first_url(source_text)
         label = source_text.replace(url, "").strip(" ,;") if url else source_text
         source_html = link(url, label or i18n.text("source", language)) if url else escape(label)
-        official_html = (
-            f"{qty(fmt.number(official), i18n.text('unit_m2', language))} "
-            f"({qty(fmt.number(units.m2_to_pyeong(official)), i18n.text('unit_pyeong', language))})"
-            + (f"<br><small>{t('source')}: {source_html}</small>" if source_html else "")
-        )
+        official_html = i18n.bracketed(
+            qty(fmt.number(official), i18n.text("unit_m2", language)),
+            qty(fmt.number(units.m2_to_pyeong(official)), i18n.text("unit_pyeong", language)),
+            language,
+        ) + (f"<br><small>{i18n.labelled(t('source'), source_html, language)}</small>" if source_html else "")
     if row.get("geometry_quality") == GeometryQuality.SCHEMATIC:
         outline = f'<span class="tb-warn">{escape(i18n.text("schematic_label", language))}</span>'
     else:
@@ -147,7 +147,7 @@ def zone_popup(
         f'<div class="tb-popup-body"><h3>{escape(zone_name(row, language))}</h3>'
         f'<div class="tb-role">{swatch}{escape(i18n.role_label(role, language))}</div>'
         f"<table>{table}</table>"
-        f"<h4>{t('audit')} ({tolerance_text(audit)})</h4>"
+        f"<h4>{i18n.bracketed(t('audit'), tolerance_text(audit), language)}</h4>"
         f"{claims_table(claims, language=language, tolerance=tolerance_text(audit))}</div>"
     )
 
@@ -182,7 +182,7 @@ def belt_features(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str)
                 },
                 tooltip=(
                     f"<b>{escape(i18n.text('layer_triangle', language))}</b><br>"
-                    f"{escape(i18n.text('side_lengths', language))}: {escape(lengths)}"
+                    + i18n.labelled(escape(i18n.text("side_lengths", language)), escape(lengths), language)
                 ),
             )
         )
@@ -222,7 +222,7 @@ def point_features(
         popup = (
             f'<div class="tb-popup-body"><h3>{name}</h3>{uncertain}{note}'
             f"<h4>{escape(i18n.text('distances', language))}</h4><table>{items}</table>"
-            f"<p><small>{escape(i18n.text('source', language))}: {source_html}</small></p></div>"
+            f"<p><small>{i18n.labelled(escape(i18n.text('source', language)), source_html, language)}</small></p></div>"
         )
         features.append(feature(row.geometry, label=name, popup=popup))
     return collection(features)
@@ -239,7 +239,8 @@ def belt_panel(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str, ho
     if not belt["members"]:
         return f"<p>{t('belt_empty')}</p>{findings}"
     measured = area_summary_html(belt, heading="belt_measured", official="belt_official_sum", language=language)
-    return f'<h2 class="tb-audit-title">{t("audit")} ({tolerance_text(audit)})</h2>{findings}{measured}'
+    title = i18n.bracketed(t("audit"), tolerance_text(audit), language)
+    return f'<h2 class="tb-audit-title">{title}</h2>{findings}{measured}'
 
 
 def zone_panel(zones: gpd.GeoDataFrame, audit: AuditResult, zone_id: str, language: str) -> str:
@@ -257,7 +258,7 @@ def zone_panel(zones: gpd.GeoDataFrame, audit: AuditResult, zone_id: str, langua
     schematic = (zones.loc[zones["zone_id"] == zone_id, "geometry_quality"] == GeometryQuality.SCHEMATIC).all()
     note = f'<p class="tb-warn">{t("schematic_note")}</p>' if schematic else ""
     return (
-        f'{measured}<h2 class="tb-audit-title">{t("audit")} ({tolerance_text(audit)})</h2>'
+        f'{measured}<h2 class="tb-audit-title">{i18n.bracketed(t("audit"), tolerance_text(audit), language)}</h2>'
         + claims_table(
             claims, language=language, tolerance=tolerance_text(audit), subjects=subject_names(zones, language)
         )

@@ -243,11 +243,11 @@ def area_summary_html(summary: dict, *, heading: str, official: str, language: s
     )
     if summary.get("official_sum_m2") is not None:
         html += (
-            f"<p>{t(official)}: {qty(fmt.number(summary['official_sum_m2']), m2)} = "
+            f"<p>{i18n.labelled(t(official), qty(fmt.number(summary['official_sum_m2']), m2), language)} = "
             f"{qty(fmt.number(summary['official_sum_pyeong']), pyeong)}</p>"
         )
     if later is not None and summary.get("later_sum_m2") is not None:
-        html += f"<p>{t(later)}: {qty(fmt.number(summary['later_sum_m2']), m2)}</p>"
+        html += f"<p>{i18n.labelled(t(later), qty(fmt.number(summary['later_sum_m2']), m2), language)}</p>"
     if summary.get("schematic"):
         html += f'<p class="tb-warn">{t("schematic_note")}</p>'
     elif 0 < summary.get("schematic_share", 0) < 1:

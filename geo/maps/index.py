@@ -21,6 +21,7 @@ from ..audit import AuditResult
 from ..schema import GeometryQuality
 from . import _static
 from ._text import NBSP, qty
+from .credits import sources_section
 from .findings import findings_html
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,7 @@ def index_page(
         f'<p class="tb-nav"><a href="index.html">{escape(i18n.text("index_languages", language))}</a></p></header>'
         f"{findings}{_matches_section(audit, language)}"
         f"<h2>{escape(i18n.text('index_zones', language))}</h2>{belt_link}{zones_html}{note}"
+        f"{sources_section(audit.claims, language=language) if audit is not None else ''}"
         f"{files_table(files, language=language)}"
     )
     return page(title, body, language=language, script=_TABLE_JS if audit is not None and zone_ids is not None else "")
@@ -256,14 +258,19 @@ def _findings_section(
     belt = audit.belt
     pyeong, m2 = i18n.text("unit_pyeong", language), i18n.text("unit_m2", language)
     heading = (
-        f"<h{level}>{escape(i18n.text('index_findings', language))}: {escape(i18n.text('audit', language))} "
-        f"(±{audit.tolerance * 100:g}{NBSP}%)</h{level}>"
+        f"<h{level}>"
+        + i18n.labelled(
+            escape(i18n.text("index_findings", language)),
+            i18n.bracketed(escape(i18n.text("audit", language)), f"±{audit.tolerance * 100:g}{NBSP}%", language),
+            language,
+        )
+        + f"</h{level}>"
     )
     if belt["members"]:
         area_pyeong, area_m2 = f"{belt['area_pyeong']:,.0f}", f"{belt['area_m2']:,.0f}"
+        label = escape(i18n.text("belt_measured", language))
         measured = (
-            f"<p><strong>{escape(i18n.text('belt_measured', language))}: {qty(area_pyeong, pyeong)}</strong> = "
-            f"{qty(area_m2, m2)}</p>"
+            f"<p><strong>{i18n.labelled(label, qty(area_pyeong, pyeong), language)}</strong> = {qty(area_m2, m2)}</p>"
         )
     else:
         measured = f"<p>{escape(i18n.text('belt_empty', language))}</p>"
@@ -304,7 +311,7 @@ def _index_zone_table(
         (i18n.text("unit_m2", language), "num"),
         (i18n.text("unit_ha", language), "num"),
         (i18n.text("unit_pyeong", language), "num"),
-        (f"{i18n.text('official_figure', language)} ({i18n.text('unit_m2', language)})", "num"),
+        (i18n.bracketed(i18n.text("official_figure", language), i18n.text("unit_m2", language), language), "num"),
         (i18n.text("index_claims", language), "num"),
         (i18n.text("verdict", language), "text"),
         (i18n.text("status", language), "text"),
