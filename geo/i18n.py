@@ -723,18 +723,10 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
     },
     "summary_unnamed": {"ko": "구역에 없는 대상", "en": "a subject not among the zones", "ja": "区域にない対象"},
     "summary_no_publisher": {"ko": "출처 미상", "en": "an unnamed publisher", "ja": "出典不明"},
-    "summary_undated": {"ko": "날짜 없음", "en": "undated", "ja": "日付なし"},
     "summary_more": {
         "ko": "외 {count}건은 PDF 자료에 있습니다.",
         "en": Plural("{count} more is on the PDF fact sheets.", "{count} more are on the PDF fact sheets.", by="count"),
         "ja": "ほか{count}件はPDF資料に掲載しています。",
-    },
-    "summary_source": {"ko": "{publisher}, {date}", "en": "{publisher}, {date}", "ja": "{publisher}、{date}"},
-    "summary_sources": {"ko": "이 수치의 출처", "en": "Sources of these figures", "ja": "これらの数値の出典"},
-    "summary_map_note": {
-        "ko": "경계: 국토지리정보원",
-        "en": "Border: National Geographic Information Institute (NGII)",
-        "ja": "境界：国土地理情報院",
     },
     "summary_details": {
         "ko": "모든 공표 수치와 출처, 각 구역의 면적은 같은 폴더의 PDF 자료와 지도에 있습니다.",

@@ -3,10 +3,10 @@
 One A4 page, from the one audit result: the belt's and the Free Economic Zone's measured areas (m², ha and
 pyeong on GRS80, beside the sum of their official figures), the headline (:mod:`geo.headline`), each claim
 outside the tolerance and each that could not be checked, explained as the fact sheets and maps explain them
-(:mod:`geo.explain`), a small map drawn as the fact sheets draw theirs (:mod:`._svg`), the
-sources of the claims named (publisher, date, a link labelled with its site) and, where an outline shown is
-schematic, the statement saying so. The details are on the fact sheets; a page that would run over lists fewer
-claims (``listed``) and says how many more there are. Every string from data is escaped.
+(:mod:`geo.explain`), a small map drawn as the fact sheets draw theirs (:mod:`._svg`), the sources of the
+claims named, as the index pages give them (:func:`geo.maps.credits.sources_section`), and, where an outline
+shown is schematic, the statement saying so. The details are on the fact sheets; a page that would run over
+names fewer claims (``listed``) and says how many more there are. Every string from data is escaped.
 """
 
 from __future__ import annotations
@@ -19,10 +19,11 @@ import geopandas as gpd
 import pandas as pd
 
 from .. import _format, explain, headline, i18n, style, units
-from .._html import escape, link, site_name
+from .._html import escape
 from ..audit import AuditResult
 from ..fez import PILLARS, pillar_label
 from ..maps import Title, map_title
+from ..maps.credits import sources_section
 from ..maps.findings import claim_publisher, fez_subject_names, subject_names
 from ..schema import GeometryQuality
 from . import _page, _svg, _tables
@@ -79,8 +80,7 @@ def summary_html(
         f'<header><h1>{escape(heading)}</h1><p class="date">'
         f"{escape(i18n.text('built_on', language, date=_page._date_text(date)))}</p></header>",
         _headline_html(audit, language),
-        f'<div class="summary-top"><figure class="map">{svg}'
-        f"<figcaption>{escape(i18n.text('summary_map_note', language))}</figcaption></figure>"
+        f'<div class="summary-top"><figure class="map">{svg}</figure>'
         f'<div class="summary-side">{_totals_html(audit, fez, language)}{legend}</div></div>',
     ]
     if len(off):
@@ -94,7 +94,7 @@ def summary_html(
     if schematic:
         statement = f"{i18n.text('schematic_label', language)}. {i18n.text('schematic_note', language)}"
         parts.append(f'<p class="schematic">{escape(statement)}</p>')
-    parts.append(_sources_html(pd.concat([shown_off, shown_unchecked]), language))
+    parts.append(sources_section(pd.concat([shown_off, shown_unchecked]), language=language))
     parts.append(f'<p class="details">{escape(i18n.text("summary_details", language))}</p>')
     body = "\n".join(parts)
     return f"""<!DOCTYPE html>
@@ -190,27 +190,7 @@ def _claim_text(claim: pd.Series, names: dict[str, str], *, tolerance: str, lang
         verdict=explain.verdict_text(record, language),
     )
     explained = [explain.difference(record, language), explain.reason(record, tolerance=tolerance, language=language)]
-    return i18n.text("sentence_join", language).join([lead, *(text for text in explained if text)])
-
-
-def _sources_html(claims: pd.DataFrame, language: str) -> str:
-    """The sources of ``claims``, each once: publisher, date (or undated) and a link labelled with its site."""
-    if claims.empty:
-        return ""
-    seen: dict[tuple[str, str, str], str] = {}
-    for _, claim in claims.iterrows():
-        publisher = claim_publisher(claim, language) or i18n.text("summary_no_publisher", language)
-        date = str(claim.get("date") or "").strip() if pd.notna(claim.get("date")) else ""
-        url = str(claim.get("url") or "").strip() if pd.notna(claim.get("url")) else ""
-        key = (publisher, date, url)
-        if key in seen:
-            continue
-        when = date or i18n.text("summary_undated", language)
-        shown = escape(i18n.text("summary_source", language, publisher=publisher, date=when))
-        if url.lower().startswith(("http://", "https://")):
-            shown += f" — {link(url, site_name(url))}"
-        seen[key] = f"<li>{shown}</li>"
-    return f'<h2>{escape(i18n.text("summary_sources", language))}</h2><ul class="sources">{"".join(seen.values())}</ul>'
+    return " ".join([lead, *(text for text in explained if text)])  # as the fact sheet's claims table joins them
 
 
 def _summary_map(
@@ -268,9 +248,11 @@ _SUMMARY_CSS: Final = f"""
 .summary-side h2 {{ margin-top: 0; }}
 .summary-side .legend {{ flex-direction: column; gap: 0.8mm; font-size: 7.5pt; }}
 table.totals th[scope=row] {{ background: none; }}
-ul.claims, ul.sources {{ margin: 0; padding-left: 4.5mm; }}
+ul.claims, .tb-sources ul {{ margin: 0; padding-left: 4.5mm; }}
 ul.claims li {{ margin-bottom: 1mm; }}
-ul.sources {{ font-size: 7.5pt; }}
+.tb-sources {{ font-size: 7.5pt; }}
+.tb-sources h3 {{ font-size: 8.5pt; margin: 1.5mm 0 0.5mm 0; }}
+.tb-sources p {{ margin: 0; }}
 p.headline {{ font-size: 10pt; margin: 0 0 1mm 0; }}
 p.more, p.details {{ color: var(--tb-ink-soft); margin: 1.5mm 0; }}
 """
