@@ -48,7 +48,7 @@ def zone_distances_m(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> pd.Da
 
     The nearest point of each zone is found in EPSG:5186 (planar; it moves the nearest point by far less
     than a metre at these distances), and the distance to it is measured along the GRS80 geodesic. A point
-    without a geometry gets NaN.
+    or a zone without a geometry gets NaN.
 
     Returns
     -------
@@ -64,7 +64,7 @@ def zone_distances_m(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> pd.Da
     columns = {}
     for feature_id, zone in zip(zones["feature_id"], planar_zones, strict=True):
         values = np.full(len(points), np.nan)
-        if len(planar_points):
+        if len(planar_points) and zone is not None and not zone.is_empty:
             ends = shapely.get_coordinates(shapely.shortest_line(planar_points, zone)).reshape(-1, 2, 2)
             lon, lat = to_lonlat.transform(ends[..., 0], ends[..., 1])
             _, _, distance = GEOD.inv(lon[:, 0], lat[:, 0], lon[:, 1], lat[:, 1])
@@ -77,7 +77,7 @@ def zone_distances_m(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> pd.Da
 def zone_outlines(zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """One feature per zone (``feature_id`` = ``zone_id``, in the zones' order): the union of its parts, its
     name in each language (a zone of several parts loses the part's words: "Bitgoeul … (Gwangju part)" →
-    "Bitgoeul …") and whether any part's outline is schematic."""
+    "Bitgoeul …"), whether any part's outline is schematic and whether any part is in the belt."""
     rows = []
     for zone_id, parts in zones.groupby("zone_id", sort=False):
         first = parts.iloc[0]
@@ -86,12 +86,14 @@ def zone_outlines(zones: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             name = str(first.get(f"name_{language}") or first.get("name_ko") or zone_id)
             names[f"name_{language}"] = name.split(" (")[0].split("（")[0] if len(parts) > 1 else name
         quality = parts["geometry_quality"] if "geometry_quality" in parts else pd.Series(dtype=object)
+        geometries = parts.geometry.values[parts.geometry.notna().to_numpy()]
         rows.append(
             {
                 "feature_id": str(zone_id),
                 **names,
                 "schematic": bool((quality == GeometryQuality.SCHEMATIC).any()),
-                "geometry": shapely.union_all(parts.geometry.values),
+                "in_belt": bool(parts["in_belt"].astype(bool).any()) if "in_belt" in parts else False,
+                "geometry": shapely.union_all(geometries) if len(geometries) else None,
             }
         )
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=zones.crs)
@@ -125,6 +127,7 @@ def location_table(zones: gpd.GeoDataFrame, destinations: gpd.GeoDataFrame) -> p
                     "zone_id": zone["feature_id"],
                     **{f"zone_name_{lang}": zone[f"name_{lang}"] for lang in LANGUAGES},
                     "schematic": zone["schematic"],
+                    "in_belt": zone["in_belt"],
                     "point_id": str(place["point_id"]),
                     "kind": str(place["kind"]),
                     **{f"name_{lang}": str(place.get(f"name_{lang}") or place["name_ko"]) for lang in LANGUAGES},

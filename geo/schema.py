@@ -467,6 +467,7 @@ LOCATION_FIELDS: Final[dict[str, Field]] = _registry(
         "概略の境界（距離も概算）",
         "bool",
     ),
+    _f("in_belt", "in_belt", "벨트 포함", "In the belt", "ベルトに含まれる", "bool"),
     _f("point_id", "point_id", "목적지 id", "Destination id", "目的地ID"),
     _f("kind", "kind", "종류", "Kind", "種類"),
     *_NAME_FIELDS,
