@@ -166,10 +166,11 @@ def _read_points(path: Path, *, allow_unplaced: bool = False) -> gpd.GeoDataFram
         bad = ~(np.isfinite(values) & (values.abs() <= limits[axis])) & ~unplaced
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
+            raw = text[axis].iloc[i]
+            what = f"{fmt.message_text(raw)} is not a number of degrees within ±{limits[axis]:g}" if raw else "is empty"
             raise InputError(
-                f"{path.name} row {i + 2} ({fmt.message_text(table['point_id'].iloc[i])}): {axis} "
-                f"{fmt.message_text(table[axis].iloc[i])} is not a "
-                f"number of degrees within ±{limits[axis]:g}; write it in decimal degrees (WGS84)"
+                f"{path.name} row {i + 2} ({fmt.message_text(table['point_id'].iloc[i])}): {axis} {what}; "
+                "write it in decimal degrees (WGS84)"
                 + ("; leave lat and lon both empty for a place without coordinates" if allow_unplaced else "")
             )
         table[axis] = values
