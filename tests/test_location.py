@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from pathlib import Path
 
@@ -43,7 +44,7 @@ def _outline_points(zone: shapely.Geometry) -> tuple[np.ndarray, np.ndarray]:
     for polygon in polygons:
         for ring in [polygon.exterior, *polygon.interiors]:
             xy = np.asarray(ring.coords)
-            for (x0, y0), (x1, y1) in zip(xy[:-1], xy[1:], strict=True):
+            for (x0, y0), (x1, y1) in itertools.pairwise(xy):
                 steps = int(GRS80.inv(x0, y0, x1, y1)[2])
                 between = GRS80.npts(x0, y0, x1, y1, steps) if steps else []
                 for x, y in [(x0, y0), *between]:

@@ -50,8 +50,7 @@ def location_section(
     zones = table.drop_duplicates("zone_id")
     places = table.drop_duplicates("point_id")
     head = f'<th scope="col">{t("location_place")}</th>' + "".join(
-        f'<th scope="col">{escape(_localised(zone, "zone_name", language))}</th>'
-        for _, zone in zones.iterrows()
+        f'<th scope="col">{escape(_localised(zone, "zone_name", language))}</th>' for _, zone in zones.iterrows()
     )
     km = escape(i18n.text("unit_km", language))
     rows = []
