@@ -206,3 +206,11 @@ def test_the_index_page_in_chromium_at_phone_size_is_not_clipped(tmp_path, zones
                     section.screenshot(path=str(tmp_path / "location_en.png"))
             finally:
                 context.close()
+
+
+def test_the_build_plan_lists_the_csv_and_reads_the_places(zones):
+    from geo.pipeline import BuildOptions, plan
+
+    options = BuildOptions()
+    assert "locations.csv" in plan(options, zones).files
+    assert DESTINATIONS_FILE in options.inputs
