@@ -60,6 +60,31 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
     "layer_context_labels": {"ko": "법정동·리 이름", "en": "Legal dong and ri names", "ja": "法定洞・里の名称"},
     "layer_border": {"ko": "광주·전남 경계", "en": "Gwangju–Jeonnam border", "ja": "光州・全南の境界"},
     "layer_points": {"ko": "입지 참고 지점", "en": "Site-selection points", "ja": "立地の参考地点"},
+    # --- The location table (geo.location): straight-line distances from each zone to airports, rail, ports ---
+    "location_title": {
+        "ko": "입지: 주요 시설까지의 직선거리",
+        "en": "Location: straight-line distances",
+        "ja": "立地：主要施設までの直線距離",
+    },
+    "location_intro": {
+        "ko": "각 구역의 가장 가까운 가장자리에서 각 시설까지의 직선(측지선) 거리(km)이며, 도로 거리가 아닙니다.",
+        "en": "Straight-line (geodesic) distance in km from the nearest edge of each zone, not road distance.",
+        "ja": "各区域の最も近い縁から各施設までの直線（測地線）距離（km）で、道路距離ではありません。",
+    },
+    "location_schematic": {
+        "ko": "구역 경계가 개략적이므로 거리도 근사값입니다.",
+        "en": "The zone outlines are schematic, so the distances are approximate.",
+        "ja": "区域の境界は概略のため、距離も概算です。",
+    },
+    "location_place": {"ko": "시설", "en": "Place", "ja": "施設"},
+    "location_not_available": {"ko": "정보 없음", "en": "not available", "ja": "情報なし"},
+    "location_uncertain_mark": {
+        "ko": "* 위치가 근사값입니다 (출처 참조).",
+        "en": "* The place's location is approximate (see its source).",
+        "ja": "* 施設の位置は概算です（出典参照）。",
+    },
+    "location_sources": {"ko": "출처", "en": "Sources", "ja": "出典"},
+    "file_locations": {"ko": "직선거리 표 (CSV)", "en": "Straight-line distances (CSV)", "ja": "直線距離表（CSV）"},
     "layer_parcels": {"ko": "필지", "en": "Parcels", "ja": "筆地"},
     "basemap_light": {"ko": "밝은 배경 (Esri)", "en": "Light grey (Esri)", "ja": "淡色背景（Esri）"},
     "basemap_osm": {"ko": "OpenStreetMap", "en": "OpenStreetMap", "ja": "OpenStreetMap"},

@@ -502,6 +502,42 @@ POINT_REQUIRED_COLUMNS: Final = (
     "source",
 )
 
+#: The location table (``locations.csv``, :mod:`geo.location`): one row per zone and destination.
+LOCATION_FIELDS: Final[dict[str, Field]] = _registry(
+    _f("zone_id", "zone_id", "구역 id", "Zone id", "区域ID"),
+    _f("zone_name_ko", "zone_ko", "구역 이름 (한국어)", "Zone name (Korean)", "区域名（韓国語）"),
+    _f("zone_name_en", "zone_en", "구역 이름 (영어)", "Zone name (English)", "区域名（英語）"),
+    _f("zone_name_ja", "zone_ja", "구역 이름 (일본어)", "Zone name (Japanese)", "区域名（日本語）"),
+    _f(
+        "schematic",
+        "schematic",
+        "개략 경계 (거리도 근사값)",
+        "Schematic outline (the distance is approximate too)",
+        "概略の境界（距離も概算）",
+        "bool",
+    ),
+    _f("in_belt", "in_belt", "벨트 포함", "In the belt", "ベルトに含まれる", "bool"),
+    _f("point_id", "point_id", "목적지 id", "Destination id", "目的地ID"),
+    _f("kind", "kind", "종류", "Kind", "種類"),
+    *_NAME_FIELDS,
+    _f("available", "available", "좌표 있음", "Coordinates available", "座標あり", "bool"),
+    _f(
+        "distance_km",
+        "dist_km",
+        "직선(측지선) 거리 km, 구역의 가장 가까운 가장자리부터 (도로 거리 아님)",
+        "Straight-line (geodesic) km from the zone's nearest edge (not road distance)",
+        "直線（測地線）距離 km、区域の最も近い縁から（道路距離ではない）",
+        "number",
+    ),
+    POINT_FIELDS["uncertain"],
+    _f("publisher", "publisher", "출처 발행처", "Source publisher", "出典の発行元"),
+    _f("date", "date", "출처 날짜", "Source date", "出典の日付"),
+    _f("url", "url", "출처 링크", "Source link", "出典のリンク"),
+    POINT_FIELDS["source_ko"],
+    POINT_FIELDS["source_en"],
+    POINT_FIELDS["source_ja"],
+)
+
 _ZONE_COLUMNS_BEFORE: Final = ("feature_id", "zone_id", "part", "name_ko", "name_en", "name_ja")
 _AREA_COLUMNS: Final = tuple(field.name for field in _AREA_FIELDS)
 

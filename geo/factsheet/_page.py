@@ -14,7 +14,7 @@ from .._html import escape
 from ..audit import AuditResult
 from ..belt import union
 from ..fez import PILLARS, belt_claims, fez_claims, pillar_label
-from ..maps import Title, _static, findings, map_title
+from ..maps import Title, _static, findings, location_section, map_title
 from ..schema import BELT, GeometryQuality
 from ..settings import GEOGRAPHIC_CRS, PLANAR_CRS
 from . import _svg, _tables
@@ -42,10 +42,12 @@ def zone_sheet_html(
     points: gpd.GeoDataFrame | None,
     date: object,
     title: Title = None,
+    locations: pd.DataFrame | None = None,
 ) -> str:
     """The sheet of the belt (``subject`` ``belt``) or of one zone (a zone id), under the build's ``title``
     (:func:`geo.maps.map_title`: the belt's by default); a long zone name is shortened in the title and on the
-    map, and given whole in the table."""
+    map, and given whole in the table. ``locations`` (:func:`geo.location.location_table`) adds the
+    straight-line distances from the belt's zones, or from the zone, to the airports, rail and ports."""
     belt = subject == BELT
     on_sheet = zones if belt else zones[zones["zone_id"] == subject]
     if on_sheet.empty:
@@ -93,6 +95,7 @@ def zone_sheet_html(
                                 others=len(zones) - len(framed) if belt else 0),
             _tables.claims_table(claims, tolerance=audit.tolerance, empty=empty, language=language,
                                  subjects=_short_names(findings.subject_names(zones, language))),
+            location_section(locations, language=language, zone_ids=None if belt else [subject]),
         ],
     )  # fmt: skip
 

@@ -17,11 +17,11 @@ import shapely
 from .. import _format as fmt
 from .. import i18n, style, units
 from .._html import URL_PATTERN, escape, first_url, link, linkify, site_name
-from ..area import GEOD
 from ..audit import AuditResult
 from ..belt import belt_geometry, belt_triangle, triangle_outline, triangle_sides_m
+from ..location import zone_distances_m
 from ..schema import GeometryQuality, Status
-from ..settings import COORDINATE_DECIMALS, GEOGRAPHIC_CRS, PLANAR_CRS
+from ..settings import COORDINATE_DECIMALS, GEOGRAPHIC_CRS
 from ._text import NBSP, localised, localised_column, qty, tolerance_text, zone_name, zone_title
 from .findings import area_summary_html, claims_table, findings_html, subject_names
 
@@ -38,32 +38,6 @@ METRES_PER_KM: Final = 1000.0
 FOCUS_CLASS: Final = " tb-focus"
 #: Label priorities for the collision handling in the browser: a higher one wins where two labels overlap.
 LABEL_PRIORITY: Final = {"zone": 3, "point": 2, "context": 1}
-
-
-def zone_distances_m(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Geodesic distance (GRS80, metres) from every point to every zone feature; 0 inside a zone.
-
-    The nearest point of each zone is found in EPSG:5186 (planar; it moves the nearest point by far less
-    than a metre at these distances), and the distance to it is measured along the GRS80 geodesic.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Index of ``points``, one column per ``zones['feature_id']``, in metres.
-    """
-    from pyproj import Transformer
-
-    planar_points = points.to_crs(PLANAR_CRS).geometry.values
-    planar_zones = zones.to_crs(PLANAR_CRS).geometry.values
-    to_lonlat = Transformer.from_crs(PLANAR_CRS, GEOGRAPHIC_CRS, always_xy=True)
-    columns = {}
-    for feature_id, zone in zip(zones["feature_id"], planar_zones, strict=True):
-        ends = shapely.get_coordinates(shapely.shortest_line(planar_points, zone)).reshape(-1, 2, 2)
-        lon, lat = to_lonlat.transform(ends[..., 0], ends[..., 1])
-        _, _, distance = GEOD.inv(lon[:, 0], lat[:, 0], lon[:, 1], lat[:, 1])
-        inside = shapely.intersects(zone, planar_points)
-        columns[feature_id] = np.where(inside, 0.0, np.abs(distance))
-    return pd.DataFrame(columns, index=points.index)
 
 
 def zone_features(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str, focus: str | None = None) -> dict:

@@ -20,6 +20,7 @@ from .._html import escape
 from ..audit import AuditResult
 from ..schema import GeometryQuality
 from . import _static
+from ._location import location_section
 from ._text import NBSP, qty
 from .credits import sources_section
 from .findings import findings_html
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 FILE_MESSAGES_BY_NAME: Final = {
     "audit_claims.csv": "file_audit_claims",
     "zone_areas.csv": "file_zone_areas",
+    "locations.csv": "file_locations",
     "audit.md": "file_audit_md",
     "audit.json": "file_audit_json",
     "distance_to_transport.tif": "file_raster",
@@ -63,6 +65,7 @@ def index_page(
     sizes: Mapping[str, int | None] | None = None,
     fez_file: str | None = None,
     districts: gpd.GeoDataFrame | None = None,
+    locations: pd.DataFrame | None = None,
 ) -> str:
     """A page in ``language`` linking the belt map and each zone map (``(file name, zone name)`` pairs).
 
@@ -72,6 +75,8 @@ def index_page(
     outline; with the ``zones`` too, the findings first: how many claims hold and which do not, every claim
     on the belt and its zones listed, failing ones first. ``files`` (``(name, size in bytes)``) are listed
     with what each is; ``sizes`` gives the maps' sizes. ``fez_file`` links the Free Economic Zone map.
+    ``locations`` (:func:`geo.location.location_table`) adds the straight-line distances from each zone to the
+    airports, rail and ports, with their sources.
 
     The table works offline: its few lines of JavaScript are inline, and without JavaScript it is a table.
     """
@@ -105,6 +110,7 @@ def index_page(
         f'<p class="tb-nav"><a href="index.html">{escape(i18n.text("index_languages", language))}</a></p></header>'
         f"{findings}{_matches_section(audit, language)}"
         f"<h2>{escape(i18n.text('index_zones', language))}</h2>{belt_link}{zones_html}{note}"
+        f"{location_section(locations, language=language)}"
         f"{sources_section(audit.claims, language=language) if audit is not None else ''}"
         f"{files_table(files, language=language)}"
     )
