@@ -38,7 +38,7 @@ from ..maps import Title
 from ..schema import BELT
 from ..screenshot import browser, offline_page
 from ..settings import DEFAULT_LANGUAGE
-from ._page import fez_sheet_html, map_size_css, zone_sheet_html
+from ._page import fez_sheet_html, fit_css, zone_sheet_html
 from ._summary import MAX_LISTED_CLAIMS, summary_files, summary_html, summary_name
 
 __all__ = [
@@ -60,9 +60,10 @@ BELT_SHEET: Final = BELT
 FEZ_SHEET: Final = FEZ
 
 
-#: The most pages of a fact sheet; and the scales of its map tried, full size first, to keep a sheet within them.
+#: The most pages of a fact sheet; and how a sheet is printed to keep within them, in the order tried: its map
+#: at this share of its full width, its text at this size in points (None: as the stylesheet sets it).
 MAX_SHEET_PAGES: Final = 2
-MAP_SCALES: Final = (1.0, 0.85, 0.7, 0.55)
+FIT_STEPS: Final = ((1.0, None), (0.85, None), (0.85, 7.5), (0.7, 7.5), (0.55, 7.5), (0.55, 7.0))
 
 
 def sheet_stems(zone_ids: Iterable[object]) -> dict[str, str]:
@@ -210,22 +211,22 @@ def _page_count(pdf: bytes) -> int:
 
 
 def _fitted_pdf(open_browser: object, page_html: str) -> bytes:
-    """The sheet printed with its map at full size, or at the largest of :data:`MAP_SCALES` at which it keeps
-    to :data:`MAX_SHEET_PAGES` (long claims tables, long names); at the smallest when none does."""
-    for scale in MAP_SCALES:
-        pdf = _print_pdf(open_browser, page_html, map_scale=scale)
+    """The sheet printed as it is, or at the first of :data:`FIT_STEPS` at which it keeps to
+    :data:`MAX_SHEET_PAGES` (long claims tables, long names); at the last when none does."""
+    for map_scale, text_pt in FIT_STEPS:
+        pdf = _print_pdf(open_browser, page_html, css=fit_css(map_scale, text_pt))
         if _page_count(pdf) <= MAX_SHEET_PAGES:
             return pdf
-    log.warning("a fact sheet runs over %d pages even with its map at %g of its size", MAX_SHEET_PAGES, scale)
+    log.warning("a fact sheet runs over %d pages even with its map and text at their smallest", MAX_SHEET_PAGES)
     return pdf
 
 
-def _print_pdf(open_browser: object, page_html: str, *, map_scale: float = 1.0) -> bytes:
+def _print_pdf(open_browser: object, page_html: str, *, css: str = "") -> bytes:
     page = offline_page(open_browser)
     try:
         page.set_content(page_html, wait_until="load")
-        if map_scale != 1.0:
-            page.add_style_tag(content=map_size_css(map_scale))
+        if css:
+            page.add_style_tag(content=css)
         page.evaluate("document.fonts.ready")
         return page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
     finally:

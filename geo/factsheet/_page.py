@@ -314,11 +314,22 @@ def _page(
 
 
 def map_size_css(scale: float) -> str:
-    """CSS that prints the map at ``scale`` of its full width (:data:`MAP_WIDTH_MM`), its proportions kept: for
-    a sheet that would run over its pages at full size."""
+    """CSS that prints the map at ``scale`` of its full width (:data:`MAP_WIDTH_MM`), its proportions kept."""
     width = MAP_WIDTH_MM * scale
     height = width * _svg.MAP_HEIGHT / _svg.MAP_WIDTH
     return f"figure.map {{ --tb-map-width: {width:.1f}mm; --tb-map-height: {height:.1f}mm; }}"
+
+
+def fit_css(map_scale: float, text_pt: float | None = None) -> str:
+    """CSS for a sheet that would run over its pages as it is: the map at ``map_scale`` of its width and, with
+    ``text_pt``, the text at that size (the tables' sources a point smaller, their cells and headings tighter)."""
+    css = map_size_css(map_scale)
+    if text_pt is not None:
+        css += (
+            f" body {{ font-size: {text_pt:g}pt; }} td.source {{ font-size: {text_pt - 1:g}pt; }}"
+            " th, td { padding: 0.4mm 1mm; } h2 { margin: 2.5mm 0 1mm 0; }"
+        )
+    return css
 
 
 #: The page's stylesheet (``geo/maps/static/factsheet.css`` after the shared ``theme.css``; its fonts by the
