@@ -313,28 +313,23 @@ def _page(
 """
 
 
-def map_size_css(scale: float) -> str:
-    """CSS that prints the map at ``scale`` of its full width (:data:`MAP_WIDTH_MM`), its proportions kept."""
+def map_size(scale: float = 1.0) -> dict[str, str]:
+    """The map's printed size at ``scale`` of its full width (:data:`MAP_WIDTH_MM`), its proportions kept, as
+    the stylesheet's custom properties (``--tb-map-width``, ``--tb-map-height``)."""
     width = MAP_WIDTH_MM * scale
-    height = width * _svg.MAP_HEIGHT / _svg.MAP_WIDTH
-    return f"figure.map {{ --tb-map-width: {width:.1f}mm; --tb-map-height: {height:.1f}mm; }}"
+    return {"map-width": f"{round(width, 1):g}mm", "map-height": f"{width * _svg.MAP_HEIGHT / _svg.MAP_WIDTH:.1f}mm"}
 
 
 def fit_css(map_scale: float, text_pt: float | None = None) -> str:
     """CSS for a sheet that would run over its pages as it is: the map at ``map_scale`` of its width and, with
-    ``text_pt``, the text at that size (the tables' sources a point smaller, their cells and headings tighter)."""
-    css = map_size_css(map_scale)
-    if text_pt is not None:
-        css += (
-            f" body {{ font-size: {text_pt:g}pt; }} td.source {{ font-size: {text_pt - 1:g}pt; }}"
-            " th, td { padding: 0.4mm 1mm; } h2 { margin: 2.5mm 0 1mm 0; }"
-        )
-    return css
+    ``text_pt``, the text at that size (``factsheet-fit.css``)."""
+    if text_pt is None:
+        return _static.custom_properties(map_size(map_scale))
+    return _static.custom_properties({**map_size(map_scale), "fit-text": f"{text_pt:g}pt"}) + _FIT_CSS
 
 
 #: The page's stylesheet (``geo/maps/static/factsheet.css`` after the shared ``theme.css``; its fonts by the
 #: page's ``lang``), with the map's printed size.
-_CSS: Final = _static.stylesheet(
-    "factsheet.css",
-    {"map-width": f"{MAP_WIDTH_MM}mm", "map-height": f"{MAP_WIDTH_MM * _svg.MAP_HEIGHT / _svg.MAP_WIDTH:.1f}mm"},
-)
+_CSS: Final = _static.stylesheet("factsheet.css", map_size())
+#: The denser text of a sheet that would run over its pages (:func:`fit_css`).
+_FIT_CSS: Final = _static.read("factsheet-fit.css")

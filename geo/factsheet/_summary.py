@@ -22,7 +22,7 @@ from .. import _format, explain, headline, i18n, style, units
 from .._html import escape
 from ..audit import AuditResult
 from ..fez import PILLARS, pillar_label
-from ..maps import Title, map_title
+from ..maps import Title, _static, map_title
 from ..maps.credits import sources_section
 from ..maps.findings import claim_publisher, fez_subject_names, subject_names
 from ..schema import GeometryQuality
@@ -99,7 +99,7 @@ def summary_html(
     body = "\n".join(parts)
     return f"""<!DOCTYPE html>
 <html lang="{escape(language)}"><head><meta charset="utf-8"><title>{escape(heading)}</title>
-<style>{_page._CSS}{_SUMMARY_CSS}</style></head>
+<style>{_CSS}</style></head>
 <body>
 {body}
 </body></html>
@@ -240,19 +240,7 @@ def _summary_map(
     return svg, legend, schematic
 
 
-#: The summary's own layout, after the fact sheet's stylesheet: the map beside the totals, denser lists.
-_SUMMARY_CSS: Final = f"""
-.summary-top {{ display: flex; gap: 4mm; align-items: flex-start; margin-top: 2mm; }}
-{_page.map_size_css(SUMMARY_MAP_WIDTH_MM / _page.MAP_WIDTH_MM)}
-.summary-side {{ flex: 1; }}
-.summary-side h2 {{ margin-top: 0; }}
-.summary-side .legend {{ flex-direction: column; gap: 0.8mm; font-size: 7.5pt; }}
-table.totals th[scope=row] {{ background: none; }}
-ul.claims, .tb-sources ul {{ margin: 0; padding-left: 4.5mm; }}
-ul.claims li {{ margin-bottom: 1mm; }}
-.tb-sources {{ font-size: 7.5pt; }}
-.tb-sources h3 {{ font-size: 8.5pt; margin: 1.5mm 0 0.5mm 0; }}
-.tb-sources p {{ margin: 0; }}
-p.headline {{ font-size: 10pt; margin: 0 0 1mm 0; }}
-p.more, p.details {{ color: var(--tb-ink-soft); margin: 1.5mm 0; }}
-"""
+#: The summary's stylesheet: the fact sheet's (``factsheet.css``) with its map's size, then ``summary.css``.
+_CSS: Final = _static.stylesheet("factsheet.css", _page.map_size(SUMMARY_MAP_WIDTH_MM / _page.MAP_WIDTH_MM)) + (
+    _static.read("summary.css")
+)
