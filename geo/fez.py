@@ -19,6 +19,7 @@ from typing import Final
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 
 from . import i18n, units
 from .area import union_area_m2
@@ -74,6 +75,17 @@ def fez_claims(claims: pd.DataFrame) -> pd.DataFrame:
 def belt_claims(claims: pd.DataFrame) -> pd.DataFrame:
     """Every other claim: those the belt audit checks against the zones (``belt``, a zone or a zone part)."""
     return _split(claims, fez=False)
+
+
+def district_ground(zones: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> pd.Series:
+    """Which zone parts are a district's ground too (the same outline: the future-vehicle district is Bitgoeul's
+    Gwangju part), aligned to ``zones``. A map or sheet of the FEZ draws that ground once, as the district, so each
+    colour on it keeps one meaning (the pillar's, not also the role's)."""
+    if zones.empty or districts.empty:
+        return pd.Series(False, index=zones.index)
+    ground = districts.to_crs(zones.crs).geometry.values
+    same = [bool(shapely.equals(geom, ground).any()) if geom is not None else False for geom in zones.geometry.values]
+    return pd.Series(same, index=zones.index)
 
 
 def load_fez_districts(path: str | os.PathLike | None = None, **options: object) -> gpd.GeoDataFrame:

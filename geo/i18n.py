@@ -55,6 +55,31 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
         "ja": "法定洞・里の境界（国土地理情報院）",
     },
     "layer_context_labels": {"ko": "법정동·리 이름", "en": "Legal dong and ri names", "ja": "法定洞・里の名称"},
+    # Gu, si and gun (context drawn on every map and sheet): the layer, and each unit's name by its NGII code.
+    # Korean as NGII writes it (layers/context.geojson must agree); English in the Revised Romanization (the
+    # unit after a hyphen); Japanese in the kanji of the Hanja names.
+    "layer_admin": {
+        "ko": "구·시·군 경계 (국토지리정보원)",
+        "en": "Gu, si and gun boundaries (NGII)",
+        "ja": "区・市・郡の境界（国土地理情報院）",
+    },
+    "legend_context": {"ko": "배경", "en": "Background", "ja": "背景"},
+    "place_29110": {"ko": "동구", "en": "Dong-gu", "ja": "東区"},
+    "place_29140": {"ko": "서구", "en": "Seo-gu", "ja": "西区"},
+    "place_29155": {"ko": "남구", "en": "Nam-gu", "ja": "南区"},
+    "place_29170": {"ko": "북구", "en": "Buk-gu", "ja": "北区"},
+    "place_29200": {"ko": "광산구", "en": "Gwangsan-gu", "ja": "光山区"},
+    "place_46170": {"ko": "나주시", "en": "Naju-si", "ja": "羅州市"},
+    "place_46710": {"ko": "담양군", "en": "Damyang-gun", "ja": "潭陽郡"},
+    "place_46790": {"ko": "화순군", "en": "Hwasun-gun", "ja": "和順郡"},
+    "place_46860": {"ko": "함평군", "en": "Hampyeong-gun", "ja": "咸平郡"},
+    "place_46880": {"ko": "장성군", "en": "Jangseong-gun", "ja": "長城郡"},
+    "credit_ngii_dated": {
+        "ko": "경계: 국토지리정보원 (국토교통부), 기준일 {date}, 출처 표시 조건의 개방 라이선스",
+        "en": "Boundaries: National Geographic Information Institute (NGII), Korea, base date {date}, open licence "
+        "with attribution",
+        "ja": "境界：韓国 国土地理情報院（NGII）、基準日 {date}、出典表示を条件とするオープンライセンス",
+    },
     "layer_border": {"ko": "광주·전남 경계", "en": "Gwangju–Jeonnam border", "ja": "光州・全南の境界"},
     "layer_points": {"ko": "입지 참고 지점", "en": "Site-selection points", "ja": "立地の参考地点"},
     "layer_parcels": {"ko": "필지", "en": "Parcels", "ja": "筆地"},
