@@ -596,10 +596,9 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
     # PDF fact sheets.
     "factsheet_areas": {"ko": "면적", "en": "Areas", "ja": "面積"},
     "factsheet_map_note": {
-        "ko": "지도: EPSG:5186 (도북, 지도 중심에서 진북과 {convergence}° 차이), 배경 타일 없음. 경계: 국토지리정보원.",
-        "en": "Map: EPSG:5186 (grid north, {convergence}° from true north at the map's centre), no tiles. "
-        "Boundaries: NGII.",
-        "ja": "地図：EPSG:5186（図北、地図中心で真北との差{convergence}°）、背景タイルなし。境界：国土地理情報院。",
+        "ko": "지도: EPSG:5186 (도북, 지도 중심에서 진북과 {convergence}° 차이), 배경 타일 없음.",
+        "en": "Map: EPSG:5186 (grid north, {convergence}° from true north at the map's centre), no tiles.",
+        "ja": "地図：EPSG:5186（図北、地図中心で真北との差{convergence}°）、背景タイルなし。",
     },
     "factsheet_other_complexes": {
         "ko": "외 {count}개 단지는 여기에 싣지 않음 (전체 목록은 검증 보고서에 있음)",

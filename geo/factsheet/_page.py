@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Final
 
@@ -13,7 +14,7 @@ from .. import i18n, style
 from .._html import escape
 from ..audit import AuditResult
 from ..belt import union
-from ..fez import PILLARS, belt_claims, fez_claims, pillar_label
+from ..fez import PILLARS, belt_claims, district_ground, fez_claims, pillar_label
 from ..maps import Title, _static, map_title
 from ..schema import BELT, GeometryQuality
 from ..settings import GEOGRAPHIC_CRS, PLANAR_CRS
@@ -88,6 +89,7 @@ def zone_sheet_html(
                        schematic=(zones["geometry_quality"] == GeometryQuality.SCHEMATIC).any()),
         schematic=(on_sheet["geometry_quality"] == GeometryQuality.SCHEMATIC).any(),
         convergence=_convergence_deg(box),
+        credit=boundary_credit(context, language),
         tables=[
             _tables.zones_table(framed if belt else on_sheet, audit, belt=belt, language=language,
                                 others=len(zones) - len(framed) if belt else 0),
@@ -110,6 +112,8 @@ def fez_sheet_html(
     if audit.fez is None:
         raise ValueError("the audit has no FEZ summary: audit the claims with the districts (geo.fez.audit_with_fez)")
     frame = _svg.Frame(_svg.planar_bounds(zones, districts, points))
+    # A zone part that is a district's ground is drawn once, as the district: each colour keeps one meaning.
+    zones = zones[~district_ground(zones, districts)]
     areas = [
         *_svg.zone_areas(zones, [False] * len(zones)),
         *_svg.zone_areas(districts, [True] * len(districts), colour_of=_pillar_colour),
@@ -132,6 +136,7 @@ def fez_sheet_html(
         legend=_legend(keys, language, context=context, points=points, schematic=schematic),
         schematic=schematic,
         convergence=_convergence_deg(frame.box()),
+        credit=boundary_credit(context, language),
         tables=[
             _tables.district_table(districts, audit.fez, language=language),
             _tables.claims_table(
@@ -139,6 +144,24 @@ def fez_sheet_html(
             ),
         ],
     )
+
+
+#: The base date of the NGII data, as the context's ``source`` states it.
+_BASE_DATE = re.compile(r"base date (\d{4}-\d{2}-\d{2})")
+
+
+def boundary_credit(context: gpd.GeoDataFrame | None, language: str) -> str:
+    """The credit the sheet gives NGII where it draws NGII's boundaries (publisher, base date, licence); empty
+    when no context is drawn or its sources do not name NGII."""
+    if context is None or context.empty or "source" not in context:
+        return ""
+    sources = context["source"].astype(str)
+    if not sources.str.contains("NGII", regex=False).any():
+        return ""
+    dates = sorted({m.group(1) for text in sources for m in _BASE_DATE.finditer(text)})
+    if not dates:
+        return i18n.text("credit_ngii", language)
+    return i18n.text("credit_ngii_dated", language, date=", ".join(dates))
 
 
 def _pillar_colour(row: pd.Series) -> str:
@@ -253,9 +276,13 @@ def _legend(
     entries = list(keys)
     if schematic:
         entries.append(("border:0.5mm dashed #444;height:3mm", i18n.text("schematic_label", language)))
-    if context is not None and (context["kind"] != "border").any():
+    kinds = set(context["kind"]) if context is not None else set()
+    if _svg.UNIT_KIND in kinds:
+        line = f"border-top:0.3mm solid {style.UNIT_COLOR};opacity:{_svg.UNIT_OPACITY};height:0"
+        entries.append((line, i18n.text("layer_admin", language)))
+    if kinds - {_svg.UNIT_KIND, _svg.BORDER_KIND}:
         entries.append((f"border:0.3mm solid {style.CONTEXT_COLOR};opacity:0.6", i18n.text("layer_context", language)))
-    if context is not None and (context["kind"] == "border").any():
+    if _svg.BORDER_KIND in kinds:
         entries.append(("border-top:0.6mm dashed #333;height:0", i18n.text("layer_border", language)))
     if points is not None and not points.empty:
         entries.append(
@@ -275,14 +302,17 @@ def _page(
     schematic: bool,
     tables: Sequence[str],
     convergence: float,
+    credit: str = "",
 ) -> str:
     # The north arrow points to grid north; the note says how far that is from true north on this map.
-    note = i18n.text("factsheet_map_note", language, convergence=f"{abs(convergence):.1f}")
+    note = escape(i18n.text("factsheet_map_note", language, convergence=f"{abs(convergence):.1f}"))
+    if credit:
+        note += f'<br><span class="credit">{escape(credit)}</span>'
     parts = [
         f"<header><h1>{escape(title)}</h1>",
         f'<p class="date">{escape(i18n.text("built_on", language, date=_date_text(date)))}</p></header>',
         f'<figure class="map">{svg}',
-        f"<figcaption>{escape(note)}</figcaption></figure>",
+        f"<figcaption>{note}</figcaption></figure>",
         legend,
     ]
     if schematic:
