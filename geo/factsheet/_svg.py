@@ -36,6 +36,8 @@ MAP_PADDING: Final = 0.08
 SVG_DECIMALS: Final = 1
 OWN_FILL_OPACITY: Final = 0.45
 OTHER_FILL_OPACITY: Final = 0.25
+#: Opacity of the white box behind a label (its halo): lines under it show faintly.
+LABEL_HALO_OPACITY: Final = 0.75
 #: Labels keep this far (SVG units) from the map's edge, and this far from each other.
 LABEL_MARGIN: Final = 4.0
 LABEL_GAP: Final = 4.0
@@ -44,6 +46,9 @@ LABEL_GAP: Final = 4.0
 WIDE_GLYPH_EM: Final = 1.0
 NARROW_GLYPH_EM: Final = 0.68
 BOLD_GLYPH_EM: Final = 0.76
+#: The usual advance of a non-CJK glyph in ems (DejaVu Sans text, regular and bold): the width of a label's halo.
+TYPICAL_GLYPH_EM: Final = 0.58
+TYPICAL_BOLD_GLYPH_EM: Final = 0.58
 #: The gu/si/gun outlines (SVG units, 0.2 mm: a 0.18 mm line) and names: thin, light, small, background.
 UNIT_WIDTH: Final = 0.9
 UNIT_OPACITY: Final = 0.8
@@ -237,10 +242,14 @@ def _unit_labels(units: gpd.GeoDataFrame, areas: Sequence[Area], view: shapely.G
 # --- labels -------------------------------------------------------------------------------------------------
 
 
-def text_width(text: str, size: float, *, bold: bool = False) -> float:
-    """Estimated advance of ``text`` at font ``size`` (SVG units): CJK glyphs one em, the others a bit under."""
+def text_width(text: str, size: float, *, bold: bool = False, typical: bool = False) -> float:
+    """Estimated advance of ``text`` at font ``size`` (SVG units): CJK glyphs one em, the others a bit under
+    (generous, for collisions; ``typical``: the usual advance, for the box drawn behind a label)."""
     wide = sum(unicodedata.east_asian_width(ch) in "WF" for ch in text)
-    narrow = BOLD_GLYPH_EM if bold else NARROW_GLYPH_EM
+    if typical:
+        narrow = TYPICAL_BOLD_GLYPH_EM if bold else TYPICAL_GLYPH_EM
+    else:
+        narrow = BOLD_GLYPH_EM if bold else NARROW_GLYPH_EM
     return size * (wide * WIDE_GLYPH_EM + (len(text) - wide) * narrow)
 
 
@@ -332,12 +341,26 @@ def place_labels(
         _, lx, ly, anchor, box = best
         taken.add(box)
         css = {"area": "zone-label", "point": "point-label", "unit": "unit-label", "dong": "context-label"}[label.kind]
-        placed.append(
-            f'<text x="{lx:.1f}" y="{ly:.1f}" class="{css}" text-anchor="{anchor}" font-size="{label.size:g}" '
-            f'font-weight="{label.weight}" fill="{label.fill}" stroke="#fff" stroke-width="{label.halo:g}" '
-            f'paint-order="stroke">{escape(label.text)}</text>'
-        )
+        placed.append(_label_svg(label, lx, ly, anchor, css))
     return placed
+
+
+def _label_svg(label: Label, x: float, baseline: float, anchor: str, css: str) -> str:
+    """A placed label: its text on a halo, a translucent white box as wide as the text and its halo.
+
+    Not a white stroke around the glyphs: Chromium prints stroked text as Type 3 fonts (glyphs as drawings,
+    which some readers render poorly and search badly), while filled text on a box keeps the real fonts.
+    """
+    width = text_width(label.text, label.size, bold=label.weight >= 600, typical=True) + label.halo
+    x0 = {"start": x - label.halo / 2, "middle": x - width / 2, "end": x - width + label.halo / 2}[anchor]
+    top = baseline - label.size * 0.95 - label.halo / 4
+    height = label.size * 1.25 + label.halo / 2
+    return (
+        f'<g class="{css}"><rect x="{x0:.1f}" y="{top:.1f}" width="{width:.1f}" height="{height:.1f}" '
+        f'rx="{label.size / 4:.1f}" fill="#fff" fill-opacity="{LABEL_HALO_OPACITY}"/>'
+        f'<text x="{x:.1f}" y="{baseline:.1f}" text-anchor="{anchor}" font-size="{label.size:g}" '
+        f'font-weight="{label.weight}" fill="{label.fill}">{escape(label.text)}</text></g>'
+    )
 
 
 # --- scale bar and north arrow ------------------------------------------------------------------------------
