@@ -610,7 +610,6 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
         "en": "claims outside the tolerance first",
         "ja": "許容範囲外の主張を先に表示",
     },
-    "factsheet_other_zones": {"ko": "다른 구역", "en": "Other zones", "ja": "他の区域"},
     # Raster overlays.
     "distance_title": {
         "ko": "가장 가까운 공항·철도역까지의 거리 (km)",

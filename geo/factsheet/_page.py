@@ -85,7 +85,7 @@ def zone_sheet_html(
         language,
         date=date,
         svg=svg,
-        legend=_legend(_zone_keys(zones, language, others=not belt), language, context=context, points=points,
+        legend=_legend(_zone_keys(zones, language), language, context=context, points=shown_points,
                        schematic=(zones["geometry_quality"] == GeometryQuality.SCHEMATIC).any()),
         schematic=(on_sheet["geometry_quality"] == GeometryQuality.SCHEMATIC).any(),
         convergence=_convergence_deg(box),
@@ -126,7 +126,7 @@ def fez_sheet_html(
         language=language, context=context, points=points,
     )  # fmt: skip
     keys = [(f"background:{style.pillar_color(p)};opacity:0.65", pillar_label(p, language)) for p in PILLARS]
-    keys += _zone_keys(zones, language, others=False)
+    keys += _zone_keys(zones, language)
     schematic = bool((districts["geometry_quality"] == GeometryQuality.SCHEMATIC).any())
     return _page(
         i18n.text("fez_map_title", language),
@@ -254,14 +254,13 @@ def _point_labels(points: gpd.GeoDataFrame | None, language: str) -> list[_svg.L
     ]
 
 
-def _zone_keys(zones: gpd.GeoDataFrame, language: str, *, others: bool) -> list[tuple[str, str]]:
-    keys = [
+def _zone_keys(zones: gpd.GeoDataFrame, language: str) -> list[tuple[str, str]]:
+    """One key per role the zones drawn have, in the colour their fill and outline are drawn in (the sheet's own
+    zones stand out by their heavier outline and bolder name, not by another colour)."""
+    return [
         (f"background:{style.role_color(role)};opacity:{_svg.OWN_FILL_OPACITY + 0.2}", i18n.role_label(role, language))
         for role in dict.fromkeys(zones["role"].fillna(""))
     ]
-    if others and zones["zone_id"].nunique() > 1:
-        keys.append(("background:#bbb;opacity:0.5", i18n.text("factsheet_other_zones", language)))
-    return keys
 
 
 def _legend(
