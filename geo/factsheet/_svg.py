@@ -195,8 +195,10 @@ def map_svg(
         )
     if points is not None and not points.empty:
         for xy in frame.xy(shapely.get_coordinates(points.to_crs(PLANAR_CRS).geometry.values)):
-            dot = f'<circle class="point" cx="{xy[0]:.1f}" cy="{xy[1]:.1f}" r="4" fill="#000" stroke="#fff" stroke-width="1.2"/>'
-            layers.append(dot)
+            layers.append(
+                f'<circle class="point" cx="{xy[0]:.1f}" cy="{xy[1]:.1f}" r="4" fill="#000" stroke="#fff" '
+                'stroke-width="1.2"/>'
+            )
     scale_bar, scale_box = _scale_bar(frame, language)
     drawn = shapely.union_all([shapely.transform(area.geometry, frame.xy) for area in areas]) if areas else None
     layers += place_labels(
