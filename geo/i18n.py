@@ -74,6 +74,13 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
     "place_46790": {"ko": "화순군", "en": "Hwasun-gun", "ja": "和順郡"},
     "place_46860": {"ko": "함평군", "en": "Hampyeong-gun", "ja": "咸平郡"},
     "place_46880": {"ko": "장성군", "en": "Jangseong-gun", "ja": "長城郡"},
+    "table_context_units": {"ko": "구·시·군 경계", "en": "Gu, si and gun", "ja": "区・市・郡の境界"},
+    "about_context_units": {
+        "ko": "방향 참고용 광주광역시의 5개 구와 이웃한 전라남도의 시·군 (국토지리정보원, 표시용으로 단순화).",
+        "en": "Gwangju's five gu and the si/gun of Jeollanam-do that border it, for orientation (NGII; simplified "
+        "for display).",
+        "ja": "位置の参考：光州広域市の5区と隣接する全羅南道の市・郡（国土地理情報院、表示用に簡略化）。",
+    },
     "credit_ngii_dated": {
         "ko": "경계: 국토지리정보원 (국토교통부), 기준일 {date}, 출처 표시 조건의 개방 라이선스",
         "en": "Boundaries: National Geographic Information Institute (NGII), Korea, base date {date}, open licence "
