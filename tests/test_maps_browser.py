@@ -809,6 +809,12 @@ def test_the_legend_lists_every_colour_the_map_draws(bundled_maps, view_page, na
     colours = page.evaluate(COLOURS_JS)
     assert colours["drawn"]
     assert set(colours["drawn"]) <= set(colours["listed"]), colours
+    # the site points are drawn as Leaflet's marker image, which the legend shows beside their layer's name
+    markers = page.eval_on_selector_all("img.leaflet-marker-icon", "els => [...new Set(els.map(el => el.src))]")
+    assert (
+        markers
+        and page.eval_on_selector_all(".tb-panel .tb-legend img.tb-marker-key", "els => els.map(e => e.src)") == markers
+    )
     # the layers switched off when the map opens are drawn in colours the legend lists too
     page.locator(".leaflet-control-layers").hover()
     for label in page.locator(".leaflet-control-layers-overlays label").all():

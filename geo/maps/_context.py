@@ -4,7 +4,8 @@ Boundaries are simplified to :data:`CONTEXT_SIMPLIFY_M` and drawn in the backgro
 ``sigungu``) with their names on, thin grey lines and small grey labels placed away from the zones
 (:func:`unit_label_points`) that give way to every other label; the dongs and ri switched off; the border on. Every
 NGII layer credits NGII in the map's attribution while it is shown. Each raster overlay gets a legend (its colour
-ramp, values to 3 significant digits) and an opacity slider, shown while the overlay is on.
+ramp, its ends at the precision the span calls for: :func:`geo._format.range_labels`) and an opacity slider,
+shown while the overlay is on.
 """
 
 from __future__ import annotations

@@ -46,6 +46,7 @@ from .content import (
     collection,
     feature,
     point_features,
+    points_legend,
     role_legend_rows,
     round_degrees,
 )
@@ -107,7 +108,8 @@ def fez_map(
 
     panel = fez_panel(districts, audit, language=language)
     short, colour = fez_short(audit, language=language)
-    legend = fez_legend(districts, zones, language=language) + context_legend(options.context, language)
+    legend = fez_legend(districts, zones, language=language) + points_legend(points, language=language)
+    legend += context_legend(options.context, language)
     short_class = f"tb-short {colour}".strip()
     add_panel(
         page,
