@@ -68,18 +68,18 @@ class AuditResult:
 
     @property
     def passed(self) -> bool:
-        """True only when every claim was checked and holds within the tolerance.
+        """True only when every claim was checked and holds (within the tolerance or its rounding).
 
         A claim whose subject is not in the zones (:attr:`unchecked`) makes it false: an audit never reports
         success for a claim it could not check.
         """
-        checked = self.claims["within_tolerance"].dropna()
+        checked = self.claims["holds"].dropna()
         return not self.unchecked and bool(checked.astype(bool).all())
 
     @property
     def unchecked(self) -> list[str]:
         """Ids of the claims that could not be checked: no zone of the file matches their subject."""
-        missing = self.claims["within_tolerance"].isna()
+        missing = self.claims["holds"].isna()
         return [str(c) for c in self.claims.loc[missing, "claim_id"]]
 
     @property
@@ -98,7 +98,7 @@ class AuditResult:
 
     def unchecked_reasons(self) -> list[tuple[str, str, str]]:
         """``(claim id, subject, why in a few words)`` of each claim that could not be checked."""
-        missing = self.claims[self.claims["within_tolerance"].isna()]
+        missing = self.claims[self.claims["holds"].isna()]
         zones = self.sources.get("zones", "the zones")
         reasons = {
             Note.AMBIGUOUS.value: "its official match is ambiguous",
@@ -192,16 +192,21 @@ def audit_claims(
     result["official_difference_pct"] = (result["official_m2"] - result["claimed_m2"]) / result["claimed_m2"] * 100
     found = result["geometry_m2"].notna()
     within = result["difference_pct"].abs() <= tolerance * 100 + 1e-12
+    rounded = _within_rounding(result)
     result["within_tolerance"] = pd.Series(within, dtype=object).where(found, None)
-    result["verdict"] = np.where(
-        ~found, Verdict.NOT_FOUND.value, np.where(within, Verdict.HOLDS.value, Verdict.OFF.value)
+    result["within_rounding"] = pd.Series(~within & rounded, dtype=object).where(found, None)
+    result["holds"] = pd.Series(within | rounded, dtype=object).where(found, None)
+    result["verdict"] = np.select(
+        [~found, within, rounded],
+        [Verdict.NOT_FOUND.value, Verdict.HOLDS.value, Verdict.ROUNDING.value],
+        Verdict.OFF.value,
     )
     left_out = result["subject"].isin(list(unresolved)).to_numpy()
     result.loc[left_out, "verdict"] = Verdict.UNCHECKED.value
     result["audit_note"] = [unresolved.get(s) or _note(subjects[s]) for s in result["subject"]]
     _require_finite(result, found)
 
-    for _, row in result[found & ~within].iterrows():
+    for _, row in result[found & ~(within | rounded)].iterrows():
         warnings.warn(
             f"claim {row['claim_id']} ({row['subject']}): {row['claimed_m2']:,.0f} m² claimed, "
             f"{row['geometry_m2']:,.0f} m² measured ({row['difference_pct']:+.2f} %)",
@@ -237,6 +242,20 @@ def run_audit(zones: gpd.GeoDataFrame, claims: pd.DataFrame, *, tolerance: float
     if result.unchecked and not result.nothing_checked:
         log.info("%s", result.unchecked_message())  # the reports list them too, and the audit does not pass
     return result
+
+
+def _within_rounding(claims: pd.DataFrame) -> pd.Series:
+    """Whether the measured area rounds to each published figure: within half its rounding step
+    (:mod:`geo.precision`), converted from the claim's unit; False where no step is known."""
+    if "rounding" not in claims:
+        return pd.Series(False, index=claims.index)
+    steps = pd.to_numeric(claims["rounding"], errors="coerce")
+    half_m2 = [
+        units.to_m2(float(step), unit) / 2 if np.isfinite(step) else np.nan
+        for step, unit in zip(steps, claims["unit"], strict=True)
+    ]
+    gap = (claims["geometry_m2"] - claims["claimed_m2"]).abs()
+    return (gap <= pd.Series(half_m2, index=claims.index) * (1 + 1e-12)).fillna(False).astype(bool)
 
 
 def _claim_name(row: pd.Series) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Final
 
@@ -15,7 +14,7 @@ from .._html import escape
 from ..audit import AuditResult
 from ..belt import union
 from ..fez import PILLARS, belt_claims, district_ground, fez_claims, pillar_label
-from ..maps import Title, _static, map_title
+from ..maps import Title, _static, findings, location_section, map_title
 from ..schema import BELT, GeometryQuality
 from ..settings import GEOGRAPHIC_CRS, PLANAR_CRS
 from . import _svg, _tables
@@ -43,10 +42,12 @@ def zone_sheet_html(
     points: gpd.GeoDataFrame | None,
     date: object,
     title: Title = None,
+    locations: pd.DataFrame | None = None,
 ) -> str:
     """The sheet of the belt (``subject`` ``belt``) or of one zone (a zone id), under the build's ``title``
     (:func:`geo.maps.map_title`: the belt's by default); a long zone name is shortened in the title and on the
-    map, and given whole in the table."""
+    map, and given whole in the table. ``locations`` (:func:`geo.location.location_table`) adds the
+    straight-line distances from the belt's zones, or from the zone, to the airports, rail and ports."""
     belt = subject == BELT
     on_sheet = zones if belt else zones[zones["zone_id"] == subject]
     if on_sheet.empty:
@@ -93,7 +94,9 @@ def zone_sheet_html(
         tables=[
             _tables.zones_table(framed if belt else on_sheet, audit, belt=belt, language=language,
                                 others=len(zones) - len(framed) if belt else 0),
-            _tables.claims_table(claims, tolerance=audit.tolerance, empty=empty, language=language),
+            _tables.claims_table(claims, tolerance=audit.tolerance, empty=empty, language=language,
+                                 subjects=findings.subject_names(zones, language)),
+            location_section(locations, language=language, zone_ids=None if belt else [subject]),
         ],
     )  # fmt: skip
 
@@ -140,28 +143,24 @@ def fez_sheet_html(
         tables=[
             _tables.district_table(districts, audit.fez, language=language),
             _tables.claims_table(
-                fez_claims(audit.claims), tolerance=audit.tolerance, empty="fez_no_claims", language=language
+                fez_claims(audit.claims),
+                tolerance=audit.tolerance,
+                empty="fez_no_claims",
+                language=language,
+                subjects=findings.fez_subject_names(districts, language),
             ),
         ],
     )
 
 
-#: The base date of the NGII data, as the context's ``source`` states it.
-_BASE_DATE = re.compile(r"base date (\d{4}-\d{2}-\d{2})")
-
-
 def boundary_credit(context: gpd.GeoDataFrame | None, language: str) -> str:
-    """The credit the sheet gives NGII where it draws NGII's boundaries (publisher, base date, licence); empty
-    when no context is drawn or its sources do not name NGII."""
+    """The credit the sheet gives NGII where it draws NGII's boundaries (publisher, base date, licence), as the
+    index pages' sources give it; empty when no context is drawn or its sources do not name NGII."""
     if context is None or context.empty or "source" not in context:
         return ""
-    sources = context["source"].astype(str)
-    if not sources.str.contains("NGII", regex=False).any():
+    if not context["source"].astype(str).str.contains("NGII", regex=False).any():
         return ""
-    dates = sorted({m.group(1) for text in sources for m in _BASE_DATE.finditer(text)})
-    if not dates:
-        return i18n.text("credit_ngii", language)
-    return i18n.text("credit_ngii_dated", language, date=", ".join(dates))
+    return i18n.text("credit_ngii_full", language)
 
 
 def _pillar_colour(row: pd.Series) -> str:

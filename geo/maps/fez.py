@@ -140,7 +140,8 @@ def _source_html(text: object, language: str) -> str:
 def _source_line(text: object, language: str) -> str:
     """``<br><small>Source: …</small>`` for a source with a link, else nothing."""
     source = _source_html(text, language)
-    return f"<br><small>{escape(i18n.text('source', language))}: {source}</small>" if source else ""
+    label = escape(i18n.text("source", language))
+    return f"<br><small>{i18n.labelled(label, source, language)}</small>" if source else ""
 
 
 def district_features(districts: gpd.GeoDataFrame, *, language: str) -> dict:
@@ -219,7 +220,7 @@ def fez_claims(audit: AuditResult) -> pd.DataFrame:
     if claims.empty:
         return claims
     chosen = claims[claims["subject"].map(is_fez_subject).astype(bool)]
-    within = chosen["within_tolerance"]
+    within = chosen["holds"]
     order = np.select([within.notna() & ~within.fillna(True).astype(bool), within.notna()], [0, 1], default=2)
     return chosen.iloc[np.argsort(order, kind="stable")]
 
@@ -248,7 +249,7 @@ def fez_panel(districts: gpd.GeoDataFrame, audit: AuditResult, *, language: str)
         summary_html = area_summary_html(
             audit.fez, heading="fez_measured", official="fez_official_sum", later="fez_later_sum", language=language
         )
-    return f'<h2 class="tb-audit-title">{t("audit")} ({tolerance})</h2>{findings}{summary_html}'
+    return f'<h2 class="tb-audit-title">{i18n.bracketed(t("audit"), tolerance, language)}</h2>{findings}{summary_html}'
 
 
 def fez_legend(districts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, language: str) -> str:
