@@ -353,6 +353,9 @@ def _drawn_and_listed(page: str) -> tuple[set[str], set[str], set[str]]:
     svg = page[page.index("<svg") : page.index("</svg>")]
     drawn = set()
     for element in re.findall(r'<(?:path|circle) class="(?:zone|unit|context|border|point)"[^>]*>', svg):
+        xy = np.array(re.findall(r"(-?[\d.]+),(-?[\d.]+)", element), dtype=float).reshape(-1, 2)
+        if len(xy) and not ((xy >= 0) & (xy <= (factsheet._svg.MAP_WIDTH, factsheet._svg.MAP_HEIGHT))).all(1).any():
+            continue  # outside the map box: not shown
         for attribute in ("fill", "stroke"):
             found = re.search(rf' {attribute}="(#[0-9a-fA-F]{{3,6}})"', element)
             if found and not (attribute == "stroke" and element.startswith("<circle")):  # a dot's white ring

@@ -86,7 +86,7 @@ def zone_sheet_html(
         language,
         date=date,
         svg=svg,
-        legend=_legend(_zone_keys(zones, language), language, context=context, points=shown_points,
+        legend=_legend(_zone_keys(_within_box(zones, box), language), language, context=context, points=shown_points,
                        schematic=(zones["geometry_quality"] == GeometryQuality.SCHEMATIC).any()),
         schematic=(on_sheet["geometry_quality"] == GeometryQuality.SCHEMATIC).any(),
         convergence=_convergence_deg(box),
@@ -216,6 +216,11 @@ def _neighbourhood_bounds(parts: gpd.GeoDataFrame) -> list[float]:
     west, south, east, north = parts.to_crs(PLANAR_CRS).total_bounds
     margin = SHEET_NEIGHBOURHOOD_M
     return [west - margin, south - margin, east + margin, north + margin]
+
+
+def _within_box(zones: gpd.GeoDataFrame, box: shapely.Geometry) -> gpd.GeoDataFrame:
+    """The zones the map box (EPSG:5186) shows some of: the legend keys only what the map shows."""
+    return zones[zones.to_crs(PLANAR_CRS).intersects(box).to_numpy()]
 
 
 def _within(points: gpd.GeoDataFrame | None, box: shapely.Geometry) -> gpd.GeoDataFrame | None:
