@@ -57,7 +57,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -65,9 +65,10 @@ import pandas as pd
 from pyproj import CRS
 
 from ._constants import AUDIT_COLUMNS, DEFAULT_PARTITION_ROWS, MIN_PIECE_M2
+from ._parquet import geoparquet_frame_partial, parquet_partial
 from ._reduce import combine, partition_partial
 from ._scheduler import check_scheduler, compute
-from ._sources import ParcelSource
+from ._sources import ParcelSource, Partition
 from ._zones import ZoneSet, densify_geodesic
 from .output import FORMATS, to_csv, to_json, to_table, write_parquet
 
@@ -173,20 +174,28 @@ def land_audit(
         source.land_column,
     )
     payload = dask.delayed(zone_set, pure=True)
-    partial = dask.delayed(partition_partial, pure=True)
-    tasks = [
-        partial(
-            part.frame,
-            payload,
-            boxes_in(part.crs),
-            part.land_column,
-            source.land_source,
-            part.crs.to_wkt(),
-            min_piece_m2,
-        )
-        for part in partitions
-    ]
+    tasks = [_task(part, payload, boxes_in(part.crs), source.land_source, min_piece_m2) for part in partitions]
     partials = compute(tasks, scheduler)
+    log.info("land audit: read %d parcels in %d partitions", sum(p.rows for p in partials), len(partials))
     result = combine(zone_set, partials)
     result.attrs.update({"land_field": source.land_column, "land_source": source.land_source, "source": source.name})
     return result
+
+
+def _task(part: Partition, zones: Any, boxes: np.ndarray, land_source: str, min_piece_m2: float) -> Any:
+    """The delayed :class:`Partial` of one partition: a GeoParquet run read by the task itself from Arrow's
+    buffers, or a GeoDataFrame partition clipped with shapely."""
+    import dask
+
+    run = part.file
+    if run is None:
+        reduce = dask.delayed(partition_partial, pure=True)
+        return reduce(part.frame, zones, boxes, part.land_column, land_source, part.crs.to_wkt(), min_piece_m2)
+    if not run.wkb:
+        reduce = dask.delayed(geoparquet_frame_partial, pure=True)
+        return reduce(run.path, run.geometry, part.land_column, part.crs, zones, boxes, land_source, min_piece_m2)
+    reduce = dask.delayed(parquet_partial, pure=True)
+    return reduce(
+        run.path, run.row_groups, run.geometry, part.land_column, part.crs, zones, boxes, land_source,
+        min_piece_m2, run.label,
+    )  # fmt: skip
