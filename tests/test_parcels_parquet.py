@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 import shapely
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_parcels import grid_parcels, synthetic_zones
 
@@ -150,7 +150,7 @@ def hostile_parcels() -> gpd.GeoDataFrame:
                 (126.8040, a_south + 0.0003),
                 (126.8040, a_south - 0.0003),
             ]
-        ),  # fmt: skip
+        ),
         # a hole outside its shell, next to a (invalid; its box is the shell's)
         "7 잡": shapely.Polygon(
             shapely.box(a_west - 0.0008, 35.106, a_west - 0.0002, 35.1066).exterior.coords,
