@@ -25,8 +25,8 @@ from ._zones import ZoneSet
 
 log = logging.getLogger(__name__)
 
-#: Rows per Arrow batch: a batch's buffers and temporary arrays stay at a few tens of MB.
-BATCH_ROWS: Final = 65_536
+#: Rows per Arrow batch: a batch's buffers and the temporary arrays of its boxes stay at a few MB.
+BATCH_ROWS: Final = 16_384
 #: Up to this many zones the boxes are tested one zone at a time over the batch; more go through an STRtree.
 _FEW_ZONES: Final = 16
 
@@ -76,6 +76,7 @@ def parquet_partial(
                 found += len(picked)
         finally:
             file.close()
+            pa.default_memory_pool().release_unused()  # a worker's peak is then one task's, not the pool's
         geometries = shapely.from_wkb(
             pa.concat_arrays(wkb_runs).to_numpy(zero_copy_only=False) if found else np.empty(0, dtype=object),
             on_invalid="raise",
