@@ -13,6 +13,7 @@ import glob
 import json
 import logging
 import os
+import sys
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -212,11 +213,10 @@ class ParcelSource:
 
 
 def _is_dask_frame(value: object) -> bool:
-    try:
-        import dask_geopandas
-    except ImportError:
-        return False
-    return isinstance(value, dask_geopandas.GeoDataFrame)
+    # A dask GeoDataFrame can only exist if dask_geopandas is imported; importing it to ask would cost a second
+    # and tens of MB (dask.dataframe) on every run that reads files.
+    dask_geopandas = sys.modules.get("dask_geopandas")
+    return dask_geopandas is not None and isinstance(value, dask_geopandas.GeoDataFrame)
 
 
 def _land_column(name: str, fields: Sequence[str], land_field: str | None) -> tuple[str, str]:
