@@ -370,7 +370,7 @@ def main() -> None:
         "| parcels | variant | seconds | CPU s | peak RSS MiB | peak PSS MiB | load before → after | parcels read |",
         "|---:|---|---:|---:|---:|---:|---|---:|",
     ]
-    fits: dict[str, list[tuple[int, float, float]]] = {}
+    fits: dict[str, list[tuple[int, float, float, float]]] = {}
     for count in args.parcels:
         start = time.perf_counter()
         folder = generate(count, args.order)
@@ -393,23 +393,21 @@ def main() -> None:
                 f"| {count:,} | {variant} | {seconds:.1f} | {cpu_s:.1f} | {rss:,.0f} | {pss:,.0f} | {loads} "
                 f"| {read:,} |"
             )
-            fits.setdefault(variant, []).append((count, seconds, rss))
+            fits.setdefault(variant, []).append((count, seconds, cpu_s, rss))
         if "threads" in runs and "cluster" in runs:
             same = all(r["result"] == runs["threads"][0]["result"] for r in runs["cluster"] + runs["threads"])
             lines.append(f"| {count:,} | cluster == threads, bit for bit | {same} | | | | | |")
         print("\n".join(lines), flush=True)
     for variant, points in fits.items():
-        if len({n for n, _, _ in points}) < 2:
+        if len({p[0] for p in points}) < 2:
             continue
-        n = np.array([p[0] for p in points], dtype=float)
-        time_slope, time_base = np.polyfit(n, [p[1] for p in points], 1)
-        memory_slope, memory_base = np.polyfit(n, [p[2] for p in points], 1)
-        print(
-            f"{variant}: {time_base:.1f} s + {time_slope * 1e6:.2f} s per million parcels "
-            f"({time_base + time_slope * NATIONAL_PARCELS:.0f} s for {NATIONAL_PARCELS / 1e6:.0f}M); "
-            f"{memory_base:.0f} MiB + {memory_slope * 1e6:.1f} MiB per million "
-            f"({memory_base + memory_slope * NATIONAL_PARCELS:.0f} MiB for {NATIONAL_PARCELS / 1e6:.0f}M)"
-        )
+        n = np.array([p[0] for p in points], dtype=float) / 1e6
+        parts = []
+        for label, column, unit in (("wall", 1, "s"), ("CPU", 2, "s"), ("peak RSS", 3, "MiB")):
+            slope, base = np.polyfit(n, [p[column] for p in points], 1)
+            national = base + slope * NATIONAL_PARCELS / 1e6
+            parts.append(f"{label} {base:.1f} {unit} + {slope:.2f} {unit} per million ({national:,.0f} {unit} at 39M)")
+        print(f"{variant}: " + "; ".join(parts))
 
 
 if __name__ == "__main__":
