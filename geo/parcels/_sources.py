@@ -2,9 +2,9 @@
 
 Each partition carries its own CRS and the spelling of its land field: GeoParquet files of one folder may be
 written in different CRSs (EPSG:4326 beside EPSG:5174) or spell ``jibun`` differently, so every file's footer
-is read first; files that agree are read together, each group in its own CRS, and every partition is
-transformed to EPSG:4326 by the task that reduces it. A file without the land field, without GeoParquet
-metadata or without a CRS is refused by name before anything is computed.
+is read first, and each file (or run of its row groups) is a partition of its own, in its own CRS, read and
+transformed to EPSG:4326 by the task that reduces it (:mod:`geo.parcels._parquet`). A file without the land
+field, without GeoParquet metadata or without a CRS is refused by name before anything is computed.
 """
 
 from __future__ import annotations
