@@ -250,7 +250,7 @@ def test_arrow_path_on_a_local_cluster_of_processes(zones, hostile_folder):
     distributed = pytest.importorskip("distributed")
     expected = shapely_path(zones, hostile_folder)
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=logging.ERROR
     ) as cluster:
         result = parcels.land_audit(zones, hostile_folder, scheduler=cluster.scheduler_address)
     assert_same(result, expected)
