@@ -421,3 +421,93 @@ def _geographiclib_areas(polygons: np.ndarray) -> np.ndarray:
     """Area in m² of each lon/lat polygon (GRS80, geodesic edges), one GeographicLib call each."""
     oriented = shapely.orient_polygons(polygons, exterior_cw=False)
     return np.array([abs(GEOD.geometry_area_perimeter(polygon)[0]) for polygon in oriented], dtype=float)
+
+
+#: Rings with more terms than this get their planar (GEOS) shoelace summed ring by ring; shorter ones are summed
+#: all together, one vertex position at a time.
+_LONG_RING_TERMS: Final = 1024
+
+
+def ring_table_areas(
+    lonlat: np.ndarray,
+    planar: np.ndarray,
+    ring_offsets: np.ndarray,
+    ring_feature: np.ndarray,
+    ring_number: np.ndarray,
+    ring_part: np.ndarray,
+    size: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Ellipsoidal and planar areas of (multi)polygons given as rings, bit for bit those of :func:`area_m2` and
+    :func:`planar_area_m2` for the same polygons.
+
+    Parameters
+    ----------
+    lonlat, planar
+        (n, 2) vertices of every ring in EPSG:4326 (degrees) and in the planar CRS (m), rings one after the
+        other, each closed and of at least four vertices; features in order, each feature's parts in order and
+        each part's exterior before its holes.
+    ring_offsets
+        Index of each ring's first vertex, and the vertex count at the end.
+    ring_feature, ring_number, ring_part
+        The feature (0 to ``size`` − 1) of each ring, its number in its polygon (0 the exterior) and the
+        number of its part in the feature.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Area in m² (GRS80, geodesic edges) and planar area in m² of each feature (0 for a feature without
+        rings), and whether the ellipsoidal area was measured: features with a ring out of the vectorised
+        range (:data:`FAST_PATH_MAX_EXTENT_DEG`) are not, and need :func:`area_m2` of their geometry.
+
+    The same arithmetic as those functions, in the same order: each ring's area from ``geo._geodesic`` (which
+    is the same wherever a ring lies in its arrays), outlines added and holes subtracted in order; the planar
+    area is GEOS's shoelace (``Area::ofRingSigned``) summed term by term in its order, and each polygon's
+    outline less its holes, added part by part.
+    """
+    starts = ring_offsets[:-1]
+    sign = np.where(ring_number == 0, 1.0, -1.0)
+    signed, measured = _geodesic.ring_areas_m2(lonlat, starts)
+    ellipsoidal = np.bincount(ring_feature, weights=sign * np.abs(signed), minlength=size)
+    unmeasured = np.zeros(size, dtype=bool)
+    unmeasured[ring_feature[~measured]] = True
+    # GEOS: each polygon's area is 0 + |outline| − |hole| − ..., and a multipolygon's the sum of its parts'.
+    new_part = np.ones(len(starts), dtype=bool)
+    new_part[1:] = (ring_feature[1:] != ring_feature[:-1]) | (ring_part[1:] != ring_part[:-1])
+    part_index = np.cumsum(new_part) - 1
+    parts = np.bincount(part_index, weights=sign * np.abs(_geos_ring_areas(planar, ring_offsets)))
+    planar_areas = np.bincount(ring_feature[new_part], weights=parts, minlength=size)
+    return ellipsoidal, planar_areas, ~unmeasured
+
+
+def _geos_ring_areas(xy: np.ndarray, ring_offsets: np.ndarray) -> np.ndarray:
+    """Signed shoelace area of each closed ring, as GEOS's ``Area::ofRingSigned`` computes it, bit for bit.
+
+    GEOS sums (x[i] − x[0]) · (y[i − 1] − y[i + 1]) for i = 1 … n − 2 from 0, in that order, and halves the sum.
+    The sum runs over every ring at once, one vertex position at a time, with the rings sorted by length so
+    that those still summing are a prefix; the few long rings are summed one by one with a cumulative sum
+    (also strictly in order).
+    """
+    starts = ring_offsets[:-1]
+    terms = np.diff(ring_offsets) - 2
+    total = np.zeros(len(starts))
+    long = terms > _LONG_RING_TERMS
+    x, y = xy[:, 0], xy[:, 1]
+    for ring in np.flatnonzero(long):
+        first, last = starts[ring], ring_offsets[ring + 1]
+        summands = (x[first + 1 : last - 1] - x[first]) * (y[first : last - 2] - y[first + 2 : last])
+        total[ring] = 0.0 + np.cumsum(summands)[-1]
+    short = np.flatnonzero(~long)
+    order = short[np.argsort(-terms[short], kind="stable")]
+    counts = terms[order]
+    first = starts[order]
+    x0 = x[first]
+    acc = np.zeros(len(order))
+    # Rings with at least i terms are the first ``alive[i]`` of ``order``.
+    most = int(counts[0]) if len(counts) else 0
+    alive = np.searchsorted(-counts, -np.arange(most + 1), side="right")
+    for i in range(1, most + 1):
+        k = alive[i]
+        at = first[:k] + i
+        acc[:k] += (x[at] - x0[:k]) * (y[at - 1] - y[at + 1])
+    total[order] = acc
+    return total / 2.0
