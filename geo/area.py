@@ -37,18 +37,21 @@ polygons of 2 m to 500 km; GeographicLib itself is within about 1e-4 m² (absolu
 from __future__ import annotations
 
 import logging
-from typing import Final, NamedTuple
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS
+from pyproj import CRS, Transformer
 
 from . import _geodesic, units
 from ._geodesic import GEOD
 from ._geodesic import authalic_q as authalic_q  # re-exported: geo.raster's pixel areas use it
 from .settings import GEOGRAPHIC_CRS, PLANAR_CRS
+
+if TYPE_CHECKING:
+    from .io import ZoneBuffers
 
 log = logging.getLogger(__name__)
 
@@ -171,8 +174,11 @@ def area_table(data: gpd.GeoDataFrame | gpd.GeoSeries) -> pd.DataFrame:
         Columns ``area_m2``, ``area_ha``, ``area_km2``, ``area_pyeong``, ``area_m2_epsg5186``,
         ``area_pyeong_epsg5186``, aligned to the input index.
     """
-    ellipsoidal = area_m2(data)
-    planar = planar_area_m2(data)
+    return _area_frame(area_m2(data), planar_area_m2(data))
+
+
+def _area_frame(ellipsoidal: pd.Series, planar: pd.Series) -> pd.DataFrame:
+    """The columns of :func:`area_table` from the ellipsoidal and planar areas in m²."""
     return pd.DataFrame(
         {
             "area_m2": ellipsoidal,
@@ -241,7 +247,9 @@ def _overlapping_pairs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     keep = first < second
     first, second = first[keep], second[keep]
     inside = shapely.relate_pattern(values[first], values[second], "T********")
-    return first[inside], second[inside]
+    first, second = first[inside], second[inside]
+    order = np.lexsort((second, first))  # in the order of the features, whatever the tree's
+    return first[order], second[order]
 
 
 def _polygon_parts(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -511,3 +519,110 @@ def _geos_ring_areas(xy: np.ndarray, ring_offsets: np.ndarray) -> np.ndarray:
         acc[:k] += (x[at] - x0[:k]) * (y[at - 1] - y[at + 1])
     total[order] = acc
     return total / 2.0
+
+
+def buffer_area_table(buffers: ZoneBuffers) -> pd.DataFrame:
+    """:func:`area_table` of zones kept as arrays (:class:`geo.io.ZoneBuffers`), bit for bit the same.
+
+    Measured from the vertices (:func:`ring_table_areas`): only the features with a ring out of the
+    vectorised range are built as geometries, for GeographicLib (:func:`area_m2`).
+    """
+    polygons, zones = buffers.polygons, buffers.zones
+    # As GeoSeries.to_crs projects them for planar_area_m2: the same transformation, vertex by vertex.
+    transformer = Transformer.from_crs(_LONLAT_CRS, CRS.from_user_input(PLANAR_CRS), always_xy=True)
+    planar = np.column_stack(transformer.transform(polygons.coords[:, 0], polygons.coords[:, 1]))
+    ellipsoidal, planar_m2, measured = ring_table_areas(
+        polygons.coords,
+        planar,
+        polygons.ring_offsets,
+        polygons.ring_feature,
+        polygons.ring_number,
+        polygons.ring_part,
+        len(zones),
+    )
+    others = np.flatnonzero(~measured)
+    if len(others):
+        log.debug("%d features out of the vectorised range measured by GeographicLib", len(others))
+        ellipsoidal[others] = area_m2(gpd.GeoSeries(buffers.geometries(others), crs=GEOGRAPHIC_CRS)).to_numpy()
+    return _area_frame(
+        pd.Series(ellipsoidal, index=zones.index, name="area_m2"),
+        pd.Series(planar_m2, index=zones.index, name="area_m2_planar"),
+    )
+
+
+def buffer_overlaps(buffers: ZoneBuffers, *, id_column: str) -> pd.DataFrame:
+    """:func:`overlaps` of zones kept as arrays (:class:`geo.io.ZoneBuffers`), the same pairs and areas.
+
+    Only features whose bounds meet another's can overlap: those are found from the vertices
+    (:func:`_bounds_pairs`) and only they are built as geometries and tested.
+    """
+    polygons, zones = buffers.polygons, buffers.zones
+    first_vertex = polygons.ring_offsets[:-1][np.searchsorted(polygons.ring_feature, np.arange(len(zones)))]
+    low = np.minimum.reduceat(polygons.coords, first_vertex)
+    high = np.maximum.reduceat(polygons.coords, first_vertex)
+    first, second = _bounds_pairs(low, high)
+    candidates = np.unique(np.concatenate([first, second]))
+    if not len(candidates):
+        return overlaps(gpd.GeoDataFrame({id_column: []}, geometry=[], crs=GEOGRAPHIC_CRS), id_column=id_column)
+    subset = gpd.GeoDataFrame(
+        {id_column: zones[id_column].to_numpy(dtype=object)[candidates]},
+        geometry=buffers.geometries(candidates),
+        crs=GEOGRAPHIC_CRS,
+    )
+    return overlaps(subset, id_column=id_column)
+
+
+#: Features whose bounds span more than this many cells of the grid of :func:`_bounds_pairs` along an axis are
+#: compared with every feature instead of being put in cells.
+_MOST_CELLS: Final = 4
+
+
+def _bounds_pairs(low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs (i < j, each once) of the boxes ``low``–``high`` ((n, 2) each) that meet (touching included).
+
+    Boxes go into the cells of a grid sized to the largest boxes but a few; a pair is reported in the one
+    cell that holds the lower-left corner of the two boxes' intersection, so never twice. The rare boxes
+    spanning many cells are compared with all.
+    """
+    count = len(low)
+    empty = np.zeros(0, dtype=np.int64)
+    if count < 2:
+        return empty, empty
+    extent = np.max(np.quantile(high - low, 0.99, axis=0))
+    span_all = np.max(high.max(axis=0) - low.min(axis=0))
+    cell = extent if extent > 0 else (span_all if span_all > 0 else 1.0)
+    cell = max(cell, span_all / 2**20)  # a grid of at most 2^20 cells a side
+    origin = low.min(axis=0)
+    cell_low = np.floor((low - origin) / cell).astype(np.int64)
+    cell_high = np.floor((high - origin) / cell).astype(np.int64)
+    span = cell_high - cell_low + 1
+    large = (span > _MOST_CELLS).any(axis=1)
+    small = np.flatnonzero(~large)
+    width = int(cell_high[:, 0].max()) + 2
+    # Every (cell, box) of the small boxes, sorted by cell.
+    per_box = span[small, 0] * span[small, 1]
+    box = np.repeat(small, per_box)
+    k = np.arange(len(box)) - np.repeat(np.cumsum(per_box) - per_box, per_box)
+    cx = cell_low[box, 0] + k % span[box, 0]
+    cy = cell_low[box, 1] + k // span[box, 0]
+    key = cy * width + cx
+    order = np.argsort(key, kind="stable")
+    key, box = key[order], box[order]
+    group_start = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+    sizes = np.diff(np.append(group_start, len(key)))
+    rank = np.arange(len(key)) - np.repeat(group_start, sizes)
+    later = np.repeat(sizes, sizes) - rank - 1
+    a = np.repeat(np.arange(len(key)), later)
+    b = a + 1 + (np.arange(len(a)) - np.repeat(np.cumsum(later) - later, later))
+    i, j = box[a], box[b]
+    meet = (low[i] <= high[j]).all(axis=1) & (low[j] <= high[i]).all(axis=1)
+    i, j, cell_key = i[meet], j[meet], key[a[meet]]
+    corner = np.floor((np.maximum(low[i], low[j]) - origin) / cell).astype(np.int64)
+    own = corner[:, 1] * width + corner[:, 0] == cell_key
+    first, second = [np.minimum(i, j)[own]], [np.maximum(i, j)[own]]
+    for big in np.flatnonzero(large):
+        others = np.flatnonzero((low <= high[big]).all(axis=1) & (low[big] <= high).all(axis=1))
+        others = others[(others != big) & (~large[others] | (others > big))]
+        first.append(np.minimum(others, big))
+        second.append(np.maximum(others, big))
+    return np.concatenate(first), np.concatenate(second)
