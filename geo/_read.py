@@ -129,8 +129,10 @@ def read_vector_buffers(
     attributes = table.drop_columns([geometry])
     try:
         # As pyogrio's read_dataframe converts them (the geometry column dropped first).
-        frame = attributes.to_pandas(self_destruct=True) if attributes.num_columns else pd.DataFrame(
-            index=pd.RangeIndex(table.num_rows)
+        frame = (
+            attributes.to_pandas(self_destruct=True)
+            if attributes.num_columns
+            else pd.DataFrame(index=pd.RangeIndex(table.num_rows))
         )
     except UnicodeDecodeError:
         return None

@@ -84,7 +84,7 @@ def read_polygons(wkb: pa.Array | pa.ChunkedArray) -> Polygons:
         wkb = wkb.storage
     wkb = wkb.cast(pa.large_binary()) if not pa.types.is_large_binary(wkb.type) else wkb
     size = len(wkb)
-    validity, offsets_buffer, data_buffer = wkb.buffers()
+    _, offsets_buffer, data_buffer = wkb.buffers()
     offsets = np.frombuffer(offsets_buffer, dtype=np.int64, count=size + 1, offset=wkb.offset * 8)
     data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, np.uint8)
     # Eight spare bytes so that a float64 may be viewed at every byte position (np.ndarray with a 1-byte stride).

@@ -33,10 +33,10 @@ from . import _wkb
 from ._errors import InputError
 from ._read import (
     DBF_SAMPLE_BYTES,
-    VectorBuffers,
     SHAPEFILE_ENCODINGS,
     SHAPEFILE_REQUIRED,
     SHAPEFILE_SIDECARS,
+    VectorBuffers,
     gdal_path,
     glob_escape,
     guess_dbf_encoding,
@@ -75,10 +75,10 @@ __all__ = [
     "SHAPEFILE_SIDECARS",
     "STALE_TEMPORARY_S",
     "TEMPORARY_FOLDER",
-    "VectorBuffers",
     "WRITE_FAULTS",
     "OutputFile",
     "OutputFolder",
+    "VectorBuffers",
     "WrittenFile",
     "ZoneBuffers",
     "atomic_path",
@@ -269,7 +269,7 @@ def prepare_zone_buffers(
     id_field: str | None = None,
     name_field: str | None = None,
     assume_crs: str | None = None,
-    fix: bool = False,  # noqa: ARG001 - nothing to repair: a feature that needs it is read by read_zones
+    fix: bool = False,  # nothing to repair here: a feature that needs it is read by read_zones
     belt_ids: list[str] | None = None,
 ) -> ZoneBuffers | None:
     """:func:`prepare_zones` of a layer read as :class:`geo._read.VectorBuffers` (see :func:`read_zone_buffers`)."""

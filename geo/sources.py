@@ -106,9 +106,7 @@ def load_buffers(source: ZoneSource) -> ZoneBuffers | None:
     }
     if source.id_field is not None or source.name_field is not None:
         return read_zone_buffers(source.file, layer=source.layer, encoding=source.encoding, **options)
-    raw = read_vector_buffers(
-        source.file, layer=source.layer, encoding=source.encoding, prefer_fields=official.FIELDS
-    )
+    raw = read_vector_buffers(source.file, layer=source.layer, encoding=source.encoding, prefer_fields=official.FIELDS)
     if raw is None or official.recognise(raw.frame) is not None:
         return None
     return prepare_zone_buffers(raw, source.file, **options)
