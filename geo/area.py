@@ -572,54 +572,71 @@ def buffer_overlaps(buffers: ZoneBuffers, *, id_column: str) -> pd.DataFrame:
     return overlaps(subset, id_column=id_column)
 
 
-#: Features whose bounds span more than this many cells of the grid of :func:`_bounds_pairs` along an axis are
-#: compared with every feature instead of being put in cells.
-_MOST_CELLS: Final = 4
+#: Boxes larger than this many times the 99th percentile of the boxes' sides are compared with every box
+#: instead of being put in the grid of :func:`_bounds_pairs` (whose cell is the largest side of the others).
+_LARGE_BOX_FACTOR: Final = 4.0
+#: The four neighbouring cells (east, north-west, north, north-east) whose boxes each cell's are compared with:
+#: with the cell itself, every pair of neighbouring cells once.
+_NEIGHBOURS: Final = ((1, 0), (-1, 1), (0, 1), (1, 1))
 
 
 def _bounds_pairs(low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Index pairs (i < j, each once) of the boxes ``low``–``high`` ((n, 2) each) that meet (touching included).
 
-    Boxes go into the cells of a grid sized to the largest boxes but a few; a pair is reported in the one
-    cell that holds the lower-left corner of the two boxes' intersection, so never twice. The rare boxes
-    spanning many cells are compared with all.
+    Each box goes into the cell of a grid that holds its lower-left corner; the cell is as large as the
+    largest box, so two boxes that meet are in the same or neighbouring cells. The rare boxes much larger than
+    the rest (:data:`_LARGE_BOX_FACTOR`) are compared with every box instead.
     """
-    count = len(low)
     empty = np.zeros(0, dtype=np.int64)
-    if count < 2:
+    if len(low) < 2:
         return empty, empty
-    extent = np.max(np.quantile(high - low, 0.99, axis=0))
-    span_all = np.max(high.max(axis=0) - low.min(axis=0))
-    cell = extent if extent > 0 else (span_all if span_all > 0 else 1.0)
-    cell = max(cell, span_all / 2**20)  # a grid of at most 2^20 cells a side
-    origin = low.min(axis=0)
-    cell_low = np.floor((low - origin) / cell).astype(np.int64)
-    cell_high = np.floor((high - origin) / cell).astype(np.int64)
-    span = cell_high - cell_low + 1
-    large = (span > _MOST_CELLS).any(axis=1)
+    side = (high - low).max(axis=1)
+    typical = float(np.quantile(side, 0.99))
+    large = side > _LARGE_BOX_FACTOR * typical if typical > 0 else np.zeros(len(side), dtype=bool)
     small = np.flatnonzero(~large)
-    width = int(cell_high[:, 0].max()) + 2
-    # Every (cell, box) of the small boxes, sorted by cell.
-    per_box = span[small, 0] * span[small, 1]
-    box = np.repeat(small, per_box)
-    k = np.arange(len(box)) - np.repeat(np.cumsum(per_box) - per_box, per_box)
-    cx = cell_low[box, 0] + k % span[box, 0]
-    cy = cell_low[box, 1] + k // span[box, 0]
-    key = cy * width + cx
+    span = float((high.max(axis=0) - low.min(axis=0)).max())
+    cell = max(float(side[small].max()) if len(small) else 0.0, span / 2**20)
+    cell = cell if cell > 0 else 1.0
+    origin = low.min(axis=0)
+    column_row = np.floor((low[small] - origin) / cell).astype(np.int64) + 1  # a free column on either side
+    width = int(column_row[:, 0].max()) + 2
+    key = column_row[:, 1] * width + column_row[:, 0]
     order = np.argsort(key, kind="stable")
-    key, box = key[order], box[order]
+    key, box = key[order], small[order]
     group_start = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
-    sizes = np.diff(np.append(group_start, len(key)))
+    cells, sizes = key[group_start], np.diff(np.append(group_start, len(key)))
+    # Pairs within a cell: each entry with the later ones of its cell.
     rank = np.arange(len(key)) - np.repeat(group_start, sizes)
     later = np.repeat(sizes, sizes) - rank - 1
     a = np.repeat(np.arange(len(key)), later)
-    b = a + 1 + (np.arange(len(a)) - np.repeat(np.cumsum(later) - later, later))
-    i, j = box[a], box[b]
+    pairs_a, pairs_b = [a], [a + 1 + (np.arange(len(a)) - np.repeat(np.cumsum(later) - later, later))]
+    # Pairs across neighbouring cells whose boxes' bounds meet: every entry of one with every entry of the other.
+    if len(group_start) == len(key):  # one box a cell (a regular layer): its bounds are the cell's
+        cell_low, cell_high = low[box], high[box]
+    else:
+        cell_low = np.minimum.reduceat(low[box], group_start)
+        cell_high = np.maximum.reduceat(high[box], group_start)
+    for dx, dy in _NEIGHBOURS:
+        wanted = cells + dx + dy * width
+        at = np.minimum(np.searchsorted(cells, wanted), len(cells) - 1)
+        source = np.flatnonzero(cells[at] == wanted)
+        target = at[source]
+        meet = (cell_low[source] <= cell_high[target]).all(axis=1) & (cell_low[target] <= cell_high[source]).all(axis=1)
+        source, target = source[meet], target[meet]
+        if not len(source):
+            continue
+        entries = np.repeat(source, sizes[source])  # the cell of each entry of the source cells
+        entry = group_start[entries] + (
+            np.arange(len(entries)) - np.repeat(np.cumsum(sizes[source]) - sizes[source], sizes[source])
+        )
+        partners = sizes[target][np.searchsorted(source, entries)]
+        a = np.repeat(entry, partners)
+        first_partner = np.repeat(group_start[target][np.searchsorted(source, entries)], partners)
+        pairs_a.append(a)
+        pairs_b.append(first_partner + (np.arange(len(a)) - np.repeat(np.cumsum(partners) - partners, partners)))
+    i, j = box[np.concatenate(pairs_a)], box[np.concatenate(pairs_b)]
     meet = (low[i] <= high[j]).all(axis=1) & (low[j] <= high[i]).all(axis=1)
-    i, j, cell_key = i[meet], j[meet], key[a[meet]]
-    corner = np.floor((np.maximum(low[i], low[j]) - origin) / cell).astype(np.int64)
-    own = corner[:, 1] * width + corner[:, 0] == cell_key
-    first, second = [np.minimum(i, j)[own]], [np.maximum(i, j)[own]]
+    first, second = [np.minimum(i, j)[meet]], [np.maximum(i, j)[meet]]
     for big in np.flatnonzero(large):
         others = np.flatnonzero((low <= high[big]).all(axis=1) & (low[big] <= high).all(axis=1))
         others = others[(others != big) & (~large[others] | (others > big))]
