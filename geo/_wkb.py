@@ -160,25 +160,15 @@ def number_max(number: np.ndarray) -> int:
 
 def _gather(data: np.ndarray, first: np.ndarray, count: np.ndarray, stride: np.ndarray) -> np.ndarray:
     """The (n, 2) x and y of ``count`` vertices of ``stride`` bytes from byte ``first`` of each ring, in order."""
-    if len(count) == 0:
-        return np.zeros((0, 2))
-    width = int(stride[0])
-    if (stride == width).all() and (first[1:] >= first[:-1] + count[:-1] * width).all():
-        # The rings' bytes, in order and apart: one mask over the buffer, then one copy.
-        edges = np.zeros(len(data) + 1, dtype=np.int8)
-        edges[first] = 1
-        edges[first + count * width] -= 1
-        mask = np.cumsum(edges[:-1], dtype=np.int8).view(bool)
-        return data[mask].view("<f8").reshape(-1, width // 8)[:, :2].copy()
     ring_offsets = np.zeros(len(count) + 1, dtype=np.int64)
     np.cumsum(count, out=ring_offsets[1:])
-    within = np.arange(ring_offsets[-1]) - np.repeat(ring_offsets[:-1], count)
-    position = np.repeat(first, count) + within * np.repeat(stride, count)
-    floats = _at_every_byte(data, "<f8")
-    coords = np.empty((len(position), 2))
-    coords[:, 0] = floats[position]
-    coords[:, 1] = floats[position + 8]
-    return coords
+    # Vertex v of ring r starts at first[r] + stride[r] (v - offset[r]): one repeat and one range.
+    width = stride if len(stride) == 0 or (stride != stride[0]).any() else stride[0]
+    steps = np.arange(ring_offsets[-1]) * (width if np.isscalar(width) else np.repeat(width, count))
+    position = np.repeat(first - width * ring_offsets[:-1], count) + steps
+    # Every 16 bytes of the buffer, from every byte: a vertex's x and y, copied in one gather.
+    pairs = np.ndarray((max(len(data) - 15, 0),), dtype="V16", buffer=data, strides=(1,))
+    return pairs[position].view("<f8").reshape(-1, 2)
 
 
 def _read_rings(
