@@ -65,6 +65,13 @@ def _uint32(data: np.ndarray, at: np.ndarray) -> np.ndarray:
     return _at_every_byte(data, "<u4")[at].astype(np.int64)
 
 
+def _large_binary(array: pa.Array) -> pa.Array:
+    """``array`` (binary, large binary, or a WKB extension type over either) as large binary."""
+    if isinstance(array.type, pa.ExtensionType):
+        array = array.storage
+    return array if pa.types.is_large_binary(array.type) else array.cast(pa.large_binary())
+
+
 def _header(data: np.ndarray, at: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Whether the 5-byte header at ``at`` is little-endian and fits before ``end``, its base type and its
     dimension code (0-3, or -1 when not ISO)."""
@@ -78,11 +85,10 @@ def _header(data: np.ndarray, at: np.ndarray, end: np.ndarray) -> tuple[np.ndarr
 
 def read_polygons(wkb: pa.Array | pa.ChunkedArray) -> Polygons:
     """The polygons of a WKB column (binary or large binary, nulls allowed) as :class:`Polygons`."""
-    if isinstance(wkb, pa.ChunkedArray):
-        wkb = wkb.combine_chunks() if wkb.num_chunks != 1 else wkb.chunk(0)
-    if isinstance(wkb.type, pa.ExtensionType):
-        wkb = wkb.storage
-    wkb = wkb.cast(pa.large_binary()) if not pa.types.is_large_binary(wkb.type) else wkb
+    chunks = wkb.chunks if isinstance(wkb, pa.ChunkedArray) else [wkb]
+    # Large binary (64-bit offsets) before the chunks are joined, so that no size overflows.
+    chunks = [_large_binary(chunk) for chunk in chunks]
+    wkb = chunks[0] if len(chunks) == 1 else pa.chunked_array(chunks, type=pa.large_binary()).combine_chunks()
     size = len(wkb)
     _, offsets_buffer, data_buffer = wkb.buffers()
     offsets = np.frombuffer(offsets_buffer, dtype=np.int64, count=size + 1, offset=wkb.offset * 8)

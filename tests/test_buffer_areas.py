@@ -356,3 +356,15 @@ def test_a_layer_read_through_arrow_keeps_its_attributes_as_read_vector_reads_th
     pyogrio.write_dataframe(frame, path)
     raw = geo.io.read_vector_buffers(path)
     pd.testing.assert_frame_equal(raw.frame, pd.DataFrame(geo.io.read_vector(path).drop(columns="geometry")))
+
+
+def test_wkb_in_several_chunks_reads_as_in_one():
+    geometries = np.array(_hostile_geometries(9, 10), dtype=object)
+    whole = pa.array(shapely.to_wkb(geometries, flavor="iso"), type=pa.binary())
+    chunked = pa.chunked_array([whole.slice(0, 3), whole.slice(3, 5), whole.slice(8)])
+    one, several = _wkb.read_polygons(whole), _wkb.read_polygons(chunked)
+    assert several.read.all() and np.array_equal(one.coords, several.coords)
+    assert np.array_equal(one.ring_offsets, several.ring_offsets) and np.array_equal(
+        one.ring_feature, several.ring_feature
+    )
+    assert np.array_equal(several.coords, shapely.get_coordinates(geometries))
