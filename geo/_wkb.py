@@ -221,11 +221,6 @@ def _read_rings(
     return cursor
 
 
-def rows_rings(polygons: Polygons, rows: np.ndarray) -> np.ndarray:
-    """The rings (indices, in order) of the features ``rows`` (increasing)."""
-    return np.flatnonzero(np.isin(polygons.ring_feature, rows))
-
-
 def geometries(polygons: Polygons, rows: np.ndarray | None = None, *, coords: np.ndarray | None = None) -> np.ndarray:
     """Shapely (multi)polygons of the features ``rows`` (all by default; each must be :attr:`Polygons.read`),
     from ``coords`` (by default the polygons' own), in the order of ``rows``."""
