@@ -92,9 +92,8 @@ def read_polygons(wkb: pa.Array | pa.ChunkedArray) -> Polygons:
     size = len(wkb)
     _, offsets_buffer, data_buffer = wkb.buffers()
     offsets = np.frombuffer(offsets_buffer, dtype=np.int64, count=size + 1, offset=wkb.offset * 8)
+    # No copy: every read below stays within a record (a vertex's 16 bytes, a count's 4).
     data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer is not None else np.zeros(0, np.uint8)
-    # Eight spare bytes so that a float64 may be viewed at every byte position (np.ndarray with a 1-byte stride).
-    data = np.concatenate([data[: offsets[-1]], np.zeros(8, np.uint8)]) if len(data) < offsets[-1] + 8 else data
     start, end = offsets[:-1].copy(), offsets[1:].copy()
     ok = np.asarray(wkb.is_valid()) & (end > start) if size else np.zeros(0, dtype=bool)
 
@@ -139,7 +138,7 @@ def read_polygons(wkb: pa.Array | pa.ChunkedArray) -> Polygons:
     )
     keep = ok[feature]
     feature, number, part_of, first, count = feature[keep], number[keep], part_of[keep], first[keep], count[keep]
-    key = (feature * (int(part) + 1) + part_of) * (int(number_max(number)) + 1) + number
+    key = (feature * (int(part) + 1) + part_of) * (_number_max(number) + 1) + number
     if len(key) > 1 and not (key[1:] > key[:-1]).all():
         order = np.argsort(key, kind="stable")
         feature, number, part_of, first, count = (a[order] for a in (feature, number, part_of, first, count))
@@ -160,7 +159,7 @@ def read_polygons(wkb: pa.Array | pa.ChunkedArray) -> Polygons:
     return Polygons(coords, ring_offsets, feature, number, part_of, ok, multi & ok, has_z & ok)
 
 
-def number_max(number: np.ndarray) -> int:
+def _number_max(number: np.ndarray) -> int:
     return int(number.max()) if len(number) else 0
 
 
