@@ -117,8 +117,8 @@ def read_vector_buffers(
         with warnings.catch_warnings(), gdal_path(path) as readable:
             warnings.simplefilter("ignore", RuntimeWarning)
             meta, table = pyogrio.read_arrow(readable, layer=layer, datetime_as_string=True)
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, UnicodeDecodeError):
-        return None
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, UnicodeDecodeError, pa.ArrowException):
+        return None  # read_vector reads it feature by feature, or says what is wrong with it
     geometry = meta["geometry_name"] or "wkb_geometry"
     unusual = any(str(kind).startswith("datetime") for kind in meta["dtypes"] if kind is not None) or any(
         subtype == "OFSTJSON" for subtype in meta["ogr_subtypes"]
@@ -134,7 +134,7 @@ def read_vector_buffers(
             if attributes.num_columns
             else pd.DataFrame(index=pd.RangeIndex(table.num_rows))
         )
-    except UnicodeDecodeError:
+    except (UnicodeDecodeError, pa.ArrowException):
         return None
     if not _valid_text(frame):
         return None
