@@ -368,3 +368,28 @@ def test_wkb_in_several_chunks_reads_as_in_one():
         one.ring_feature, several.ring_feature
     )
     assert np.array_equal(several.coords, shapely.get_coordinates(geometries))
+
+
+@pytest.mark.parametrize("problem", ["bow tie", "no id", "outside"])
+def test_bad_input_is_the_same_one_line_and_exit_2_through_both_paths(tmp_path, capsys, monkeypatch, problem):
+    frame = _frame([shapely.box(LON, LAT, LON + 0.01, LAT + 0.01), shapely.box(LON, LAT + 0.1, LON + 0.01, LAT + 0.11)])
+    if problem == "bow tie":
+        frame.loc[1, "geometry"] = shapely.Polygon(
+            [(LON, LAT), (LON + 0.01, LAT + 0.01), (LON + 0.01, LAT), (LON, LAT + 0.01)]
+        )
+    elif problem == "no id":
+        frame.loc[1, "zone_id"] = None
+    else:
+        frame.loc[1, "geometry"] = shapely.box(10, 10, 11, 11)
+    path = tmp_path / "zones.gpkg"
+    frame.to_file(path)
+    claims = tmp_path / "claims.csv"
+    claims.write_text("claim_id,subject,figure,unit,publisher,date,url,language,quote\nc,z0,1,m2,p,,https://x,ko,q\n")
+    lines = []
+    for buffers in (True, False):
+        if not buffers:
+            monkeypatch.setattr(geo.sources, "load_buffers", lambda source: None)
+        assert main(["audit", "--zones", str(path), "--claims", str(claims), "--format", "json"]) == 2
+        (line,) = capsys.readouterr().err.strip().splitlines()
+        lines.append(line)
+    assert lines[0] == lines[1] and lines[0].startswith("error: zones.gpkg feature 2")
