@@ -23,7 +23,7 @@ import shapely
 
 from . import i18n, units
 from .area import union_area_m2
-from .audit import AuditResult, run_audit
+from .audit import AuditResult, Measured, run_audit
 from .belt import schematic_share
 from .io import read_zones
 from .schema import GeometryQuality
@@ -150,14 +150,16 @@ def audit_with_fez(
     *,
     districts: gpd.GeoDataFrame | None,
     tolerance: float = DEFAULT_TOLERANCE,
+    measured: Measured | None = None,
 ) -> AuditResult:
     """One audit of every claim: belt claims against ``zones``, FEZ claims against ``districts``.
 
     With ``districts`` None (a user's zone file, which says nothing about the FEZ) the FEZ claims are set
     aside, not counted as unchecked. The result's claims keep the order of ``claims``; its ``fez`` is
-    :func:`fez_summary` of the districts.
+    :func:`fez_summary` of the districts. ``measured``: the zones' areas and overlaps measured beforehand
+    (:class:`geo.audit.Measured`).
     """
-    belt = run_audit(zones, belt_claims(claims), tolerance=tolerance)
+    belt = run_audit(zones, belt_claims(claims), tolerance=tolerance, measured=measured)
     about_fez = fez_claims(claims)
     if districts is None or about_fez.empty:
         if len(about_fez):

@@ -843,3 +843,49 @@ def test_on_the_fez_map_a_colour_means_one_thing(bundled_maps, view_page):
     assert page.locator("path.tb-fez").count() == 4
     labels = page.locator(".tb-zone-label").all_inner_texts()
     assert any("Jingok" in text for text in labels) and not any("Bitgoeul" in text for text in labels), labels
+
+
+#: Every claim's verdict, figure and words, and whether any is cut: by its own box (text wider than the box) or
+#: by a box it sits in that does not scroll.
+CLIPPED_JS = """
+root => [...root.querySelectorAll('.tb-claims .tb-verdict, .tb-claims .tb-published, .tb-claims .tb-q')]
+  .filter(el => el.offsetParent !== null)
+  .map(el => {
+    const r = el.getBoundingClientRect();
+    let cut = el.scrollWidth > el.clientWidth + 1;
+    for (let box = el.parentElement; box && box !== root.parentElement; box = box.parentElement) {
+      const style = getComputedStyle(box);
+      if (style.overflowX === 'visible' || style.overflowX === 'auto' || style.overflowX === 'scroll') continue;
+      const b = box.getBoundingClientRect();
+      if (r.left < b.left - 1 || r.right > b.right + 1) cut = true;
+    }
+    return [el.textContent, cut, r.right];
+  })
+"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_on_a_phone_no_claim_is_clipped_in_the_panel_the_popup_or_the_index(
+    built, view_page, belt_zones, belt_audit, language
+):
+    """Claims stack on a phone: source and verdict on one line, figure and difference below, nothing cut off
+    (許容範囲外 whole, not 許容範), and no wider than the screen."""
+    page = view_page(built / f"belt_{language}.html", "phone")
+    page.locator(".tb-panel-box > summary").click()
+    page.wait_for_timeout(300)
+    seen = page.locator(".tb-panel").evaluate(CLIPPED_JS)
+    verdicts = {i18n.text(f"verdict_{v}", language) for v in ("holds", "off")}
+    assert verdicts <= {text for text, _, _ in seen}
+    assert [text for text, cut, right in seen if cut or right > 390] == []
+    page.locator(".tb-panel-box > summary").click()
+    row = belt_zones.iloc[0]
+    lat, lng = point_inside(row.geometry)
+    click_at(page, lat, lng)
+    popup = page.locator(".leaflet-popup-content")
+    assert popup.is_visible()
+    seen = popup.evaluate(CLIPPED_JS)
+    assert seen and [text for text, cut, right in seen if cut or right > 390] == []
+    index = view_page(built / f"index_{language}.html", "phone")
+    seen = index.locator("body").evaluate(CLIPPED_JS)
+    assert seen and [text for text, cut, right in seen if cut or right > 390] == []
+    assert index.evaluate("document.documentElement.scrollWidth") <= 390
