@@ -129,15 +129,16 @@ def test_the_sheet_has_the_title_date_names_areas_and_failing_claims(sheets, bel
         assert _format.number(value) in text
     assert _format.number(belt_audit.belt["area_m2"]) in text
     assert i18n.text("schematic_label", "en") in flowed
-    # the failing claim comes before the ones that hold; the FEZ's claims are on the FEZ sheet only
-    assert text.index("future_off") < text.index("belt_holds")
+    # the failing claim (광주광역시's) comes before the ones that hold (Invest KOREA's), by publisher, never by id
+    assert text.index("광주광역시") < text.index("Invest KOREA")
+    assert "future_off" not in text and "belt_holds" not in text
     assert i18n.text("verdict_off", "en") in text
-    assert "fez_total" not in text
+    assert "The official area is" in flowed or "The measured area is" in flowed  # the difference in words
 
 
 def test_a_zone_sheet_lists_only_its_claims(sheets):
     text = _text(sheets["factsheet_jingok_en.pdf"])
-    assert "jingok_exact" in text and "future_off" not in text
+    assert "한국향토문화전자대전" in text and "광주광역시" not in text
     assert "Jingok General Industrial Complex" in text
 
 
@@ -181,10 +182,11 @@ def test_the_fez_sheet_has_the_districts_by_pillar_their_areas_and_the_unit_erro
         assert fez.pillar_label(pillar, "en") in flowed
     summary = fez.fez_summary(districts)
     assert _format.number(summary["area_m2"]) in text and _format.number(summary["later_sum_m2"]) in text
-    # the unit error ("4371㎢", −99.9 %) is outside the tolerance and listed first; the belt's claims are not here
-    unspaced = flowed.replace(" ", "")  # ids wrap after their underscores
-    assert unspaced.index("fez_unit_error") < unspaced.index("fez_total")
-    assert _format.percent(-99.9) in text and "belt_holds" not in text
+    # the unit error ("4371㎢", −99.9 %) is outside the tolerance, listed first and explained; the belt's claims
+    # are not here
+    assert flowed.index("뉴시스") < flowed.index("아주경제")
+    assert "about 1,000 times the official area" in flowed and "unit error in the source (×1,000)" in flowed
+    assert "Invest KOREA" not in flowed and "fez_unit_error" not in flowed
     colours = _first_page_image(path).reshape(-1, 3).astype(int)
     purple = (colours[:, 2] > colours[:, 1] + 25) & (colours[:, 0] > colours[:, 1] + 15)  # the AI pillar
     olive = (colours[:, 0] > colours[:, 2] + 40) & (colours[:, 1] > colours[:, 2] + 40)  # smart energy
