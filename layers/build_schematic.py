@@ -17,7 +17,7 @@ fez_districts.geojson byte for byte.
 
 Context names: ``name_en`` is the Revised Romanization of Korean (MCST notice 2000-8, article 3(5): the
 administrative unit hyphenated, sound changes before it not transcribed), from the PyPI package ``koroman``
-(its standard-pronunciation rules); ``name_ja`` is the Hangul name with its katakana reading, made here by
+(its standard-pronunciation rules); ``name_ja`` is the katakana reading with the Hangul name in brackets, made by
 :func:`katakana` (no maintained Hangul→katakana library exists on PyPI; see its docstring for the convention).
 
     python layers/build_schematic.py [OUT_DIR]
@@ -70,7 +70,7 @@ NGII_ATTRIBUTION = (
 )
 NAME_SOURCE = (
     f"; name_en: Revised Romanization (MCST 2000-8) by the PyPI package koroman {version('koroman')}; "
-    "name_ja: the Hangul name with its katakana reading, by layers/build_schematic.py"
+    "name_ja: the katakana reading, the Hangul name in brackets, by layers/build_schematic.py"
 )
 ADMIN_ATTRIBUTION = (
     "Gu, si and gun boundaries: National Geographic Information Institute (NGII), MOLIT, Republic of Korea, "
@@ -341,7 +341,7 @@ def _context(boundaries: dict[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     polygons["geometry"] = shapely.set_precision(polygons.geometry.values, GRID_DEG)
     context = pd.concat([polygons, border], ignore_index=True)
     context.insert(3, "name_en", [romanised(name) for name in context["name_ko"]])
-    context.insert(4, "name_ja", [f"{name} ({katakana(name)})" for name in context["name_ko"]])
+    context.insert(4, "name_ja", [f"{katakana(name)}（{name}）" for name in context["name_ko"]])
     context["source"] = NGII_ATTRIBUTION + NAME_SOURCE
     context = pd.concat([context, admin_units(boundaries["sigungu"])], ignore_index=True)
     return gpd.GeoDataFrame(context, geometry="geometry", crs=GEOGRAPHIC_CRS)

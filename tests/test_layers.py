@@ -117,16 +117,16 @@ def test_claims_and_points_name_their_sources_in_every_language(claims, points):
 def test_context_names_are_romanised_and_given_with_their_katakana_reading(context):
     names = context.set_index("name_ko")
     assert names.loc["삼거동", "name_en"] == "Samgeo-dong"
-    assert names.loc["삼거동", "name_ja"] == "삼거동 (サムゴドン)"
+    assert names.loc["삼거동", "name_ja"] == "サムゴドン（삼거동）"  # the page's script first
     assert names.loc["덕림동", "name_en"] == "Deongnim-dong"  # RR follows the pronunciation [덩님]
-    assert names.loc["진곡동", "name_ja"] == "진곡동 (チンゴクトン)"
+    assert names.loc["진곡동", "name_ja"] == "チンゴクトン（진곡동）"
     assert names.loc["박호동", "name_en"] == "Bakho-dong"  # RR 3(1) note 4: ㅎ after ㅂ is written in nouns
     assert names.loc["영월리", "name_en"] == "Yeongwol-ri"
     areas = context[context["kind"].isin(["legal_dong", "ri"])]
     assert areas["name_en"].str.fullmatch(r"[A-Z][a-z]+-(dong|ri)").all()
     pairs = zip(areas["name_ko"], areas["name_ja"], strict=True)
-    assert all(ja.startswith(f"{ko} (") and ja.endswith(")") for ko, ja in pairs)
-    assert areas["name_ja"].str.fullmatch(r"\S+ \([\u30a0-\u30ff]+\)").all()  # katakana only in the reading
+    assert all(ja.endswith(f"（{ko}）") for ko, ja in pairs)
+    assert areas["name_ja"].str.fullmatch(r"[\u30a0-\u30ff]+（\S+）").all()  # the reading in katakana only, first
     assert areas["source"].str.contains("koroman").all()
 
 
