@@ -277,6 +277,8 @@ def _fez_districts(boundaries: dict[str, gpd.GeoDataFrame], zones: list[dict]) -
         districts.append(
             {
                 **{column: row[column] for column in FEZ_COLUMNS},
+                "legal_dongs_en": localised_dongs(row["legal_dongs"], "en"),
+                "legal_dongs_ja": localised_dongs(row["legal_dongs"], "ja"),
                 "role": "",
                 "status": status,
                 "in_belt": False,
@@ -345,6 +347,22 @@ def _context(boundaries: dict[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     context["source"] = NGII_ATTRIBUTION + NAME_SOURCE
     context = pd.concat([context, admin_units(boundaries["sigungu"])], ignore_index=True)
     return gpd.GeoDataFrame(context, geometry="geometry", crs=GEOGRAPHIC_CRS)
+
+
+def localised_dongs(listed: str, language: str) -> str:
+    """fez_districts.csv's ``광산구 삼거동·덕림동, 북구 오룡동`` in English (``Gwangsan-gu Samgeo-dong, Deongnim-dong;
+    Buk-gu Oryong-dong``) or Japanese (``光山区 サムゴドン・トンニムドン、北区 オリョンドン``): each gu from the
+    glossary, each dong romanised or read in katakana like the context's names."""
+    gu_names = {i18n.text(key, "ko"): key for key in i18n.MESSAGES if key.startswith(f"place_{GWANGJU_SIDO}")}
+    groups = []
+    for group in listed.split(", "):
+        gu, _, dongs = group.partition(" ")
+        if gu not in gu_names:
+            raise SystemExit(f"fez_districts.csv: legal_dongs {group!r}: {gu} is no gu of the glossary (place_…)")
+        names = [romanised(d) if language == "en" else katakana(d) for d in dongs.split("·")]
+        joined = ", ".join(names) if language == "en" else "・".join(names)
+        groups.append(f"{i18n.text(gu_names[gu], language)} {joined}")
+    return ("; " if language == "en" else "、").join(groups)
 
 
 def admin_units(sigungu: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
