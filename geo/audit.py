@@ -131,8 +131,21 @@ def _listed(items: list[str]) -> str:
     return ", ".join(items[:MAX_LISTED_IDS]) + (f" and {more} more" if more > 0 else "")
 
 
-def measure_zones(zones: gpd.GeoDataFrame) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Measured:
+    """What :func:`run_audit` measures on every zone feature, measured beforehand: from arrays
+    (:func:`geo.area.buffer_area_table`, :func:`geo.area.buffer_overlaps`) for zones kept as arrays."""
+
+    #: :func:`geo.area.area_table` of the zones, aligned to them.
+    areas: pd.DataFrame
+    #: :func:`geo.area.overlaps` of the zones by ``feature_id``.
+    overlaps: pd.DataFrame
+
+
+def measure_zones(zones: gpd.GeoDataFrame, *, areas: pd.DataFrame | None = None) -> pd.DataFrame:
     """Areas of every zone feature: ellipsoidal (GRS80) in m², ha, km², pyeong, and planar EPSG:5186.
+
+    ``areas``, when given, is :func:`geo.area.area_table` of ``zones`` already measured (from arrays).
 
     Returns
     -------
@@ -142,8 +155,9 @@ def measure_zones(zones: gpd.GeoDataFrame) -> pd.DataFrame:
         (measured − official, in percent of the official figure).
     """
     keep = [c for c in ZONE_DESCRIPTIVE_COLUMNS if c in zones.columns]
-    slices = [zones.iloc[start : start + MEASURE_CHUNK_ROWS] for start in range(0, len(zones), MEASURE_CHUNK_ROWS)]
-    areas = pd.concat([area_table(part) for part in slices]) if len(slices) > 1 else area_table(zones)
+    if areas is None:
+        slices = [zones.iloc[start : start + MEASURE_CHUNK_ROWS] for start in range(0, len(zones), MEASURE_CHUNK_ROWS)]
+        areas = pd.concat([area_table(part) for part in slices]) if len(slices) > 1 else area_table(zones)
     table = pd.concat([pd.DataFrame(zones[keep]), areas], axis=1)
     official = pd.to_numeric(table["official_area_m2"], errors="coerce")
     table["official_area_pyeong"] = units.m2_to_pyeong(official)
@@ -216,12 +230,22 @@ def audit_claims(
     return result
 
 
-def run_audit(zones: gpd.GeoDataFrame, claims: pd.DataFrame, *, tolerance: float = DEFAULT_TOLERANCE) -> AuditResult:
-    """Measure the zones, the belt and the overlaps, and check the claims (warnings are collected, not shown)."""
+def run_audit(
+    zones: gpd.GeoDataFrame,
+    claims: pd.DataFrame,
+    *,
+    tolerance: float = DEFAULT_TOLERANCE,
+    measured: Measured | None = None,
+) -> AuditResult:
+    """Measure the zones, the belt and the overlaps, and check the claims (warnings are collected, not shown).
+
+    With ``measured`` (every feature's areas and the overlaps, measured from arrays), only the belt's members
+    and the claims' subjects need a geometry in ``zones``.
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ClaimsAuditWarning)
         checked = audit_claims(zones, claims, tolerance=tolerance)
-    found = overlaps(zones, id_column="feature_id")
+    found = overlaps(zones, id_column="feature_id") if measured is None else measured.overlaps
     for _, row in found.head(MAX_LISTED_IDS).iterrows():
         log.warning("zones %s and %s overlap by %.1f m²; unions count it once", row["a"], row["b"], row["overlap_m2"])
     if len(found) > MAX_LISTED_IDS:
@@ -232,7 +256,7 @@ def run_audit(zones: gpd.GeoDataFrame, claims: pd.DataFrame, *, tolerance: float
         key: frame.attrs["source"] for key, frame in (("zones", zones), ("claims", claims)) if "source" in frame.attrs
     }
     result = AuditResult(
-        zones=measure_zones(zones),
+        zones=measure_zones(zones, areas=None if measured is None else measured.areas),
         claims=checked,
         belt=belt_summary(zones),
         overlaps=found,

@@ -58,6 +58,32 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
         "ja": "法定洞・里の境界（国土地理情報院）",
     },
     "layer_context_labels": {"ko": "법정동·리 이름", "en": "Legal dong and ri names", "ja": "法定洞・里の名称"},
+    # Gu, si and gun (context drawn on every map and sheet): the layer, and each unit's name by its NGII code.
+    # Korean as NGII writes it (layers/context.geojson must agree); English in the Revised Romanization (the
+    # unit after a hyphen); Japanese in the kanji of the Hanja names.
+    "layer_admin": {
+        "ko": "구·시·군 경계 (국토지리정보원)",
+        "en": "Gu, si and gun boundaries (NGII)",
+        "ja": "区・市・郡の境界（国土地理情報院）",
+    },
+    "legend_context": {"ko": "배경", "en": "Background", "ja": "背景"},
+    "place_29110": {"ko": "동구", "en": "Dong-gu", "ja": "東区"},
+    "place_29140": {"ko": "서구", "en": "Seo-gu", "ja": "西区"},
+    "place_29155": {"ko": "남구", "en": "Nam-gu", "ja": "南区"},
+    "place_29170": {"ko": "북구", "en": "Buk-gu", "ja": "北区"},
+    "place_29200": {"ko": "광산구", "en": "Gwangsan-gu", "ja": "光山区"},
+    "place_46170": {"ko": "나주시", "en": "Naju-si", "ja": "羅州市"},
+    "place_46710": {"ko": "담양군", "en": "Damyang-gun", "ja": "潭陽郡"},
+    "place_46790": {"ko": "화순군", "en": "Hwasun-gun", "ja": "和順郡"},
+    "place_46860": {"ko": "함평군", "en": "Hampyeong-gun", "ja": "咸平郡"},
+    "place_46880": {"ko": "장성군", "en": "Jangseong-gun", "ja": "長城郡"},
+    "table_context_units": {"ko": "구·시·군 경계", "en": "Gu, si and gun", "ja": "区・市・郡の境界"},
+    "about_context_units": {
+        "ko": "방향 참고용 광주광역시의 5개 구와 이웃한 전라남도의 시·군 (국토지리정보원, 표시용으로 단순화).",
+        "en": "Gwangju's five gu and the si/gun of Jeollanam-do that border it, for orientation (NGII; simplified "
+        "for display).",
+        "ja": "位置の参考：光州広域市の5区と隣接する全羅南道の市・郡（国土地理情報院、表示用に簡略化）。",
+    },
     "layer_border": {"ko": "광주·전남 경계", "en": "Gwangju–Jeonnam border", "ja": "光州・全南の境界"},
     "layer_points": {"ko": "입지 참고 지점", "en": "Site-selection points", "ja": "立地の参考地点"},
     # --- The location table (geo.location): straight-line distances from each zone to airports, rail, ports ---
@@ -697,10 +723,9 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
     # PDF fact sheets.
     "factsheet_areas": {"ko": "면적", "en": "Areas", "ja": "面積"},
     "factsheet_map_note": {
-        "ko": "지도: EPSG:5186 (도북, 지도 중심에서 진북과 {convergence}° 차이), 배경 타일 없음. 경계: 국토지리정보원.",
-        "en": "Map: EPSG:5186 (grid north, {convergence}° from true north at the map's centre), no tiles. "
-        "Boundaries: NGII.",
-        "ja": "地図：EPSG:5186（図北、地図中心で真北との差{convergence}°）、背景タイルなし。境界：国土地理情報院。",
+        "ko": "지도: EPSG:5186 (도북, 지도 중심에서 진북과 {convergence}° 차이), 배경 타일 없음.",
+        "en": "Map: EPSG:5186 (grid north, {convergence}° from true north at the map's centre), no tiles.",
+        "ja": "地図：EPSG:5186（図北、地図中心で真北との差{convergence}°）、背景タイルなし。",
     },
     "factsheet_other_complexes": {
         "ko": "외 {count}개 단지는 여기에 싣지 않음 (전체 목록은 검증 보고서에 있음)",
@@ -712,7 +737,6 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
         "en": "claims outside the tolerance first",
         "ja": "許容範囲外の公表値を先に表示",
     },
-    "factsheet_other_zones": {"ko": "다른 구역", "en": "Other zones", "ja": "他の区域"},
     # Raster overlays.
     "distance_title": {
         "ko": "가장 가까운 공항·철도역까지의 거리 (km)",

@@ -458,7 +458,13 @@ BELT_FIELDS: Final[dict[str, Field]] = _registry(
 #: Administrative context (NGII legal dongs, ri and the Gwangju/Jeonnam border).
 CONTEXT_FIELDS: Final[dict[str, Field]] = _registry(
     _f("code", "code", "행정 코드 (국토지리정보원)", "Administrative code (NGII)", "行政コード（国土地理情報院）"),
-    _f("kind", "kind", "종류 (법정동, 리, 경계)", "legal_dong, ri or border", "種類（法定洞、里、境界）"),
+    _f(
+        "kind",
+        "kind",
+        "종류 (법정동, 리, 시군구, 경계)",
+        "legal_dong, ri, sigungu or border",
+        "種類（法定洞、里、市郡区、境界）",
+    ),
     _NAME_FIELDS[0],
     _f("name_en", "name_en", "이름 (로마자)", "Name (romanised)", "名称（ローマ字）"),
     _f("name_ja", "name_ja", "이름 (읽기)", "Name (with reading)", "名称（読み）"),

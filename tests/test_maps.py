@@ -350,6 +350,31 @@ def test_context_names_are_in_the_maps_language_when_the_layer_has_them(belt_zon
         assert labels == expected
 
 
+def test_gu_si_gun_are_on_by_default_named_from_the_glossary_and_escaped(belt_zones, belt_audit, belt_context):
+    hostile = "<img src=x onerror=alert(1)>"
+    units = gpd.GeoDataFrame(
+        {"code": ["29200", "99999"], "kind": ["sigungu", "sigungu"], "name_ko": ["광산구", hostile],
+         "name_en": ["", hostile], "name_ja": ["", ""], "source": ["synthetic, after NGII"] * 2},
+        geometry=[shapely.box(126.60, 35.10, 126.80, 35.25), shapely.box(126.80, 35.10, 126.90, 35.25)],
+        crs="EPSG:4326",
+    )  # fmt: skip
+    context = pd.concat([belt_context, units], ignore_index=True)
+    for language, name in (("ko", "광산구"), ("en", "Gwangsan-gu"), ("ja", "光山区")):
+        html = maps.render_html(maps.belt_map(belt_zones, belt_audit, language=language, context=context))
+        names = re.findall(r'("[^"]+") : (feature_group_\w+),', html)
+        shown = {json.loads(n) for n, var in names if re.search(rf"{var}\.addTo\(map_\w+\)", html)}
+        assert i18n.text("layer_admin", language) in shown  # on when the map opens
+        labels = [label[2] for layer in _labels(html) for label in layer if label[3] == 1]
+        assert name in labels  # the glossary's name in the page's language, not the layer's blank one
+        assert "&lt;img src=x onerror=alert(1)&gt;" in labels and hostile not in html  # a unit outside it: escaped
+        assert json.dumps(i18n.text("credit_ngii", language), ensure_ascii=False) in html  # the attribution
+        # the legend lists the gu/si/gun lines in the colour they are drawn in
+        assert f"solid {style.UNIT_COLOR}" in html and f'"color":"{style.UNIT_COLOR}"' in html.replace(" ", "")
+        # the dong labels stay the dongs' (the units have their own layer)
+        dongs = next(layer for layer in _labels(html) if "삼거동" in {label[2] for label in layer})
+        assert name not in {label[2] for label in dongs}
+
+
 def test_zones_have_permanent_labels_in_the_maps_language(belt_zones, belt_audit):
     for language in ("ko", "en", "ja"):
         html = maps.render_html(maps.belt_map(belt_zones, belt_audit, language=language))

@@ -200,7 +200,8 @@ def claims_table(
         )
         subject = str(claim.get("subject"))
         rows.append(
-            f'<tr class="{css}"><td>{escape(subjects.get(subject, subject))}</td><td class="source">{source}</td>'
+            f'<tr class="{css}"><td>{escape(short_name(subjects.get(subject, subject)))}</td>'
+            f'<td class="source">{source}</td>'
             f'<td class="published"><b>{escape(explain.published(claim, language))}</b><br>'
             f'<span class="areas">= {areas}</span></td>'
             f'<td class="finding"><b class="verdict">{escape(explain.verdict_text(claim, language))}</b> — '

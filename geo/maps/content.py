@@ -312,6 +312,16 @@ def legend_html(zones: gpd.GeoDataFrame, *, language: str, has_triangle: bool) -
     )
 
 
+def points_legend(points: gpd.GeoDataFrame | None, *, language: str) -> str:
+    """The legend row of the site points, drawn as Leaflet's marker (its image, inlined); empty without points."""
+    if points is None or not len(points):
+        return ""
+    from ._assets import image_data_url
+
+    marker = f'<img class="tb-marker-key" src="{image_data_url("marker-icon.png")}" alt="" width="10" height="16">'
+    return f'<div class="tb-row">{marker}{escape(i18n.text("layer_points", language))}</div>'
+
+
 def round_degrees(value: float) -> float:
     return round(float(value), COORDINATE_DECIMALS)
 

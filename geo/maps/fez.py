@@ -22,7 +22,7 @@ from .._html import escape, first_url, link, site_name
 from ..area import area_m2
 from ..audit import AuditResult
 from ..belt import belt_triangle
-from ..fez import PILLARS, is_fez_subject, pillar_label
+from ..fez import PILLARS, district_ground, is_fez_subject, pillar_label
 from ..schema import GeometryQuality
 from ..settings import GEOGRAPHIC_CRS
 from ._base import (
@@ -37,7 +37,7 @@ from ._base import (
     with_points,
 )
 from ._canvas import add_zone_layer
-from ._context import add_context, add_overlay
+from ._context import add_context, add_overlay, context_legend
 from ._text import attribute_records, localised_column, qty, tolerance_text, zone_name
 from .content import (
     LABEL_PRIORITY,
@@ -46,6 +46,7 @@ from .content import (
     collection,
     feature,
     point_features,
+    points_legend,
     role_legend_rows,
     round_degrees,
 )
@@ -88,10 +89,14 @@ def fez_map(
     for overlay in options.overlays:
         add_overlay(page, overlay)
     if options.context is not None:
-        add_context(page, options.context)
+        drawn = [*districts.geometry.values, *zones.loc[zones["in_belt"].astype(bool)].geometry.values]
+        add_context(page, options.context, avoid=shapely.union_all(drawn))
     if audit.belt["members"]:
         add_feature_layer(page, "layer_belt", belt_features(zones, audit, language=language))
-        add_zone_layer(page, zones[zones["in_belt"].astype(bool)], audit)
+        # A belt zone part that is a district's ground is drawn once, as the district (one colour, one meaning).
+        drawn = zones[zones["in_belt"].astype(bool) & ~district_ground(zones, districts)]
+        if len(drawn):
+            add_zone_layer(page, drawn, audit)
 
     fez_layer = folium.FeatureGroup(name=escape(i18n.text("layer_fez", language)), show=True)
     fez_layer.add_child(_leaflet.GeoJsonLayer(district_features(districts, language=language)))
@@ -103,7 +108,8 @@ def fez_map(
 
     panel = fez_panel(districts, audit, language=language)
     short, colour = fez_short(audit, language=language)
-    legend = fez_legend(districts, zones, language=language)
+    legend = fez_legend(districts, zones, language=language) + points_legend(points, language=language)
+    legend += context_legend(options.context, language)
     short_class = f"tb-short {colour}".strip()
     add_panel(
         page,
@@ -247,8 +253,9 @@ def fez_panel(districts: gpd.GeoDataFrame, audit: AuditResult, *, language: str)
 
 
 def fez_legend(districts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, language: str) -> str:
-    """The three pillars (always, in :data:`geo.fez.PILLARS` order), the belt's zones by role (drawn in their
-    colours beside the districts), the belt and the outlines: every colour the map draws."""
+    """The three pillars (always, in :data:`geo.fez.PILLARS` order), the belt's zones by role (those drawn in their
+    colours beside the districts, not those that are a district's ground), the belt and the outlines, the context:
+    every colour the map draws."""
 
     def t(key: str) -> str:
         return escape(i18n.text(key, language))
@@ -267,6 +274,6 @@ def fez_legend(districts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, language
     if belt_triangle(zones) is not None:
         outlines += f'<div class="tb-row"><span class="tb-line tb-triangle-line"></span>{t("layer_triangle")}</div>'
     outline_block = f"<h3>{t('legend_outline')}</h3>{outlines}" if outlines else ""
-    in_belt = zones[zones["in_belt"].astype(bool)]
-    roles = f"<h3>{t('legend_roles')}</h3>{role_legend_rows(in_belt, language=language)}" if len(in_belt) else ""
+    drawn = zones[zones["in_belt"].astype(bool) & ~district_ground(zones, districts)]
+    roles = f"<h3>{t('legend_roles')}</h3>{role_legend_rows(drawn, language=language)}" if len(drawn) else ""
     return f"<h2>{t('legend_title')}</h2><h3>{t('legend_pillars')}</h3>{rows}{roles}{outline_block}"
