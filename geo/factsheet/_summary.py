@@ -21,7 +21,7 @@ import pandas as pd
 from .. import _format, explain, headline, i18n, style, units
 from .._html import escape
 from ..audit import AuditResult
-from ..fez import PILLARS, pillar_label
+from ..fez import PILLARS, district_ground, pillar_label
 from ..maps import Title, _static, map_title
 from ..maps.credits import sources_section
 from ..maps.findings import claim_publisher, fez_subject_names, subject_names
@@ -209,32 +209,35 @@ def _summary_map(
     """
     in_belt = zones["in_belt"].astype(bool)
     belt_zones = zones["zone_id"].isin(set(zones.loc[in_belt, "zone_id"]))
-    framed = zones[belt_zones] if belt_zones.any() else zones
-    frame = _svg.Frame(_svg.planar_bounds(framed, districts))
+    frame = _svg.Frame(_svg.planar_bounds(zones[belt_zones] if belt_zones.any() else zones, districts))
     box = frame.box()
+    if districts is not None:  # a zone part that is a district's ground is drawn once, as the district
+        zones = zones[~district_ground(zones, districts)]
+        belt_zones = belt_zones.loc[zones.index]
     areas = _svg.zone_areas(zones, belt_zones)
-    if districts is not None:
-        areas += _svg.zone_areas(districts, [True] * len(districts), colour_of=_page._pillar_colour)
     own, others = _page._zone_labels(zones, belt_zones, language, required=_page._named(zones, audit), within=box)
     labels = [*own]
     if districts is not None:
+        areas += _svg.zone_areas(districts, [True] * len(districts), colour_of=_page._pillar_colour)
         every = pd.Series(True, index=districts.index)
         labels += _page._zone_labels(districts, every, language, required=every, by="feature_id", within=box)[0]
     shown_points = _page._within(points, box)
     labels += [*_page._point_labels(shown_points, language), *others]
-    border = context[context["kind"] == "border"] if context is not None else None
+    border = context[context["kind"] == _svg.BORDER_KIND] if context is not None else None
+    border = border if border is not None and len(border) else None
     svg = _svg.map_svg(
         frame,
         areas,
         [dataclasses.replace(label, size=label.size * LABEL_SCALE) for label in labels],
         language=language,
-        context=border if border is not None and len(border) else None,
+        context=border,
         points=shown_points,
     )
-    keys = _page._zone_keys(zones[belt_zones] if belt_zones.any() else zones, language, others=False)
+    shown = _page._within_box(zones, box)
+    keys = _page._zone_keys(shown, language)
     if districts is not None:
         keys += [(f"background:{style.pillar_color(p)};opacity:0.65", pillar_label(p, language)) for p in PILLARS]
-    drawn = [zones[belt_zones] if belt_zones.any() else zones, *([districts] if districts is not None else [])]
+    drawn = [shown, *([districts] if districts is not None else [])]
     schematic = any(bool((frame_["geometry_quality"] == GeometryQuality.SCHEMATIC).any()) for frame_ in drawn)
     legend = _page._legend(keys, language, context=border, points=shown_points, schematic=schematic)
     return svg, legend, schematic
