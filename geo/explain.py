@@ -147,7 +147,17 @@ def reason(claim: Mapping, *, tolerance: str, language: str) -> str:
         parts.append(caveat.strip())
     elif claim.get("uncertain") is True:
         parts.append(i18n.text("explain_uncertain", language))
-    return _SENTENCE_GAP.get(language, " ").join(parts)
+    return sentences(parts, language)
+
+
+def finding(claim: Mapping, *, tolerance: str, language: str) -> str:
+    """The difference and the reason in one text, sentences spaced as ``language`` writes them."""
+    return sentences([difference(claim, language), reason(claim, tolerance=tolerance, language=language)], language)
+
+
+def sentences(parts: list[str], language: str) -> str:
+    """Non-empty ``parts`` joined as sentences: by a space, or by nothing after Japanese 。."""
+    return _SENTENCE_GAP.get(language, " ").join(part for part in parts if part)
 
 
 def verdict_text(claim: Mapping, language: str) -> str:

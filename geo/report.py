@@ -287,8 +287,7 @@ def _claim_rows(result: AuditResult, language: str, *, links: bool) -> tuple[lis
             ]
         )
         if links:
-            words = (explain.difference(c, language), explain.reason(c, tolerance=tolerance, language=language))
-            rows[-1].append(" ".join(w for w in words if w).replace(explain.NBSP, " "))
+            rows[-1].append(explain.finding(c, tolerance=tolerance, language=language).replace(explain.NBSP, " "))
     return headers, rows
 
 

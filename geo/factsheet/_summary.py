@@ -189,8 +189,7 @@ def _claim_text(claim: pd.Series, names: dict[str, str], *, tolerance: str, lang
         published=explain.published(record, language),
         verdict=explain.verdict_text(record, language),
     )
-    explained = [explain.difference(record, language), explain.reason(record, tolerance=tolerance, language=language)]
-    return " ".join([lead, *(text for text in explained if text)])  # as the fact sheet's claims table joins them
+    return explain.sentences([lead, explain.finding(record, tolerance=tolerance, language=language)], language)
 
 
 def _summary_map(

@@ -193,11 +193,7 @@ def claims_table(
             f"{escape(_format.number(claim.get('claimed_pyeong')))}{NBSP}{escape(pyeong)} · "
             f"{escape(_format.number(claim.get('claimed_m2')))}{NBSP}{escape(m2)}"
         )
-        finding = " ".join(
-            text
-            for text in (explain.difference(claim, language), explain.reason(claim, tolerance=shown, language=language))
-            if text
-        )
+        finding = explain.finding(claim, tolerance=shown, language=language)
         subject = str(claim.get("subject"))
         rows.append(
             f'<tr class="{css}"><td>{escape(short_name(subjects.get(subject, subject)))}</td>'
