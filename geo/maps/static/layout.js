@@ -1,6 +1,7 @@
 var container = map.getContainer(), panel = container.querySelector(".tb-panel");
 var box = panel ? panel.querySelector("details.tb-panel-box") : null;
 var fitting = false, moved = false, printing = window.matchMedia ? window.matchMedia("print") : null;
+var each = Array.prototype.forEach;
 function isPrinting() { return !!(printing && printing.matches); }
 function narrow() { var s = map.getSize(); return s.x < t.narrow || s.y < t.short; }
 function rel(el) {
@@ -8,15 +9,20 @@ function rel(el) {
     return {left: r.left - c.left, top: r.top - c.top, right: r.right - c.left, bottom: r.bottom - c.top};
 }
 function shown(el) { return el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden"; }
-function around(selector) {
-    var boxes = Array.prototype.filter.call(container.querySelectorAll(selector), shown).map(rel);
+function union(boxes) {
     if (!boxes.length) { return null; }
     return boxes.reduce(function (a, b) {
         return {left: Math.min(a.left, b.left), top: Math.min(a.top, b.top),
                 right: Math.max(a.right, b.right), bottom: Math.max(a.bottom, b.bottom)};
     });
 }
+function around(selector) {
+    return union(Array.prototype.filter.call(container.querySelectorAll(selector), shown).map(rel));
+}
 function overlap(a, b) { return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom; }
+function moveBox(r, dx, dy) { return {left: r.left + dx, top: r.top + dy, right: r.right + dx, bottom: r.bottom + dy}; }
+// On paper every claim shows: the collapsed lists of the printed panel are open there.
+each.call(document.querySelectorAll(".tb-print details"), function (d) { d.open = true; });
 function arrange() {
     var s = map.getSize(), gap = 10;
     var corner = container.querySelector(".leaflet-bottom.leaflet-left");
@@ -34,105 +40,203 @@ function arrange() {
         panel.style.maxHeight = Math.max(48, (bottoms ? bottoms.top : s.y) - gap - rel(panel).top) + "px";
     }
 }
-// The free part of the map, as candidate paddings {tl, br} (pixels): the panel beside it or above it.
+// The free part of the map, as candidate rectangles (container pixels): clear of the controls on the left
+// and at the bottom, and either beside or below those on the right (the panel; on paper the north arrow).
 function free() {
-    var s = map.getSize(), pad = t.padding;
-    var left = around(".leaflet-top.leaflet-left > .leaflet-control");
-    var bottoms = around(".leaflet-bottom > .leaflet-control");
-    var tl = [(left ? left.right : 0) + pad, pad], br = [pad, (bottoms ? s.y - bottoms.top : 0) + pad];
-    if (!panel || !shown(panel)) { return [{tl: tl, br: br}]; }
-    var p = rel(panel);
-    return [{tl: tl, br: [Math.max(pad, s.x - p.left + pad), br[1]]}, {tl: [tl[0], p.bottom + pad], br: br}];
-}
-function room(o) {
     var s = map.getSize();
-    return {x: s.x - o.tl[0] - o.br[0], y: s.y - o.tl[1] - o.br[1]};
+    var left = around(".leaflet-top.leaflet-left > .leaflet-control");
+    var right = around(".leaflet-top.leaflet-right > .leaflet-control");
+    var bottoms = around(".leaflet-bottom > .leaflet-control");
+    var all = {left: left ? left.right : 0, top: 0, right: s.x, bottom: bottoms ? bottoms.top : s.y};
+    if (!right) { return [all]; }
+    return [{left: all.left, top: 0, right: right.left, bottom: all.bottom},
+            {left: all.left, top: right.bottom, right: s.x, bottom: all.bottom}];
 }
-function fit() {
-    var bounds = L.latLngBounds(t.bounds), best = null;
-    free().forEach(function (o) {
-        var r = room(o);
-        if (r.x < 40 || r.y < 40) { return; }
-        var zoom = map.getBoundsZoom(bounds, false, L.point(o.tl).add(L.point(o.br)));
-        if (!best || zoom > best.zoom) { best = {zoom: zoom, o: o}; }
-    });
-    var o = best ? best.o : {tl: [t.padding, t.padding], br: [t.padding, t.padding]};
-    fitting = true;
-    map.fitBounds(bounds, {paddingTopLeft: o.tl, paddingBottomRight: o.br, animate: false});
-    fitting = false;
-}
-function popupArea() {
-    var best = null;
-    free().forEach(function (o) {
-        var r = room(o);
-        if (!best || Math.max(r.x, 0) * Math.max(r.y, 0) > best.area) {
-            best = {area: Math.max(r.x, 0) * Math.max(r.y, 0), o: o, room: r};
+// What the map shows: shapes (zone outlines and markers, which labels keep clear of) and labels (zone and
+// point names and any other layer's, with a priority: the higher one wins where two would overlap).
+// An item is "framed" when it lies in the bounds the map opens on: the opening view shows it whole.
+function items() {
+    var bounds = L.latLngBounds(t.bounds).pad(0.001), shapes = [], labels = [];
+    map.eachLayer(function (layer) {
+        if (layer instanceof L.Marker) {
+            var icon = layer.getElement(), inBounds = bounds.contains(layer.getLatLng());
+            if (!icon) { return; }
+            var text = icon.querySelector(".tb-label-text");
+            if (text) {
+                labels.push({el: text, priority: +(text.getAttribute("data-priority") || 1), framed: inBounds});
+            } else {
+                shapes.push({el: icon, framed: inBounds, marker: true});
+            }
+            var tip = layer.getTooltip && layer.getTooltip();
+            if (tip && tip.options.permanent && tip.getElement()) {
+                labels.push({el: tip.getElement(), priority: 2, framed: inBounds, anchor: icon});
+            }
+        } else if (layer instanceof L.Path && layer._path && layer.getBounds && layer.getBounds().isValid()) {
+            shapes.push({el: layer._path, framed: bounds.contains(layer.getBounds())});
         }
     });
-    return best;
+    labels.forEach(function (label, i) { label.i = i; });
+    labels.sort(function (a, b) { return b.priority - a.priority || b.framed - a.framed || a.i - b.i; });
+    return {shapes: shapes.filter(function (s) { return shown(s.el); }),
+            labels: labels.filter(function (l) { return l.el.getClientRects().length > 0; })};
 }
-map.on("popupopen", function (event) {
-    if (box && box.open && narrow()) { box.open = false; arrange(); }
-    var area = popupArea(), popup = event.popup;
-    L.setOptions(popup, {
-        autoPanPaddingTopLeft: L.point(area.o.tl), autoPanPaddingBottomRight: L.point(area.o.br),
-        maxWidth: Math.max(160, Math.min(t.popup_width, area.room.x - 40)),
-        minWidth: Math.min(200, Math.max(120, area.room.x - 60)),
-        maxHeight: Math.max(120, area.room.y - 40)
-    });
-    popup.update();
-});
+// Where a label may go, as shifts (pixels) from where it is drawn: a point's name right of its marker, else
+// left, above or below it; a zone's name on it, else a line up or down or half its width aside.
+function candidates(label, r) {
+    var w = r.right - r.left, h = r.bottom - r.top;
+    if (label.anchor) {
+        var m = rel(label.anchor), cx = (m.left + m.right) / 2, gap = 4;
+        var toLeft = m.left - gap - w - r.left, toCentre = cx - w / 2 - r.left;
+        return [[0, 0], [toLeft, 0], [toCentre, m.top - gap - r.bottom], [toCentre, m.bottom + gap - r.top],
+                [0, -h], [0, h], [toLeft, -h], [toLeft, h]];
+    }
+    if (label.priority >= 3) {
+        return [[0, 0], [0, -h], [0, h], [0, -2 * h], [0, 2 * h], [-w / 2, 0], [w / 2, 0],
+                [-w / 2, -h], [w / 2, -h], [-w / 2, h], [w / 2, h]];
+    }
+    return [[0, 0], [0, -h], [0, h]];
+}
+function resetLabel(el) { el.style.marginLeft = ""; el.style.marginTop = ""; el.style.visibility = ""; }
+function obstacles() {
+    var boxes = Array.prototype.filter.call(container.querySelectorAll(".leaflet-control"), shown).map(rel);
+    return boxes.filter(function (b) { return b.right > b.left && b.bottom > b.top; });
+}
+// Labels placed by priority: each at its first candidate inside the map, clear of the controls and the
+// panel, of every marker and of the labels already placed; a label with no such place is hidden.
 function declutter() {
-    var items = [], placed = [];
-    container.querySelectorAll(".tb-label-text, .leaflet-tooltip.tb-point-label").forEach(function (el, i) {
-        var priority = +(el.getAttribute("data-priority") || (el.classList.contains("tb-point-label") ? 2 : 1));
-        items.push({el: el, priority: priority, i: i});
-    });
-    items.sort(function (a, b) { return b.priority - a.priority || a.i - b.i; });
-    items.forEach(function (item) {
-        var el = item.el, shifts = item.priority >= 3 ? [0, -1, 1, -2, 2] : [0];
-        el.style.visibility = "";
-        el.style.top = "";
-        if (!el.getClientRects().length) { return; }
-        var height = el.getBoundingClientRect().height;
-        var frame = container.getBoundingClientRect();
-        for (var k = 0; k < shifts.length; k++) {
-            el.style.top = shifts[k] ? shifts[k] * height + "px" : "";
-            var r = el.getBoundingClientRect();
-            var inside = r.top >= frame.top && r.bottom <= frame.bottom && (item.priority >= 3 ||
-                (r.left >= frame.left && r.right <= frame.right));
-            if (inside && !placed.some(function (p) { return overlap(p, r); })) { placed.push(r); return; }
+    var s = map.getSize(), edge = 2, found = items(), blocked = obstacles(), placed = [];
+    found.shapes.forEach(function (shape) { if (shape.marker) { blocked.push(rel(shape.el)); } });
+    found.labels.forEach(function (label) {
+        var el = label.el;
+        resetLabel(el);
+        var r = rel(el), options = candidates(label, r);
+        for (var k = 0; k < options.length; k++) {
+            var b = moveBox(r, options[k][0], options[k][1]);
+            var inside = b.left >= edge && b.top >= edge && b.right <= s.x - edge && b.bottom <= s.y - edge;
+            var clear = inside && !blocked.some(function (o) { return overlap(o, b); }) &&
+                !placed.some(function (p) { return overlap(p, b); });
+            if (clear) {
+                el.style.marginLeft = options[k][0] ? options[k][0] + "px" : "";
+                el.style.marginTop = options[k][1] ? options[k][1] + "px" : "";
+                placed.push(b);
+                return;
+            }
         }
-        if (item.priority >= 3) {  // a zone keeps its name: where it fits least badly, in the frame
-            el.style.top = "";
-            var r0 = el.getBoundingClientRect(), dy = 0;
-            if (r0.top < frame.top) { dy = frame.top - r0.top; }
-            else if (r0.bottom > frame.bottom) { dy = frame.bottom - r0.bottom; }
-            el.style.top = dy + "px";
-            placed.push(el.getBoundingClientRect());
-            return;
-        }
-        el.style.top = "";
         el.style.visibility = "hidden";
     });
 }
+// How far (pixels, per side) what the opening view must show reaches out of `area`: framed shapes, and each
+// framed zone or point label where it would stick out least.
+function overflow(area, found) {
+    var need = {left: 0, top: 0, right: 0, bottom: 0}, inset = 4;
+    function add(b, pad) {
+        need.left = Math.max(need.left, area.left + pad - b.left);
+        need.top = Math.max(need.top, area.top + pad - b.top);
+        need.right = Math.max(need.right, b.right - area.right + pad);
+        need.bottom = Math.max(need.bottom, b.bottom - area.bottom + pad);
+    }
+    found.shapes.forEach(function (shape) { if (shape.framed) { add(rel(shape.el), t.padding); } });
+    found.labels.forEach(function (label) {
+        if (!label.framed || label.priority < 2) { return; }
+        resetLabel(label.el);
+        var r = rel(label.el), best = null;
+        candidates(label, r).forEach(function (c) {
+            var b = moveBox(r, c[0], c[1]);
+            var out = Math.max(0, area.left + inset - b.left) + Math.max(0, area.top + inset - b.top) +
+                Math.max(0, b.right - area.right + inset) + Math.max(0, b.bottom - area.bottom + inset);
+            if (!best || out < best.out) { best = {out: out, b: b}; }
+        });
+        if (best) { add(best.b, inset); }
+    });
+    return need;
+}
+// Fit the bounds into `area`, then widen the padding by whatever still sticks out (markers rise above their
+// point, labels reach beside it) and fit again, a few times. Returns the zoom reached.
+function fitInto(area) {
+    var s = map.getSize(), bounds = L.latLngBounds(t.bounds);
+    var pad = {left: area.left + t.padding, top: area.top + t.padding,
+               right: s.x - area.right + t.padding, bottom: s.y - area.bottom + t.padding};
+    fitting = true;
+    for (var k = 0; k < 5; k++) {
+        map.fitBounds(bounds, {paddingTopLeft: [pad.left, pad.top], paddingBottomRight: [pad.right, pad.bottom],
+                               animate: false});
+        var need = overflow(area, items()), more = false;
+        ["left", "top", "right", "bottom"].forEach(function (side) {
+            if (need[side] > 0.5) { pad[side] += Math.ceil(need[side]); more = true; }
+        });
+        if (!more || s.x - pad.left - pad.right < 40 || s.y - pad.top - pad.bottom < 40) { break; }
+    }
+    fitting = false;
+    return map.getZoom();
+}
+function room(area) { return {x: area.right - area.left, y: area.bottom - area.top}; }
+function fit() {
+    var best = null;
+    free().forEach(function (area) {
+        var r = room(area);
+        if (r.x < 80 || r.y < 80) { return; }
+        var zoom = fitInto(area);
+        if (!best || zoom > best.zoom) { best = {zoom: zoom, area: area}; }
+    });
+    var s = map.getSize();
+    fitInto(best ? best.area : {left: 0, top: 0, right: s.x, bottom: s.y});
+    declutter();
+}
+function popupArea() {
+    var best = null;
+    free().forEach(function (area) {
+        var r = room(area), size = Math.max(r.x, 0) * Math.max(r.y, 0);
+        if (!best || size > best.size) { best = {size: size, area: area, room: r}; }
+    });
+    return best;
+}
+// Popups: they pan clear of the panel and controls; when one closes, the map goes back to the view it had
+// before the popup moved it (unless the reader moved the map meanwhile).
+var lastView = null, popupView = null;
+function remember() { lastView = {center: map.getCenter(), zoom: map.getZoom(), moved: moved}; }
+function popupOpening() { if (!popupView) { popupView = lastView; } }
+map.on("moveend", function () { if (!map._popup || !map.hasLayer(map._popup)) { remember(); } });
+map.on("autopanstart", popupOpening);
+map.on("popupopen", function (event) {
+    popupOpening();
+    if (box && box.open && narrow()) { box.open = false; arrange(); }
+    var found = popupArea(), popup = event.popup, s = map.getSize(), pad = t.padding / 2;
+    L.setOptions(popup, {
+        autoPanPaddingTopLeft: L.point(found.area.left + pad, found.area.top + pad),
+        autoPanPaddingBottomRight: L.point(s.x - found.area.right + pad, s.y - found.area.bottom + pad),
+        maxWidth: Math.max(160, Math.min(t.popup_width, found.room.x - 40)),
+        minWidth: Math.min(200, Math.max(120, found.room.x - 60)),
+        maxHeight: Math.max(120, found.room.y - 40)
+    });
+    popup.update();
+});
+map.on("popupclose", function () {
+    var view = popupView;
+    popupView = null;
+    if (view && view.readerMoved !== true) {
+        map.setView(view.center, view.zoom, {animate: false});
+        moved = view.moved;
+    }
+    remember();
+});
+function readerMoves() { if (popupView) { popupView.readerMoved = true; } }
 function relayout(refit) {
     map.invalidateSize({pan: false});
     if (box && isPrinting()) { box.open = true; }
     arrange();
-    if (refit || !moved) { fit(); }
-    declutter();
+    if (refit || !moved) { fit(); } else { declutter(); }
 }
-map.on("dragstart autopanstart", function () { moved = true; });
-map.on("zoomstart", function () { if (!fitting) { moved = true; } });
-map.on("zoomend overlayadd overlayremove", declutter);
+map.on("dragstart", function () { moved = true; readerMoves(); });
+map.on("autopanstart", function () { moved = true; });
+map.on("zoomstart", function () { if (!fitting) { moved = true; readerMoves(); } });
+map.on("zoomend overlayadd overlayremove", function () { if (!fitting) { declutter(); } });
 if (box) {
     if (narrow()) { box.open = false; }
     box.addEventListener("toggle", function () { arrange(); declutter(); });
 }
 arrange();
 fit();
-declutter();
+remember();
 if (printing && printing.addEventListener) { printing.addEventListener("change", function () { relayout(true); }); }
 window.addEventListener("beforeprint", function () { relayout(true); });
 window.addEventListener("afterprint", function () { relayout(true); });
