@@ -40,17 +40,22 @@ function arrange() {
         panel.style.maxHeight = Math.max(48, (bottoms ? bottoms.top : s.y) - gap - rel(panel).top) + "px";
     }
 }
-// The free part of the map, as candidate rectangles (container pixels): clear of the controls on the left
-// and at the bottom, and either beside or below those on the right (the panel; on paper the north arrow).
+// The free part of the map, as candidate rectangles (container pixels): clear of the controls at the bottom,
+// beside or below those on the left, and beside or below those on the right (the panel; on paper the north
+// arrow).
 function free() {
     var s = map.getSize();
     var left = around(".leaflet-top.leaflet-left > .leaflet-control");
     var right = around(".leaflet-top.leaflet-right > .leaflet-control");
     var bottoms = around(".leaflet-bottom > .leaflet-control");
     var all = {left: left ? left.right : 0, top: 0, right: s.x, bottom: bottoms ? bottoms.top : s.y};
-    if (!right) { return [all]; }
-    return [{left: all.left, top: 0, right: right.left, bottom: all.bottom},
-            {left: all.left, top: right.bottom, right: s.x, bottom: all.bottom}];
+    var areas = [];
+    [[all.left, 0], [0, left ? left.bottom : 0]].forEach(function (l) {
+        if (!right) { areas.push({left: l[0], top: l[1], right: s.x, bottom: all.bottom}); return; }
+        areas.push({left: l[0], top: l[1], right: right.left, bottom: all.bottom});
+        areas.push({left: l[0], top: Math.max(l[1], right.bottom), right: s.x, bottom: all.bottom});
+    });
+    return areas;
 }
 // What the map shows: shapes (zone outlines and markers, which labels keep clear of) and labels (zone and
 // point names and any other layer's, with a priority: the higher one wins where two would overlap).
@@ -135,7 +140,12 @@ function overflow(area, found) {
         need.right = Math.max(need.right, b.right - area.right + pad);
         need.bottom = Math.max(need.bottom, b.bottom - area.bottom + pad);
     }
-    found.shapes.forEach(function (shape) { if (shape.framed) { add(rel(shape.el), t.padding); } });
+    var markers = [];
+    found.shapes.forEach(function (shape) {
+        var r = rel(shape.el);
+        if (shape.framed) { add(r, t.padding); }
+        if (shape.marker) { markers.push({el: shape.el, r: r}); }
+    });
     found.labels.forEach(function (label) {
         if (!label.framed || label.priority < 2) { return; }
         resetLabel(label.el);
@@ -144,7 +154,10 @@ function overflow(area, found) {
             var b = moveBox(r, c[0], c[1]);
             var out = Math.max(0, area.left + inset - b.left) + Math.max(0, area.top + inset - b.top) +
                 Math.max(0, b.right - area.right + inset) + Math.max(0, b.bottom - area.bottom + inset);
-            if (!best || out < best.out) { best = {out: out, b: b}; }
+            // a place on another marker counts as far out: the label could not stay there
+            var onMarker = markers.some(function (m) { return m.el !== label.anchor && overlap(m.r, b); });
+            var score = out + (onMarker ? 1e6 : 0);
+            if (!best || score < best.score) { best = {score: score, b: b}; }
         });
         if (best) { add(best.b, inset); }
     });
