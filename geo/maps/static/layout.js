@@ -21,8 +21,13 @@ function around(selector) {
 }
 function overlap(a, b) { return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom; }
 function moveBox(r, dx, dy) { return {left: r.left + dx, top: r.top + dy, right: r.right + dx, bottom: r.bottom + dy}; }
-// On paper every claim shows: the collapsed lists of the printed panel are open there.
+// On paper every claim shows: the collapsed lists of the printed panel are open there; and the printed
+// legend follows the map in the page, so that on paper it can flow beside and below it (map.css).
 each.call(document.querySelectorAll(".tb-print details"), function (d) { d.open = true; });
+var printLegend = document.querySelector(".tb-print-legend");
+if (printLegend && printLegend.parentNode === container.parentNode) {
+    container.parentNode.insertBefore(printLegend, container.nextSibling);
+}
 function arrange() {
     var s = map.getSize(), gap = 10;
     var corner = container.querySelector(".leaflet-bottom.leaflet-left");
