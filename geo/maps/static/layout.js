@@ -121,17 +121,15 @@ function declutter() {
         resetLabel(el);
         var r = rel(el), options = candidates(label, r);
         for (var k = 0; k < options.length; k++) {
-            var b = moveBox(r, options[k][0], options[k][1]);
+            el.style.marginLeft = options[k][0] ? options[k][0] + "px" : "";
+            el.style.marginTop = options[k][1] ? options[k][1] + "px" : "";
+            var b = rel(el);  // measured where it is: a shifted label may wrap otherwise
             var inside = b.left >= edge && b.top >= edge && b.right <= s.x - edge && b.bottom <= s.y - edge;
             var clear = inside && !blocked.some(function (o) { return overlap(o, b); }) &&
                 !placed.some(function (p) { return overlap(p, b); });
-            if (clear) {
-                el.style.marginLeft = options[k][0] ? options[k][0] + "px" : "";
-                el.style.marginTop = options[k][1] ? options[k][1] + "px" : "";
-                placed.push(b);
-                return;
-            }
+            if (clear) { placed.push(b); return; }
         }
+        resetLabel(el);
         el.style.visibility = "hidden";
     });
 }
@@ -247,7 +245,7 @@ function relayout(refit) {
 map.on("dragstart", function () { moved = true; readerMoves(); });
 map.on("autopanstart", function () { moved = true; });
 map.on("zoomstart", function () { if (!fitting) { moved = true; readerMoves(); } });
-map.on("zoomend overlayadd overlayremove", function () { if (!fitting) { declutter(); } });
+map.on("moveend overlayadd overlayremove", function () { if (!fitting) { declutter(); } });
 if (box) {
     if (narrow()) { box.open = false; }
     box.addEventListener("toggle", function () { arrange(); declutter(); });
