@@ -187,14 +187,18 @@ function fitInto(area) {
 }
 function room(area) { return {x: area.right - area.left, y: area.bottom - area.top}; }
 function fit() {
-    var best = null;
-    free().forEach(function (area) {
-        var r = room(area);
-        if (r.x < 80 || r.y < 80) { return; }
-        var zoom = fitInto(area);
-        if (!best || zoom > best.zoom) { best = {zoom: zoom, area: area}; }
+    var best = null, s = map.getSize(), bounds = L.latLngBounds(t.bounds);
+    // Widest view first: labels only ever take the zoom down, so an area whose bare fit is no closer than
+    // the best found so far cannot win.
+    free().map(function (area) {
+        var padding = L.point(area.left + s.x - area.right, area.top + s.y - area.bottom).add([2 * t.padding, 2 * t.padding]);
+        return {area: area, zoom: map.getBoundsZoom(bounds, false, padding)};
+    }).sort(function (a, b) { return b.zoom - a.zoom; }).forEach(function (option) {
+        var r = room(option.area);
+        if (r.x < 80 || r.y < 80 || (best && option.zoom <= best.zoom)) { return; }
+        var zoom = fitInto(option.area);
+        if (!best || zoom > best.zoom) { best = {zoom: zoom, area: option.area}; }
     });
-    var s = map.getSize();
     fitInto(best ? best.area : {left: 0, top: 0, right: s.x, bottom: s.y});
     declutter();
 }
@@ -257,11 +261,14 @@ if (printing && printing.addEventListener) { printing.addEventListener("change",
 window.addEventListener("beforeprint", function () { relayout(true); });
 window.addEventListener("afterprint", function () { relayout(true); });
 if (window.ResizeObserver) {
-    var lastSize = null;
+    var lastSize = Math.round(container.getBoundingClientRect().width) + "x" +
+        Math.round(container.getBoundingClientRect().height);
     new ResizeObserver(function () {
         var r = container.getBoundingClientRect(), key = Math.round(r.width) + "x" + Math.round(r.height);
         if (key !== lastSize) { lastSize = key; relayout(isPrinting()); }
     }).observe(container);
 }
-if (document.fonts && document.fonts.ready) { document.fonts.ready.then(function () { relayout(false); }); }
+if (document.fonts && document.fonts.status !== "loaded") {
+    document.fonts.ready.then(function () { relayout(false); });
+}
 map.tbLayout = {fit: fit, arrange: arrange, declutter: declutter, free: free, popupArea: popupArea};
