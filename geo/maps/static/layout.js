@@ -106,7 +106,15 @@ function candidates(label, r) {
     }
     return [[0, 0], [0, -h], [0, h]];
 }
+// A label moves by its margins, added to those of Leaflet's stylesheet (a tooltip's offset from its marker).
 function resetLabel(el) { el.style.marginLeft = ""; el.style.marginTop = ""; el.style.visibility = ""; }
+function shiftLabel(el, dx, dy) {
+    resetLabel(el);
+    if (!dx && !dy) { return; }
+    var style = getComputedStyle(el);
+    el.style.marginLeft = (parseFloat(style.marginLeft) || 0) + dx + "px";
+    el.style.marginTop = (parseFloat(style.marginTop) || 0) + dy + "px";
+}
 function obstacles() {
     var boxes = Array.prototype.filter.call(container.querySelectorAll(".leaflet-control"), shown).map(rel);
     return boxes.filter(function (b) { return b.right > b.left && b.bottom > b.top; });
@@ -116,17 +124,25 @@ function obstacles() {
 function declutter() {
     var s = map.getSize(), edge = 2, found = items(), blocked = obstacles(), placed = [];
     found.shapes.forEach(function (shape) { if (shape.marker) { blocked.push(rel(shape.el)); } });
+    function fits(b) {
+        return b.left >= edge && b.top >= edge && b.right <= s.x - edge && b.bottom <= s.y - edge &&
+            !blocked.some(function (o) { return overlap(o, b); });
+    }
+    // Within a priority, the label with the fewest places left by the edges, controls and markers goes first.
     found.labels.forEach(function (label) {
-        var el = label.el;
-        resetLabel(el);
-        var r = rel(el), options = candidates(label, r);
+        resetLabel(label.el);
+        var r = rel(label.el);
+        label.room = candidates(label, r).filter(function (c) { return fits(moveBox(r, c[0], c[1])); }).length;
+    });
+    found.labels.sort(function (a, b) {
+        return b.priority - a.priority || b.framed - a.framed || a.room - b.room || a.i - b.i;
+    });
+    found.labels.forEach(function (label) {
+        var el = label.el, r = rel(el), options = candidates(label, r);
         for (var k = 0; k < options.length; k++) {
-            el.style.marginLeft = options[k][0] ? options[k][0] + "px" : "";
-            el.style.marginTop = options[k][1] ? options[k][1] + "px" : "";
+            shiftLabel(el, options[k][0], options[k][1]);
             var b = rel(el);  // measured where it is: a shifted label may wrap otherwise
-            var inside = b.left >= edge && b.top >= edge && b.right <= s.x - edge && b.bottom <= s.y - edge;
-            var clear = inside && !blocked.some(function (o) { return overlap(o, b); }) &&
-                !placed.some(function (p) { return overlap(p, b); });
+            var clear = fits(b) && !placed.some(function (p) { return overlap(p, b); });
             if (clear) { placed.push(b); return; }
         }
         resetLabel(el);
