@@ -727,19 +727,19 @@ DESKTOPS = [(1024, 768), (1280, 800), (1366, 768), (1440, 900), (1920, 1080)]
 PHONES = [(390, 844), (360, 740)]
 #: Every map shape, marker and visible label as [kind, text, box]; kinds: zone, marker, zone-label, label.
 #: On a zone map only its own zone is framed (the others are cut by the edge as on any map).
-SHOWN_JS = f"""() => {{
-    const box = el => {{ const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }};
+SHOWN_JS = """() => {
+    const box = el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
     const zoneMap = document.querySelector('path.tb-focus') !== null, out = [];
     document.querySelectorAll(zoneMap ? 'path.tb-focus' : 'path.tb-zone, path.tb-fez')
         .forEach(el => out.push(['zone', '', box(el)]));
-    if (!zoneMap) {{ document.querySelectorAll('img.leaflet-marker-icon').forEach(el => out.push(['marker', '', box(el)])); }}
-    document.querySelectorAll('.tb-zone-label .tb-label-text, .leaflet-tooltip.tb-point-label').forEach(el => {{
+    if (!zoneMap) { document.querySelectorAll('img.leaflet-marker-icon').forEach(el => out.push(['marker', '', box(el)])); }
+    document.querySelectorAll('.tb-zone-label .tb-label-text, .leaflet-tooltip.tb-point-label').forEach(el => {
         const visible = el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
         const kind = el.classList.contains('tb-point-label') ? 'label' : 'zone-label';
         out.push([visible ? kind : 'hidden-' + kind, el.textContent, box(el)]);
-    }});
+    });
     return out;
-}}"""
+}"""
 VIEW_JS = f"() => {{ const m = {MAP_JS}, c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; }}"
 
 

@@ -48,14 +48,14 @@ function arrange() {
 // The free part of the map, as candidate rectangles (container pixels): clear of the controls at the bottom,
 // beside or below those on the left, and beside or below those on the right (the panel; on paper the north
 // arrow).
-function free() {
+function free(besideLeft) {
     var s = map.getSize();
     var left = around(".leaflet-top.leaflet-left > .leaflet-control");
     var right = around(".leaflet-top.leaflet-right > .leaflet-control");
     var bottoms = around(".leaflet-bottom > .leaflet-control");
     var all = {left: left ? left.right : 0, top: 0, right: s.x, bottom: bottoms ? bottoms.top : s.y};
     var areas = [];
-    [[all.left, 0], [0, left ? left.bottom : 0]].forEach(function (l) {
+    (besideLeft ? [[all.left, 0]] : [[all.left, 0], [0, left ? left.bottom : 0]]).forEach(function (l) {
         if (!right) { areas.push({left: l[0], top: l[1], right: s.x, bottom: all.bottom}); return; }
         areas.push({left: l[0], top: l[1], right: right.left, bottom: all.bottom});
         areas.push({left: l[0], top: Math.max(l[1], right.bottom), right: s.x, bottom: all.bottom});
@@ -218,9 +218,9 @@ function fit() {
     fitInto(best ? best.area : {left: 0, top: 0, right: s.x, bottom: s.y});
     declutter();
 }
-function popupArea() {
+function popupArea() {  // beside the controls on the left: a popup is too tall to fit below them
     var best = null;
-    free().forEach(function (area) {
+    free(true).forEach(function (area) {
         var r = room(area), size = Math.max(r.x, 0) * Math.max(r.y, 0);
         if (!best || size > best.size) { best = {size: size, area: area, room: r}; }
     });
@@ -240,9 +240,9 @@ map.on("popupopen", function (event) {
     L.setOptions(popup, {
         autoPanPaddingTopLeft: L.point(found.area.left + pad, found.area.top + pad),
         autoPanPaddingBottomRight: L.point(s.x - found.area.right + pad, s.y - found.area.bottom + pad),
-        maxWidth: Math.max(160, Math.min(t.popup_width, found.room.x - 40)),
-        minWidth: Math.min(200, Math.max(120, found.room.x - 60)),
-        maxHeight: Math.max(120, found.room.y - 40)
+        maxWidth: Math.max(160, Math.min(t.popup_width, found.room.x - 2 * pad - 40)),
+        minWidth: Math.min(200, Math.max(120, found.room.x - 2 * pad - 60)),
+        maxHeight: Math.max(120, found.room.y - 2 * pad - 40)
     });
     popup.update();
 });
