@@ -732,7 +732,9 @@ SHOWN_JS = """() => {
     const zoneMap = document.querySelector('path.tb-focus') !== null, out = [];
     document.querySelectorAll(zoneMap ? 'path.tb-focus' : 'path.tb-zone, path.tb-fez')
         .forEach(el => out.push(['zone', '', box(el)]));
-    if (!zoneMap) { document.querySelectorAll('img.leaflet-marker-icon').forEach(el => out.push(['marker', '', box(el)])); }
+    if (!zoneMap) {
+        document.querySelectorAll('img.leaflet-marker-icon').forEach(el => out.push(['marker', '', box(el)]));
+    }
     document.querySelectorAll('.tb-zone-label .tb-label-text, .leaflet-tooltip.tb-point-label').forEach(el => {
         const visible = el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
         const kind = el.classList.contains('tb-point-label') ? 'label' : 'zone-label';
@@ -834,7 +836,8 @@ def test_after_a_popup_closes_the_map_is_back_where_it_was(bundled, sized_page, 
         assert count >= 6
         for i in range(count):
             sized_page.evaluate(
-                f"i => {{ const l = ({POPUP_LAYERS_JS})()[i]; l.openPopup(l.getLatLng ? l.getLatLng() : l.getCenter()); }}",
+                f"i => {{ const l = ({POPUP_LAYERS_JS})()[i]; "
+                "l.openPopup(l.getLatLng ? l.getLatLng() : l.getCenter()); }",
                 i,
             )
             sized_page.wait_for_timeout(300)  # the auto-pan
@@ -915,7 +918,7 @@ def test_the_printed_pdf_holds_the_whole_map_and_every_claim(bundled, sized_page
             tuple(f(w[k] for w in run) for f, k in ((min, 1), (min, 2), (max, 3), (max, 4))),
         )
         for n in (2, 3)
-        for run in zip(*(first[i:] for i in range(n)))
+        for run in zip(*(first[i:] for i in range(n)), strict=False)
     ]
     for label in labels:
         for word in filter(None, (bare(w) for w in label.split())):
@@ -926,7 +929,10 @@ def test_the_printed_pdf_holds_the_whole_map_and_every_claim(bundled, sized_page
     assert outside == [], "text outside the printable box"
     # Every claim row, those that hold too (open on paper), prints in full.
     printed = {bare(w[0]) for p in pages for w in p} | {
-        "".join(bare(w[0]) for w in run) for p in pages for n in (2, 3) for run in zip(*(p[i:] for i in range(n)))
+        "".join(bare(w[0]) for w in run)
+        for p in pages
+        for n in (2, 3)
+        for run in zip(*(p[i:] for i in range(n)), strict=False)
     }
     assert len(rows) > 10
     for cells in rows:
