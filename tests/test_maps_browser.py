@@ -618,10 +618,13 @@ def test_print_hides_the_controls_and_shows_a_legend_title_date_scale_and_north(
     assert i18n.text("belt_title", language) in head and re.search(r"\d{4}-\d\d-\d\d", head)
     legend = page.locator(".tb-print-legend")
     assert i18n.text("legend_title", language) in legend.inner_text()
-    frame, block = rect(page, ".folium-map"), rect(page, ".tb-print-legend")
+    # Portrait: the findings and key below the map; landscape: the key beside it (the findings follow on the
+    # next page, across it).
+    key = ".tb-print-legend > .tb-legend" if view == "print-landscape" else ".tb-print-legend"
+    frame, block = rect(page, ".folium-map"), rect(page, key)
     assert not overlaps(frame, block)
     size = VIEWS[view]["viewport"]
-    # All on one page: map and legend within the sheet.
+    # On the first sheet: the map and (the synthetic belt has few claims) its legend.
     assert block[3] <= size["height"] + 1 and block[2] <= size["width"] + 1 and frame[3] <= size["height"] + 1
     if view == "print-landscape":
         assert block[0] >= frame[2] - 1  # beside the map
@@ -807,7 +810,8 @@ def hidden(page, kind: str) -> list[str]:
 @pytest.mark.parametrize("size", DESKTOPS + PHONES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_every_map_opens_with_its_zones_points_and_labels_in_the_free_area(bundled, sized_page, size):
     for name in ("belt", "fez", "zone_bitgoeul"):
-        for language in LANGUAGES:
+        # a zone map in one language per size (they share the framing code of the belt map)
+        for language in LANGUAGES if not name.startswith("zone") else LANGUAGES[size[0] % 3 : size[0] % 3 + 1]:
             open_at(sized_page, bundled / f"{name}_{language}.html", size)
             where = (name, language, size)
             assert problems_in_view(sized_page) == [], where
