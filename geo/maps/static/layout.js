@@ -68,21 +68,27 @@ function free(besideLeft) {
 function items() {
     var bounds = L.latLngBounds(t.bounds).pad(0.001), shapes = [], labels = [];
     map.eachLayer(function (layer) {
+        var framed = false, icon = null;
         if (layer instanceof L.Marker) {
-            var icon = layer.getElement(), inBounds = bounds.contains(layer.getLatLng());
+            icon = layer.getElement();
+            framed = bounds.contains(layer.getLatLng());
             if (!icon) { return; }
             var text = icon.querySelector(".tb-label-text");
             if (text) {
-                labels.push({el: text, priority: +(text.getAttribute("data-priority") || 1), framed: inBounds});
+                labels.push({el: text, priority: +(text.getAttribute("data-priority") || 1), framed: framed});
+                icon = null;
             } else {
-                shapes.push({el: icon, framed: inBounds, marker: true});
-            }
-            var tip = layer.getTooltip && layer.getTooltip();
-            if (tip && tip.options.permanent && tip.getElement()) {
-                labels.push({el: tip.getElement(), priority: 2, framed: inBounds, anchor: icon});
+                shapes.push({el: icon, framed: framed, marker: true});
             }
         } else if (layer instanceof L.Path && layer._path && layer.getBounds && layer.getBounds().isValid()) {
-            shapes.push({el: layer._path, framed: bounds.contains(layer.getBounds())});
+            framed = bounds.contains(layer.getBounds());
+            shapes.push({el: layer._path, framed: framed});
+        }
+        // A permanent tooltip is a label too: a marker's (a point's name, priority 2 unless it says) beside it.
+        var tip = layer.getTooltip && layer.getTooltip(), el = tip && tip.options.permanent && tip.getElement();
+        if (el) {
+            labels.push({el: el, priority: +(el.getAttribute("data-priority") || (icon ? 2 : 1)), framed: framed,
+                         anchor: icon});
         }
     });
     labels.forEach(function (label, i) { label.i = i; });
