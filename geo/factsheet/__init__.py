@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Final
 
 import geopandas as gpd
+import pandas as pd
 
 from .. import i18n
 from .._format import file_stems
@@ -73,6 +74,7 @@ def write_factsheets(
     fez: gpd.GeoDataFrame | None = None,
     title: Title = None,
     open_browser: object | None = None,
+    locations: pd.DataFrame | None = None,
 ) -> list[Path]:
     """Write one A4 PDF per map (the belt, each zone, then the FEZ) and language into ``out``; return their paths.
 
@@ -97,6 +99,8 @@ def write_factsheets(
         string or one per language; None for the belt's). The FEZ sheet is the FEZ's, titled in its language.
     open_browser
         A browser from :func:`geo.screenshot.browser` to reuse; one is started otherwise.
+    locations
+        :func:`geo.location.location_table`: the belt's and the zones' sheets add the straight-line distances.
 
     Raises
     ------
@@ -109,13 +113,13 @@ def write_factsheets(
         with browser() as started:
             return write_factsheets(
                 out, zones, audit, languages=languages, context=context, points=points, zone_ids=zone_ids, fez=fez,
-                title=title, open_browser=started,
+                title=title, open_browser=started, locations=locations,
             )  # fmt: skip
     out = output_folder(out)
     date = build_timestamp(out.protect)[0]
     common = {"context": context, "points": points, "date": date}
     stems = sheet_stems(zones["zone_id"] if zone_ids is None else zone_ids)
-    titled = {**common, "title": title}
+    titled = {**common, "title": title, "locations": locations}
     sheets = [(BELT_SHEET, lambda language: zone_sheet_html(zones, audit, subject=BELT, language=language, **titled))]
     sheets += [
         (stem, lambda language, z=zone_id: zone_sheet_html(zones, audit, subject=z, language=language, **titled))
