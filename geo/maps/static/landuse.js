@@ -1,0 +1,280 @@
+// The land-use map's parcels: the packed stream of geo/maps/_packed.py decoded and drawn on one canvas.
+// t.blob is base64 of a gzip stream (inflated with DecompressionStream, no request); t.header gives its sections.
+// At load one pass over the stream finds each parcel's byte offsets, first vertex and bounding box; vertices are
+// decoded again only for the parcels a frame draws or a click tests. A frame draws the parcels whose box meets
+// the view: those smaller than t.lod_px pixels as their box, straight into the pixel buffer; larger ones as
+// polygons, each vertex within t.simplify_px of the last drawn one skipped (simplified per zoom level), with
+// outlines from t.outline_px. A click tests the parcels whose box holds the point against their full, unsimplified
+// rings and opens a popup with the smallest hit: PNU, lot number, category and area (m², pyeong).
+var header = t.header, scale = header.scale, count = header.count;
+
+function base64Bytes(text) {
+    if (Uint8Array.fromBase64) { return Uint8Array.fromBase64(text); }
+    var binary = atob(text), out = new Uint8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) { out[i] = binary.charCodeAt(i); }
+    return out;
+}
+
+function inflate(bytes) {
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).arrayBuffer().then(function (buffer) { return new Uint8Array(buffer); });
+}
+
+// A reader of LEB128 varints in bytes[pos…]; values up to 2^53 (multiplication, not 32-bit shifts).
+function Reader(bytes, pos) { this.bytes = bytes; this.pos = pos; }
+Reader.prototype.next = function () {
+    var bytes = this.bytes, value = 0, factor = 1, b;
+    do { b = bytes[this.pos++]; value += (b & 127) * factor; factor *= 128; } while (b & 128);
+    return value;
+};
+Reader.prototype.signed = function () {
+    var z = this.next();
+    return z % 2 ? -(z + 1) / 2 : z / 2;
+};
+
+function Parcels(raw) {
+    var start = {}, at = 0;
+    header.sections.forEach(function (s) { start[s[0]] = at; at += s[1]; });
+    this.raw = raw;
+    this.category = raw.subarray(start.category, start.category + count);
+    this.areaAt = new Float64Array(count);
+    this.partsAt = new Uint32Array(count);
+    this.coordsAt = new Uint32Array(count);
+    this.first = new Int32Array(2 * count);
+    this.box = new Int32Array(4 * count);
+    this.merc = new Float64Array(4 * count);
+    var area = new Reader(raw, start.area), parts = new Reader(raw, start.parts);
+    var coords = new Reader(raw, start.coords), fx = 0, fy = 0;
+    for (var i = 0; i < count; i++) {
+        this.areaAt[i] = area.next();
+        this.partsAt[i] = parts.pos;
+        this.coordsAt[i] = coords.pos;
+        var polygons = parts.next(), x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity, firstVertex = true;
+        var x = 0, y = 0;
+        for (var p = 0; p < polygons; p++) {
+            var rings = parts.next();
+            for (var r = 0; r < rings; r++) {
+                var n = parts.next();
+                for (var k = 0; k < n; k++) {
+                    var dx = coords.signed(), dy = coords.signed();
+                    if (firstVertex) { fx += dx; fy += dy; x = fx; y = fy; firstVertex = false; }
+                    else { x += dx; y += dy; }
+                    if (x < x0) { x0 = x; } if (x > x1) { x1 = x; }
+                    if (y < y0) { y0 = y; } if (y > y1) { y1 = y; }
+                }
+            }
+        }
+        this.first[2 * i] = fx; this.first[2 * i + 1] = fy;
+        if (x0 === Infinity) { x0 = y0 = 1; x1 = y1 = 0; }  // no vertex: a box nothing meets
+        var b = 4 * i;
+        this.box[b] = x0; this.box[b + 1] = y0; this.box[b + 2] = x1; this.box[b + 3] = y1;
+        this.merc[b] = mercX(x0); this.merc[b + 1] = mercY(y1); this.merc[b + 2] = mercX(x1); this.merc[b + 3] = mercY(y0);
+    }
+    this.pnuAt = offsets(raw, start.pnu_len, start.pnu);
+    this.jibunAt = offsets(raw, start.jibun_len, start.jibun);
+}
+
+function offsets(raw, lengthsAt, bytesAt) {
+    var reader = new Reader(raw, lengthsAt), out = new Uint32Array(count + 1), at = bytesAt;
+    for (var i = 0; i < count; i++) { out[i] = at; at += reader.next(); }
+    out[count] = at;
+    return out;
+}
+
+// Web Mercator as Leaflet's EPSG:3857 on a unit square (x right, y down); integer degrees in, fraction out.
+function mercX(x) { return ((header.x0 + x) / scale + 180) / 360; }
+function mercY(y) {
+    var phi = (header.y0 + y) / scale * Math.PI / 180;
+    return 0.5 - Math.log(Math.tan(Math.PI / 4 + phi / 2)) / (2 * Math.PI);
+}
+
+// The rings of parcel i as arrays of integer x, y (relative to x0, y0), exactly as stored.
+Parcels.prototype.rings = function (i) {
+    var parts = new Reader(this.raw, this.partsAt[i]), coords = new Reader(this.raw, this.coordsAt[i]);
+    var polygons = parts.next(), out = [], x = this.first[2 * i], y = this.first[2 * i + 1], firstVertex = true;
+    for (var p = 0; p < polygons; p++) {
+        var rings = parts.next();
+        for (var r = 0; r < rings; r++) {
+            var n = parts.next(), ring = new Array(2 * n);
+            for (var k = 0; k < n; k++) {
+                var dx = coords.signed(), dy = coords.signed();
+                if (firstVertex) { firstVertex = false; } else { x += dx; y += dy; }
+                ring[2 * k] = x; ring[2 * k + 1] = y;
+            }
+            out.push(ring);
+        }
+    }
+    return out;
+};
+
+var utf8 = new TextDecoder("utf-8");
+Parcels.prototype.text = function (at, i) { return utf8.decode(this.raw.subarray(at[i], at[i + 1])); };
+
+// Even-odd test of the point (x, y) (integers as stored) against every ring of parcel i.
+Parcels.prototype.contains = function (i, x, y) {
+    var inside = false;
+    this.rings(i).forEach(function (ring) {
+        var n = ring.length / 2;
+        for (var a = 0, b = n - 1; a < n; b = a++) {
+            var xa = ring[2 * a], ya = ring[2 * a + 1], xb = ring[2 * b], yb = ring[2 * b + 1];
+            if ((ya > y) !== (yb > y) && x < (xb - xa) * (y - ya) / (yb - ya) + xa) { inside = !inside; }
+        }
+    });
+    return inside;
+};
+
+function rgba(hex) {
+    var v = parseInt(hex.slice(1), 16);
+    return (255 << 24 | (v & 255) << 16 | (v >> 8 & 255) << 8 | v >> 16) >>> 0;  // little-endian RGBA as one word
+}
+var packedColors = new Uint32Array(t.colors.map(rgba));
+
+var ParcelCanvas = L.Renderer.extend({
+    options: {padding: 0.1, pane: "tbParcels"},
+    _initContainer: function () {
+        this._container = document.createElement("canvas");
+        this._container.className = "tb-parcel-canvas";
+        this._ctx = this._container.getContext("2d");
+    },
+    _destroyContainer: function () { L.DomUtil.remove(this._container); },
+    _update: function () {
+        if (this._map._animatingZoom && this._bounds) { return; }
+        L.Renderer.prototype._update.call(this);
+        var b = this._bounds, size = b.getSize(), m = Math.min(window.devicePixelRatio || 1, 2);
+        L.DomUtil.setPosition(this._container, b.min);
+        this._container.width = Math.round(m * size.x);
+        this._container.height = Math.round(m * size.y);
+        this._container.style.width = size.x + "px";
+        this._container.style.height = size.y + "px";
+        this._ratio = m;
+        this.draw();
+    },
+    draw: function () {
+        var parcels = this.parcels;
+        if (!parcels) { return; }
+        var began = performance.now(), map = this._map, ctx = this._ctx, m = this._ratio;
+        var width = this._container.width, height = this._container.height;
+        var zoomScale = 256 * Math.pow(2, map.getZoom()) * m, min = this._bounds.min;
+        var ox = min.x * m, oy = min.y * m;  // the canvas's top left in world pixels (at this ratio)
+        var pixelOrigin = map.getPixelOrigin();
+        ox += pixelOrigin.x * m; oy += pixelOrigin.y * m;
+        var merc = parcels.merc, cat = parcels.category, lod = t.lod_px * m;
+        var image = ctx.createImageData(width, height), pixels = new Uint32Array(image.data.buffer);
+        var big = [], drawn = 0;
+        for (var i = 0; i < count; i++) {
+            var b = 4 * i, x0 = merc[b] * zoomScale - ox, x1 = merc[b + 2] * zoomScale - ox;
+            if (x1 < 0 || x0 >= width) { continue; }
+            var y0 = merc[b + 1] * zoomScale - oy, y1 = merc[b + 3] * zoomScale - oy;
+            if (y1 < 0 || y0 >= height) { continue; }
+            drawn++;
+            if (x1 - x0 >= lod || y1 - y0 >= lod) { big.push(i); continue; }
+            var color = packedColors[cat[i]];
+            var px0 = Math.max(0, Math.round(x0)), px1 = Math.min(width - 1, Math.max(px0, Math.round(x1) - 1));
+            var py0 = Math.max(0, Math.round(y0)), py1 = Math.min(height - 1, Math.max(py0, Math.round(y1) - 1));
+            for (var py = py0; py <= py1; py++) {
+                var row = py * width;
+                for (var px = px0; px <= px1; px++) { pixels[row + px] = color; }
+            }
+        }
+        ctx.putImageData(image, 0, 0);
+        if (big.length) { this.drawPolygons(big, zoomScale, ox, oy); }
+        this.lastDraw = {ms: performance.now() - began, parcels: drawn, polygons: big.length};
+        this.draws = (this.draws || 0) + 1;
+        if (this.draws === 1) {
+            performance.mark("tb-landuse-drawn");
+            map.getContainer().setAttribute("data-tb-drawn", "1");
+        }
+    },
+    drawPolygons: function (list, zoomScale, ox, oy) {
+        var parcels = this.parcels, ctx = this._ctx, cat = parcels.category, tolerance = t.simplify_px * this._ratio;
+        var byCategory = [], outline = false;
+        list.forEach(function (i) { (byCategory[cat[i]] = byCategory[cat[i]] || []).push(i); });
+        var kx = zoomScale / (360 * scale), x00 = (header.x0 / scale + 180) / 360 * zoomScale - ox;
+        var rad = Math.PI / (180 * scale), y00 = header.y0;
+        var outlinePx = t.outline_px * this._ratio;
+        ctx.lineJoin = "round";
+        byCategory.forEach(function (members, c) {
+            if (!members) { return; }
+            ctx.beginPath();
+            members.forEach(function (i) {
+                var b = 4 * i;
+                if ((parcels.merc[b + 2] - parcels.merc[b]) * zoomScale >= outlinePx) { outline = true; }
+                parcels.rings(i).forEach(function (ring) {
+                    var n = ring.length / 2, lastX = 0, lastY = 0;
+                    for (var k = 0; k < n; k++) {
+                        var x = ring[2 * k] * kx + x00;
+                        var y = (0.5 - Math.log(Math.tan(Math.PI / 4 + (y00 + ring[2 * k + 1]) * rad / 2)) /
+                            (2 * Math.PI)) * zoomScale - oy;
+                        if (k === 0) { ctx.moveTo(x, y); lastX = x; lastY = y; continue; }
+                        if (k < n - 1 && Math.abs(x - lastX) < tolerance && Math.abs(y - lastY) < tolerance) { continue; }
+                        ctx.lineTo(x, y); lastX = x; lastY = y;
+                    }
+                    ctx.closePath();
+                });
+            });
+            ctx.fillStyle = t.colors[c];
+            ctx.fill("evenodd");
+            if (outline) {
+                ctx.strokeStyle = t.outline_color;
+                ctx.lineWidth = this._ratio;
+                ctx.stroke();
+            }
+        }, this);
+    },
+    pick: function (latlng) {
+        var parcels = this.parcels;
+        if (!parcels) { return -1; }
+        var x = Math.round(latlng.lng * scale) - header.x0, y = Math.round(latlng.lat * scale) - header.y0;
+        var box = parcels.box, best = -1, bestArea = Infinity;
+        for (var i = 0; i < count; i++) {
+            var b = 4 * i;
+            if (x < box[b] || x > box[b + 2] || y < box[b + 1] || y > box[b + 3]) { continue; }
+            if (parcels.areaAt[i] < bestArea && parcels.contains(i, x, y)) { best = i; bestArea = parcels.areaAt[i]; }
+        }
+        return best;
+    }
+});
+
+function popupContent(parcels, i) {
+    var body = L.DomUtil.create("div", "tb-popup-body");
+    var title = L.DomUtil.create("h3", "", body);
+    var swatch = L.DomUtil.create("span", "tb-swatch", title);
+    swatch.style.background = t.colors[parcels.category[i]];
+    title.appendChild(document.createTextNode(t.names[parcels.category[i]]));
+    var table = L.DomUtil.create("table", "tb-popup-table", body);
+    var m2 = parcels.areaAt[i] * header.area_unit_m2, digits = {minimumFractionDigits: 2, maximumFractionDigits: 2};
+    var rows = [
+        [t.strings.pnu, parcels.text(parcels.pnuAt, i) || t.strings.missing],
+        [t.strings.jibun, parcels.text(parcels.jibunAt, i) || t.strings.missing],
+        [t.strings.category, t.codes[parcels.category[i]] + " " + t.names[parcels.category[i]]],
+        [t.strings.area, m2.toLocaleString("en", digits) + " " + t.strings.unit_m2],
+        ["", (m2 * t.pyeong_per_m2).toLocaleString("en", digits) + " " + t.strings.unit_pyeong]
+    ];
+    rows.forEach(function (cells) {
+        var tr = L.DomUtil.create("tr", "", table);
+        L.DomUtil.create("th", "", tr).textContent = cells[0];
+        var td = L.DomUtil.create("td", "", tr);
+        td.textContent = cells[1];
+        td.setAttribute("data-field", String(rows.indexOf(cells)));
+    });
+    return body;
+}
+
+map.createPane("tbParcels").style.zIndex = 350;  // above the basemaps, below the zone outline
+var canvas = new ParcelCanvas();
+canvas.addTo(map);
+map.tbParcels = canvas;
+map.on("click", function (e) {
+    var i = canvas.pick(e.latlng);
+    if (i < 0) { return; }
+    L.popup({maxWidth: 420, className: "tb-popup"}).setLatLng(e.latlng)
+        .setContent(popupContent(canvas.parcels, i)).openOn(map);
+});
+inflate(base64Bytes(t.blob)).then(function (raw) {
+    t.blob = null;  // the page's copy of the text stays in the script; this one can go
+    canvas.parcels = new Parcels(raw);
+    canvas.draw();
+}).catch(function (error) {
+    map.getContainer().setAttribute("data-tb-error", String(error));
+    throw error;
+});
