@@ -3,7 +3,7 @@
 // At load one pass over the stream finds each parcel's byte offsets, first vertex and bounding box; vertices are
 // decoded again only for the parcels a frame draws or a click tests. A frame draws the parcels whose box meets
 // the view: those smaller than t.lod_px pixels as their box, straight into the pixel buffer; larger ones as
-// polygons, each vertex within t.simplify_px of the last drawn one skipped (simplified per zoom level), with
+// polygons filled by scan lines, each vertex within t.simplify_px of the last drawn one skipped (simplified per zoom level), with
 // outlines from t.outline_px. A click tests the parcels whose box holds the point against their full, unsimplified
 // rings and opens a popup with the smallest hit: PNU, lot number, category and area (m², pyeong).
 var header = t.header, scale = header.scale, count = header.count;
@@ -127,7 +127,110 @@ function rgba(hex) {
     var v = parseInt(hex.slice(1), 16);
     return (255 << 24 | (v & 255) << 16 | (v >> 8 & 255) << 8 | v >> 16) >>> 0;  // little-endian RGBA as one word
 }
-var packedColors = new Uint32Array(t.colors.map(rgba));
+var packedColors = new Uint32Array(t.colors.map(rgba)), outlineColor = rgba(t.outline_color);
+
+// Drawing straight into the canvas's pixels (one 32-bit word each): a parcel's box, its rings filled by scan
+// lines (even-odd, sampled at pixel centres) and its edges. Canvas paths with tens of thousands of subpaths are
+// slow to build; this is linear in the pixels and edges drawn.
+function Raster(pixels, width, height, zoomScale, ox, oy, tolerance) {
+    this.pixels = pixels; this.width = width; this.height = height;
+    this.zoomScale = zoomScale; this.oy = oy; this.tolerance = tolerance;
+    this.kx = zoomScale / (360 * scale);
+    this.x00 = (header.x0 / scale + 180) / 360 * zoomScale - ox;
+    this.xs = new Float64Array(256); this.ys = new Float64Array(256); this.cuts = new Float64Array(256);
+    this.ends = [];
+}
+Raster.prototype.box = function (x0, y0, x1, y1, color) {
+    var width = this.width, pixels = this.pixels;
+    var px0 = Math.max(0, Math.round(x0)), px1 = Math.min(width - 1, Math.max(px0, Math.round(x1) - 1));
+    var py0 = Math.max(0, Math.round(y0)), py1 = Math.min(this.height - 1, Math.max(py0, Math.round(y1) - 1));
+    for (var py = py0; py <= py1; py++) {
+        for (var px = px0, row = py * width; px <= px1; px++) { pixels[row + px] = color; }
+    }
+};
+// Parcel i's rings in canvas pixels into xs, ys (ring ends in ends), each vertex within the tolerance of the
+// last kept one skipped; returns the number of vertices kept. Latitude goes through Mercator exactly, or for a
+// parcel under LINEAR_SPAN high linearly between its box's edges (off by under 0.01 px at zoom 19).
+var LINEAR_SPAN = 0.001 * scale;
+Raster.prototype.project = function (parcels, i) {
+    var parts = new Reader(parcels.raw, parcels.partsAt[i]), coords = new Reader(parcels.raw, parcels.coordsAt[i]);
+    var x = parcels.first[2 * i], y = parcels.first[2 * i + 1], firstVertex = true, n = 0, ends = this.ends;
+    var kx = this.kx, x00 = this.x00, zoomScale = this.zoomScale, oy = this.oy, tolerance = this.tolerance;
+    var b = 4 * i, top = parcels.box[b + 3], span = top - parcels.box[b + 1];
+    var mTop = parcels.merc[b + 1], ky = span > 0 ? (parcels.merc[b + 3] - mTop) / span : 0;
+    var linear = span < LINEAR_SPAN, rad = Math.PI / (180 * scale);
+    ends.length = 0;
+    var polygons = parts.next();
+    for (var p = 0; p < polygons; p++) {
+        var rings = parts.next();
+        for (var r = 0; r < rings; r++) {
+            var count = parts.next();
+            if (n + count > this.xs.length) { this.grow(n + count); }
+            var xs = this.xs, ys = this.ys;
+            for (var k = 0; k < count; k++) {
+                var dx = coords.signed(), dy = coords.signed();
+                if (firstVertex) { firstVertex = false; } else { x += dx; y += dy; }
+                var sx = x * kx + x00;
+                var sy = linear ? (mTop + (top - y) * ky) * zoomScale - oy :
+                    (0.5 - Math.log(Math.tan(Math.PI / 4 + (header.y0 + y) * rad / 2)) / (2 * Math.PI)) * zoomScale - oy;
+                if (k > 0 && k < count - 1 && Math.abs(sx - xs[n - 1]) < tolerance &&
+                    Math.abs(sy - ys[n - 1]) < tolerance) { continue; }
+                xs[n] = sx; ys[n] = sy; n++;
+            }
+            ends.push(n);
+        }
+    }
+    return n;
+};
+Raster.prototype.grow = function (size) {
+    var xs = new Float64Array(2 * size), ys = new Float64Array(2 * size);
+    xs.set(this.xs); ys.set(this.ys);
+    this.xs = xs; this.ys = ys;
+};
+Raster.prototype.fill = function (n, color) {
+    var xs = this.xs, ys = this.ys, ends = this.ends, pixels = this.pixels, width = this.width;
+    var ymin = Infinity, ymax = -Infinity;
+    for (var k = 0; k < n; k++) { if (ys[k] < ymin) { ymin = ys[k]; } if (ys[k] > ymax) { ymax = ys[k]; } }
+    if (n > this.cuts.length) { this.cuts = new Float64Array(2 * n); }
+    var cuts = this.cuts;
+    var row0 = Math.max(0, Math.ceil(ymin - 0.5)), row1 = Math.min(this.height - 1, Math.floor(ymax - 0.5));
+    for (var row = row0; row <= row1; row++) {
+        var yc = row + 0.5, m = 0, start = 0;
+        for (var e = 0; e < ends.length; e++) {
+            var end = ends[e];
+            for (var a = start, b = end - 1; a < end; b = a++) {
+                var ya = ys[a], yb = ys[b];
+                if ((ya > yc) !== (yb > yc)) { cuts[m++] = xs[a] + (yc - ya) * (xs[b] - xs[a]) / (yb - ya); }
+            }
+            start = end;
+        }
+        for (var c = 1; c < m; c++) {  // insertion sort: a handful of crossings per row
+            var v = cuts[c], d = c - 1;
+            while (d >= 0 && cuts[d] > v) { cuts[d + 1] = cuts[d]; d--; }
+            cuts[d + 1] = v;
+        }
+        for (c = 0; c + 1 < m; c += 2) {
+            var from = Math.max(0, Math.ceil(cuts[c] - 0.5)), to = Math.min(width - 1, Math.ceil(cuts[c + 1] - 0.5) - 1);
+            for (var px = from, base = row * width; px <= to; px++) { pixels[base + px] = color; }
+        }
+    }
+};
+Raster.prototype.outline = function (n, color) {
+    var xs = this.xs, ys = this.ys, ends = this.ends, start = 0;
+    for (var e = 0; e < ends.length; e++) {
+        var end = ends[e];
+        for (var a = start, b = end - 1; a < end; b = a++) { this.line(xs[b], ys[b], xs[a], ys[a], color); }
+        start = end;
+    }
+};
+Raster.prototype.line = function (x0, y0, x1, y1, color) {
+    var dx = x1 - x0, dy = y1 - y0, steps = Math.ceil(Math.max(Math.abs(dx), Math.abs(dy))) || 1;
+    var width = this.width, height = this.height, pixels = this.pixels;
+    for (var s = 0; s <= steps; s++) {
+        var px = Math.floor(x0 + dx * s / steps), py = Math.floor(y0 + dy * s / steps);
+        if (px >= 0 && px < width && py >= 0 && py < height) { pixels[py * width + px] = color; }
+    }
+};
 
 var ParcelCanvas = L.Renderer.extend({
     options: {padding: 0.1, pane: "tbParcels"},
@@ -152,74 +255,34 @@ var ParcelCanvas = L.Renderer.extend({
     draw: function () {
         var parcels = this.parcels;
         if (!parcels) { return; }
-        var began = performance.now(), map = this._map, ctx = this._ctx, m = this._ratio;
+        var began = performance.now(), map = this._map, m = this._ratio;
         var width = this._container.width, height = this._container.height;
-        var zoomScale = 256 * Math.pow(2, map.getZoom()) * m, min = this._bounds.min;
-        var ox = min.x * m, oy = min.y * m;  // the canvas's top left in world pixels (at this ratio)
-        var pixelOrigin = map.getPixelOrigin();
-        ox += pixelOrigin.x * m; oy += pixelOrigin.y * m;
-        var merc = parcels.merc, cat = parcels.category, lod = t.lod_px * m;
-        var image = ctx.createImageData(width, height), pixels = new Uint32Array(image.data.buffer);
-        var big = [], drawn = 0;
+        var zoomScale = 256 * Math.pow(2, map.getZoom()) * m, origin = map.getPixelOrigin(), min = this._bounds.min;
+        var ox = (min.x + origin.x) * m, oy = (min.y + origin.y) * m;  // the canvas's corner in world pixels
+        var merc = parcels.merc, cat = parcels.category, lod = t.lod_px * m, outlinePx = t.outline_px * m;
+        var image = this._ctx.createImageData(width, height), pixels = new Uint32Array(image.data.buffer);
+        var raster = new Raster(pixels, width, height, zoomScale, ox, oy, t.simplify_px * m);
+        var drawn = 0, polygons = 0;
         for (var i = 0; i < count; i++) {
             var b = 4 * i, x0 = merc[b] * zoomScale - ox, x1 = merc[b + 2] * zoomScale - ox;
             if (x1 < 0 || x0 >= width) { continue; }
             var y0 = merc[b + 1] * zoomScale - oy, y1 = merc[b + 3] * zoomScale - oy;
             if (y1 < 0 || y0 >= height) { continue; }
             drawn++;
-            if (x1 - x0 >= lod || y1 - y0 >= lod) { big.push(i); continue; }
             var color = packedColors[cat[i]];
-            var px0 = Math.max(0, Math.round(x0)), px1 = Math.min(width - 1, Math.max(px0, Math.round(x1) - 1));
-            var py0 = Math.max(0, Math.round(y0)), py1 = Math.min(height - 1, Math.max(py0, Math.round(y1) - 1));
-            for (var py = py0; py <= py1; py++) {
-                var row = py * width;
-                for (var px = px0; px <= px1; px++) { pixels[row + px] = color; }
-            }
+            if (x1 - x0 < lod && y1 - y0 < lod) { raster.box(x0, y0, x1, y1, color); continue; }
+            polygons++;
+            var n = raster.project(parcels, i);
+            raster.fill(n, color);
+            if (x1 - x0 >= outlinePx) { raster.outline(n, outlineColor); }
         }
-        ctx.putImageData(image, 0, 0);
-        if (big.length) { this.drawPolygons(big, zoomScale, ox, oy); }
-        this.lastDraw = {ms: performance.now() - began, parcels: drawn, polygons: big.length};
+        this._ctx.putImageData(image, 0, 0);
+        this.lastDraw = {ms: performance.now() - began, parcels: drawn, polygons: polygons};
         this.draws = (this.draws || 0) + 1;
         if (this.draws === 1) {
             performance.mark("tb-landuse-drawn");
             map.getContainer().setAttribute("data-tb-drawn", "1");
         }
-    },
-    drawPolygons: function (list, zoomScale, ox, oy) {
-        var parcels = this.parcels, ctx = this._ctx, cat = parcels.category, tolerance = t.simplify_px * this._ratio;
-        var byCategory = [], outline = false;
-        list.forEach(function (i) { (byCategory[cat[i]] = byCategory[cat[i]] || []).push(i); });
-        var kx = zoomScale / (360 * scale), x00 = (header.x0 / scale + 180) / 360 * zoomScale - ox;
-        var rad = Math.PI / (180 * scale), y00 = header.y0;
-        var outlinePx = t.outline_px * this._ratio;
-        ctx.lineJoin = "round";
-        byCategory.forEach(function (members, c) {
-            if (!members) { return; }
-            ctx.beginPath();
-            members.forEach(function (i) {
-                var b = 4 * i;
-                if ((parcels.merc[b + 2] - parcels.merc[b]) * zoomScale >= outlinePx) { outline = true; }
-                parcels.rings(i).forEach(function (ring) {
-                    var n = ring.length / 2, lastX = 0, lastY = 0;
-                    for (var k = 0; k < n; k++) {
-                        var x = ring[2 * k] * kx + x00;
-                        var y = (0.5 - Math.log(Math.tan(Math.PI / 4 + (y00 + ring[2 * k + 1]) * rad / 2)) /
-                            (2 * Math.PI)) * zoomScale - oy;
-                        if (k === 0) { ctx.moveTo(x, y); lastX = x; lastY = y; continue; }
-                        if (k < n - 1 && Math.abs(x - lastX) < tolerance && Math.abs(y - lastY) < tolerance) { continue; }
-                        ctx.lineTo(x, y); lastX = x; lastY = y;
-                    }
-                    ctx.closePath();
-                });
-            });
-            ctx.fillStyle = t.colors[c];
-            ctx.fill("evenodd");
-            if (outline) {
-                ctx.strokeStyle = t.outline_color;
-                ctx.lineWidth = this._ratio;
-                ctx.stroke();
-            }
-        }, this);
     },
     pick: function (latlng) {
         var parcels = this.parcels;
