@@ -46,7 +46,12 @@ JITTER: Final = 0.2
 PLANAR: Final = "EPSG:5186"
 CATEGORY_WEIGHTS: Final = {"장": 0.3, "도": 0.15, "대": 0.2, "전": 0.1, "답": 0.1, "임": 0.1, "잡": 0.05}
 DESKTOP: Final = {"viewport": {"width": 1280, "height": 800}, "device_scale_factor": 1}
-PHONE: Final = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True}
+PHONE: Final = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 3,
+    "is_mobile": True,
+    "has_touch": True,
+}
 TARGETS: Final = {"size_mb": 60, "after_load_s": 3.0, "redraw_ms": 200, "heap_mb": 1024}
 MB: Final = 1024 * 1024
 MAP_JS: Final = "window[document.querySelector('.folium-map').id]"
@@ -115,7 +120,13 @@ def zone_for(parcels):
     west, south, east, north = parcels.total_bounds
     dx, dy = (east - west) * 0.1, (north - south) * 0.1
     return gpd.GeoDataFrame(
-        {"feature_id": ["bench"], "zone_id": ["bench"], "name_ko": ["벤치"], "name_en": ["Bench"], "name_ja": ["ベンチ"]},
+        {
+            "feature_id": ["bench"],
+            "zone_id": ["bench"],
+            "name_ko": ["벤치"],
+            "name_en": ["Bench"],
+            "name_ja": ["ベンチ"],
+        },
         geometry=[shapely.box(west + dx, south + dy, east - dx, north - dy)],
         crs="EPSG:4326",
     )
@@ -265,7 +276,10 @@ def main(argv: list[str] | None = None) -> int:
             parcels = generate(size)
             builders = [("ours (landuse_map)", build_ours, True)] if size in args.sizes else []
             if size == args.others_at and not args.skip_others:
-                builders += [("parcels_map (today)", build_parcels_map, False), ("geopandas explore()", build_explore, False)]
+                builders += [
+                    ("parcels_map (today)", build_parcels_map, False),
+                    ("geopandas explore()", build_explore, False),
+                ]
             for name, build, ours in builders:
                 sub = folder / f"{size}"
                 sub.mkdir(exist_ok=True)
