@@ -36,6 +36,7 @@ function Parcels(raw) {
     var start = {}, at = 0;
     header.sections.forEach(function (s) { start[s[0]] = at; at += s[1]; });
     this.raw = raw;
+    this.origin = [header.x0, header.y0];  // rings(i) are relative to it
     this.category = raw.subarray(start.category, start.category + count);
     this.areaAt = new Float64Array(count);
     this.partsAt = new Uint32Array(count);
