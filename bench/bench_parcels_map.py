@@ -20,8 +20,8 @@ request that is not ``file:`` or ``data:`` aborted and counted, on a desktop vie
   has drawn); ``after_load_s``: the first drawing after the load event;
 - ``pan_ms`` / ``zoom_ms``: the slowest of several ``panBy(200 px)`` and ``setZoom(±1)`` (no animation) at the
   opening zoom, +2 and +4 (where parcels are drawn as polygons), time from the call to the end of the redraw;
-- ``heap_mb``: the JS heap in use after a forced garbage collection (Chromium's ``JSHeapUsedSize``), and the
-  peak seen during the run;
+- ``heap_mb``: the JS heap in use plus ArrayBuffer backing stores (CDP ``Runtime.getHeapUsage``: typed arrays
+  live outside the V8 heap) after a forced garbage collection, and the peak seen during the run;
 - ``requests``: requests the page tried (for explore(), its CDN assets are served from the installed
   xstatic-leaflet so that it can draw at all; the rest are aborted).
 """
@@ -193,16 +193,16 @@ def measure(browser, path: Path, *, ours: bool, device: dict) -> dict:
     context.route("**/*", route)
     page = context.new_page()
     cdp = context.new_cdp_session(page)
-    cdp.send("Performance.enable")
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     peak = [0.0]
 
     def heap(collect: bool = False) -> float:
+        """JS heap in use plus ArrayBuffer backing stores (typed arrays live outside the V8 heap), MB."""
         if collect:
             cdp.send("HeapProfiler.collectGarbage")
-        metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
-        used = metrics["JSHeapUsedSize"] / MB
+        usage = cdp.send("Runtime.getHeapUsage")
+        used = (usage["usedSize"] + usage.get("backingStorageSize", 0)) / MB
         peak[0] = max(peak[0], used)
         return used
 

@@ -108,7 +108,10 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
     },
     "landuse_offline": {
         "ko": "배경지도는 꺼져 있어 오프라인에서도 요청 없이 열립니다; 온라인이면 레이어 메뉴에서 켜십시오",
-        "en": "Basemaps are off, so the map opens offline without any request; switch one on in the layers menu when online",
+        "en": (
+            "Basemaps are off, so the map opens offline without any request; "
+            "switch one on in the layers menu when online"
+        ),
         "ja": "背景地図はオフのため、オフラインでも通信なしで開きます。オンラインならレイヤーメニューで表示できます",
     },
     "landuse_pnu": {"ko": "고유번호 (PNU)", "en": "Parcel number (PNU)", "ja": "筆地固有番号（PNU）"},

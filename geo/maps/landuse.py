@@ -93,6 +93,9 @@ SIMPLIFY_PX: Final = 0.75
 OUTLINE_PX: Final = 12
 #: Map files: ``landuse_<zone stem>_<language>.html``.
 LANDUSE_STEM: Final = "landuse"
+#: The script that decodes and draws the parcels, and the few rules of its legend and canvas (``static/``).
+LANDUSE_JS: Final = _static.read("landuse.js")
+LANDUSE_CSS: Final = _static.read("landuse.css")
 #: Where an area's HTML goes in a message escaped as text (letters only: escaping leaves it as it is).
 _AREA_SLOT: Final = "AREAHTMLSLOT"
 #: Category numbers in statutory order, unknown (0) last.
@@ -149,7 +152,7 @@ def landuse_map(
     name = zone_title(zone, language)
     title = f"{name} — {i18n.text('landuse_title', language)}"
     page.figure.title = escape(title)
-    page.figure.header.add_child(Element(f"<style>{_static.read('landuse.css')}</style>"), name="tb_landuse_css")
+    page.figure.header.add_child(Element(f"<style>{LANDUSE_CSS}</style>"), name="tb_landuse_css")
 
     numbers = np.asarray(geographic["category_number"], dtype=np.int64)
     packed = pack_parcels(
@@ -161,7 +164,7 @@ def landuse_map(
     )
     layer = folium.FeatureGroup(name=escape(i18n.text("layer_parcels", language)), show=True)
     page.add(layer)
-    page.add(_leaflet.Script(_static.read("landuse.js"), data=_script_data(packed, language)))
+    page.add(_leaflet.Script(LANDUSE_JS, data=_script_data(packed, language)))
     outline = folium.FeatureGroup(name=escape(i18n.text("landuse_zone_outline", language)), show=True)
     outline.add_child(_leaflet.GeoJsonLayer(_outline_features(zone), interactive=False))
     page.add(outline)
