@@ -18,8 +18,11 @@ request that is not ``file:`` or ``data:`` aborted and counted, on a desktop vie
 - ``load_s``: navigation start to the load event; ``draw_s``: navigation start to the first complete drawing
   (ours: the ``tb-landuse-drawn`` performance mark; the others: two animation frames after load, when Leaflet
   has drawn); ``after_load_s``: the first drawing after the load event;
-- ``pan_ms`` / ``zoom_ms``: the slowest of several ``panBy(200 px)`` and ``setZoom(±1)`` (no animation) at the
+- ``pan_ms`` / ``zoom_ms``: the slowest (and the median) of several ``panBy(200 px)`` and ``setZoom(±1)`` (no animation) at the
   opening zoom, +2 and +4 (where parcels are drawn as polygons), time from the call to the end of the redraw;
+- ``draw_cpu_s``, ``pan_cpu_ms``, ``zoom_cpu_ms``: CPU time of Chromium's renderer processes over the same
+  spans (psutil; 10 ms ticks, so per pan the mean of 12): on a shared machine, wall times grow with its load and
+  CPU times much less;
 - ``heap_mb``: the JS heap in use plus ArrayBuffer backing stores (CDP ``Runtime.getHeapUsage``: typed arrays
   live outside the V8 heap) after a forced garbage collection, and the peak seen during the run;
 - ``requests``: requests the page tried (for explore(), its CDN assets are served from the installed
@@ -206,6 +209,7 @@ def measure(browser, path: Path, *, ours: bool, device: dict) -> dict:
         peak[0] = max(peak[0], used)
         return used
 
+    cpu0 = renderer_cpu_s()
     page.goto(path.resolve().as_uri(), wait_until="load", timeout=600_000)
     if ours:
         page.wait_for_selector("[data-tb-drawn]", state="attached", timeout=600_000)
@@ -214,29 +218,49 @@ def measure(browser, path: Path, *, ours: bool, device: dict) -> dict:
         drawn = page.evaluate(
             "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now()))))"
         )
+    cpu_draw = renderer_cpu_s() - cpu0
     loaded = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
     heap()
     result = {
         "load_s": round(loaded / 1000, 2),
         "draw_s": round(drawn / 1000, 2),
         "after_load_s": round(max(0.0, drawn - loaded) / 1000, 2),
+        "draw_cpu_s": round(cpu_draw, 2),
     }
-    pans, zooms = [], []
+    pans: list[list[float]] = []
+    zooms: list[list[float]] = []
+    cpu = {"pan": [0.0, 0], "zoom": [0.0, 0]}
     for step in (0, 2, 2):
         if step:
             page.evaluate(f"{MAP_JS}.setZoom({MAP_JS}.getZoom() + {step}, {{animate: false}})")
+        pans.append([])
+        zooms.append([])
         for dx in (200, -200, 200, -200):
-            pans.append(_timed(page, f"{MAP_JS}.panBy([{dx}, {dx // 2}], {{animate: false}})"))
+            before = renderer_cpu_s()
+            pans[-1].append(_timed(page, f"{MAP_JS}.panBy([{dx}, {dx // 2}], {{animate: false}})"))
+            cpu["pan"][0] += renderer_cpu_s() - before
+            cpu["pan"][1] += 1
             heap()
         for dz in (1, -1):
-            zooms.append(_timed(page, f"{MAP_JS}.setZoom({MAP_JS}.getZoom() + {dz}, {{animate: false}})"))
+            before = renderer_cpu_s()
+            zooms[-1].append(_timed(page, f"{MAP_JS}.setZoom({MAP_JS}.getZoom() + {dz}, {{animate: false}})"))
+            cpu["zoom"][0] += renderer_cpu_s() - before
+            cpu["zoom"][1] += 1
             heap()
     if ours:
         result["polygons_last_frame"] = page.evaluate(f"{MAP_JS}.tbParcels.lastDraw.polygons")
+    every_pan = [t for level in pans for t in level]
+    every_zoom = [t for level in zooms for t in level]
     result.update(
         {
-            "pan_ms": round(max(pans)),
-            "zoom_ms": round(max(zooms)),
+            "pan_ms": round(max(every_pan)),
+            "pan_median_ms": round(float(np.median(every_pan))),
+            "pan_ms_by_zoom": [round(max(level)) for level in pans],
+            "pan_cpu_ms": round(cpu["pan"][0] / cpu["pan"][1] * 1000),
+            "zoom_ms": round(max(every_zoom)),
+            "zoom_median_ms": round(float(np.median(every_zoom))),
+            "zoom_ms_by_zoom": [round(max(level)) for level in zooms],
+            "zoom_cpu_ms": round(cpu["zoom"][0] / cpu["zoom"][1] * 1000),
             "heap_mb": round(heap(collect=True)),
             "heap_peak_mb": round(peak[0]),
             "requests": len(requests),
@@ -245,6 +269,21 @@ def measure(browser, path: Path, *, ours: bool, device: dict) -> dict:
     )
     context.close()
     return result
+
+
+def renderer_cpu_s() -> float:
+    """CPU seconds (user + system) used so far by Chromium's renderer processes (one page open at a time)."""
+    import psutil
+
+    total = 0.0
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if "--type=renderer" in " ".join(child.cmdline()):
+                times = child.cpu_times()
+                total += times.user + times.system
+        except psutil.Error:
+            continue
+    return total
 
 
 def _timed(page, call: str) -> float:
@@ -283,7 +322,11 @@ def main(argv: list[str] | None = None) -> int:
             for name, build, ours in builders:
                 sub = folder / f"{size}"
                 sub.mkdir(exist_ok=True)
-                path, built = build(parcels, sub)
+                try:
+                    path, built = build(parcels, sub)
+                except ImportError as error:  # explore() without matplotlib and mapclassify
+                    print(json.dumps({"map": name, "skipped": str(error)[:120]}), flush=True)
+                    continue
                 size_mb = path.stat().st_size / MB
                 for device_name, device in (("desktop", DESKTOP), ("phone", PHONE)):
                     row = {"map": name, "parcels": len(parcels), "device": device_name, "size_mb": round(size_mb, 1)}

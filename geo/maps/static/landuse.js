@@ -140,6 +140,7 @@ function Raster(pixels, width, height, zoomScale, ox, oy, tolerance) {
     this.x00 = (header.x0 / scale + 180) / 360 * zoomScale - ox;
     this.xs = new Float64Array(256); this.ys = new Float64Array(256); this.cuts = new Float64Array(256);
     this.ends = [];
+    this.parts = new Reader(null, 0); this.coords = new Reader(null, 0);
 }
 Raster.prototype.box = function (x0, y0, x1, y1, color) {
     var width = this.width, pixels = this.pixels;
@@ -154,7 +155,8 @@ Raster.prototype.box = function (x0, y0, x1, y1, color) {
 // parcel under LINEAR_SPAN high linearly between its box's edges (off by under 0.01 px at zoom 19).
 var LINEAR_SPAN = 0.001 * scale;
 Raster.prototype.project = function (parcels, i) {
-    var parts = new Reader(parcels.raw, parcels.partsAt[i]), coords = new Reader(parcels.raw, parcels.coordsAt[i]);
+    var parts = this.parts, coords = this.coords;
+    parts.bytes = coords.bytes = parcels.raw; parts.pos = parcels.partsAt[i]; coords.pos = parcels.coordsAt[i];
     var x = parcels.first[2 * i], y = parcels.first[2 * i + 1], firstVertex = true, n = 0, ends = this.ends;
     var kx = this.kx, x00 = this.x00, zoomScale = this.zoomScale, oy = this.oy, tolerance = this.tolerance;
     var b = 4 * i, top = parcels.box[b + 3], span = top - parcels.box[b + 1];
@@ -261,7 +263,13 @@ var ParcelCanvas = L.Renderer.extend({
         var zoomScale = 256 * Math.pow(2, map.getZoom()) * m, origin = map.getPixelOrigin(), min = this._bounds.min;
         var ox = (min.x + origin.x) * m, oy = (min.y + origin.y) * m;  // the canvas's corner in world pixels
         var merc = parcels.merc, cat = parcels.category, lod = t.lod_px * m, outlinePx = t.outline_px * m;
-        var image = this._ctx.createImageData(width, height), pixels = new Uint32Array(image.data.buffer);
+        if (!this._image || this._image.width !== width || this._image.height !== height) {
+            this._image = this._ctx.createImageData(width, height);
+            this._pixels = new Uint32Array(this._image.data.buffer);
+        } else {
+            this._pixels.fill(0);
+        }
+        var image = this._image, pixels = this._pixels;
         var raster = new Raster(pixels, width, height, zoomScale, ox, oy, t.simplify_px * m);
         var drawn = 0, polygons = 0;
         for (var i = 0; i < count; i++) {
@@ -277,8 +285,10 @@ var ParcelCanvas = L.Renderer.extend({
             raster.fill(n, color);
             if (x1 - x0 >= outlinePx) { raster.outline(n, outlineColor); }
         }
+        var scanned = performance.now();
         this._ctx.putImageData(image, 0, 0);
-        this.lastDraw = {ms: performance.now() - began, parcels: drawn, polygons: polygons};
+        var now = performance.now();
+        this.lastDraw = {ms: now - began, parcels: drawn, polygons: polygons, put_ms: now - scanned};
         this.draws = (this.draws || 0) + 1;
         if (this.draws === 1) {
             performance.mark("tb-landuse-drawn");
