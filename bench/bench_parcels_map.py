@@ -18,7 +18,8 @@ request that is not ``file:`` or ``data:`` aborted and counted, on a desktop vie
 - ``load_s``: navigation start to the load event; ``draw_s``: navigation start to the first complete drawing
   (ours: the ``tb-landuse-drawn`` performance mark; the others: two animation frames after load, when Leaflet
   has drawn); ``after_load_s``: the first drawing after the load event;
-- ``pan_ms`` / ``zoom_ms``: the slowest (and the median) of several ``panBy(200 px)`` and ``setZoom(±1)`` (no animation) at the
+- ``pan_ms`` / ``zoom_ms``: the slowest (and the median) of several ``panBy(200 px)`` and ``setZoom(±1)``
+  (no animation) at the
   opening zoom, +2 and +4 (where parcels are drawn as polygons), time from the call to the end of the redraw;
 - ``draw_cpu_s``, ``pan_cpu_ms``, ``zoom_cpu_ms``: CPU time of Chromium's renderer processes over the same
   spans (psutil; 10 ms ticks, so per pan the mean of 12): on a shared machine, wall times grow with its load and

@@ -333,3 +333,22 @@ def test_parcels_command_writes_a_map_per_zone_and_language(tmp_path, parcels, c
     assert main([*args, "--map", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == [f"landuse_a_{lang}.html" for lang in ("en", "ja", "ko")]
     assert "wrote 3 land-use maps" in capsys.readouterr().err
+
+
+@pytest.mark.browser
+def test_switching_the_parcels_layer_off_removes_the_canvas(browser, written):
+    opened = Opened(browser, written["en"], viewport={"width": 1280, "height": 800})
+    try:
+        toggle = (
+            "Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label'))"
+            f".find(l => l.textContent.trim() === {i18n.text('layer_parcels', 'en')!r}).querySelector('input').click()"
+        )
+        assert opened.page.evaluate("document.querySelectorAll('canvas.tb-parcel-canvas').length") == 1
+        opened.page.evaluate(toggle)
+        assert opened.page.evaluate("document.querySelectorAll('canvas.tb-parcel-canvas').length") == 0
+        assert opened.page.evaluate(f"{MAP_JS}.tbParcels.pick(L.latLng({LAT0 + 0.0035}, {LON0 + 0.0035}))") == -1
+        opened.page.evaluate(toggle)
+        assert opened.page.evaluate("document.querySelectorAll('canvas.tb-parcel-canvas').length") == 1
+        assert opened.errors == []
+    finally:
+        opened.context.close()

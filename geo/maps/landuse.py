@@ -164,7 +164,7 @@ def landuse_map(
     )
     layer = folium.FeatureGroup(name=escape(i18n.text("layer_parcels", language)), show=True)
     page.add(layer)
-    page.add(_leaflet.Script(LANDUSE_JS, data=_script_data(packed, language)))
+    page.add(_leaflet.Script(LANDUSE_JS, data={**_script_data(packed, language), "group": layer.get_name()}))
     outline = folium.FeatureGroup(name=escape(i18n.text("landuse_zone_outline", language)), show=True)
     outline.add_child(_leaflet.GeoJsonLayer(_outline_features(zone), interactive=False))
     page.add(outline)

@@ -257,7 +257,7 @@ var ParcelCanvas = L.Renderer.extend({
     },
     draw: function () {
         var parcels = this.parcels;
-        if (!parcels) { return; }
+        if (!parcels || !this._map) { return; }
         var began = performance.now(), map = this._map, m = this._ratio;
         var width = this._container.width, height = this._container.height;
         var zoomScale = 256 * Math.pow(2, map.getZoom()) * m, origin = map.getPixelOrigin(), min = this._bounds.min;
@@ -297,7 +297,7 @@ var ParcelCanvas = L.Renderer.extend({
     },
     pick: function (latlng) {
         var parcels = this.parcels;
-        if (!parcels) { return -1; }
+        if (!parcels || !this._map) { return -1; }
         var x = Math.round(latlng.lng * scale) - header.x0, y = Math.round(latlng.lat * scale) - header.y0;
         var box = parcels.box, best = -1, bestArea = Infinity;
         for (var i = 0; i < count; i++) {
@@ -336,7 +336,7 @@ function popupContent(parcels, i) {
 
 map.createPane("tbParcels").style.zIndex = 350;  // above the basemaps, below the zone outline
 var canvas = new ParcelCanvas();
-canvas.addTo(map);
+canvas.addTo(window[t.group] || map);  // in the parcels' layer of the layers menu: switched off with it
 map.tbParcels = canvas;
 map.on("click", function (e) {
     var i = canvas.pick(e.latlng);
