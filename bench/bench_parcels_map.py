@@ -58,6 +58,7 @@ PHONE: Final = {
 }
 TARGETS: Final = {"size_mb": 60, "after_load_s": 3.0, "redraw_ms": 200, "heap_mb": 1024}
 MB: Final = 1024 * 1024
+MAPS: Final = ("ours", "parcels_map", "explore")
 MAP_JS: Final = "window[document.querySelector('.folium-map').id]"
 
 
@@ -161,7 +162,8 @@ def build_parcels_map(parcels, folder: Path) -> tuple[Path, dict]:
 
 def build_explore(parcels, folder: Path) -> tuple[Path, dict]:
     began = time.perf_counter()
-    m = parcels[["pnu", "jibun", "geometry"]].explore(column=parcels["jibun"].str[-1])
+    frame = parcels[["pnu", "jibun", "geometry"]].assign(category=parcels["jibun"].str[-1])
+    m = frame.explore(column="category", categorical=True)
     path = folder / "explore.html"
     m.save(str(path))
     return path, {"build_s": round(time.perf_counter() - began, 1)}
@@ -300,6 +302,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--others-at", type=int, default=100_000, help="size at which explore() and parcels_map run")
     parser.add_argument("--skip-others", action="store_true")
+    parser.add_argument("--maps", nargs="+", choices=MAPS, default=list(MAPS), help="which maps to measure")
     args = parser.parse_args(argv)
 
     from playwright.sync_api import sync_playwright
@@ -314,11 +317,11 @@ def main(argv: list[str] | None = None) -> int:
         sizes = sorted(set(args.sizes) | (set() if args.skip_others else {args.others_at}))
         for size in sizes:
             parcels = generate(size)
-            builders = [("ours (landuse_map)", build_ours, True)] if size in args.sizes else []
+            builders = [("ours (landuse_map)", build_ours, True)] if size in args.sizes and "ours" in args.maps else []
             if size == args.others_at and not args.skip_others:
                 builders += [
-                    ("parcels_map (today)", build_parcels_map, False),
-                    ("geopandas explore()", build_explore, False),
+                    *([("parcels_map (today)", build_parcels_map, False)] if "parcels_map" in args.maps else []),
+                    *([("geopandas explore()", build_explore, False)] if "explore" in args.maps else []),
                 ]
             for name, build, ours in builders:
                 sub = folder / f"{size}"

@@ -170,7 +170,7 @@ def landuse_map(
     page.add(outline)
 
     present = sorted(set(numbers.tolist()), key=_NUMBERS.index)
-    panel, short = _panel(rows, len(geographic), language)
+    panel, print_panel, short = _panel(rows, len(geographic), language)
     legend = _legend(rows, present, language)
     add_panel(
         page,
@@ -178,7 +178,7 @@ def landuse_map(
         short=short,
         short_class="tb-short",
         panel=panel,
-        print_panel=panel,
+        print_panel=print_panel,
         legend=legend,
         date=options.date,
     )
@@ -234,8 +234,9 @@ def _area_text(area: float, language: str) -> str:
     return f"{m2} ({pyeong})"
 
 
-def _panel(rows: pd.DataFrame, drawn: int, language: str) -> tuple[str, str]:
-    """The panel's findings (HTML) and the collapsed bar's line, all from the audit's rows of one zone."""
+def _panel(rows: pd.DataFrame, drawn: int, language: str) -> tuple[str, str, str]:
+    """The panel's findings (HTML; on screen with how to use the map, on paper without) and the collapsed bar's
+    line, all from the audit's rows of one zone."""
     first = rows.iloc[0]
     zone_area = float(first["zone_area_m2"])
     count = int(first["zone_parcels"])
@@ -254,11 +255,13 @@ def _panel(rows: pd.DataFrame, drawn: int, language: str) -> tuple[str, str]:
         lines.append(f'<p class="tb-warn">{overlap_text.replace(_AREA_SLOT, _area_text(overlap, language))}</p>')
     lines.append(f'<p class="tb-note">{escape(i18n.text("landuse_drawn", language, count=fmt.number(drawn)))}</p>')
     lines.append(f'<p class="tb-note">{escape(i18n.text("landuse_method", language))}</p>')
-    lines.append(f'<p class="tb-note">{escape(i18n.text("landuse_hint", language))}</p>')
-    lines.append(f'<p class="tb-note">{escape(i18n.text("landuse_offline", language))}</p>')
+    on_screen = [
+        f'<p class="tb-note">{escape(i18n.text("landuse_hint", language))}</p>',
+        f'<p class="tb-note">{escape(i18n.text("landuse_offline", language))}</p>',
+    ]
     short_key = "landuse_parcels" if count else "landuse_no_parcels"
     short = escape(i18n.text(short_key, language, count=fmt.number(count)))
-    return "".join(lines), short
+    return "".join(lines + on_screen), "".join(lines), short
 
 
 def _legend(rows: pd.DataFrame, present: list[int], language: str) -> str:

@@ -246,6 +246,8 @@ var ParcelCanvas = L.Renderer.extend({
     _update: function () {
         if (this._map._animatingZoom && this._bounds) { return; }
         L.Renderer.prototype._update.call(this);
+        // A zoom without animation resets the view and then ends a move: one drawing for both.
+        if (this.parcels && this._drawn === this._key()) { return; }
         var b = this._bounds, size = b.getSize(), m = Math.min(window.devicePixelRatio || 1, 2);
         L.DomUtil.setPosition(this._container, b.min);
         this._container.width = Math.round(m * size.x);
@@ -255,6 +257,7 @@ var ParcelCanvas = L.Renderer.extend({
         this._ratio = m;
         this.draw();
     },
+    _key: function () { return [this._bounds.min, this._bounds.max, this._map.getZoom()].join(); },
     draw: function () {
         var parcels = this.parcels;
         if (!parcels || !this._map) { return; }
@@ -290,6 +293,7 @@ var ParcelCanvas = L.Renderer.extend({
         var now = performance.now();
         this.lastDraw = {ms: now - began, parcels: drawn, polygons: polygons, put_ms: now - scanned};
         this.draws = (this.draws || 0) + 1;
+        this._drawn = this._key();
         if (this.draws === 1) {
             performance.mark("tb-landuse-drawn");
             map.getContainer().setAttribute("data-tb-drawn", "1");
