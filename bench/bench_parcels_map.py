@@ -58,6 +58,8 @@ PHONE: Final = {
 }
 TARGETS: Final = {"size_mb": 60, "after_load_s": 3.0, "redraw_ms": 200, "heap_mb": 1024}
 MB: Final = 1024 * 1024
+#: How long a page may take to load and draw before it counts as failed.
+LOAD_TIMEOUT_MS: Final = 180_000
 MAPS: Final = ("ours", "parcels_map", "explore")
 MAP_JS: Final = "window[document.querySelector('.folium-map').id]"
 
@@ -185,6 +187,8 @@ def _leaflet_route(route) -> None:
 
 
 def measure(browser, path: Path, *, ours: bool, device: dict) -> dict:
+    from playwright.sync_api import Error as PlaywrightError
+
     requests: list[str] = []
     context = browser.new_context(**device)
 
@@ -212,15 +216,22 @@ def measure(browser, path: Path, *, ours: bool, device: dict) -> dict:
         peak[0] = max(peak[0], used)
         return used
 
+    crashed: list[bool] = []
+    page.on("crash", lambda _page: crashed.append(True))
     cpu0 = renderer_cpu_s()
-    page.goto(path.resolve().as_uri(), wait_until="load", timeout=600_000)
-    if ours:
-        page.wait_for_selector("[data-tb-drawn]", state="attached", timeout=600_000)
-        drawn = page.evaluate("performance.getEntriesByName('tb-landuse-drawn')[0].startTime")
-    else:
-        drawn = page.evaluate(
-            "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now()))))"
-        )
+    try:
+        page.goto(path.resolve().as_uri(), wait_until="load", timeout=LOAD_TIMEOUT_MS)
+        if ours:
+            page.wait_for_selector("[data-tb-drawn]", state="attached", timeout=LOAD_TIMEOUT_MS)
+            drawn = page.evaluate("performance.getEntriesByName('tb-landuse-drawn')[0].startTime")
+        else:
+            drawn = page.evaluate(
+                "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now()))))"
+            )
+    except PlaywrightError as error:
+        context.close()
+        what = "the page crashed" if crashed else f"not drawn within {LOAD_TIMEOUT_MS // 1000} s"
+        return {"failed": what, "error": str(error).splitlines()[0][:120]}
     cpu_draw = renderer_cpu_s() - cpu0
     loaded = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd")
     heap()

@@ -86,7 +86,7 @@ OUTLINE_COLOR: Final = "#ffffff"
 ZONE_OUTLINE_COLOR: Final = "#111111"
 ZONE_OUTLINE_WEIGHT: Final = 3
 #: Parcels smaller than this on screen (CSS pixels) are drawn as their bounding box, larger ones as polygons.
-LOD_PX: Final = 3
+LOD_PX: Final = 4
 #: A polygon's vertex closer than this (CSS pixels) to the last one drawn is skipped.
 SIMPLIFY_PX: Final = 0.75
 #: Parcels at least this wide on screen (CSS pixels) get their outlines drawn.

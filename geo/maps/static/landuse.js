@@ -6,7 +6,7 @@
 // polygons filled by scan lines, each vertex within t.simplify_px of the last drawn one skipped (simplified per zoom level), with
 // outlines from t.outline_px. A click tests the parcels whose box holds the point against their full, unsimplified
 // rings and opens a popup with the smallest hit: PNU, lot number, category and area (m², pyeong).
-var header = t.header, scale = header.scale, count = header.count;
+var header = t.header, scale = header.scale, count = header.count, BLOCK = 256;
 
 function base64Bytes(text) {
     if (Uint8Array.fromBase64) { return Uint8Array.fromBase64(text); }
@@ -70,6 +70,22 @@ function Parcels(raw) {
         var b = 4 * i;
         this.box[b] = x0; this.box[b + 1] = y0; this.box[b + 2] = x1; this.box[b + 3] = y1;
         this.merc[b] = mercX(x0); this.merc[b + 1] = mercY(y1); this.merc[b + 2] = mercX(x1); this.merc[b + 3] = mercY(y0);
+    }
+    // Boxes of runs of BLOCK parcels (compact: the parcels are stored in Z-order), so a frame or a click skips
+    // whole runs away from the view.
+    this.blocks = Math.ceil(count / BLOCK);
+    this.blockMerc = new Float64Array(4 * this.blocks);
+    this.blockBox = new Int32Array(4 * this.blocks);
+    for (var k = 0; k < this.blocks; k++) {
+        var bm = this.blockMerc, bb = this.blockBox, q = 4 * k, end = Math.min(count, (k + 1) * BLOCK);
+        bm[q] = bm[q + 1] = bb[q] = bb[q + 1] = Infinity; bm[q + 2] = bm[q + 3] = bb[q + 2] = bb[q + 3] = -Infinity;
+        for (var j = k * BLOCK; j < end; j++) {
+            var c = 4 * j;
+            bm[q] = Math.min(bm[q], this.merc[c]); bm[q + 1] = Math.min(bm[q + 1], this.merc[c + 1]);
+            bm[q + 2] = Math.max(bm[q + 2], this.merc[c + 2]); bm[q + 3] = Math.max(bm[q + 3], this.merc[c + 3]);
+            bb[q] = Math.min(bb[q], this.box[c]); bb[q + 1] = Math.min(bb[q + 1], this.box[c + 1]);
+            bb[q + 2] = Math.max(bb[q + 2], this.box[c + 2]); bb[q + 3] = Math.max(bb[q + 3], this.box[c + 3]);
+        }
     }
     this.pnuAt = offsets(raw, start.pnu_len, start.pnu);
     this.jibunAt = offsets(raw, start.jibun_len, start.jibun);
@@ -275,18 +291,24 @@ var ParcelCanvas = L.Renderer.extend({
         var image = this._image, pixels = this._pixels;
         var raster = new Raster(pixels, width, height, zoomScale, ox, oy, t.simplify_px * m);
         var drawn = 0, polygons = 0;
-        for (var i = 0; i < count; i++) {
-            var b = 4 * i, x0 = merc[b] * zoomScale - ox, x1 = merc[b + 2] * zoomScale - ox;
-            if (x1 < 0 || x0 >= width) { continue; }
-            var y0 = merc[b + 1] * zoomScale - oy, y1 = merc[b + 3] * zoomScale - oy;
-            if (y1 < 0 || y0 >= height) { continue; }
-            drawn++;
-            var color = packedColors[cat[i]];
-            if (x1 - x0 < lod && y1 - y0 < lod) { raster.box(x0, y0, x1, y1, color); continue; }
-            polygons++;
-            var n = raster.project(parcels, i);
-            raster.fill(n, color);
-            if (x1 - x0 >= outlinePx) { raster.outline(n, outlineColor); }
+        var blockMerc = parcels.blockMerc;
+        for (var block = 0; block < parcels.blocks; block++) {
+            var q = 4 * block;
+            if (blockMerc[q + 2] * zoomScale - ox < 0 || blockMerc[q] * zoomScale - ox >= width ||
+                blockMerc[q + 3] * zoomScale - oy < 0 || blockMerc[q + 1] * zoomScale - oy >= height) { continue; }
+            for (var i = block * BLOCK, last = Math.min(count, i + BLOCK); i < last; i++) {
+                var b = 4 * i, x0 = merc[b] * zoomScale - ox, x1 = merc[b + 2] * zoomScale - ox;
+                if (x1 < 0 || x0 >= width) { continue; }
+                var y0 = merc[b + 1] * zoomScale - oy, y1 = merc[b + 3] * zoomScale - oy;
+                if (y1 < 0 || y0 >= height) { continue; }
+                drawn++;
+                var color = packedColors[cat[i]];
+                if (x1 - x0 < lod && y1 - y0 < lod) { raster.box(x0, y0, x1, y1, color); continue; }
+                polygons++;
+                var n = raster.project(parcels, i);
+                raster.fill(n, color);
+                if (x1 - x0 >= outlinePx) { raster.outline(n, outlineColor); }
+            }
         }
         var scanned = performance.now();
         this._ctx.putImageData(image, 0, 0);
@@ -303,11 +325,15 @@ var ParcelCanvas = L.Renderer.extend({
         var parcels = this.parcels;
         if (!parcels || !this._map) { return -1; }
         var x = Math.round(latlng.lng * scale) - header.x0, y = Math.round(latlng.lat * scale) - header.y0;
-        var box = parcels.box, best = -1, bestArea = Infinity;
-        for (var i = 0; i < count; i++) {
-            var b = 4 * i;
-            if (x < box[b] || x > box[b + 2] || y < box[b + 1] || y > box[b + 3]) { continue; }
-            if (parcels.areaAt[i] < bestArea && parcels.contains(i, x, y)) { best = i; bestArea = parcels.areaAt[i]; }
+        var box = parcels.box, blockBox = parcels.blockBox, best = -1, bestArea = Infinity;
+        for (var block = 0; block < parcels.blocks; block++) {
+            var q = 4 * block;
+            if (x < blockBox[q] || x > blockBox[q + 2] || y < blockBox[q + 1] || y > blockBox[q + 3]) { continue; }
+            for (var i = block * BLOCK, last = Math.min(count, i + BLOCK); i < last; i++) {
+                var b = 4 * i;
+                if (x < box[b] || x > box[b + 2] || y < box[b + 1] || y > box[b + 3]) { continue; }
+                if (parcels.areaAt[i] < bestArea && parcels.contains(i, x, y)) { best = i; bestArea = parcels.areaAt[i]; }
+            }
         }
         return best;
     }
