@@ -186,7 +186,7 @@ def _leaflet_route(route) -> None:
         route.abort()
 
 
-def measure(browser, path: Path, *, ours: bool, device: dict) -> dict:
+def measure(browser, path: Path, *, ours: bool, device: dict, interact: bool = True) -> dict:
     from playwright.sync_api import Error as PlaywrightError
 
     requests: list[str] = []
@@ -244,7 +244,7 @@ def measure(browser, path: Path, *, ours: bool, device: dict) -> dict:
     pans: list[list[float]] = []
     zooms: list[list[float]] = []
     cpu = {"pan": [0.0, 0], "zoom": [0.0, 0]}
-    for step in (0, 2, 2):
+    for step in (0, 2, 2) if interact else ():
         if step:
             page.evaluate(f"{MAP_JS}.setZoom({MAP_JS}.getZoom() + {step}, {{animate: false}})")
         pans.append([])
@@ -263,18 +263,18 @@ def measure(browser, path: Path, *, ours: bool, device: dict) -> dict:
             heap()
     if ours:
         result["polygons_last_frame"] = page.evaluate(f"{MAP_JS}.tbParcels.lastDraw.polygons")
-    every_pan = [t for level in pans for t in level]
-    every_zoom = [t for level in zooms for t in level]
+    every_pan = [t for level in pans for t in level] or [math.nan]
+    every_zoom = [t for level in zooms for t in level] or [math.nan]
     result.update(
         {
-            "pan_ms": round(max(every_pan)),
-            "pan_median_ms": round(float(np.median(every_pan))),
+            "pan_ms": _rounded(max(every_pan)),
+            "pan_median_ms": _rounded(np.median(every_pan)),
             "pan_ms_by_zoom": [round(max(level)) for level in pans],
-            "pan_cpu_ms": round(cpu["pan"][0] / cpu["pan"][1] * 1000),
-            "zoom_ms": round(max(every_zoom)),
-            "zoom_median_ms": round(float(np.median(every_zoom))),
+            "pan_cpu_ms": round(cpu["pan"][0] / max(1, cpu["pan"][1]) * 1000),
+            "zoom_ms": _rounded(max(every_zoom)),
+            "zoom_median_ms": _rounded(np.median(every_zoom)),
             "zoom_ms_by_zoom": [round(max(level)) for level in zooms],
-            "zoom_cpu_ms": round(cpu["zoom"][0] / cpu["zoom"][1] * 1000),
+            "zoom_cpu_ms": round(cpu["zoom"][0] / max(1, cpu["zoom"][1]) * 1000),
             "heap_mb": round(heap(collect=True)),
             "heap_peak_mb": round(peak[0]),
             "requests": len(requests),
@@ -283,6 +283,11 @@ def measure(browser, path: Path, *, ours: bool, device: dict) -> dict:
     )
     context.close()
     return result
+
+
+def _rounded(value: float) -> int | None:
+    """Milliseconds rounded, None when not measured."""
+    return None if math.isnan(value) else round(float(value))
 
 
 def renderer_cpu_s() -> float:
@@ -313,6 +318,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--others-at", type=int, default=100_000, help="size at which explore() and parcels_map run")
     parser.add_argument("--skip-others", action="store_true")
+    parser.add_argument(
+        "--no-interaction", action="store_true", help="only load, first drawing and heap (no pans or zooms)"
+    )
     parser.add_argument("--maps", nargs="+", choices=MAPS, default=list(MAPS), help="which maps to measure")
     args = parser.parse_args(argv)
 
@@ -346,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
                 for device_name, device in (("desktop", DESKTOP), ("phone", PHONE)):
                     row = {"map": name, "parcels": len(parcels), "device": device_name, "size_mb": round(size_mb, 1)}
                     row.update(built)
-                    row.update(measure(browser, path, ours=ours, device=device))
+                    row.update(measure(browser, path, ours=ours, device=device, interact=not args.no_interaction))
                     rows.append(row)
                     print(json.dumps(row, ensure_ascii=False), flush=True)
         browser.close()
