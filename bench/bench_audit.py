@@ -1,6 +1,6 @@
 """The audit and the export of many zones, against the scripts an analyst would write.
 
-    python bench/bench_audit.py [--zones 100000 1000000] [--export 100000] [--repeat 3]
+    python bench/bench_audit.py [--zones 100000 1000000] [--export 100000] [--repeat 3] [--geometry-path] [--stages]
 
 Synthetic zones: a grid of 60 m squares near Gwangju with one id column, written once as a GeoPackage
 (bench/out/, not tracked). Each variant runs in its own process, timed from start to exit, with the peak
@@ -19,6 +19,12 @@ and ``to_file``.
 Ratios are ours / analyst's, on the same machine. With ``--repeat N`` the two alternate N times (analyst, ours,
 analyst, ...), so a change in the machine's load falls on both, and the medians are compared; each run's line
 is printed too, with the load average when it started.
+
+A user's zone file is measured from its Arrow buffers (``geo.io.read_zone_buffers``); ``--geometry-path`` adds
+a third variant, ``geometry``: the same command with that path turned off, so that every feature is built as
+a Shapely geometry as before (the results are the same to the last bit). ``--stages`` prints, for each size,
+the CPU seconds of each stage of our audit in one process (read and validate, areas, overlaps, the rest of the
+audit, the JSON), for both paths: where the time goes.
 """
 
 from __future__ import annotations
@@ -106,6 +112,46 @@ def run(argv: list[str], output: Path) -> tuple[float, float, float]:
     return elapsed, int(peak_kib) / 1024, float(cpu)
 
 
+#: Our command line with the buffer path turned off (every feature built as a geometry, as before).
+GEOMETRY_PATH = (
+    "import geo.sources; geo.sources.load_buffers = lambda source: None; from geo.cli.main import run; run()"
+)
+
+#: The stages of our audit in one process, CPU seconds each, for both paths (``--stages``).
+STAGES = """
+import io, sys, time
+import geo, geo.io, geo.sources
+from geo import report
+from geo.area import area_table, buffer_area_table, buffer_overlaps, overlaps
+from geo.audit import Measured
+from geo.fez import audit_with_fez
+path, claims_path = sys.argv[1], sys.argv[2]
+claims = geo.load_claims(claims_path)
+clock = time.process_time
+
+def stage(name, work):
+    start = clock()
+    value = work()
+    print(f"  {name:<34} {clock() - start:7.2f}", flush=True)
+    return value
+
+print("buffer path (cpu s)")
+buffers = stage("read, validate (arrays)", lambda: geo.io.read_zone_buffers(path))
+areas = stage("areas (arrays)", lambda: buffer_area_table(buffers))
+found = stage("overlaps (bounds, then geometries)", lambda: buffer_overlaps(buffers, id_column="feature_id"))
+needed = geo.sources._needed_rows(buffers.zones, claims)
+zones = stage("geometries the audit needs", lambda: buffers.with_geometry(needed))
+measured = Measured(areas, found)
+result = stage("rest of the audit", lambda: audit_with_fez(zones, claims, districts=None, measured=measured))
+write = report.FORMATS["json"]
+stage("JSON (to memory)", lambda: write(result, io.StringIO(), language=None, table="zones", pretty=False))
+print("geometry path (cpu s)")
+zones = stage("read, validate (geometries)", lambda: geo.read_zones(path))
+stage("areas (geometries)", lambda: area_table(zones))
+stage("overlaps (tree of geometries)", lambda: overlaps(zones, id_column="feature_id"))
+"""
+
+
 def compare(label: str, commands: dict[str, tuple[list[str], Path, Path]], *, repeat: int) -> None:
     """Run the analyst's and our command ``repeat`` times each, alternating, and print every run and the ratios.
 
@@ -122,11 +168,13 @@ def compare(label: str, commands: dict[str, tuple[list[str], Path, Path]], *, re
             size = output.stat().st_size / 1e6
             print(f"{label}  {name:<8} {seconds:>8.2f} {cpu:>8.2f} {peak:>9.0f} {size:>10.1f} {load:>6.1f}", flush=True)
     # Each run is (seconds, peak MiB, CPU seconds); the ratio line is in the header's order: time, CPU, peak.
-    (t0, m0, c0), (t1, m1, c1) = (
-        tuple(statistics.median(values) for values in zip(*runs[name], strict=True)) for name in ("analyst", "ours")
-    )
+    medians = {name: tuple(statistics.median(values) for values in zip(*runs[name], strict=True)) for name in runs}
+    t0, m0, c0 = medians["analyst"]
     median = " (medians)" if repeat > 1 else ""
-    print(f"{label}  ratio    {t1 / t0:>8.2f} {c1 / c0:>8.2f} {m1 / m0:>9.2f}{median}", flush=True)
+    for name in (name for name in runs if name != "analyst"):
+        t1, m1, c1 = medians[name]
+        ratio = "ratio" if name == "ours" else f"{name[:8]}"
+        print(f"{label}  {ratio:<8} {t1 / t0:>8.2f} {c1 / c0:>8.2f} {m1 / m0:>9.2f}{median} / analyst", flush=True)
 
 
 def main() -> None:
@@ -134,8 +182,16 @@ def main() -> None:
     parser.add_argument("--zones", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--export", type=int, nargs="*", default=[], metavar="ZONES")
     parser.add_argument("--repeat", type=int, default=1, help="Runs of each variant, alternating (default 1).")
+    parser.add_argument("--geometry-path", action="store_true", help="Also run ours with the buffer path off.")
+    parser.add_argument("--stages", action="store_true", help="CPU seconds of each stage of our audit, both paths.")
     args = parser.parse_args()
     ours = [sys.executable, "-c", "from geo.cli.main import run; run()"]
+    geometry = [sys.executable, "-c", GEOMETRY_PATH]
+    print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start")
+    if args.stages:
+        for count in args.zones:
+            print(f"{count:,} zones")
+            subprocess.run([sys.executable, "-c", STAGES, str(zone_file(count)), str(claims_file())], check=True)
     print(f"{'zones':>10}  {'variant':<8} {'time s':>8} {'cpu s':>8} {'peak MiB':>9} {'output MB':>10} {'load':>6}")
     for count in args.zones:
         path = zone_file(count)
@@ -145,6 +201,10 @@ def main() -> None:
             "ours": ([*ours, "audit", "--zones", str(path), "--claims", str(claims_file()), "--format", "json"],
                      output, output),
         }  # fmt: skip
+        if args.geometry_path:
+            audit = ["audit", "--zones", str(path), "--claims", str(claims_file()), "--format", "json"]
+            slow = OUT / f"geometry_{count}.json"
+            commands["geometry"] = ([*geometry, *audit], slow, slow)
         compare(f"{count:>10,}", commands, repeat=args.repeat)
     for count in args.export:
         path = zone_file(count)
@@ -155,6 +215,10 @@ def main() -> None:
             "ours": ([*ours, "export", "--zones", str(path), "--claims", str(claims_file()), "--out", str(output)],
                      OUT / "export_ours_stdout.txt", output),
         }  # fmt: skip
+        if args.geometry_path:
+            slow = OUT / f"export_geometry_{count}.gpkg"
+            export = ["export", "--zones", str(path), "--claims", str(claims_file()), "--out", str(slow)]
+            commands["geometry"] = ([*geometry, *export], OUT / "export_geometry_stdout.txt", slow)
         compare(f"{count:>10,} export", commands, repeat=args.repeat)
 
 

@@ -17,6 +17,7 @@ import shutil
 import tempfile
 import warnings
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
@@ -55,33 +56,7 @@ def read_vector(
 ) -> gpd.GeoDataFrame:
     """A vector file as it is (its own CRS and fields), read as :func:`geo.io.read_zones` reads it, before any
     normalisation: the same checks, layer choice and encoding guess (CP949 shapefiles without .cpg)."""
-    if not path.exists():
-        raise InputFileNotFoundError(f"{path}: no such file; check the path")
-    if path.is_dir():
-        raise InputError(f"{path}: is a folder; name a zone file (.geojson, .gpkg, .shp or .fgb)")
-    if path.stat().st_size == 0:
-        raise InputError(f"{path.name}: the file is empty (0 bytes); export the zones again")
-    if path.suffix.lower() == ".shp":
-        require_shapefile_parts(path)
-    available, spatial = _layers(path)
-    if layer is not None and layer not in available:
-        raise InputError(f"{path.name}: no layer {fmt.quoted(layer)}; pass --layer with one of: {_listed(available)}")
-    if layer is None and len(available) > 1 and len(spatial) > 1 and prefer_fields:
-        # Several geometry layers, one of them with every field the caller looks for: that one.
-        having = [name for name in spatial if _has_fields(path, name, prefer_fields)]
-        if len(having) == 1:
-            layer = having[0]
-            log.info("%s: read layer %s, the one with fields %s", path.name, layer, ", ".join(prefer_fields))
-    if layer is None and len(available) > 1:
-        # Attribute tables beside one geometry layer (a fetch's record, an audit table) leave no doubt.
-        if len(spatial) != 1:
-            choices = _listed(spatial or available)
-            raise InputError(
-                f"{path.name}: has {len(spatial or available)} layers; pass --layer with one of: {choices}"
-            )
-        layer = spatial[0]
-    if encoding is None and path.suffix.lower() == ".shp" and sidecar(path, ".cpg") is None:
-        encoding = guess_dbf_encoding(sidecar(path, ".dbf") or path.with_suffix(".dbf"))
+    layer, encoding = _layer_to_read(path, layer=layer, encoding=encoding, prefer_fields=prefer_fields)
     try:
         with warnings.catch_warnings(), gdal_path(path) as readable:
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -111,6 +86,94 @@ def read_vector(
     if len(frame) == 0:
         raise InputError(f"{path.name}: has no features; export the zones again or pick another --layer")
     return frame
+
+
+@dataclass(frozen=True)
+class VectorBuffers:
+    """A layer as GDAL hands it to Arrow: the attributes as :func:`read_vector` gives them, the geometry as WKB."""
+
+    #: The attributes, without geometry, as :func:`read_vector` reads them (same columns, types and index).
+    frame: pd.DataFrame
+    #: The geometry of each feature, ISO WKB (nulls for none).
+    wkb: pa.Array | pa.ChunkedArray
+    #: The layer's CRS as GDAL gives it (None when it has none).
+    crs: str | None
+
+
+def read_vector_buffers(
+    path: Path, *, layer: str | None = None, encoding: str | None = None, prefer_fields: tuple[str, ...] = ()
+) -> VectorBuffers | None:
+    """The layer :func:`read_vector` would read, as Arrow buffers, with no geometry object built; or None when
+    it is not read that way (a format whose text may be in any encoding, an encoding given, text that is not
+    UTF-8, date or JSON fields, no geometry, no features, or a file GDAL cannot read), where
+    :func:`read_vector` reads it, or says what is wrong.
+
+    Raises the errors of :func:`read_vector` about the file and its layers.
+    """
+    layer, encoding = _layer_to_read(path, layer=layer, encoding=encoding, prefer_fields=prefer_fields)
+    if encoding is not None or path.suffix.lower() not in ARROW_SUFFIXES:
+        return None
+    try:
+        with warnings.catch_warnings(), gdal_path(path) as readable:
+            warnings.simplefilter("ignore", RuntimeWarning)
+            meta, table = pyogrio.read_arrow(readable, layer=layer, datetime_as_string=True)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, UnicodeDecodeError, pa.ArrowException):
+        return None  # read_vector reads it feature by feature, or says what is wrong with it
+    geometry = meta["geometry_name"] or "wkb_geometry"
+    unusual = any(str(kind).startswith("datetime") for kind in meta["dtypes"] if kind is not None) or any(
+        subtype == "OFSTJSON" for subtype in meta["ogr_subtypes"]
+    )
+    if unusual or geometry not in table.column_names or table.num_rows == 0:
+        return None
+    wkb = table.column(geometry)
+    attributes = table.drop_columns([geometry])
+    try:
+        # As pyogrio's read_dataframe converts them (the geometry column dropped first).
+        frame = (
+            attributes.to_pandas(self_destruct=True)
+            if attributes.num_columns
+            else pd.DataFrame(index=pd.RangeIndex(table.num_rows))
+        )
+    except (UnicodeDecodeError, pa.ArrowException):
+        return None
+    if not _valid_text(frame):
+        return None
+    return VectorBuffers(frame, wkb, meta["crs"])
+
+
+def _layer_to_read(
+    path: Path, *, layer: str | None, encoding: str | None, prefer_fields: tuple[str, ...]
+) -> tuple[str | None, str | None]:
+    """The layer of ``path`` to read and the encoding of its text (None: GDAL's), after the checks of
+    :func:`read_vector` on the file and its layers."""
+    if not path.exists():
+        raise InputFileNotFoundError(f"{path}: no such file; check the path")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; name a zone file (.geojson, .gpkg, .shp or .fgb)")
+    if path.stat().st_size == 0:
+        raise InputError(f"{path.name}: the file is empty (0 bytes); export the zones again")
+    if path.suffix.lower() == ".shp":
+        require_shapefile_parts(path)
+    available, spatial = _layers(path)
+    if layer is not None and layer not in available:
+        raise InputError(f"{path.name}: no layer {fmt.quoted(layer)}; pass --layer with one of: {_listed(available)}")
+    if layer is None and len(available) > 1 and len(spatial) > 1 and prefer_fields:
+        # Several geometry layers, one of them with every field the caller looks for: that one.
+        having = [name for name in spatial if _has_fields(path, name, prefer_fields)]
+        if len(having) == 1:
+            layer = having[0]
+            log.info("%s: read layer %s, the one with fields %s", path.name, layer, ", ".join(prefer_fields))
+    if layer is None and len(available) > 1:
+        # Attribute tables beside one geometry layer (a fetch's record, an audit table) leave no doubt.
+        if len(spatial) != 1:
+            choices = _listed(spatial or available)
+            raise InputError(
+                f"{path.name}: has {len(spatial or available)} layers; pass --layer with one of: {choices}"
+            )
+        layer = spatial[0]
+    if encoding is None and path.suffix.lower() == ".shp" and sidecar(path, ".cpg") is None:
+        encoding = guess_dbf_encoding(sidecar(path, ".dbf") or path.with_suffix(".dbf"))
+    return layer, encoding
 
 
 def _read_dataframe(path: Path, *, layer: str | None, encoding: str | None) -> gpd.GeoDataFrame:

@@ -101,6 +101,17 @@ def validate_zones(frame: gpd.GeoDataFrame, source: str, *, fix: bool = False) -
         lonlat = frame.geometry.to_crs(GEOGRAPHIC_CRS)  # once: for the checks and for the result
     problems += _coordinate_problems(frame, lonlat, usable, where)
 
+    problems += _attribute_problems(frame, source, where)
+
+    if problems:
+        raise InputError(_summarise(source, problems))
+    return frame.set_geometry(lonlat)
+
+
+def _attribute_problems(frame: gpd.GeoDataFrame, source: str, where) -> list[str]:
+    """The problems of the features' attributes (ids, ``in_belt``, ``official_area_m2``); sets ``feature_id``
+    and replaces ``in_belt`` and ``official_area_m2`` in ``frame`` by their checked values."""
+    problems: list[str] = []
     missing_id = frame["zone_id"].isna()
     problems += [f"{where(i)}: has no id; fill it in or pick another --id-field" for i in np.flatnonzero(missing_id)]
     frame["feature_id"] = _feature_ids(frame["zone_id"], frame["part"])
@@ -128,10 +139,7 @@ def validate_zones(frame: gpd.GeoDataFrame, source: str, *, fix: bool = False) -
         for i in np.flatnonzero(bad)
     ]
     frame["official_area_m2"] = official.where(~bad)
-
-    if problems:
-        raise InputError(_summarise(source, problems))
-    return frame.set_geometry(lonlat)
+    return problems
 
 
 def _not_finite_vertices(geoms: np.ndarray) -> dict[int, tuple[int, int, float, float]]:
@@ -325,3 +333,118 @@ def _summarise(source: str, problems: list[str]) -> str:
     more = len(problems) - MAX_LISTED_PROBLEMS
     tail = f"; and {more} more" if more > 0 else ""
     return f"{source}: {len(problems)} problems: {listed}{tail}"
+
+
+#: Rings of up to this many edges are checked for self-intersection on the arrays (every pair of edges);
+#: longer rings, holes and multipolygons are checked by GEOS, each built as a geometry.
+ARRAY_CHECKED_EDGES: Final = 64
+#: Pairs of edges compared at a time by :func:`certainly_valid` (bounds its working arrays).
+_EDGE_PAIRS_AT_ONCE: Final = 2_000_000
+#: Relative error bound of the orientation determinant computed in floating point (Shewchuk's ccwerrboundA,
+#: (3 + 16ε)ε, rounded up twofold): a sign beyond it is the exact sign, as GEOS's robust predicate finds it.
+_ORIENTATION_ERROR: Final = 8 * 2.0**-53
+
+
+def validate_zone_buffers(frame: gpd.GeoDataFrame, polygons, source: str) -> tuple[gpd.GeoDataFrame, np.ndarray] | None:
+    """:func:`validate_zones` of features read as arrays (:class:`geo._wkb.Polygons`, every feature read), when
+    their geometry has no problem: the frame (without geometry) and the vertices in EPSG:4326.
+
+    Returns None when a geometry might have a problem (a vertex not finite, a polygon GEOS finds invalid, a
+    feature outside Korea): :func:`validate_zones` of the built geometries then says what it is, in its words.
+    Only the features the arrays cannot clear (holes, multipolygons, rings of more than
+    :data:`ARRAY_CHECKED_EDGES` edges, nearly collinear or touching edges) are built as geometries, to ask GEOS.
+    Attribute problems are reported as :func:`validate_zones` reports them.
+    """
+    from . import _wkb
+
+    frame = frame.reset_index(drop=True)
+    coords = polygons.coords
+    if not np.isfinite(coords).all():
+        return None
+    doubtful = np.flatnonzero(~certainly_valid(polygons))
+    if len(doubtful) and not shapely.is_valid(_wkb.geometries(polygons, doubtful)).all():
+        return None
+    crs, geographic = CRS.from_user_input(frame.crs), CRS.from_user_input(GEOGRAPHIC_CRS)
+    lonlat = coords
+    if not crs.is_exact_same(geographic):
+        transformer = Transformer.from_crs(crs, geographic, always_xy=True)
+        with np.errstate(invalid="ignore"):
+            lonlat = np.column_stack(transformer.transform(coords[:, 0], coords[:, 1]))
+    lon_min, lat_min, lon_max, lat_max = KOREA_BOUNDS_LONLAT
+    low, high = lonlat.min(axis=0), lonlat.max(axis=0)
+    # Every vertex inside the bounds, so every feature; NaN (a point PROJ cannot transform) is outside.
+    if not (lon_min <= low[0] and high[0] <= lon_max and lat_min <= low[1] and high[1] <= lat_max):
+        return None
+    if polygons.has_z.any():
+        count = polygons.has_z.sum()
+        log.warning("%s: dropped Z values from %d features (areas are measured on the ellipsoid)", source, count)
+
+    def where(i: int) -> str:
+        zone_id = frame["zone_id"].iloc[i]
+        return f"{source} feature {i + 1}" + (f" ({fmt.message_text(zone_id)})" if zone_id else "")
+
+    problems = _attribute_problems(frame, source, where)
+    if problems:
+        raise InputError(_summarise(source, problems))
+    return frame.set_crs(GEOGRAPHIC_CRS, allow_override=True), lonlat
+
+
+def certainly_valid(polygons) -> np.ndarray:
+    """Whether each feature of :class:`geo._wkb.Polygons` is certainly a valid polygon, from its vertices alone.
+
+    True only for a polygon without holes whose one ring has 3 to :data:`ARRAY_CHECKED_EDGES` edges, no
+    repeated consecutive vertex, no two consecutive edges on one line, and no two other edges that meet: edges
+    whose bounds are apart, or whose ends lie on one side of the other's line by more than the rounding of
+    the test can err, cannot. That is a simple ring, which GEOS finds valid; False means "ask GEOS".
+    """
+    size = len(polygons.read)
+    rings = np.bincount(polygons.ring_feature, minlength=size)
+    edges = polygons.counts - 1
+    candidate = polygons.read & ~polygons.multi & (rings == 1)
+    ring_of = np.full(size, -1)
+    ring_of[polygons.ring_feature] = np.arange(len(polygons.ring_feature))
+    ring_edges = np.where(candidate, edges[np.maximum(ring_of, 0)], 0)
+    candidate &= (ring_edges >= 3) & (ring_edges <= ARRAY_CHECKED_EDGES)
+    valid = np.zeros(size, dtype=bool)
+    for m in np.unique(ring_edges[candidate]):
+        features = np.flatnonzero(candidate & (ring_edges == m))
+        first, second = (a.ravel() for a in np.triu_indices(m, k=2))
+        apart = ~((first == 0) & (second == m - 1))  # the last edge and the first share the first vertex
+        first, second = first[apart], second[apart]
+        step = max(1, _EDGE_PAIRS_AT_ONCE // max(len(first), m))
+        for begin in range(0, len(features), step):
+            chunk = features[begin : begin + step]
+            start = polygons.ring_offsets[ring_of[chunk]]
+            vertices = polygons.coords[start[:, None] + np.arange(m + 1)]  # (k, m + 1, 2), closed
+            valid[chunk] = _simple_rings(vertices, first, second)
+    return valid
+
+
+def _simple_rings(vertices: np.ndarray, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Whether each closed ring of ``vertices`` (k, m + 1, 2) is certainly simple; ``first`` and ``second`` are
+    the pairs of edges that share no vertex."""
+    a, b = vertices[:, :-1], vertices[:, 1:]
+    repeated = (a == b).all(axis=2).any(axis=1)
+    # Consecutive edges (i, i + 1), and the last with the first: a turn whose sign is certain.
+    after = np.concatenate([vertices[:, 2:], vertices[:, 1:2]], axis=1)
+    turns = _certain_sign(a, b, after).all(axis=1)
+    low, high = np.minimum(a, b), np.maximum(a, b)
+    apart = ((high[:, first] < low[:, second]) | (high[:, second] < low[:, first])).any(axis=2)
+    # Only the pairs whose bounds meet need the orientation tests.
+    ring, pair = np.nonzero(~apart)
+    if len(ring):
+        p, q = a[ring, first[pair]], b[ring, first[pair]]
+        r, s = a[ring, second[pair]], b[ring, second[pair]]
+        sides = _certain_sign(p, q, r) * _certain_sign(p, q, s)
+        other_sides = _certain_sign(r, s, p) * _certain_sign(r, s, q)
+        apart[ring, pair] = (sides > 0) | (other_sides > 0)
+    return ~repeated & turns & apart.all(axis=1)
+
+
+def _certain_sign(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """The sign (−1, 1) of the orientation of (a, b, c), or 0 where rounding could change it (Shewchuk's test)."""
+    left = (a[..., 0] - c[..., 0]) * (b[..., 1] - c[..., 1])
+    right = (a[..., 1] - c[..., 1]) * (b[..., 0] - c[..., 0])
+    determinant = left - right
+    certain = np.abs(determinant) > _ORIENTATION_ERROR * (np.abs(left) + np.abs(right))
+    return np.where(certain, np.sign(determinant), 0.0)

@@ -37,18 +37,21 @@ polygons of 2 m to 500 km; GeographicLib itself is within about 1e-4 m² (absolu
 from __future__ import annotations
 
 import logging
-from typing import Final, NamedTuple
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS
+from pyproj import CRS, Transformer
 
 from . import _geodesic, units
 from ._geodesic import GEOD
 from ._geodesic import authalic_q as authalic_q  # re-exported: geo.raster's pixel areas use it
 from .settings import GEOGRAPHIC_CRS, PLANAR_CRS
+
+if TYPE_CHECKING:
+    from .io import ZoneBuffers
 
 log = logging.getLogger(__name__)
 
@@ -171,8 +174,11 @@ def area_table(data: gpd.GeoDataFrame | gpd.GeoSeries) -> pd.DataFrame:
         Columns ``area_m2``, ``area_ha``, ``area_km2``, ``area_pyeong``, ``area_m2_epsg5186``,
         ``area_pyeong_epsg5186``, aligned to the input index.
     """
-    ellipsoidal = area_m2(data)
-    planar = planar_area_m2(data)
+    return _area_frame(area_m2(data), planar_area_m2(data))
+
+
+def _area_frame(ellipsoidal: pd.Series, planar: pd.Series) -> pd.DataFrame:
+    """The columns of :func:`area_table` from the ellipsoidal and planar areas in m²."""
     return pd.DataFrame(
         {
             "area_m2": ellipsoidal,
@@ -241,7 +247,9 @@ def _overlapping_pairs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     keep = first < second
     first, second = first[keep], second[keep]
     inside = shapely.relate_pattern(values[first], values[second], "T********")
-    return first[inside], second[inside]
+    first, second = first[inside], second[inside]
+    order = np.lexsort((second, first))  # in the order of the features, whatever the tree's
+    return first[order], second[order]
 
 
 def _polygon_parts(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -421,3 +429,217 @@ def _geographiclib_areas(polygons: np.ndarray) -> np.ndarray:
     """Area in m² of each lon/lat polygon (GRS80, geodesic edges), one GeographicLib call each."""
     oriented = shapely.orient_polygons(polygons, exterior_cw=False)
     return np.array([abs(GEOD.geometry_area_perimeter(polygon)[0]) for polygon in oriented], dtype=float)
+
+
+#: Rings with more terms than this get their planar (GEOS) shoelace summed ring by ring; shorter ones are summed
+#: all together, one vertex position at a time.
+_LONG_RING_TERMS: Final = 1024
+
+
+def ring_table_areas(
+    lonlat: np.ndarray,
+    planar: np.ndarray,
+    ring_offsets: np.ndarray,
+    ring_feature: np.ndarray,
+    ring_number: np.ndarray,
+    ring_part: np.ndarray,
+    size: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Ellipsoidal and planar areas of (multi)polygons given as rings, bit for bit those of :func:`area_m2` and
+    :func:`planar_area_m2` for the same polygons.
+
+    Parameters
+    ----------
+    lonlat, planar
+        (n, 2) vertices of every ring in EPSG:4326 (degrees) and in the planar CRS (m), rings one after the
+        other, each closed and of at least four vertices; features in order, each feature's parts in order and
+        each part's exterior before its holes.
+    ring_offsets
+        Index of each ring's first vertex, and the vertex count at the end.
+    ring_feature, ring_number, ring_part
+        The feature (0 to ``size`` − 1) of each ring, its number in its polygon (0 the exterior) and the
+        number of its part in the feature.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Area in m² (GRS80, geodesic edges) and planar area in m² of each feature (0 for a feature without
+        rings), and whether the ellipsoidal area was measured: features with a ring out of the vectorised
+        range (:data:`FAST_PATH_MAX_EXTENT_DEG`) are not, and need :func:`area_m2` of their geometry.
+
+    The same arithmetic as those functions, in the same order: each ring's area from ``geo._geodesic`` (which
+    is the same wherever a ring lies in its arrays), outlines added and holes subtracted in order; the planar
+    area is GEOS's shoelace (``Area::ofRingSigned``) summed term by term in its order, and each polygon's
+    outline less its holes, added part by part.
+    """
+    starts = ring_offsets[:-1]
+    sign = np.where(ring_number == 0, 1.0, -1.0)
+    signed, measured = _geodesic.ring_areas_m2(lonlat, starts)
+    ellipsoidal = np.bincount(ring_feature, weights=sign * np.abs(signed), minlength=size)
+    unmeasured = np.zeros(size, dtype=bool)
+    unmeasured[ring_feature[~measured]] = True
+    # GEOS: each polygon's area is 0 + |outline| − |hole| − ..., and a multipolygon's the sum of its parts'.
+    new_part = np.ones(len(starts), dtype=bool)
+    new_part[1:] = (ring_feature[1:] != ring_feature[:-1]) | (ring_part[1:] != ring_part[:-1])
+    part_index = np.cumsum(new_part) - 1
+    parts = np.bincount(part_index, weights=sign * np.abs(_geos_ring_areas(planar, ring_offsets)))
+    planar_areas = np.bincount(ring_feature[new_part], weights=parts, minlength=size)
+    return ellipsoidal, planar_areas, ~unmeasured
+
+
+def _geos_ring_areas(xy: np.ndarray, ring_offsets: np.ndarray) -> np.ndarray:
+    """Signed shoelace area of each closed ring, as GEOS's ``Area::ofRingSigned`` computes it, bit for bit.
+
+    GEOS sums (x[i] − x[0]) · (y[i − 1] − y[i + 1]) for i = 1 … n − 2 from 0, in that order, and halves the sum.
+    The sum runs over every ring at once, one vertex position at a time, with the rings sorted by length so
+    that those still summing are a prefix; the few long rings are summed one by one with a cumulative sum
+    (also strictly in order).
+    """
+    starts = ring_offsets[:-1]
+    terms = np.diff(ring_offsets) - 2
+    total = np.zeros(len(starts))
+    long = terms > _LONG_RING_TERMS
+    x, y = xy[:, 0], xy[:, 1]
+    for ring in np.flatnonzero(long):
+        first, last = starts[ring], ring_offsets[ring + 1]
+        summands = (x[first + 1 : last - 1] - x[first]) * (y[first : last - 2] - y[first + 2 : last])
+        total[ring] = 0.0 + np.cumsum(summands)[-1]
+    short = np.flatnonzero(~long)
+    order = short[np.argsort(-terms[short], kind="stable")]
+    counts = terms[order]
+    first = starts[order]
+    x0 = x[first]
+    acc = np.zeros(len(order))
+    # Rings with at least i terms are the first ``alive[i]`` of ``order``.
+    most = int(counts[0]) if len(counts) else 0
+    alive = np.searchsorted(-counts, -np.arange(most + 1), side="right")
+    for i in range(1, most + 1):
+        k = alive[i]
+        at = first[:k] + i
+        acc[:k] += (x[at] - x0[:k]) * (y[at - 1] - y[at + 1])
+    total[order] = acc
+    return total / 2.0
+
+
+def buffer_area_table(buffers: ZoneBuffers) -> pd.DataFrame:
+    """:func:`area_table` of zones kept as arrays (:class:`geo.io.ZoneBuffers`), bit for bit the same.
+
+    Measured from the vertices (:func:`ring_table_areas`): only the features with a ring out of the
+    vectorised range are built as geometries, for GeographicLib (:func:`area_m2`).
+    """
+    polygons, zones = buffers.polygons, buffers.zones
+    # As GeoSeries.to_crs projects them for planar_area_m2: the same transformation, vertex by vertex.
+    transformer = Transformer.from_crs(_LONLAT_CRS, CRS.from_user_input(PLANAR_CRS), always_xy=True)
+    planar = np.column_stack(transformer.transform(polygons.coords[:, 0], polygons.coords[:, 1]))
+    ellipsoidal, planar_m2, measured = ring_table_areas(
+        polygons.coords,
+        planar,
+        polygons.ring_offsets,
+        polygons.ring_feature,
+        polygons.ring_number,
+        polygons.ring_part,
+        len(zones),
+    )
+    others = np.flatnonzero(~measured)
+    if len(others):
+        log.debug("%d features out of the vectorised range measured by GeographicLib", len(others))
+        ellipsoidal[others] = area_m2(gpd.GeoSeries(buffers.geometries(others), crs=GEOGRAPHIC_CRS)).to_numpy()
+    return _area_frame(
+        pd.Series(ellipsoidal, index=zones.index, name="area_m2"),
+        pd.Series(planar_m2, index=zones.index, name="area_m2_planar"),
+    )
+
+
+def buffer_overlaps(buffers: ZoneBuffers, *, id_column: str) -> pd.DataFrame:
+    """:func:`overlaps` of zones kept as arrays (:class:`geo.io.ZoneBuffers`), the same pairs and areas.
+
+    Only features whose bounds meet another's can overlap: those are found from the vertices
+    (:func:`_bounds_pairs`) and only they are built as geometries and tested.
+    """
+    polygons, zones = buffers.polygons, buffers.zones
+    first_vertex = polygons.ring_offsets[:-1][np.searchsorted(polygons.ring_feature, np.arange(len(zones)))]
+    low = np.minimum.reduceat(polygons.coords, first_vertex)
+    high = np.maximum.reduceat(polygons.coords, first_vertex)
+    first, second = _bounds_pairs(low, high)
+    candidates = np.unique(np.concatenate([first, second]))
+    if not len(candidates):
+        return overlaps(gpd.GeoDataFrame({id_column: []}, geometry=[], crs=GEOGRAPHIC_CRS), id_column=id_column)
+    subset = gpd.GeoDataFrame(
+        {id_column: zones[id_column].to_numpy(dtype=object)[candidates]},
+        geometry=buffers.geometries(candidates),
+        crs=GEOGRAPHIC_CRS,
+    )
+    return overlaps(subset, id_column=id_column)
+
+
+#: Boxes larger than this many times the 99th percentile of the boxes' sides are compared with every box
+#: instead of being put in the grid of :func:`_bounds_pairs` (whose cell is the largest side of the others).
+_LARGE_BOX_FACTOR: Final = 4.0
+#: The four neighbouring cells (east, north-west, north, north-east) whose boxes each cell's are compared with:
+#: with the cell itself, every pair of neighbouring cells once.
+_NEIGHBOURS: Final = ((1, 0), (-1, 1), (0, 1), (1, 1))
+
+
+def _bounds_pairs(low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs (i < j, each once) of the boxes ``low``–``high`` ((n, 2) each) that meet (touching included).
+
+    Each box goes into the cell of a grid that holds its lower-left corner; the cell is as large as the
+    largest box, so two boxes that meet are in the same or neighbouring cells. The rare boxes much larger than
+    the rest (:data:`_LARGE_BOX_FACTOR`) are compared with every box instead.
+    """
+    empty = np.zeros(0, dtype=np.int64)
+    if len(low) < 2:
+        return empty, empty
+    side = (high - low).max(axis=1)
+    typical = float(np.quantile(side, 0.99))
+    large = side > _LARGE_BOX_FACTOR * typical if typical > 0 else np.zeros(len(side), dtype=bool)
+    small = np.flatnonzero(~large)
+    span = float((high.max(axis=0) - low.min(axis=0)).max())
+    cell = max(float(side[small].max()) if len(small) else 0.0, span / 2**20)
+    cell = cell if cell > 0 else 1.0
+    origin = low.min(axis=0)
+    column_row = np.floor((low[small] - origin) / cell).astype(np.int64) + 1  # a free column on either side
+    width = int(column_row[:, 0].max()) + 2
+    key = column_row[:, 1] * width + column_row[:, 0]
+    order = np.argsort(key, kind="stable")
+    key, box = key[order], small[order]
+    group_start = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+    cells, sizes = key[group_start], np.diff(np.append(group_start, len(key)))
+    # Pairs within a cell: each entry with the later ones of its cell.
+    rank = np.arange(len(key)) - np.repeat(group_start, sizes)
+    later = np.repeat(sizes, sizes) - rank - 1
+    a = np.repeat(np.arange(len(key)), later)
+    pairs_a, pairs_b = [a], [a + 1 + (np.arange(len(a)) - np.repeat(np.cumsum(later) - later, later))]
+    # Pairs across neighbouring cells whose boxes' bounds meet: every entry of one with every entry of the other.
+    if len(group_start) == len(key):  # one box a cell (a regular layer): its bounds are the cell's
+        cell_low, cell_high = low[box], high[box]
+    else:
+        cell_low = np.minimum.reduceat(low[box], group_start)
+        cell_high = np.maximum.reduceat(high[box], group_start)
+    for dx, dy in _NEIGHBOURS:
+        wanted = cells + dx + dy * width
+        at = np.minimum(np.searchsorted(cells, wanted), len(cells) - 1)
+        source = np.flatnonzero(cells[at] == wanted)
+        target = at[source]
+        meet = (cell_low[source] <= cell_high[target]).all(axis=1) & (cell_low[target] <= cell_high[source]).all(axis=1)
+        source, target = source[meet], target[meet]
+        if not len(source):
+            continue
+        entries = np.repeat(source, sizes[source])  # the cell of each entry of the source cells
+        entry = group_start[entries] + (
+            np.arange(len(entries)) - np.repeat(np.cumsum(sizes[source]) - sizes[source], sizes[source])
+        )
+        partners = sizes[target][np.searchsorted(source, entries)]
+        a = np.repeat(entry, partners)
+        first_partner = np.repeat(group_start[target][np.searchsorted(source, entries)], partners)
+        pairs_a.append(a)
+        pairs_b.append(first_partner + (np.arange(len(a)) - np.repeat(np.cumsum(partners) - partners, partners)))
+    i, j = box[np.concatenate(pairs_a)], box[np.concatenate(pairs_b)]
+    meet = (low[i] <= high[j]).all(axis=1) & (low[j] <= high[i]).all(axis=1)
+    first, second = [np.minimum(i, j)[meet]], [np.maximum(i, j)[meet]]
+    for big in np.flatnonzero(large):
+        others = np.flatnonzero((low <= high[big]).all(axis=1) & (low[big] <= high).all(axis=1))
+        others = others[(others != big) & (~large[others] | (others > big))]
+        first.append(np.minimum(others, big))
+        second.append(np.maximum(others, big))
+    return np.concatenate(first), np.concatenate(second)

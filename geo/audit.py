@@ -68,18 +68,18 @@ class AuditResult:
 
     @property
     def passed(self) -> bool:
-        """True only when every claim was checked and holds within the tolerance.
+        """True only when every claim was checked and holds (within the tolerance or its rounding).
 
         A claim whose subject is not in the zones (:attr:`unchecked`) makes it false: an audit never reports
         success for a claim it could not check.
         """
-        checked = self.claims["within_tolerance"].dropna()
+        checked = self.claims["holds"].dropna()
         return not self.unchecked and bool(checked.astype(bool).all())
 
     @property
     def unchecked(self) -> list[str]:
         """Ids of the claims that could not be checked: no zone of the file matches their subject."""
-        missing = self.claims["within_tolerance"].isna()
+        missing = self.claims["holds"].isna()
         return [str(c) for c in self.claims.loc[missing, "claim_id"]]
 
     @property
@@ -98,7 +98,7 @@ class AuditResult:
 
     def unchecked_reasons(self) -> list[tuple[str, str, str]]:
         """``(claim id, subject, why in a few words)`` of each claim that could not be checked."""
-        missing = self.claims[self.claims["within_tolerance"].isna()]
+        missing = self.claims[self.claims["holds"].isna()]
         zones = self.sources.get("zones", "the zones")
         reasons = {
             Note.AMBIGUOUS.value: "its official match is ambiguous",
@@ -131,8 +131,21 @@ def _listed(items: list[str]) -> str:
     return ", ".join(items[:MAX_LISTED_IDS]) + (f" and {more} more" if more > 0 else "")
 
 
-def measure_zones(zones: gpd.GeoDataFrame) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Measured:
+    """What :func:`run_audit` measures on every zone feature, measured beforehand: from arrays
+    (:func:`geo.area.buffer_area_table`, :func:`geo.area.buffer_overlaps`) for zones kept as arrays."""
+
+    #: :func:`geo.area.area_table` of the zones, aligned to them.
+    areas: pd.DataFrame
+    #: :func:`geo.area.overlaps` of the zones by ``feature_id``.
+    overlaps: pd.DataFrame
+
+
+def measure_zones(zones: gpd.GeoDataFrame, *, areas: pd.DataFrame | None = None) -> pd.DataFrame:
     """Areas of every zone feature: ellipsoidal (GRS80) in m², ha, km², pyeong, and planar EPSG:5186.
+
+    ``areas``, when given, is :func:`geo.area.area_table` of ``zones`` already measured (from arrays).
 
     Returns
     -------
@@ -142,8 +155,9 @@ def measure_zones(zones: gpd.GeoDataFrame) -> pd.DataFrame:
         (measured − official, in percent of the official figure).
     """
     keep = [c for c in ZONE_DESCRIPTIVE_COLUMNS if c in zones.columns]
-    slices = [zones.iloc[start : start + MEASURE_CHUNK_ROWS] for start in range(0, len(zones), MEASURE_CHUNK_ROWS)]
-    areas = pd.concat([area_table(part) for part in slices]) if len(slices) > 1 else area_table(zones)
+    if areas is None:
+        slices = [zones.iloc[start : start + MEASURE_CHUNK_ROWS] for start in range(0, len(zones), MEASURE_CHUNK_ROWS)]
+        areas = pd.concat([area_table(part) for part in slices]) if len(slices) > 1 else area_table(zones)
     table = pd.concat([pd.DataFrame(zones[keep]), areas], axis=1)
     official = pd.to_numeric(table["official_area_m2"], errors="coerce")
     table["official_area_pyeong"] = units.m2_to_pyeong(official)
@@ -192,16 +206,21 @@ def audit_claims(
     result["official_difference_pct"] = (result["official_m2"] - result["claimed_m2"]) / result["claimed_m2"] * 100
     found = result["geometry_m2"].notna()
     within = result["difference_pct"].abs() <= tolerance * 100 + 1e-12
+    rounded = _within_rounding(result)
     result["within_tolerance"] = pd.Series(within, dtype=object).where(found, None)
-    result["verdict"] = np.where(
-        ~found, Verdict.NOT_FOUND.value, np.where(within, Verdict.HOLDS.value, Verdict.OFF.value)
+    result["within_rounding"] = pd.Series(~within & rounded, dtype=object).where(found, None)
+    result["holds"] = pd.Series(within | rounded, dtype=object).where(found, None)
+    result["verdict"] = np.select(
+        [~found, within, rounded],
+        [Verdict.NOT_FOUND.value, Verdict.HOLDS.value, Verdict.ROUNDING.value],
+        Verdict.OFF.value,
     )
     left_out = result["subject"].isin(list(unresolved)).to_numpy()
     result.loc[left_out, "verdict"] = Verdict.UNCHECKED.value
     result["audit_note"] = [unresolved.get(s) or _note(subjects[s]) for s in result["subject"]]
     _require_finite(result, found)
 
-    for _, row in result[found & ~within].iterrows():
+    for _, row in result[found & ~(within | rounded)].iterrows():
         warnings.warn(
             f"claim {row['claim_id']} ({row['subject']}): {row['claimed_m2']:,.0f} m² claimed, "
             f"{row['geometry_m2']:,.0f} m² measured ({row['difference_pct']:+.2f} %)",
@@ -211,12 +230,22 @@ def audit_claims(
     return result
 
 
-def run_audit(zones: gpd.GeoDataFrame, claims: pd.DataFrame, *, tolerance: float = DEFAULT_TOLERANCE) -> AuditResult:
-    """Measure the zones, the belt and the overlaps, and check the claims (warnings are collected, not shown)."""
+def run_audit(
+    zones: gpd.GeoDataFrame,
+    claims: pd.DataFrame,
+    *,
+    tolerance: float = DEFAULT_TOLERANCE,
+    measured: Measured | None = None,
+) -> AuditResult:
+    """Measure the zones, the belt and the overlaps, and check the claims (warnings are collected, not shown).
+
+    With ``measured`` (every feature's areas and the overlaps, measured from arrays), only the belt's members
+    and the claims' subjects need a geometry in ``zones``.
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ClaimsAuditWarning)
         checked = audit_claims(zones, claims, tolerance=tolerance)
-    found = overlaps(zones, id_column="feature_id")
+    found = overlaps(zones, id_column="feature_id") if measured is None else measured.overlaps
     for _, row in found.head(MAX_LISTED_IDS).iterrows():
         log.warning("zones %s and %s overlap by %.1f m²; unions count it once", row["a"], row["b"], row["overlap_m2"])
     if len(found) > MAX_LISTED_IDS:
@@ -227,7 +256,7 @@ def run_audit(zones: gpd.GeoDataFrame, claims: pd.DataFrame, *, tolerance: float
         key: frame.attrs["source"] for key, frame in (("zones", zones), ("claims", claims)) if "source" in frame.attrs
     }
     result = AuditResult(
-        zones=measure_zones(zones),
+        zones=measure_zones(zones, areas=None if measured is None else measured.areas),
         claims=checked,
         belt=belt_summary(zones),
         overlaps=found,
@@ -237,6 +266,20 @@ def run_audit(zones: gpd.GeoDataFrame, claims: pd.DataFrame, *, tolerance: float
     if result.unchecked and not result.nothing_checked:
         log.info("%s", result.unchecked_message())  # the reports list them too, and the audit does not pass
     return result
+
+
+def _within_rounding(claims: pd.DataFrame) -> pd.Series:
+    """Whether the measured area rounds to each published figure: within half its rounding step
+    (:mod:`geo.precision`), converted from the claim's unit; False where no step is known."""
+    if "rounding" not in claims:
+        return pd.Series(False, index=claims.index)
+    steps = pd.to_numeric(claims["rounding"], errors="coerce")
+    half_m2 = [
+        units.to_m2(float(step), unit) / 2 if np.isfinite(step) else np.nan
+        for step, unit in zip(steps, claims["unit"], strict=True)
+    ]
+    gap = (claims["geometry_m2"] - claims["claimed_m2"]).abs()
+    return (gap <= pd.Series(half_m2, index=claims.index) * (1 + 1e-12)).fillna(False).astype(bool)
 
 
 def _claim_name(row: pd.Series) -> str:

@@ -19,10 +19,11 @@ from typing import Final
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 
 from . import i18n, units
 from .area import union_area_m2
-from .audit import AuditResult, run_audit
+from .audit import AuditResult, Measured, run_audit
 from .belt import schematic_share
 from .io import read_zones
 from .schema import GeometryQuality
@@ -74,6 +75,17 @@ def fez_claims(claims: pd.DataFrame) -> pd.DataFrame:
 def belt_claims(claims: pd.DataFrame) -> pd.DataFrame:
     """Every other claim: those the belt audit checks against the zones (``belt``, a zone or a zone part)."""
     return _split(claims, fez=False)
+
+
+def district_ground(zones: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> pd.Series:
+    """Which zone parts are a district's ground too (the same outline: the future-vehicle district is Bitgoeul's
+    Gwangju part), aligned to ``zones``. A map or sheet of the FEZ draws that ground once, as the district, so each
+    colour on it keeps one meaning (the pillar's, not also the role's)."""
+    if zones.empty or districts.empty:
+        return pd.Series(False, index=zones.index)
+    ground = districts.to_crs(zones.crs).geometry.values
+    same = [bool(shapely.equals(geom, ground).any()) if geom is not None else False for geom in zones.geometry.values]
+    return pd.Series(same, index=zones.index)
 
 
 def load_fez_districts(path: str | os.PathLike | None = None, **options: object) -> gpd.GeoDataFrame:
@@ -138,14 +150,16 @@ def audit_with_fez(
     *,
     districts: gpd.GeoDataFrame | None,
     tolerance: float = DEFAULT_TOLERANCE,
+    measured: Measured | None = None,
 ) -> AuditResult:
     """One audit of every claim: belt claims against ``zones``, FEZ claims against ``districts``.
 
     With ``districts`` None (a user's zone file, which says nothing about the FEZ) the FEZ claims are set
     aside, not counted as unchecked. The result's claims keep the order of ``claims``; its ``fez`` is
-    :func:`fez_summary` of the districts.
+    :func:`fez_summary` of the districts. ``measured``: the zones' areas and overlaps measured beforehand
+    (:class:`geo.audit.Measured`).
     """
-    belt = run_audit(zones, belt_claims(claims), tolerance=tolerance)
+    belt = run_audit(zones, belt_claims(claims), tolerance=tolerance, measured=measured)
     about_fez = fez_claims(claims)
     if districts is None or about_fez.empty:
         if len(about_fez):

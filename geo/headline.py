@@ -16,6 +16,7 @@ import pandas as pd
 from . import i18n
 from .audit import AuditResult
 from .fez import is_fez_subject
+from .schema import Verdict
 
 #: The scopes of a headline, in the order they are stated, and the message naming each.
 SCOPES: Final = {"belt": "scope_belt", "fez": "scope_fez", "all": "scope_all"}
@@ -35,6 +36,8 @@ class Tally:
     outside: int
     unchecked: int
     unchecked_ids: tuple[str, ...] = ()
+    #: Of ``holding``, those outside the tolerance that hold only within the rounding of their wording.
+    rounding: int = 0
 
     @property
     def holds(self) -> bool:
@@ -50,10 +53,11 @@ class Tally:
 
 def tally(claims: pd.DataFrame, scope: str) -> Tally:
     """Count ``claims`` (an audit's claims table) as one scope."""
-    within = claims["within_tolerance"] if len(claims) else pd.Series(dtype=object)
+    within = claims["holds"] if len(claims) else pd.Series(dtype=object)
     checked = within.notna()
     holding = int((checked & within.fillna(False).astype(bool)).sum())
     unchecked_ids = tuple(str(c) for c in claims.loc[~checked, "claim_id"]) if len(claims) else ()
+    rounding = int((claims["verdict"] == Verdict.ROUNDING).sum()) if len(claims) else 0
     return Tally(
         scope=scope,
         total=len(claims),
@@ -62,6 +66,7 @@ def tally(claims: pd.DataFrame, scope: str) -> Tally:
         outside=int(checked.sum()) - holding,
         unchecked=len(unchecked_ids),
         unchecked_ids=unchecked_ids,
+        rounding=rounding,
     )
 
 
@@ -81,9 +86,15 @@ def tallies(audit: AuditResult) -> dict[str, Tally]:
 
 
 def sentence(t: Tally, *, tolerance: str, language: str, named: bool = True) -> str:
-    """One tally in words in ``language``: ``Belt and its zones: 15 of 17 published figures hold; 2 outside
-    the ±2 % tolerance; 1 not checked``; with ``named`` False, without the scope's name."""
-    parts = [i18n.text("headline_hold", language, holding=t.holding, total=t.total, tolerance=tolerance)]
+    """One tally in words in ``language``: ``Belt and its zones: 15 of 17 published figures hold within ±2 %;
+    2 are outside it; 1 could not be checked`` (those holding only within their rounding counted apart); with
+    ``named`` False, without the scope's name."""
+    counts = {"holding": t.holding, "total": t.total, "tolerance": tolerance}
+    if t.rounding:
+        within = t.holding - t.rounding
+        parts = [i18n.text("headline_hold_rounding", language, **counts, within=within, rounding=t.rounding)]
+    else:
+        parts = [i18n.text("headline_hold", language, **counts)]
     if t.outside:
         parts.append(i18n.text("headline_outside", language, outside=t.outside))
     if t.unchecked:

@@ -40,6 +40,9 @@ class Plural:
 
 #: Message id → text per language code of :data:`geo.settings.LANGUAGES`.
 MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
+    # Punctuation: Japanese takes full-width colons and brackets (:func:`labelled`, :func:`bracketed`).
+    "label_value": {"ko": "{label}: {value}", "en": "{label}: {value}", "ja": "{label}：{value}"},
+    "bracketed": {"ko": "{text} ({inner})", "en": "{text} ({inner})", "ja": "{text}（{inner}）"},
     "belt_title": {
         "ko": "광주 미래차 삼각벨트",
         "en": "Gwangju future-vehicle triangle belt",
@@ -55,8 +58,59 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
         "ja": "法定洞・里の境界（国土地理情報院）",
     },
     "layer_context_labels": {"ko": "법정동·리 이름", "en": "Legal dong and ri names", "ja": "法定洞・里の名称"},
+    # Gu, si and gun (context drawn on every map and sheet): the layer, and each unit's name by its NGII code.
+    # Korean as NGII writes it (layers/context.geojson must agree); English in the Revised Romanization (the
+    # unit after a hyphen); Japanese in the kanji of the Hanja names.
+    "layer_admin": {
+        "ko": "구·시·군 경계 (국토지리정보원)",
+        "en": "Gu, si and gun boundaries (NGII)",
+        "ja": "区・市・郡の境界（国土地理情報院）",
+    },
+    "legend_context": {"ko": "배경", "en": "Background", "ja": "背景"},
+    "place_29110": {"ko": "동구", "en": "Dong-gu", "ja": "東区"},
+    "place_29140": {"ko": "서구", "en": "Seo-gu", "ja": "西区"},
+    "place_29155": {"ko": "남구", "en": "Nam-gu", "ja": "南区"},
+    "place_29170": {"ko": "북구", "en": "Buk-gu", "ja": "北区"},
+    "place_29200": {"ko": "광산구", "en": "Gwangsan-gu", "ja": "光山区"},
+    "place_46170": {"ko": "나주시", "en": "Naju-si", "ja": "羅州市"},
+    "place_46710": {"ko": "담양군", "en": "Damyang-gun", "ja": "潭陽郡"},
+    "place_46790": {"ko": "화순군", "en": "Hwasun-gun", "ja": "和順郡"},
+    "place_46860": {"ko": "함평군", "en": "Hampyeong-gun", "ja": "咸平郡"},
+    "place_46880": {"ko": "장성군", "en": "Jangseong-gun", "ja": "長城郡"},
+    "table_context_units": {"ko": "구·시·군 경계", "en": "Gu, si and gun", "ja": "区・市・郡の境界"},
+    "about_context_units": {
+        "ko": "방향 참고용 광주광역시의 5개 구와 이웃한 전라남도의 시·군 (국토지리정보원, 표시용으로 단순화).",
+        "en": "Gwangju's five gu and the si/gun of Jeollanam-do that border it, for orientation (NGII; simplified "
+        "for display).",
+        "ja": "位置の参考：光州広域市の5区と隣接する全羅南道の市・郡（国土地理情報院、表示用に簡略化）。",
+    },
     "layer_border": {"ko": "광주·전남 경계", "en": "Gwangju–Jeonnam border", "ja": "光州・全南の境界"},
     "layer_points": {"ko": "입지 참고 지점", "en": "Site-selection points", "ja": "立地の参考地点"},
+    # --- The location table (geo.location): straight-line distances from each zone to airports, rail, ports ---
+    "location_title": {
+        "ko": "입지: 주요 시설까지의 직선거리",
+        "en": "Location: straight-line distances",
+        "ja": "立地：主要施設までの直線距離",
+    },
+    "location_intro": {
+        "ko": "각 구역의 가장 가까운 가장자리에서 각 시설까지의 직선(측지선) 거리(km)이며, 도로 거리가 아닙니다.",
+        "en": "Straight-line (geodesic) distance in km from the nearest edge of each zone, not road distance.",
+        "ja": "各区域の最も近い縁から各施設までの直線（測地線）距離（km）で、道路距離ではありません。",
+    },
+    "location_schematic": {
+        "ko": "구역 경계가 개략적이므로 거리도 근사값입니다.",
+        "en": "The zone outlines are schematic, so the distances are approximate.",
+        "ja": "区域の境界は概略のため、距離も概算です。",
+    },
+    "location_place": {"ko": "시설", "en": "Place", "ja": "施設"},
+    "location_not_available": {"ko": "정보 없음", "en": "not available", "ja": "情報なし"},
+    "location_uncertain_mark": {
+        "ko": "* 위치가 근사값입니다 (출처 참조).",
+        "en": "* The place's location is approximate (see its source).",
+        "ja": "* 施設の位置は概算です（出典参照）。",
+    },
+    "location_sources": {"ko": "출처", "en": "Sources", "ja": "出典"},
+    "file_locations": {"ko": "직선거리 표 (CSV)", "en": "Straight-line distances (CSV)", "ja": "直線距離表（CSV）"},
     "layer_parcels": {"ko": "필지", "en": "Parcels", "ja": "筆地"},
     # --- The land-use map of the parcels (geo.maps.landuse): panel, legend and parcel popups. ---
     "landuse_title": {"ko": "토지이용 (지목)", "en": "land use (land category)", "ja": "土地利用（地目）"},
@@ -153,18 +207,66 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
     "status": {"ko": "상태", "en": "Status", "ja": "状況"},
     "outline": {"ko": "경계", "en": "Outline", "ja": "境界"},
     "outline_supplied": {"ko": "제공된 경계", "en": "Supplied outline", "ja": "提供された境界"},
-    "audit": {"ko": "면적 주장 검증", "en": "Area claims audit", "ja": "面積主張の検証"},
+    "audit": {"ko": "공표 면적 검증", "en": "Area claims audit", "ja": "公表面積の検証"},
     "no_claims": {
-        "ko": "이 구역에 대한 주장 없음",
+        "ko": "이 구역에 대한 공표 수치 없음",
         "en": "No published claim on this zone",
-        "ja": "この区域への主張なし",
+        "ja": "この区域の公表値なし",
     },
-    "claimed": {"ko": "주장", "en": "Claimed", "ja": "主張"},
+    "claimed": {"ko": "공표 수치", "en": "Published", "ja": "公表値"},
     "measured": {"ko": "측정", "en": "Measured", "ja": "測定"},
     "difference": {"ko": "차이", "en": "Difference", "ja": "差"},
     "verdict": {"ko": "판정", "en": "Verdict", "ja": "判定"},
     "verdict_holds": {"ko": "허용오차 이내", "en": "holds", "ja": "許容範囲内"},
+    "verdict_rounding": {"ko": "반올림 범위 이내", "en": "within rounding", "ja": "丸めの範囲内"},
     "verdict_off": {"ko": "허용오차 초과", "en": "outside tolerance", "ja": "許容範囲外"},
+    # A claim explained in words (geo.explain): the same sentences on maps, index pages and sheets.
+    "quoted": {"ko": "“{text}”", "en": "“{text}”", "ja": "「{text}」"},
+    "myriad": {"ko": "{n}만 {unit}", "en": "{n} × 10,000 {unit}", "ja": "{n}万{unit}"},
+    "explain_official": {"ko": "공식 면적", "en": "the official area", "ja": "公式面積"},
+    "explain_measured": {"ko": "측정 면적", "en": "the measured area", "ja": "測定面積"},
+    "explain_official_first": {"ko": "공식 면적", "en": "The official area", "ja": "公式面積"},
+    "explain_measured_first": {"ko": "측정 면적", "en": "The measured area", "ja": "測定面積"},
+    "explain_same": {
+        "ko": "공표 수치는 {compared}과 같습니다.",
+        "en": "The published figure equals {compared}.",
+        "ja": "公表値は{compared}と一致します。",
+    },
+    "explain_smaller": {
+        "ko": "{compared}이 공표 수치보다 {pct} 작습니다.",
+        "en": "{compared} is {pct} smaller than the published figure.",
+        "ja": "{compared}は公表値より{pct}小さい値です。",
+    },
+    "explain_larger": {
+        "ko": "{compared}이 공표 수치보다 {pct} 큽니다.",
+        "en": "{compared} is {pct} larger than the published figure.",
+        "ja": "{compared}は公表値より{pct}大きい値です。",
+    },
+    "explain_times": {
+        "ko": "공표 수치는 {compared}의 약 {times}배입니다.",
+        "en": "The published figure is about {times} times {compared}.",
+        "ja": "公表値は{compared}の約{times}倍です。",
+    },
+    "explain_rounding": {
+        "ko": "허용오차 밖이지만, {step} 단위로 반올림한 수치이며 면적을 반올림하면 이 값이 됩니다.",
+        "en": "Outside the tolerance, but the figure is rounded to {step} and the area rounds to it.",
+        "ja": "許容誤差の外ですが、{step}単位に丸めた数値で、面積を丸めるとこの値になります。",
+    },
+    "explain_unit_error": {
+        "ko": "단위 착오로 보입니다 ({factor}): 출처가 단위를 잘못 적은 것으로 판단됩니다.",
+        "en": "Most likely a unit error in the source ({factor}), not a different area.",
+        "ja": "出典の単位の誤り（{factor}）とみられ、面積が異なるわけではありません。",
+    },
+    "explain_outside": {
+        "ko": "허용오차 {tolerance}를 넘습니다.",
+        "en": "That is more than the {tolerance} tolerance.",
+        "ja": "許容誤差{tolerance}を超えています。",
+    },
+    "explain_uncertain": {
+        "ko": "출처가 약하거나 다른 출처와 상충합니다.",
+        "en": "The source is weak or conflicts with others.",
+        "ja": "出典の信頼性が低いか、他の出典と食い違います。",
+    },
     "verdict_unchecked": {"ko": "검증 불가", "en": "not checked", "ja": "検証不可"},
     "verdict_not_found": {"ko": "대상 구역 없음", "en": "subject not in zones", "ja": "対象区域なし"},
     "schematic_short": {"ko": "개략", "en": "schematic", "ja": "概略"},
@@ -208,6 +310,11 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
         "ko": "클릭해 꼭짓점 추가, 더블클릭으로 끝내기",
         "en": "Click to add points; double-click to finish",
         "ja": "クリックで頂点を追加、ダブルクリックで終了",
+    },
+    "measure_hint_touch": {
+        "ko": "탭해 꼭짓점 추가, 두 번 탭해 끝내기",
+        "en": "Tap to add points; double-tap to finish",
+        "ja": "タップで頂点を追加、ダブルタップで終了",
     },
     "measure_finish": {"ko": "끝내기", "en": "Finish", "ja": "終了"},
     "measure_clear": {"ko": "지우기", "en": "Clear", "ja": "消去"},
@@ -313,10 +420,10 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
         "ja": "どの公式地物がどの区域になったか、その根拠（名称・重なり・距離）、採用しなかった候補とその理由。",
     },
     "about_audit_claims": {
-        "ko": "공표된 모든 면적 주장: 측정·공식 면적, 차이, 허용오차 대비 판정.",
+        "ko": "공표된 모든 면적 수치: 측정·공식 면적, 차이, 허용오차 대비 판정.",
         "en": "Every published area claim with the measured and official areas, the differences and "
         "the verdict against the tolerance.",
-        "ja": "公表されたすべての面積の主張：測定面積と公式面積、差、許容誤差に対する判定。",
+        "ja": "公表されたすべての面積（公表値）：測定面積と公式面積、差、許容誤差に対する判定。",
     },
     "about_belt_triangle": {
         "ko": "벨트 구역의 대표점을 잇는 선 (방향 참고용, 면적 아님).",
@@ -341,7 +448,7 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
         "1坪 = 400/121 ㎡。",
     },
     "report_zones": {"ko": "구역", "en": "Zones", "ja": "区域"},
-    "report_claims": {"ko": "주장", "en": "Claims", "ja": "主張"},
+    "report_claims": {"ko": "공표 수치", "en": "Claims", "ja": "公表値"},
     "report_matches": {
         "ko": "공식 경계 레이어와의 대응",
         "en": "Matches to the official boundary layer",
@@ -395,20 +502,24 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
         "en": "no zone in the file matches this subject.",
         "ja": "ファイルにこの対象に一致する区域がありません。",
     },
-    "report_all_hold": {"ko": "모든 주장이 허용오차 이내", "en": "all claims hold", "ja": "すべての主張が許容範囲内"},
+    "report_all_hold": {
+        "ko": "모든 공표 수치가 허용오차 이내",
+        "en": "all claims hold",
+        "ja": "すべての公表値が許容範囲内",
+    },
     "report_some_off": {
-        "ko": "허용오차를 벗어난 주장이 있음",
+        "ko": "허용오차를 벗어난 공표 수치가 있음",
         "en": "some claims are outside the tolerance",
-        "ja": "許容範囲外の主張あり",
+        "ja": "許容範囲外の公表値あり",
     },
     "report_unchecked": {
-        "ko": "{count}개 주장은 대상 구역이 없어 검증하지 못함",
+        "ko": "공표 수치 {count}건은 대상 구역이 없어 검증하지 못함",
         "en": Plural(
             "{count} claim could not be checked (its subject is no zone of the file)",
             "{count} claims could not be checked (their subject is no zone of the file)",
             by="count",
         ),
-        "ja": "{count}件の主張は対象区域がなく検証できません",
+        "ja": "{count}件の公表値は対象区域がなく検証できません",
     },
     "report_verdict": {
         "ko": "허용오차 ±{tolerance} %: {verdict}.",
@@ -452,13 +563,31 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
     "report_col_m2_planar": {"ko": "㎡ EPSG:5186", "en": "m² EPSG:5186", "ja": "㎡ EPSG:5186"},
     "report_col_official_m2": {"ko": "공식 ㎡", "en": "official m²", "ja": "公式 ㎡"},
     "report_col_official_diff": {"ko": "공식 대비", "en": "Δ official", "ja": "公式との差"},
-    "report_col_claim": {"ko": "주장", "en": "claim", "ja": "主張"},
+    "report_col_claim": {"ko": "공표 수치 ID", "en": "claim", "ja": "公表値ID"},
+    "report_col_explanation": {"ko": "설명", "en": "explanation", "ja": "説明"},
     "report_col_subject": {"ko": "대상", "en": "subject", "ja": "対象"},
     "report_col_published": {"ko": "공표", "en": "as published", "ja": "公表値"},
-    "report_col_claimed_m2": {"ko": "주장 ㎡", "en": "claimed m²", "ja": "主張 ㎡"},
+    "report_col_claimed_m2": {"ko": "공표 ㎡", "en": "claimed m²", "ja": "公表値 ㎡"},
     "report_col_measured_m2": {"ko": "측정 ㎡", "en": "measured m²", "ja": "測定 ㎡"},
     "report_col_measured_diff": {"ko": "측정 대비", "en": "Δ measured", "ja": "測定との差"},
     "report_col_verdict": {"ko": "판정", "en": "verdict", "ja": "判定"},
+    "sources_title": {"ko": "출처", "en": "Sources", "ja": "出典"},
+    "sources_figures": {"ko": "공표 수치", "en": "Published figures", "ja": "公表値"},
+    "sources_map_data": {"ko": "지도 자료", "en": "Map data", "ja": "地図データ"},
+    "credit_ngii_full": {
+        "ko": "행정구역·법정동 경계: 국토교통부 국토지리정보원, 기준일 2023-09-15, 출처 표시 조건의 공개 이용 허락.",
+        "en": (
+            "Administrative and legal-dong boundaries: National Geographic Information Institute (NGII), Ministry of "
+            "Land, Infrastructure and Transport, Korea; base date 2023-09-15; open licence with attribution."
+        ),
+        "ja": (
+            "行政区域・法定洞の境界：韓国 国土交通部 国土地理情報院（NGII）、基準日2023-09-15、"
+            "出典表示を条件とする公開利用許諾。"
+        ),
+    },
+    "sheet_col_subject": {"ko": "대상", "en": "Subject", "ja": "対象"},
+    "sheet_col_published": {"ko": "공표 수치", "en": "As published", "ja": "公表値"},
+    "sheet_col_finding": {"ko": "판정과 차이", "en": "Finding", "ja": "判定と差"},
     "report_col_source": {"ko": "출처", "en": "source", "ja": "出典"},
     # The maps' findings (the audit at a glance), print layout and index pages.
     "subject_belt": {"ko": "벨트 전체", "en": "Whole belt", "ja": "ベルト全体"},
@@ -475,6 +604,20 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
             by="total",
         ),
         "ja": "公表値{total}件のうち{holding}件が許容誤差{tolerance}以内",
+    },
+    "headline_hold_rounding": {
+        "ko": (
+            "공표 수치 {total}건 중 {holding}건이 맞음 "
+            "({within}건은 허용오차 {tolerance} 이내, {rounding}건은 반올림 범위 이내)"
+        ),
+        "en": Plural(
+            "{holding} of {total} published figure holds ({within} within {tolerance}, {rounding} within rounding)",
+            "{holding} of {total} published figures hold ({within} within {tolerance}, {rounding} within rounding)",
+            by="total",
+        ),
+        "ja": (
+            "公表値{total}件のうち{holding}件が妥当（{within}件は許容誤差{tolerance}以内、{rounding}件は丸めの範囲内）"
+        ),
     },
     "headline_outside": {
         "ko": "{outside}건은 벗어남",
@@ -495,16 +638,25 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
     "findings_holds": {
         "ko": "허용오차({tolerance}) 이내 {holds}건",
         "en": Plural("{holds} claim holds within {tolerance}", "{holds} claims hold within {tolerance}", by="holds"),
-        "ja": "許容誤差（{tolerance}）の範囲内の主張 {holds}件",
+        "ja": "許容誤差（{tolerance}）の範囲内の公表値 {holds}件",
+    },
+    "findings_rounding": {
+        "ko": "허용오차 밖이지만 반올림 범위 이내 {n}건",
+        "en": Plural(
+            "{n} claim outside the tolerance holds within the rounding of its wording",
+            "{n} claims outside the tolerance hold within the rounding of their wording",
+            by="n",
+        ),
+        "ja": "許容誤差の外だが丸めの範囲内の公表値 {n}件",
     },
     "findings_unchecked": {
-        "ko": "대상 구역이 없어 검증하지 않은 주장 {n}건",
+        "ko": "대상 구역이 없어 검증하지 않은 공표 수치 {n}건",
         "en": Plural(
             "{n} claim not checked (subject not in the zones)",
             "{n} claims not checked (subject not in the zones)",
             by="n",
         ),
-        "ja": "対象区域がなく検証していない主張 {n}件",
+        "ja": "対象区域がなく検証していない公表値 {n}件",
     },
     "findings_short_off": {
         "ko": "✕ {total}건 중 {off}건 허용오차 초과",
@@ -545,8 +697,8 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
         "en": Plural("{n} of {total} zone shown", "{n} of {total} zones shown", by="total"),
         "ja": "{total}区域中{n}区域を表示",
     },
-    "index_claims": {"ko": "주장", "en": "Claims", "ja": "主張"},
-    "index_no_claims": {"ko": "주장 없음", "en": "no claims", "ja": "主張なし"},
+    "index_claims": {"ko": "공표 수치", "en": "Claims", "ja": "公表値"},
+    "index_no_claims": {"ko": "공표 수치 없음", "en": "no claims", "ja": "公表値なし"},
     "index_fez": {"ko": "경제자유구역 지도", "en": "Free Economic Zone map", "ja": "経済自由区地図"},
     "fez_map_title": {
         "ko": "광주경제자유구역: 지구와 전략 축",
@@ -572,9 +724,9 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
     },
     "fez_later_sum": {"ko": "이후 면적의 합", "en": "Sum of the later figures", "ja": "その後の面積の合計"},
     "fez_no_claims": {
-        "ko": "경제자유구역에 대한 주장이 없습니다.",
+        "ko": "경제자유구역에 대한 공표 수치가 없습니다.",
         "en": "No claims about the Free Economic Zone.",
-        "ja": "経済自由区についての主張はありません。",
+        "ja": "経済自由区についての公表値はありません。",
     },
     "file_map_belt": {"ko": "벨트 전체 지도 (HTML)", "en": "Belt map (HTML)", "ja": "ベルト全体地図（HTML）"},
     "file_map_zone": {"ko": "구역 지도 (HTML)", "en": "Zone map (HTML)", "ja": "区域地図（HTML）"},
@@ -591,9 +743,9 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
     },
     "file_csv": {"ko": "CSV 표 (Excel용 UTF-8)", "en": "CSV table (UTF-8 for Excel)", "ja": "CSV表（Excel用UTF-8）"},
     "file_audit_claims": {
-        "ko": "면적 주장 검증 표 (CSV)",
+        "ko": "공표 면적 검증 표 (CSV)",
         "en": "Area claims audit (CSV)",
-        "ja": "面積主張の検証表（CSV）",
+        "ja": "公表面積の検証表（CSV）",
     },
     "file_zone_areas": {"ko": "구역 면적 표 (CSV)", "en": "Zone areas (CSV)", "ja": "区域面積表（CSV）"},
     "file_audit_md": {"ko": "검증 보고서 (Markdown)", "en": "Audit report (Markdown)", "ja": "検証報告（Markdown）"},
@@ -632,10 +784,9 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
     # PDF fact sheets.
     "factsheet_areas": {"ko": "면적", "en": "Areas", "ja": "面積"},
     "factsheet_map_note": {
-        "ko": "지도: EPSG:5186 (도북, 지도 중심에서 진북과 {convergence}° 차이), 배경 타일 없음. 경계: 국토지리정보원.",
-        "en": "Map: EPSG:5186 (grid north, {convergence}° from true north at the map's centre), no tiles. "
-        "Boundaries: NGII.",
-        "ja": "地図：EPSG:5186（図北、地図中心で真北との差{convergence}°）、背景タイルなし。境界：国土地理情報院。",
+        "ko": "지도: EPSG:5186 (도북, 지도 중심에서 진북과 {convergence}° 차이), 배경 타일 없음.",
+        "en": "Map: EPSG:5186 (grid north, {convergence}° from true north at the map's centre), no tiles.",
+        "ja": "地図：EPSG:5186（図北、地図中心で真北との差{convergence}°）、背景タイルなし。",
     },
     "factsheet_other_complexes": {
         "ko": "외 {count}개 단지는 여기에 싣지 않음 (전체 목록은 검증 보고서에 있음)",
@@ -643,11 +794,10 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
         "ja": "ほか{count}団地はここに掲載せず（全一覧は検証レポートに掲載）",
     },
     "factsheet_failing_first": {
-        "ko": "허용오차를 벗어난 주장을 먼저 표시",
+        "ko": "허용오차를 벗어난 공표 수치를 먼저 표시",
         "en": "claims outside the tolerance first",
-        "ja": "許容範囲外の主張を先に表示",
+        "ja": "許容範囲外の公表値を先に表示",
     },
-    "factsheet_other_zones": {"ko": "다른 구역", "en": "Other zones", "ja": "他の区域"},
     # Raster overlays.
     "distance_title": {
         "ko": "가장 가까운 공항·철도역까지의 거리 (km)",
@@ -656,6 +806,45 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
     },
     "band_name": {"ko": "{label} (밴드 {band})", "en": "{label} (band {band})", "ja": "{label}（バンド {band}）"},
     "band_legend": {"ko": "{label}, 밴드 {band}", "en": "{label}, band {band}", "ja": "{label}、バンド {band}"},
+    # The one-page summary (geo.factsheet: summary_<lang>.pdf) and its entry in the index pages' file list.
+    "summary_title": {"ko": "{title}: 한 장 요약", "en": "{title}: summary on one page", "ja": "{title}：1ページ要約"},
+    "summary_off": {
+        "ko": "허용오차 {tolerance}를 벗어난 공표 수치 {count}건",
+        "en": Plural(
+            "{count} published figure outside the {tolerance} tolerance",
+            "{count} published figures outside the {tolerance} tolerance",
+            by="count",
+        ),
+        "ja": "許容誤差{tolerance}を外れた公表値 {count}件",
+    },
+    "summary_unchecked": {
+        "ko": "검증하지 못한 공표 수치 {count}건",
+        "en": Plural(
+            "{count} published figure that could not be checked",
+            "{count} published figures that could not be checked",
+            by="count",
+        ),
+        "ja": "検証できなかった公表値 {count}件",
+    },
+    "summary_claim": {
+        "ko": "{subject}: {publisher} 공표 {published} — {verdict}.",
+        "en": "{subject}: {publisher} published {published} — {verdict}.",
+        "ja": "{subject}：{publisher}の公表値{published} — {verdict}。",
+    },
+    "summary_unnamed": {"ko": "구역에 없는 대상", "en": "a subject not among the zones", "ja": "区域にない対象"},
+    "summary_no_publisher": {"ko": "출처 미상", "en": "an unnamed publisher", "ja": "出典不明"},
+    "summary_more": {
+        "ko": "외 {count}건은 PDF 자료에 있습니다.",
+        "en": Plural("{count} more is on the PDF fact sheets.", "{count} more are on the PDF fact sheets.", by="count"),
+        "ja": "ほか{count}件はPDF資料に掲載しています。",
+    },
+    "summary_details": {
+        "ko": "모든 공표 수치와 출처, 각 구역의 면적은 같은 폴더의 PDF 자료와 지도에 있습니다.",
+        "en": "Every published figure with its source, and the area of each zone, are on the PDF fact sheets and "
+        "the maps in the same folder.",
+        "ja": "すべての公表値とその出典、各区域の面積は、同じフォルダのPDF資料と地図に掲載しています。",
+    },
+    "file_summary": {"ko": "한 장 요약 (PDF)", "en": "One-page summary (PDF)", "ja": "1ページ要約（PDF）"},
 }
 
 
@@ -698,6 +887,16 @@ def localised_column(row: Mapping[str, object], stem: str, language: str, *, fal
         if value is not None and not (isinstance(value, float) and math.isnan(value)) and str(value).strip():
             return str(value)
     return ""
+
+
+def labelled(label: str, value: str, language: str) -> str:
+    """``label: value`` with the colon of ``language`` (full-width in Japanese); neither part is escaped."""
+    return text("label_value", language, label=label, value=value)
+
+
+def bracketed(outer: str, inner: str, language: str) -> str:
+    """``outer (inner)`` with the brackets of ``language`` (full-width in Japanese); neither part is escaped."""
+    return text("bracketed", language, text=outer, inner=inner)
 
 
 def check_language(language: object) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -28,21 +29,25 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError, ProjError
 
 from . import _format as fmt
+from . import _wkb
 from ._errors import InputError
 from ._read import (
     DBF_SAMPLE_BYTES,
     SHAPEFILE_ENCODINGS,
     SHAPEFILE_REQUIRED,
     SHAPEFILE_SIDECARS,
+    VectorBuffers,
     gdal_path,
     glob_escape,
     guess_dbf_encoding,
     read_table,
     read_vector,
+    read_vector_buffers,
     shorten,
     sidecar,
 )
-from ._validate import validate_zones
+from ._validate import validate_zone_buffers, validate_zones
+from ._wkb import Polygons
 from ._write import (
     STALE_TEMPORARY_S,
     TEMPORARY_FOLDER,
@@ -73,7 +78,9 @@ __all__ = [
     "WRITE_FAULTS",
     "OutputFile",
     "OutputFolder",
+    "VectorBuffers",
     "WrittenFile",
+    "ZoneBuffers",
     "atomic_path",
     "checked_crs",
     "gdal_path",
@@ -81,9 +88,12 @@ __all__ = [
     "guess_dbf_encoding",
     "output_file",
     "output_folder",
+    "prepare_zone_buffers",
     "prepare_zones",
     "read_table",
     "read_vector",
+    "read_vector_buffers",
+    "read_zone_buffers",
     "read_zones",
     "refuse_overwriting_inputs",
     "sweep_temporary",
@@ -172,6 +182,22 @@ def prepare_zones(
     ``source`` names the data in messages (a file name). Options as for :func:`read_zones`.
     """
     path = Path(source)
+    frame = _normalised(frame, path, id_field=id_field, name_field=name_field, assume_crs=assume_crs, belt_ids=belt_ids)
+    zones = validate_zones(frame, path.name, fix=fix)
+    zones.attrs["source"] = path.name
+    return zones
+
+
+def _normalised(
+    frame: gpd.GeoDataFrame,
+    path: Path,
+    *,
+    id_field: str | None,
+    name_field: str | None,
+    assume_crs: str | None,
+    belt_ids: list[str] | None,
+) -> gpd.GeoDataFrame:
+    """The project's columns, the belt and the CRS of ``frame``, before validation (:func:`prepare_zones`)."""
     frame = _normalise_columns(frame, path, id_field=id_field, name_field=name_field)
     if belt_ids is not None:
         unknown = sorted(set(belt_ids) - set(frame["zone_id"]))
@@ -180,10 +206,88 @@ def prepare_zones(
             listed = ", ".join(fmt.message_text(z) for z in unknown)
             raise InputError(f"{path.name}: no zone {listed} for --belt; its zone ids include: {known}")
         frame["in_belt"] = frame["zone_id"].isin(belt_ids)
-    frame = _resolve_crs(frame, path, assume_crs=assume_crs)
-    zones = validate_zones(frame, path.name, fix=fix)
+    return _resolve_crs(frame, path, assume_crs=assume_crs)
+
+
+@dataclass(frozen=True)
+class ZoneBuffers:
+    """Zones read, normalised and validated as :func:`read_zones` does, with their geometry kept as arrays.
+
+    ``zones`` has every column :func:`read_zones` gives, in EPSG:4326, but no geometry (None) until
+    :meth:`with_geometry` builds it; ``polygons`` holds the rings of every feature, their vertices in EPSG:4326
+    (:class:`geo._wkb.Polygons`), from which :func:`geo.area.buffer_area_table` measures them.
+    """
+
+    zones: gpd.GeoDataFrame
+    polygons: Polygons
+
+    def geometries(self, rows: np.ndarray | None = None) -> np.ndarray:
+        """The geometries (EPSG:4326) of ``rows`` (positions; all by default), the same :func:`read_zones` gives."""
+        return _wkb.geometries(self.polygons, rows)
+
+    def with_geometry(self, rows: np.ndarray | None = None) -> gpd.GeoDataFrame:
+        """``zones`` with the geometry of ``rows`` (positions; all by default) built, None elsewhere."""
+        values = np.full(len(self.zones), None, dtype=object)
+        rows = np.arange(len(values)) if rows is None else np.unique(np.asarray(rows, dtype=np.int64))
+        values[rows] = self.geometries(rows)
+        zones = self.zones.set_geometry(gpd.GeoSeries(values, index=self.zones.index, crs=GEOGRAPHIC_CRS))
+        zones.attrs = dict(self.zones.attrs)
+        return zones
+
+
+def read_zone_buffers(
+    path: str | os.PathLike,
+    *,
+    layer: str | None = None,
+    id_field: str | None = None,
+    name_field: str | None = None,
+    assume_crs: str | None = None,
+    fix: bool = False,
+    encoding: str | None = None,
+    belt_ids: list[str] | None = None,
+) -> ZoneBuffers | None:
+    """:func:`read_zones` with the geometry kept as arrays (:class:`ZoneBuffers`), for measuring many zones.
+
+    Returns None where the file is not read that way (:func:`geo._read.read_vector_buffers`) or a geometry
+    might have a problem (:func:`geo._validate.validate_zone_buffers`): :func:`read_zones` then reads it and
+    reports what is wrong, in the same words. Raises what :func:`read_zones` raises for the file, its layers,
+    its fields, its CRS and its attributes.
+    """
+    path = Path(path)
+    buffers = read_vector_buffers(path, layer=layer, encoding=encoding)
+    if buffers is None:
+        return None
+    return prepare_zone_buffers(
+        buffers, path, id_field=id_field, name_field=name_field, assume_crs=assume_crs, fix=fix, belt_ids=belt_ids
+    )
+
+
+def prepare_zone_buffers(
+    buffers: VectorBuffers,
+    source: str | os.PathLike,
+    *,
+    id_field: str | None = None,
+    name_field: str | None = None,
+    assume_crs: str | None = None,
+    fix: bool = False,  # nothing to repair here: a feature that needs it is read by read_zones
+    belt_ids: list[str] | None = None,
+) -> ZoneBuffers | None:
+    """:func:`prepare_zones` of a layer read as :class:`geo._read.VectorBuffers` (see :func:`read_zone_buffers`)."""
+    path = Path(source)
+    polygons = _wkb.read_polygons(buffers.wkb)
+    if not polygons.read.all():
+        return None
+    frame = gpd.GeoDataFrame(
+        buffers.frame, geometry=gpd.GeoSeries(np.full(len(buffers.frame), None), crs=buffers.crs), crs=buffers.crs
+    )
+    frame = _normalised(frame, path, id_field=id_field, name_field=name_field, assume_crs=assume_crs, belt_ids=belt_ids)
+    checked = validate_zone_buffers(frame, polygons, path.name)
+    if checked is None:
+        return None
+    zones, lonlat = checked
     zones.attrs["source"] = path.name
-    return zones
+    log.info("read %d zones from %s as arrays (source CRS %s)", len(zones), path, frame.crs)
+    return ZoneBuffers(zones, polygons._replace(coords=lonlat))
 
 
 def _normalise_columns(

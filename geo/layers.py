@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 
 from . import _format as fmt
-from . import units
+from . import precision, units
 from ._errors import InputError
 from .io import prepare_zones, read_table, read_zones
 from .schema import CLAIM_REQUIRED_COLUMNS, POINT_REQUIRED_COLUMNS
-from .settings import CLAIMS_FILE, CONTEXT_FILE, GEOGRAPHIC_CRS, POINTS_FILE, ZONES_FILE
+from .settings import CLAIMS_FILE, CONTEXT_FILE, DESTINATIONS_FILE, GEOGRAPHIC_CRS, POINTS_FILE, ZONES_FILE
 
 
 @dataclass(frozen=True)
@@ -127,6 +127,8 @@ def load_claims(path: str | os.PathLike | None = None) -> pd.DataFrame:
         problems.append(f"{path.name}: claim_id values repeat ({listed}); make them unique")
     if problems:
         raise InputError(problems[0] if len(problems) == 1 else f"{path.name}: " + "; ".join(problems))
+    claims["rounding"] = _rounding(claims, path)
+    claims["approximate"] = _approximate(claims)
     claims["figure"] = figures
     claims["claimed_m2"] = claimed
     if "uncertain" in claims:
@@ -135,33 +137,80 @@ def load_claims(path: str | os.PathLike | None = None) -> pd.DataFrame:
     return claims
 
 
+def _rounding(claims: pd.DataFrame, path: Path) -> list[float]:
+    """Each claim's rounding step in its unit: the ``rounding`` column where given, else read from the figure
+    as written (:func:`geo.precision.rounding_step`)."""
+    given = claims["rounding"].str.strip() if "rounding" in claims else pd.Series("", index=claims.index)
+    steps = []
+    for i, (figure, step) in enumerate(zip(claims["figure"], given, strict=True)):
+        if not step:
+            steps.append(precision.rounding_step(figure))
+            continue
+        value = pd.to_numeric(step, errors="coerce")
+        if not (np.isfinite(value) and value > 0):
+            raise InputError(
+                f"{path.name} row {i + 2} ({fmt.message_text(claims['claim_id'].iloc[i])}): rounding "
+                f"{fmt.quoted(step)} is not a positive number; give the step the figure is rounded to, in its "
+                "unit, or leave it empty"
+            )
+        steps.append(float(value))
+    return steps
+
+
+def _approximate(claims: pd.DataFrame) -> pd.Series:
+    """Whether each claim's wording says "about": the ``approximate`` column where given, else its quote."""
+    from_quote = claims["quote"].map(precision.is_approximate)
+    if "approximate" not in claims:
+        return from_quote
+    given = claims["approximate"].str.strip().str.lower()
+    return given.eq("true").where(given.isin(["true", "false"]), from_quote)
+
+
 def load_points(path: str | os.PathLike | None = None) -> gpd.GeoDataFrame:
     """Site-selection points (airport, KTX station, …) in EPSG:4326, each with its source.
 
     Every cell is read as text (``point_id`` ``007`` stays ``"007"``); ``lat`` and ``lon`` must be numbers
     in degrees.
     """
-    path = Path(path or POINTS_FILE)
+    return _read_points(Path(path or POINTS_FILE))
+
+
+def load_destinations(path: str | os.PathLike | None = None) -> gpd.GeoDataFrame:
+    """The places the location table measures to (:mod:`geo.location`), in EPSG:4326, each with its source.
+
+    As :func:`load_points`, except that a row whose ``lat`` and ``lon`` are both empty is kept without a
+    geometry: a place whose coordinates could not be sourced ("not available"; its source says why).
+    """
+    return _read_points(Path(path or DESTINATIONS_FILE), allow_unplaced=True)
+
+
+def _read_points(path: Path, *, allow_unplaced: bool = False) -> gpd.GeoDataFrame:
     table = read_table(path)
     missing = [c for c in POINT_REQUIRED_COLUMNS if c not in table.columns]
     if missing:
         raise InputError(f"{path.name}: missing columns {', '.join(missing)}; see layers/README.md for the format")
-    coordinates = {axis: pd.to_numeric(table[axis].str.strip(), errors="coerce") for axis in ("lat", "lon")}
+    text = {axis: table[axis].fillna("").str.strip() for axis in ("lat", "lon")}
+    unplaced = (text["lat"] == "") & (text["lon"] == "") if allow_unplaced else pd.Series(False, index=table.index)
+    coordinates = {axis: pd.to_numeric(values, errors="coerce") for axis, values in text.items()}
     limits = {"lat": 90.0, "lon": 180.0}
     for axis, values in coordinates.items():
-        bad = ~(np.isfinite(values) & (values.abs() <= limits[axis]))
+        bad = ~(np.isfinite(values) & (values.abs() <= limits[axis])) & ~unplaced
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
+            raw = text[axis].iloc[i]
+            what = f"{fmt.message_text(raw)} is not a number of degrees within ±{limits[axis]:g}" if raw else "is empty"
             raise InputError(
-                f"{path.name} row {i + 2} ({fmt.message_text(table['point_id'].iloc[i])}): {axis} "
-                f"{fmt.message_text(table[axis].iloc[i])} is not a "
-                f"number of degrees within ±{limits[axis]:g}; write it in decimal degrees (WGS84)"
+                f"{path.name} row {i + 2} ({fmt.message_text(table['point_id'].iloc[i])}): {axis} {what}; "
+                "write it in decimal degrees (WGS84)"
+                + ("; leave lat and lon both empty for a place without coordinates" if allow_unplaced else "")
             )
         table[axis] = values
     text_columns = [c for c in table.columns if c not in coordinates]
     table[text_columns] = table[text_columns].where(table[text_columns].notna(), "")
     table["uncertain"] = table["uncertain"].astype(str).str.strip().str.lower().eq("true")
-    return gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(table["lon"], table["lat"]), crs=GEOGRAPHIC_CRS)
+    geometry = gpd.points_from_xy(table["lon"], table["lat"])
+    geometry[unplaced.to_numpy()] = None
+    return gpd.GeoDataFrame(table, geometry=geometry, crs=GEOGRAPHIC_CRS)
 
 
 def load_context(path: str | os.PathLike | None = None) -> gpd.GeoDataFrame:

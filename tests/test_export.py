@@ -788,7 +788,10 @@ def test_the_bundled_zones_and_belt_carry_the_official_figures(bundled_gpkg):
 def test_the_bundled_context_is_the_ngii_legal_dongs_with_jingok_dong(bundled_gpkg, context, points):
     areas = pyogrio.read_dataframe(bundled_gpkg, layer="context_areas")
     border = pyogrio.read_dataframe(bundled_gpkg, layer="context_border")
-    assert len(areas) + len(border) == len(context)
+    units = pyogrio.read_dataframe(bundled_gpkg, layer="context_units")
+    assert len(areas) + len(border) + len(units) == len(context)
+    assert set(areas["kind"]) == {"legal_dong", "ri"} and set(units["kind"]) == {"sigungu"}
+    assert "광산구" in set(units["name_ko"]) and units["source"].str.contains("NGII").all()
     assert "진곡동" in set(areas["name_ko"])
     assert areas["source"].str.contains("National Geographic Information Institute").all()
     record = json.loads(_query(bundled_gpkg, "SELECT metadata FROM gpkg_metadata WHERE id = 1")[0][0])

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 import geo
-from geo import fez
+from geo import fez, i18n
 from geo.settings import CONTEXT_FILE, LAYERS_DIR, ZONES_FILE
 
 
@@ -66,7 +66,7 @@ def test_points_and_context_carry_sources():
     assert points["source"].str.len().gt(10).all()
     assert set(points.loc[points["uncertain"], "point_id"]) == {"city_hall", "kia_autoland", "naidc", "fez_authority"}
     context = geo.load_context()
-    assert set(context["kind"]) == {"legal_dong", "ri", "border"}
+    assert set(context["kind"]) == {"legal_dong", "ri", "border", "sigungu"}
     assert context["source"].str.contains("NGII").all() and context["source"].str.contains("2023-09-15").all()
 
 
@@ -117,17 +117,51 @@ def test_claims_and_points_name_their_sources_in_every_language(claims, points):
 def test_context_names_are_romanised_and_given_with_their_katakana_reading(context):
     names = context.set_index("name_ko")
     assert names.loc["삼거동", "name_en"] == "Samgeo-dong"
-    assert names.loc["삼거동", "name_ja"] == "삼거동 (サムゴドン)"
+    assert names.loc["삼거동", "name_ja"] == "サムゴドン（삼거동）"  # the page's script first
     assert names.loc["덕림동", "name_en"] == "Deongnim-dong"  # RR follows the pronunciation [덩님]
-    assert names.loc["진곡동", "name_ja"] == "진곡동 (チンゴクトン)"
+    assert names.loc["진곡동", "name_ja"] == "チンゴクトン（진곡동）"
     assert names.loc["박호동", "name_en"] == "Bakho-dong"  # RR 3(1) note 4: ㅎ after ㅂ is written in nouns
     assert names.loc["영월리", "name_en"] == "Yeongwol-ri"
-    areas = context[context["kind"] != "border"]
+    areas = context[context["kind"].isin(["legal_dong", "ri"])]
     assert areas["name_en"].str.fullmatch(r"[A-Z][a-z]+-(dong|ri)").all()
     pairs = zip(areas["name_ko"], areas["name_ja"], strict=True)
-    assert all(ja.startswith(f"{ko} (") and ja.endswith(")") for ko, ja in pairs)
-    assert areas["name_ja"].str.fullmatch(r"\S+ \([\u30a0-\u30ff]+\)").all()  # katakana only in the reading
-    assert context["source"].str.contains("koroman").all()
+    assert all(ja.endswith(f"（{ko}）") for ko, ja in pairs)
+    assert areas["name_ja"].str.fullmatch(r"[\u30a0-\u30ff]+（\S+）").all()  # the reading in katakana only, first
+    assert areas["source"].str.contains("koroman").all()
+
+
+#: The NGII codes of Gwangju's five gu and of the si/gun of Jeollanam-do whose border Gwangju shares (checked on
+#: a map of the province: 나주시, 담양군, 화순군, 함평군, 장성군).
+GWANGJU_GU = {"29110": "동구", "29140": "서구", "29155": "남구", "29170": "북구", "29200": "광산구"}
+NEIGHBOURS = {"46170": "나주시", "46710": "담양군", "46790": "화순군", "46860": "함평군", "46880": "장성군"}
+
+
+def test_the_gu_of_gwangju_and_its_neighbours_are_drawn_from_ngii_with_glossary_names(context):
+    import geopandas as gpd
+    import shapely
+
+    units = context[context["kind"] == "sigungu"].set_index("code")
+    assert dict(units["name_ko"]) == {**GWANGJU_GU, **NEIGHBOURS}
+    # English and Japanese as the glossary writes them, the Korean as NGII does (the two agree)
+    for code, row in units.iterrows():
+        assert row["name_ko"] == i18n.text(f"place_{code}", "ko")
+        assert row["name_en"] == i18n.text(f"place_{code}", "en")
+        assert row["name_ja"] == i18n.text(f"place_{code}", "ja")
+    assert units.loc["29200", "name_en"] == "Gwangsan-gu" and units.loc["46860", "name_ja"] == "咸平郡"
+    assert units["name_en"].str.fullmatch(r"[A-Z][a-z]+-(gu|si|gun)").all()
+    # provenance: NGII, its base date, the simplification and that the geometry is for display only
+    assert units["source"].str.contains("NGII").all() and units["source"].str.contains("2023-09-15").all()
+    assert units["source"].str.contains("simplified to 30 m").all()
+    assert units["source"].str.contains("not for measuring").all()
+    # the five gu make up the city inside the border; each neighbour runs along that border
+    border = shapely.Polygon(shapely.get_coordinates(context.loc[context["kind"] == "border"].geometry.iloc[0]))
+    planar = gpd.GeoSeries([border], crs=context.crs).to_crs(5186).iloc[0]
+    gu = units.loc[list(GWANGJU_GU)].to_crs(5186)
+    assert shapely.union_all(gu.geometry.values).area == pytest.approx(planar.area, rel=0.01)
+    for code in NEIGHBOURS:
+        outline = units.loc[[code]].to_crs(5186).geometry.iloc[0].boundary
+        assert outline.intersection(planar.boundary.buffer(100)).length > 5_000, code
+        assert not planar.buffer(-500).intersects(units.loc[[code]].to_crs(5186).geometry.iloc[0]), code
 
 
 def test_the_border_is_one_continuous_line_around_gwangju(context):

@@ -233,7 +233,7 @@ def test_popup_has_areas_official_figure_source_verdict_status_and_quality(tmp_p
     assert i18n.MESSAGES["schematic_label"]["en"] in jingok
     # MOTIE's 192만㎡ for Jingok is +0.57 % off our 1,909,000 m²: it holds; the verdict column says so.
     assert 'MOTIE via Yonhap <span class="tb-q">2024-03-05</span>' in jingok  # the date on one line
-    assert '<td class="tb-ok">holds</td>' in jingok
+    assert '<span class="tb-verdict tb-ok">holds</span>' in jingok
 
 
 def test_synthetic_popup_gives_the_zones_claim_and_verdict(belt_html, belt_audit):
@@ -246,9 +246,10 @@ def test_synthetic_popup_gives_the_zones_claim_and_verdict(belt_html, belt_audit
         'href="https://example.org/jingok_exact"' in jingok
         and f'{publisher("jingok_exact")} <span class="tb-q">2024-01-01</span>' in jingok
     )
-    assert '<td class="tb-ok">holds</td>' in jingok
-    # The columns are separate cells, the difference kept with its unit.
-    assert f'<td class="num">0.00{NBSP}%</td><td class="tb-ok">holds</td>' in jingok
+    assert '<span class="tb-verdict tb-ok">holds</span>' in jingok
+    # Stacked: source and verdict on one line, then the figure as published, then the difference in words.
+    assert '</span><span class="tb-verdict tb-ok">holds</span></div><div class="tb-claim-figure">' in jingok
+    assert '<div class="tb-claim-diff">The published figure equals the official area.</div>' in jingok
 
 
 def test_panel_gives_claimed_and_measured_belt_in_pyeong_and_m2(belt_html, belt_audit, belt_claims):
@@ -257,23 +258,29 @@ def test_panel_gives_claimed_and_measured_belt_in_pyeong_and_m2(belt_html, belt_
     assert "Belt measured (union of the in-belt zones, GRS80)" in belt_html
     assert f"{q(n(belt['area_pyeong']), 'pyeong')}</span> = {q(n(belt['area_m2']), 'm²')}" in belt_html
     claim = belt_audit.claims.set_index("claim_id").loc["belt_holds"]
-    assert f"{q(n(claim['claimed_pyeong']), 'pyeong')}<br>{q(n(claim['claimed_m2']), 'm²')}" in belt_html
-    assert f"−1.80{NBSP}%" in belt_html  # the belt claim is set 1.8 % above the measured belt
+    assert f"{q(n(claim['claimed_pyeong']), 'pyeong')} · {q(n(claim['claimed_m2']), 'm²')}" in belt_html
+    # The belt claim is set 1.8 % above the measured belt, said in words.
+    assert f"area is 1.80{NBSP}% smaller than the published figure." in belt_html
     assert "their agreement with the official figures is by construction" in belt_html
 
 
 def test_bundled_panel_finds_the_claims_that_are_off(bundled_belt_html, audit_result):
-    """The bundled audit fails (exit 1) on two claims on the future complex and Newsis's unit error for the FEZ:
-    the panel says so, first, with the same counts as every other output (geo.headline)."""
+    """The bundled audit fails (exit 1) on MOTIE's figure for the future complex and Newsis's unit error for the
+    FEZ: the panel says so, first, with the same counts as every other output (geo.headline); Invest KOREA's
+    100万坪 holds within its rounding and says why."""
     html = shown(bundled_belt_html)
     assert audit_result.passed is False
     # The belt's 17 claims, then one line on the FEZ's 18, in red: one of them is off.
-    assert f"15 of 17 published figures hold within ±2{NBSP}%; 2 are outside it" in html
+    assert f"16 of 17 published figures hold (15 within ±2{NBSP}%, 1 within rounding); 1 is outside it" in html
     assert f'tb-other tb-fail">Gwangju Free Economic Zone: 17 of 18 published figures hold within ±2{NBSP}%;' in html
     panel = html[html.index("tb-finding tb-fail") :]
-    failing = panel[: panel.index("tb-holds")]
-    assert "Invest KOREA (KOTRA)" in failing and 'MOTIE via Yonhap <span class="tb-q">2024-03-05</span>' in failing
-    assert failing.count('class="tb-off"') == 2
+    failing = panel[: panel.index("tb-subhead")]
+    assert 'MOTIE via Yonhap <span class="tb-q">2024-03-05</span>' in failing
+    assert failing.count('class="tb-verdict tb-off"') == 1
+    assert f"The official area is 2.24{NBSP}% larger than the published figure." in failing
+    rounding = panel[panel.index("tb-subhead") : panel.index("tb-holds")]
+    assert "Invest KOREA (KOTRA)" in rounding and "“100万坪”" in rounding
+    assert f"the figure is rounded to 100,000{NBSP}pyeong and the area rounds to it" in rounding
 
 
 def test_legend_lists_roles_status_and_outlines(belt_html):
@@ -341,6 +348,31 @@ def test_context_names_are_in_the_maps_language_when_the_layer_has_them(belt_zon
         html = maps.render_html(maps.belt_map(belt_zones, belt_audit, language=language, context=context))
         labels = {label[2] for layer in _labels(html) for label in layer if label[3] == 1}
         assert labels == expected
+
+
+def test_gu_si_gun_are_on_by_default_named_from_the_glossary_and_escaped(belt_zones, belt_audit, belt_context):
+    hostile = "<img src=x onerror=alert(1)>"
+    units = gpd.GeoDataFrame(
+        {"code": ["29200", "99999"], "kind": ["sigungu", "sigungu"], "name_ko": ["광산구", hostile],
+         "name_en": ["", hostile], "name_ja": ["", ""], "source": ["synthetic, after NGII"] * 2},
+        geometry=[shapely.box(126.60, 35.10, 126.80, 35.25), shapely.box(126.80, 35.10, 126.90, 35.25)],
+        crs="EPSG:4326",
+    )  # fmt: skip
+    context = pd.concat([belt_context, units], ignore_index=True)
+    for language, name in (("ko", "광산구"), ("en", "Gwangsan-gu"), ("ja", "光山区")):
+        html = maps.render_html(maps.belt_map(belt_zones, belt_audit, language=language, context=context))
+        names = re.findall(r'("[^"]+") : (feature_group_\w+),', html)
+        shown = {json.loads(n) for n, var in names if re.search(rf"{var}\.addTo\(map_\w+\)", html)}
+        assert i18n.text("layer_admin", language) in shown  # on when the map opens
+        labels = [label[2] for layer in _labels(html) for label in layer if label[3] == 1]
+        assert name in labels  # the glossary's name in the page's language, not the layer's blank one
+        assert "&lt;img src=x onerror=alert(1)&gt;" in labels and hostile not in html  # a unit outside it: escaped
+        assert json.dumps(i18n.text("credit_ngii", language), ensure_ascii=False) in html  # the attribution
+        # the legend lists the gu/si/gun lines in the colour they are drawn in
+        assert f"solid {style.UNIT_COLOR}" in html and f'"color":"{style.UNIT_COLOR}"' in html.replace(" ", "")
+        # the dong labels stay the dongs' (the units have their own layer)
+        dongs = next(layer for layer in _labels(html) if "삼거동" in {label[2] for label in layer})
+        assert name not in {label[2] for label in dongs}
 
 
 def test_zones_have_permanent_labels_in_the_maps_language(belt_zones, belt_audit):

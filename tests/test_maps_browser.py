@@ -563,8 +563,9 @@ def test_popups_open_clear_of_the_panel_and_the_edges(built, view_page, belt_zon
         assert not overlaps(popup, rect(page, ".tb-panel")), (row["feature_id"], view)
         for selector in CONTROLS[:-1]:
             assert not overlaps(popup, rect(page, selector)), (row["feature_id"], selector)
-        text = page.locator(".leaflet-popup-content").inner_text()
-        assert not re.search(r"%\w", text.replace("\xa0", " "))  # the difference and verdict columns apart
+        # Each claim's verdict stands apart from its figures and words (its own element, on the source's line).
+        verdicts = page.locator(".leaflet-popup-content .tb-claim-head .tb-verdict")
+        assert verdicts.count() == page.locator(".leaflet-popup-content .tb-claims tr:not(.tb-subject-row)").count()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -618,10 +619,13 @@ def test_print_hides_the_controls_and_shows_a_legend_title_date_scale_and_north(
     assert i18n.text("belt_title", language) in head and re.search(r"\d{4}-\d\d-\d\d", head)
     legend = page.locator(".tb-print-legend")
     assert i18n.text("legend_title", language) in legend.inner_text()
-    frame, block = rect(page, ".folium-map"), rect(page, ".tb-print-legend")
+    # Portrait: the findings and key below the map; landscape: the key beside it (the findings follow on the
+    # next page, across it).
+    key = ".tb-print-legend > .tb-legend" if view == "print-landscape" else ".tb-print-legend"
+    frame, block = rect(page, ".folium-map"), rect(page, key)
     assert not overlaps(frame, block)
     size = VIEWS[view]["viewport"]
-    # All on one page: map and legend within the sheet.
+    # On the first sheet: the map and (the synthetic belt has few claims) its legend.
     assert block[3] <= size["height"] + 1 and block[2] <= size["width"] + 1 and frame[3] <= size["height"] + 1
     if view == "print-landscape":
         assert block[0] >= frame[2] - 1  # beside the map
@@ -629,10 +633,16 @@ def test_print_hides_the_controls_and_shows_a_legend_title_date_scale_and_north(
         assert block[1] >= frame[3] - 1  # below the map
 
 
-def test_print_to_pdf_is_one_a4_page(built, view_page):
+def test_print_to_pdf_is_a4_with_the_findings_after_the_map(built, view_page):
     page = view_page(built / "belt_en.html", "print")
     pdf = page.pdf(format="A4", print_background=True)
-    assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) == 1
+    pages = re.findall(rb"/Type\s*/Page\b(?!s)", pdf)
+    # the map on the first page, every claim after it: a page or two more at most
+    assert 1 <= len(pages) <= 3
+    assert all(
+        box == [b"0", b"0", b"595.91998", b"842.88"]
+        for box in (m.split() for m in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", pdf))
+    )
 
 
 def test_measuring_opens_no_popup_of_other_layers(built, view_page, belt_zones):
@@ -716,3 +726,407 @@ def test_the_landing_page_opens_in_the_readers_language_with_a_switch(browser, b
         assert shown == [other] and page.url.endswith(f"#{other}") and errors == []
     finally:
         context.close()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Framing, labels and print, on the bundled belt and FEZ (the maps a reader opens)
+# ---------------------------------------------------------------------------------------------------------
+
+#: Common desktop sizes and two phones (width, height in CSS pixels).
+DESKTOPS = [(1024, 768), (1280, 800), (1366, 768), (1440, 900), (1920, 1080)]
+PHONES = [(390, 844), (360, 740)]
+#: Every map shape, marker and visible label as [kind, text, box]; kinds: zone, marker, zone-label, label.
+#: On a zone map only its own zone is framed (the others are cut by the edge as on any map).
+SHOWN_JS = """() => {
+    const box = el => { const r = el.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+    const zoneMap = document.querySelector('path.tb-focus') !== null, out = [];
+    document.querySelectorAll(zoneMap ? 'path.tb-focus' : 'path.tb-zone, path.tb-fez')
+        .forEach(el => out.push(['zone', '', box(el)]));
+    if (!zoneMap) {
+        document.querySelectorAll('img.leaflet-marker-icon').forEach(el => out.push(['marker', '', box(el)]));
+    }
+    document.querySelectorAll('.tb-zone-label .tb-label-text, .leaflet-tooltip.tb-point-label').forEach(el => {
+        const visible = el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+        const kind = el.classList.contains('tb-point-label') ? 'label' : 'zone-label';
+        out.push([visible ? kind : 'hidden-' + kind, el.textContent, box(el)]);
+    });
+    return out;
+}"""
+VIEW_JS = f"() => {{ const m = {MAP_JS}, c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; }}"
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory, zones, audit_result, points, context) -> Path:
+    """The bundled belt, zone and FEZ maps in all three languages, written once for this module."""
+    from geo.fez import load_fez_districts
+
+    out = tmp_path_factory.mktemp("bundled")
+    maps.write_maps(out, zones, audit_result, context=context, points=points, fez=load_fez_districts(), index=False)
+    return out
+
+
+@pytest.fixture(scope="module")
+def sized_page(browser):
+    """One offline page whose viewport each test sets."""
+    context = browser.new_context(device_scale_factor=1)
+    context.route(
+        "**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:")) else route.abort()
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def open_at(page, path: Path, size: tuple[int, int]) -> None:
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.goto(path.resolve().as_uri(), wait_until="load")
+    settle(page)
+    page.wait_for_timeout(100)
+
+
+def problems_in_view(page) -> list[str]:
+    """What is outside the map, under the panel or a control, or on another label."""
+    frame, panel = rect(page, ".folium-map"), rect(page, ".tb-panel")
+    controls = page.eval_on_selector_all(
+        ".leaflet-control", f"els => els.filter(el => el.getClientRects().length).map({RECT_JS})"
+    )
+    found, labels, problems = page.evaluate(SHOWN_JS), [], []
+    for kind, text, box in found:
+        if kind.startswith("hidden"):
+            continue
+        if not inside(box, frame, slack=0.5):
+            problems.append(f"{kind} {text!r} outside the map {box}")
+        if overlaps(shrink(box), panel):
+            problems.append(f"{kind} {text!r} under the panel")
+        if kind.endswith("label"):
+            problems += [f"{text!r} under a control" for c in controls if overlaps(shrink(box), c)]
+            problems += [f"{text!r} on {other!r}" for other, b in labels if overlaps(shrink(box), b)]
+            labels.append((text, box))
+    return problems
+
+
+def shrink(box, by: float = 0.5):
+    """``box`` less half a pixel each side: boxes that only touch do not overlap."""
+    return (box[0] + by, box[1] + by, box[2] - by, box[3] - by)
+
+
+def hidden(page, kind: str) -> list[str]:
+    return [text for k, text, _ in page.evaluate(SHOWN_JS) if k == f"hidden-{kind}"]
+
+
+@pytest.mark.parametrize("size", DESKTOPS + PHONES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_map_opens_with_its_zones_points_and_labels_in_the_free_area(bundled, sized_page, size):
+    for name in ("belt", "fez", "zone_bitgoeul"):
+        # a zone map in one language per size (they share the framing code of the belt map)
+        for language in LANGUAGES if not name.startswith("zone") else LANGUAGES[size[0] % 3 : size[0] % 3 + 1]:
+            open_at(sized_page, bundled / f"{name}_{language}.html", size)
+            where = (name, language, size)
+            assert problems_in_view(sized_page) == [], where
+            assert hidden(sized_page, "zone-label") == [] or name.startswith("zone"), where
+            if size in DESKTOPS and not name.startswith("zone"):
+                assert hidden(sized_page, "label") == [], where  # every point's name shows on a desktop
+
+
+#: The layers whose popups the test opens: the markers and the zones and districts (not the context).
+POPUP_LAYERS_JS = f"""() => {{
+    const found = [];
+    {MAP_JS}.eachLayer(l => {{
+        const zone = l._path && /tb-(zone|fez)/.test(l._path.getAttribute('class'));
+        if (l.getPopup && l.getPopup() && (l instanceof L.Marker || zone)) {{ found.push(l); }}
+    }});
+    return found;
+}}"""
+
+
+@pytest.mark.parametrize("size", [(1440, 900), (390, 844)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_after_a_popup_closes_the_map_is_back_where_it_was(bundled, sized_page, size):
+    for name in ("fez_en", "belt_ko"):
+        open_at(sized_page, bundled / f"{name}.html", size)
+        before, panned = sized_page.evaluate(VIEW_JS), 0
+        count = sized_page.evaluate(f"() => ({POPUP_LAYERS_JS})().length")
+        assert count >= 6
+        for i in range(count):
+            sized_page.evaluate(
+                f"i => {{ const l = ({POPUP_LAYERS_JS})()[i]; "
+                "l.openPopup(l.getLatLng ? l.getLatLng() : l.getCenter()); }",
+                i,
+            )
+            sized_page.wait_for_timeout(300)  # the auto-pan
+            panned += sized_page.evaluate(VIEW_JS) != before
+            sized_page.evaluate(f"() => {{ {MAP_JS}.closePopup(); }}")
+            after = sized_page.evaluate(VIEW_JS)
+            assert after == pytest.approx(before, abs=1e-9), (name, size, i)
+        assert problems_in_view(sized_page) == [], (name, size)
+        assert panned  # some popups moved the map, and each went back
+
+
+def pdf_words(pdf: bytes, folder: Path) -> list[list[tuple[str, float, float, float, float]]]:
+    """The words of each page of a PDF with their boxes (points, origin top left), by poppler's pdftotext."""
+    import html
+    import subprocess
+
+    source, target = folder / "print.pdf", folder / "print.html"
+    source.write_bytes(pdf)
+    subprocess.run(["pdftotext", "-bbox", str(source), str(target)], check=True)
+    pages = []
+    for page in target.read_text(encoding="utf-8").split("<page ")[1:]:
+        pages.append(
+            [
+                (html.unescape(m[4]), float(m[0]), float(m[1]), float(m[2]), float(m[3]))
+                for m in re.findall(
+                    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', page
+                )
+            ]
+        )
+    return pages
+
+
+def bare(word: str) -> str:
+    """A word without punctuation (the PDF's text may split it off, or a line may break at a hyphen)."""
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKC", word) if unicodedata.category(c)[0] not in "PZ")
+
+
+def text_box(box):
+    """A word's box across, and its middle line down: poppler gives a CJK font's full height (ascent and
+    descent), well above and below the letters."""
+    middle = (box[1] + box[3]) / 2
+    return (box[0], middle, box[2], middle)
+
+
+#: A4 in points, and the page margin of the maps' stylesheet (10 mm) in points.
+A4_PT = (595.92, 842.88)
+MARGIN_PT = 10 / 25.4 * 72
+
+
+@pytest.mark.parametrize("landscape", [False, True], ids=["portrait", "landscape"])
+@pytest.mark.parametrize("name", ["belt_en", "fez_ko"])
+def test_the_printed_pdf_holds_the_whole_map_and_every_claim(bundled, sized_page, tmp_path, name, landscape):
+    page = sized_page
+    open_at(page, bundled / f"{name}.html", (1280, 800))
+    labels = page.eval_on_selector_all(
+        ".tb-zone-label .tb-label-text, .tb-point-label", "els => els.map(e => e.innerText)"
+    )
+    paper = page.context.new_page()  # the printed block's text as laid out on paper, read on another page
+    paper.emulate_media(media="print")
+    paper.goto(page.url, wait_until="load")
+    rows = paper.eval_on_selector_all(
+        ".tb-print-legend .tb-claims tbody tr", "els => els.map(e => Array.from(e.cells, c => c.innerText))"
+    )
+    paper.close()
+    pdf = page.pdf(format="A4", landscape=landscape, prefer_css_page_size=True)  # as Ctrl+P prints it
+    pages = pdf_words(pdf, tmp_path)
+    width, height = A4_PT[::-1] if landscape else A4_PT
+    printable = (MARGIN_PT - 1, MARGIN_PT - 1, width - MARGIN_PT + 1, height - MARGIN_PT + 1)
+    first = pages[0]
+    # Every word of every zone and point label is on the first page, inside the printable box: the map
+    # and its labels are not cut by the page's margin.
+    # a word the PDF splits where the font changes (산업지구 | Ⅰ, 국가 | AI | 데이터센터) counts as one
+    pairs = [
+        (
+            "".join(bare(w[0]) for w in run),
+            tuple(f(w[k] for w in run) for f, k in ((min, 1), (min, 2), (max, 3), (max, 4))),
+        )
+        for n in (2, 3, 4, 5)
+        for run in zip(*(first[i:] for i in range(n)), strict=False)
+    ]
+    for label in labels:
+        for word in filter(None, (bare(w) for w in label.split())):
+            boxes = [w[1:] for w in first if bare(w[0]) == word] + [box for joined, box in pairs if joined == word]
+            assert boxes, (name, landscape, label, word)
+            assert any(inside(text_box(b), printable) for b in boxes), (name, landscape, label, word, boxes)
+    outside = [w for p in pages for w in p if not inside(text_box(w[1:]), printable)]
+    assert outside == [], "text outside the printable box"
+    # Every claim row, those that hold too (open on paper), prints in full.
+    printed = {bare(w[0]) for p in pages for w in p} | {
+        "".join(bare(w[0]) for w in run)
+        for p in pages
+        for n in (2, 3, 4, 5)
+        for run in zip(*(p[i:] for i in range(n)), strict=False)
+    }
+    assert len(rows) > 10
+
+    def in_print(word: str) -> bool:
+        # a word mixing scripts may come out in pieces, each in its own font and place (“331 | 만㎡”)
+        runs = re.findall(
+            r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+|[^\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+", word
+        )
+        return word in printed or all(any(run in p for p in printed) for run in runs)
+
+    for cells in rows:
+        missing = [word for cell in cells for word in cell.split() if bare(word) and not in_print(bare(word))]
+        assert missing == [], cells
+
+
+# --- context and legends on the bundled layers ---------------------------------------------------------------------
+
+#: Colours the page draws, read from the SVG paths Leaflet made for the layers shown, and the colours of the
+#: legend's swatches and lines (computed styles, so CSS variables are resolved), both as lower-case #rrggbb.
+COLOURS_JS = """() => {
+    const hex = (value) => {
+        if (!value || value === "none") { return null; }
+        const probe = document.createElement("span");
+        probe.style.color = value; document.body.appendChild(probe);
+        const rgb = getComputedStyle(probe).color.match(/\\d+(\\.\\d+)?/g); probe.remove();
+        if (!rgb || (rgb.length > 3 && +rgb[3] === 0)) { return null; }
+        return "#" + rgb.slice(0, 3).map(v => (+v).toString(16).padStart(2, "0")).join("");
+    };
+    const drawn = new Set();
+    document.querySelectorAll(".leaflet-overlay-pane path").forEach(path => {
+        const fill = path.getAttribute("fill"), stroke = path.getAttribute("stroke");
+        if (stroke && path.getAttribute("stroke-opacity") !== "0") { drawn.add(hex(stroke)); }
+        if (fill && fill !== "none" && path.getAttribute("fill-opacity") !== "0") { drawn.add(hex(fill)); }
+    });
+    const listed = new Set();
+    document.querySelectorAll(".tb-panel .tb-legend *").forEach(el => {
+        const style = getComputedStyle(el);
+        if (style.backgroundColor) { listed.add(hex(style.backgroundColor)); }
+        if (style.borderTopStyle !== "none" && parseFloat(style.borderTopWidth) > 0) {
+            listed.add(hex(style.borderTopColor));
+        }
+    });
+    drawn.delete(null); listed.delete(null);
+    return {drawn: [...drawn].sort(), listed: [...listed].sort()};
+}"""
+
+
+@pytest.fixture(scope="module")
+def bundled_maps(tmp_path_factory, zones, audit_result, context, points) -> Path:
+    """The belt, FEZ and Jingok maps of the bundled layers in every language, with the context as built."""
+    from geo.fez import load_fez_districts
+
+    out = tmp_path_factory.mktemp("bundled")
+    districts = load_fez_districts()
+    for language in LANGUAGES:
+        options = maps.MapOptions(language=language, context=context, points=points)
+        pages = {
+            f"belt_{language}.html": maps.belt_map(zones, audit_result, options),
+            f"fez_{language}.html": maps.fez_map(districts, zones, audit_result, options),
+            f"zone_jingok_{language}.html": maps.zone_map(zones, audit_result, "jingok", options),
+        }
+        for name, page in pages.items():
+            (out / name).write_text(maps.render_html(page), encoding="utf-8")
+    return out
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", ["belt", "fez"])
+def test_gu_si_gun_are_drawn_and_named_by_default_clear_of_the_zone_names(
+    bundled_maps, view_page, context, kind, language
+):
+    page = view_page(bundled_maps / f"{kind}_{language}.html", "desktop")
+    assert page.tb_errors == []
+    # the layer is on when the map opens, under its name in the page's language
+    control = page.locator(".leaflet-control-layers-overlays label", has_text=i18n.text("layer_admin", language))
+    assert control.locator("input").is_checked()
+    assert page.locator("path.tb-unit").count() == (context["kind"] == "sigungu").sum()
+    # its names are in the page's language, and those shown include the gu the belt lies in
+    shown = page.eval_on_selector_all(
+        ".tb-admin-label .tb-label-text",
+        f"els => els.filter(el => getComputedStyle(el).visibility !== 'hidden')"
+        f".map(el => [el.textContent, ({RECT_JS})(el)])",
+    )
+    codes = context.loc[context["kind"] == "sigungu", "code"]
+    names = {i18n.text(f"place_{code}", language) for code in codes}
+    assert {text for text, _ in shown} <= names
+    assert i18n.text("place_29200", language) in {text for text, _ in shown}  # Gwangsan-gu
+    assert len(shown) >= 4
+    # no name of a gu/si/gun lies on a zone's or district's name, nor on a site point's
+    others = page.eval_on_selector_all(
+        ".tb-zone-label .tb-label-text, .leaflet-tooltip.tb-point-label",
+        f"els => els.filter(el => getComputedStyle(el).visibility !== 'hidden').map({RECT_JS})",
+    )
+    assert others
+    assert not any(overlaps(box, other) for _, box in shown for other in others)
+    # NGII is credited in the map's attribution while its boundaries are drawn
+    attribution = page.locator(".leaflet-control-attribution").inner_text()
+    assert i18n.text("credit_ngii", language) in attribution
+
+
+@pytest.mark.parametrize("name", ["belt_en.html", "fez_ja.html", "zone_jingok_ko.html"])
+def test_the_legend_lists_every_colour_the_map_draws(bundled_maps, view_page, name):
+    page = view_page(bundled_maps / name, "desktop")
+    colours = page.evaluate(COLOURS_JS)
+    assert colours["drawn"]
+    assert set(colours["drawn"]) <= set(colours["listed"]), colours
+    # the site points are drawn as Leaflet's marker image, which the legend shows beside their layer's name
+    markers = page.eval_on_selector_all("img.leaflet-marker-icon", "els => [...new Set(els.map(el => el.src))]")
+    assert (
+        markers
+        and page.eval_on_selector_all(".tb-panel .tb-legend img.tb-marker-key", "els => els.map(e => e.src)") == markers
+    )
+    # the layers switched off when the map opens are drawn in colours the legend lists too
+    page.locator(".leaflet-control-layers").hover()
+    for label in page.locator(".leaflet-control-layers-overlays label").all():
+        box = label.locator("input")
+        if not box.is_checked():
+            box.check()
+    page.wait_for_timeout(200)
+    with_all = page.evaluate(COLOURS_JS)
+    assert set(with_all["drawn"]) <= set(with_all["listed"]), with_all
+
+
+def test_on_the_fez_map_a_colour_means_one_thing(bundled_maps, view_page):
+    from geo import style
+
+    page = view_page(bundled_maps / "fez_en.html", "desktop")
+    swatches = page.eval_on_selector_all(
+        ".tb-panel .tb-legend .tb-row .tb-swatch",
+        "els => els.map(el => [getComputedStyle(el).backgroundColor, el.parentElement.textContent.trim()])",
+    )
+    by_colour: dict[str, set[str]] = {}
+    for colour, label in swatches:
+        by_colour.setdefault(colour, set()).add(label)
+    assert all(len(labels) == 1 for labels in by_colour.values()), by_colour
+    assert style.pillar_color("future_vehicle") not in style.ROLE_COLORS.values()
+    # Bitgoeul's Gwangju part is the future-vehicle district's ground: drawn once, as the district
+    assert page.locator("path.tb-fez").count() == 4
+    labels = page.locator(".tb-zone-label").all_inner_texts()
+    assert any("Jingok" in text for text in labels) and not any("Bitgoeul" in text for text in labels), labels
+
+
+#: Every claim's verdict, figure and words, and whether any is cut: by its own box (text wider than the box) or
+#: by a box it sits in that does not scroll.
+CLIPPED_JS = """
+root => [...root.querySelectorAll('.tb-claims .tb-verdict, .tb-claims .tb-published, .tb-claims .tb-q')]
+  .filter(el => el.offsetParent !== null)
+  .map(el => {
+    const r = el.getBoundingClientRect();
+    let cut = el.scrollWidth > el.clientWidth + 1;
+    for (let box = el.parentElement; box && box !== root.parentElement; box = box.parentElement) {
+      const style = getComputedStyle(box);
+      if (style.overflowX === 'visible' || style.overflowX === 'auto' || style.overflowX === 'scroll') continue;
+      const b = box.getBoundingClientRect();
+      if (r.left < b.left - 1 || r.right > b.right + 1) cut = true;
+    }
+    return [el.textContent, cut, r.right];
+  })
+"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_on_a_phone_no_claim_is_clipped_in_the_panel_the_popup_or_the_index(
+    built, view_page, belt_zones, belt_audit, language
+):
+    """Claims stack on a phone: source and verdict on one line, figure and difference below, nothing cut off
+    (許容範囲外 whole, not 許容範), and no wider than the screen."""
+    page = view_page(built / f"belt_{language}.html", "phone")
+    page.locator(".tb-panel-box > summary").click()
+    page.wait_for_timeout(300)
+    seen = page.locator(".tb-panel").evaluate(CLIPPED_JS)
+    verdicts = {i18n.text(f"verdict_{v}", language) for v in ("holds", "off")}
+    assert verdicts <= {text for text, _, _ in seen}
+    assert [text for text, cut, right in seen if cut or right > 390] == []
+    page.locator(".tb-panel-box > summary").click()
+    row = belt_zones.iloc[0]
+    lat, lng = point_inside(row.geometry)
+    click_at(page, lat, lng)
+    popup = page.locator(".leaflet-popup-content")
+    assert popup.is_visible()
+    seen = popup.evaluate(CLIPPED_JS)
+    assert seen and [text for text, cut, right in seen if cut or right > 390] == []
+    index = view_page(built / f"index_{language}.html", "phone")
+    seen = index.locator("body").evaluate(CLIPPED_JS)
+    assert seen and [text for text, cut, right in seen if cut or right > 390] == []
+    assert index.evaluate("document.documentElement.scrollWidth") <= 390

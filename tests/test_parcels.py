@@ -281,7 +281,7 @@ def test_local_cluster_equals_the_single_process_result(zones, grid):
             n_workers=2,
             threads_per_worker=1,
             processes=False,
-            dashboard_address=None,
+            dashboard_address=":0",
             silence_logs=logging.ERROR,
         ) as cluster,
         distributed.Client(cluster) as client,
@@ -337,7 +337,7 @@ def test_a_scheduler_without_workers_is_an_input_error(monkeypatch, zones, grid)
     monkeypatch.setattr(_scheduler, "CONNECT_TIMEOUT_S", 0.5)
     with (
         distributed.LocalCluster(
-            n_workers=0, processes=False, dashboard_address=None, silence_logs=logging.ERROR
+            n_workers=0, processes=False, dashboard_address=":0", silence_logs=logging.ERROR
         ) as cluster,
         pytest.raises(InputError, match=r"has no worker \(none joined within 0.5 s\); start one with dask worker"),
     ):

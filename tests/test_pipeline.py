@@ -102,7 +102,8 @@ def test_pdf_fact_sheets_are_planned_written_and_named_by_their_module(tmp_path,
     assert pipeline.plan(options, options.zones.load()).title == "mine"
     written = geo.build(tmp_path / "out", options=options)
     pdfs = [p for p in written if p.suffix == ".pdf"]
-    assert sorted(p.name for p in pdfs) == sorted(factsheet.output_files(belt_zones["zone_id"].unique(), ("en",)))
+    sheets = factsheet.output_files(belt_zones["zone_id"].unique(), ("en",))
+    assert sorted(p.name for p in pdfs) == sorted([*sheets, *factsheet.summary_files(("en",))])
     assert all(p.read_bytes().startswith(b"%PDF") for p in pdfs)
 
 
@@ -128,6 +129,6 @@ def test_our_zones_with_pdf_get_the_fez_fact_sheet_linked_from_the_index(tmp_pat
     options = geo.BuildOptions(languages=("en",), pdf=True, zone_maps="none")
     written = geo.build(tmp_path, options=options)
     pdfs = sorted(p.name for p in written if p.suffix == ".pdf")
-    assert pdfs == ["factsheet_belt_en.pdf", "factsheet_fez_en.pdf"]
+    assert pdfs == ["factsheet_belt_en.pdf", "factsheet_fez_en.pdf", "summary_en.pdf"]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(pipeline.planned_outputs(options.zones.load(), options))
     assert 'href="factsheet_fez_en.pdf"' in (tmp_path / "index_en.html").read_text(encoding="utf-8")

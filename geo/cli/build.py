@@ -84,8 +84,8 @@ def summary(out: Path, result: pipeline.BuildResult) -> list[str]:
     files = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
     lines = [f"built {out}: {len(result.files)} files ({files}), {size / 1e6:.1f} MB; open {out / 'index.html'}"]
     claims = result.audit.claims
-    checked = claims[claims["within_tolerance"].notna()]
-    off = checked[~checked["within_tolerance"].astype(bool)]
+    checked = claims[claims["holds"].notna()]
+    off = checked[~checked["holds"].astype(bool)]
     line = "audit: " + ". ".join(headline.headline(result.audit, language=DEFAULT_LANGUAGE))
     if len(off):
         worst = ", ".join(

@@ -21,7 +21,9 @@ def audit_tables(audit: AuditResult, language: str) -> list[Table]:
     """``audit_zones`` (the audit's areas per zone part) and ``audit_claims`` (every claim and its verdict), and
     on the official boundary layer ``official_matches`` (which official feature became which zone, and why)."""
     claims = audit.claims.reset_index(drop=True)
-    claims["within_tolerance"] = claims["within_tolerance"].astype("boolean")
+    for column in ("within_tolerance", "within_rounding", "holds", "approximate"):
+        if column in claims:
+            claims[column] = claims[column].astype("boolean")
     metadata = {"tolerance": audit.tolerance, "passed": audit.passed}
     if "url" in claims:
         metadata["sources"] = sorted(set(claims["url"]))

@@ -1,4 +1,4 @@
-"""The background layers of the GeoPackage: legal dongs and ri, the Gwangju–Jeonnam border, the site points.
+"""The background layers of the GeoPackage: gu/si/gun, legal dongs and ri, the Gwangju–Jeonnam border, site points.
 
 The context is drawn as background, not subject: outlines thinner and lighter than the zones', labels placed
 after theirs and below them, and dong polygons no obstacle to other labels (:mod:`geo.export._tables`).
@@ -35,8 +35,19 @@ BORDER_LINE_WIDTH_MM: Final = 0.5
 POINT_COLOR: Final = "#000000"
 POINT_OPACITY: Final = 0.9
 
-#: The context's layers: the legal dongs and ri (polygons) and the border (the rows of kind ``border``, a line).
+#: The context's layers by the ``kind`` of their rows: the gu/si/gun (``sigungu``, polygons, lighter still), the
+#: legal dongs and ri (every other kind, polygons) and the border (``border``, a line).
 _CONTEXT_LAYERS: Final = {
+    "context_units": (
+        "polygon",
+        _qml.Symbol(
+            style.UNIT_COLOR,
+            0.0,
+            filled=False,
+            width_mm=CONTEXT_OUTLINE_WIDTH_MM,
+            outline_opacity=CONTEXT_OUTLINE_OPACITY,
+        ),
+    ),
     "context_areas": (
         "polygon",
         _qml.Symbol(
@@ -52,12 +63,18 @@ _CONTEXT_LAYERS: Final = {
 
 
 def context_tables(context: gpd.GeoDataFrame, crs: CRS, language: str) -> list[Table]:
-    """The legal dongs and ri (labelled with their names in ``language``, else Korean) and the border line."""
+    """The gu/si/gun and the legal dongs and ri (each labelled with their names in ``language``, else Korean) and
+    the border line; a layer with no rows is left out."""
     tables = []
-    border = (context["kind"] == "border").to_numpy()
+    kinds = context["kind"].to_numpy()
+    rows = {
+        "context_units": kinds == "sigungu",
+        "context_border": kinds == "border",
+        "context_areas": (kinds != "sigungu") & (kinds != "border"),
+    }
     for name, (geometry, symbol) in _CONTEXT_LAYERS.items():
         is_border = geometry == "line"
-        part = context[border if is_border else ~border]
+        part = context[rows[name]]
         if part.empty:
             continue
         table, titles = renamed(pd.DataFrame(part.drop(columns="geometry")), CONTEXT_FIELDS, language)

@@ -12,18 +12,21 @@ Every string from data is escaped.
 
 - :mod:`geo.factsheet._svg`: the map (frame, drawing, label placement, scale bar, north arrow);
 - :mod:`geo.factsheet._tables`: the area and claims tables;
-- :mod:`geo.factsheet._page`: the page that holds them.
+- :mod:`geo.factsheet._page`: the page that holds them;
+- :mod:`geo.factsheet._summary`: the one-page summary per language (``summary_<lang>.pdf``).
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Final
 
 import geopandas as gpd
+import pandas as pd
 
 from .. import i18n
 from .._format import file_stems
@@ -35,15 +38,32 @@ from ..maps import Title
 from ..schema import BELT
 from ..screenshot import browser, offline_page
 from ..settings import DEFAULT_LANGUAGE
-from ._page import fez_sheet_html, zone_sheet_html
+from ._page import fez_sheet_html, fit_css, zone_sheet_html
+from ._summary import MAX_LISTED_CLAIMS, summary_files, summary_html, summary_name
 
-__all__ = ["BELT_SHEET", "FEZ_SHEET", "fez_sheet_html", "output_files", "write_factsheets", "zone_sheet_html"]
+__all__ = [
+    "BELT_SHEET",
+    "FEZ_SHEET",
+    "fez_sheet_html",
+    "output_files",
+    "summary_files",
+    "summary_html",
+    "write_factsheets",
+    "write_summaries",
+    "zone_sheet_html",
+]
 
 log = logging.getLogger(__name__)
 
 #: The subjects of the whole-belt and the Free Economic Zone sheets (every other sheet is a zone's).
 BELT_SHEET: Final = BELT
 FEZ_SHEET: Final = FEZ
+
+
+#: The most pages of a fact sheet; and how a sheet is printed to keep within them, in the order tried: its map
+#: at this share of its full width, its text at this size in points (None: as the stylesheet sets it).
+MAX_SHEET_PAGES: Final = 2
+FIT_STEPS: Final = ((1.0, None), (0.85, None), (0.85, 7.5), (0.7, 7.5), (0.55, 7.5), (0.55, 7.0))
 
 
 def sheet_stems(zone_ids: Iterable[object]) -> dict[str, str]:
@@ -73,6 +93,7 @@ def write_factsheets(
     fez: gpd.GeoDataFrame | None = None,
     title: Title = None,
     open_browser: object | None = None,
+    locations: pd.DataFrame | None = None,
 ) -> list[Path]:
     """Write one A4 PDF per map (the belt, each zone, then the FEZ) and language into ``out``; return their paths.
 
@@ -97,6 +118,8 @@ def write_factsheets(
         string or one per language; None for the belt's). The FEZ sheet is the FEZ's, titled in its language.
     open_browser
         A browser from :func:`geo.screenshot.browser` to reuse; one is started otherwise.
+    locations
+        :func:`geo.location.location_table`: the belt's and the zones' sheets add the straight-line distances.
 
     Raises
     ------
@@ -109,13 +132,13 @@ def write_factsheets(
         with browser() as started:
             return write_factsheets(
                 out, zones, audit, languages=languages, context=context, points=points, zone_ids=zone_ids, fez=fez,
-                title=title, open_browser=started,
+                title=title, open_browser=started, locations=locations,
             )  # fmt: skip
     out = output_folder(out)
     date = build_timestamp(out.protect)[0]
     common = {"context": context, "points": points, "date": date}
     stems = sheet_stems(zones["zone_id"] if zone_ids is None else zone_ids)
-    titled = {**common, "title": title}
+    titled = {**common, "title": title, "locations": locations}
     sheets = [(BELT_SHEET, lambda language: zone_sheet_html(zones, audit, subject=BELT, language=language, **titled))]
     sheets += [
         (stem, lambda language, z=zone_id: zone_sheet_html(zones, audit, subject=z, language=language, **titled))
@@ -126,15 +149,84 @@ def write_factsheets(
     written = []
     for stem, page_html in sheets:
         for language in languages:
-            written.append(out.bytes(_name(stem, language), _print_pdf(open_browser, page_html(language))))
+            written.append(out.bytes(_name(stem, language), _fitted_pdf(open_browser, page_html(language))))
             log.info("fact sheet %s", written[-1])
     return written
 
 
-def _print_pdf(open_browser: object, page_html: str) -> bytes:
+def write_summaries(
+    out: OutputFolder | str | os.PathLike,
+    zones: gpd.GeoDataFrame,
+    audit: AuditResult,
+    *,
+    languages: Sequence[str] = (DEFAULT_LANGUAGE,),
+    context: gpd.GeoDataFrame | None = None,
+    points: gpd.GeoDataFrame | None = None,
+    fez: gpd.GeoDataFrame | None = None,
+    title: Title = None,
+    open_browser: object | None = None,
+) -> list[Path]:
+    """Write the one-page summary of each language (:func:`summary_files`) into ``out``; return their paths.
+
+    Each is one A4 page: when the claims that do not hold would run over it, fewer of them are named (the page
+    says how many more there are, on the fact sheets). The parameters are those of :func:`write_factsheets`;
+    ``fez`` adds the Free Economic Zone's total and districts.
+
+    Raises
+    ------
+    OutputError
+        If Playwright or Chromium is missing or does not start.
+    """
+    for language in languages:
+        i18n.check_language(language)
+    if open_browser is None:
+        with browser() as started:
+            return write_summaries(
+                out, zones, audit, languages=languages, context=context, points=points, fez=fez, title=title,
+                open_browser=started,
+            )  # fmt: skip
+    out = output_folder(out)
+    common = {"context": context, "points": points, "date": build_timestamp(out.protect)[0], "title": title}
+    written = []
+    for language in languages:
+        for listed in range(MAX_LISTED_CLAIMS, -1, -1):
+            page = summary_html(zones, audit, language=language, districts=fez, listed=listed, **common)
+            pdf = _print_pdf(open_browser, page)
+            if _page_count(pdf) == 1:
+                break
+        else:
+            log.warning("the summary in %s runs over one page even without the claims listed", language)
+        written.append(out.bytes(summary_name(language), pdf))
+        log.info("summary %s", written[-1])
+    return written
+
+
+#: A page object of a PDF as Chromium writes them (one uncompressed dictionary per page).
+_PAGE_OBJECT: Final = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+
+
+def _page_count(pdf: bytes) -> int:
+    """How many pages a PDF printed by Chromium has."""
+    return len(_PAGE_OBJECT.findall(pdf))
+
+
+def _fitted_pdf(open_browser: object, page_html: str) -> bytes:
+    """The sheet printed as it is, or at the first of :data:`FIT_STEPS` at which it keeps to
+    :data:`MAX_SHEET_PAGES` (long claims tables, long names); at the last when none does."""
+    for map_scale, text_pt in FIT_STEPS:
+        pdf = _print_pdf(open_browser, page_html, css=fit_css(map_scale, text_pt))
+        if _page_count(pdf) <= MAX_SHEET_PAGES:
+            return pdf
+    log.warning("a fact sheet runs over %d pages even with its map and text at their smallest", MAX_SHEET_PAGES)
+    return pdf
+
+
+def _print_pdf(open_browser: object, page_html: str, *, css: str = "") -> bytes:
     page = offline_page(open_browser)
     try:
         page.set_content(page_html, wait_until="load")
+        if css:
+            page.add_style_tag(content=css)
         page.evaluate("document.fonts.ready")
         return page.pdf(format="A4", print_background=True, prefer_css_page_size=True)
     finally:

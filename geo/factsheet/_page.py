@@ -13,8 +13,8 @@ from .. import i18n, style
 from .._html import escape
 from ..audit import AuditResult
 from ..belt import union
-from ..fez import PILLARS, belt_claims, fez_claims, pillar_label
-from ..maps import Title, _static, map_title
+from ..fez import PILLARS, belt_claims, district_ground, fez_claims, pillar_label
+from ..maps import Title, _static, findings, location_section, map_title
 from ..schema import BELT, GeometryQuality
 from ..settings import GEOGRAPHIC_CRS, PLANAR_CRS
 from . import _svg, _tables
@@ -42,10 +42,12 @@ def zone_sheet_html(
     points: gpd.GeoDataFrame | None,
     date: object,
     title: Title = None,
+    locations: pd.DataFrame | None = None,
 ) -> str:
     """The sheet of the belt (``subject`` ``belt``) or of one zone (a zone id), under the build's ``title``
     (:func:`geo.maps.map_title`: the belt's by default); a long zone name is shortened in the title and on the
-    map, and given whole in the table."""
+    map, and given whole in the table. ``locations`` (:func:`geo.location.location_table`) adds the
+    straight-line distances from the belt's zones, or from the zone, to the airports, rail and ports."""
     belt = subject == BELT
     on_sheet = zones if belt else zones[zones["zone_id"] == subject]
     if on_sheet.empty:
@@ -84,14 +86,17 @@ def zone_sheet_html(
         language,
         date=date,
         svg=svg,
-        legend=_legend(_zone_keys(zones, language, others=not belt), language, context=context, points=points,
+        legend=_legend(_zone_keys(_within_box(zones, box), language), language, context=context, points=shown_points,
                        schematic=(zones["geometry_quality"] == GeometryQuality.SCHEMATIC).any()),
         schematic=(on_sheet["geometry_quality"] == GeometryQuality.SCHEMATIC).any(),
         convergence=_convergence_deg(box),
+        credit=boundary_credit(context, language),
         tables=[
             _tables.zones_table(framed if belt else on_sheet, audit, belt=belt, language=language,
                                 others=len(zones) - len(framed) if belt else 0),
-            _tables.claims_table(claims, tolerance=audit.tolerance, empty=empty, language=language),
+            _tables.claims_table(claims, tolerance=audit.tolerance, empty=empty, language=language,
+                                 subjects=findings.subject_names(zones, language)),
+            location_section(locations, language=language, zone_ids=None if belt else [subject]),
         ],
     )  # fmt: skip
 
@@ -110,6 +115,8 @@ def fez_sheet_html(
     if audit.fez is None:
         raise ValueError("the audit has no FEZ summary: audit the claims with the districts (geo.fez.audit_with_fez)")
     frame = _svg.Frame(_svg.planar_bounds(zones, districts, points))
+    # A zone part that is a district's ground is drawn once, as the district: each colour keeps one meaning.
+    zones = zones[~district_ground(zones, districts)]
     areas = [
         *_svg.zone_areas(zones, [False] * len(zones)),
         *_svg.zone_areas(districts, [True] * len(districts), colour_of=_pillar_colour),
@@ -122,7 +129,7 @@ def fez_sheet_html(
         language=language, context=context, points=points,
     )  # fmt: skip
     keys = [(f"background:{style.pillar_color(p)};opacity:0.65", pillar_label(p, language)) for p in PILLARS]
-    keys += _zone_keys(zones, language, others=False)
+    keys += _zone_keys(zones, language)
     schematic = bool((districts["geometry_quality"] == GeometryQuality.SCHEMATIC).any())
     return _page(
         i18n.text("fez_map_title", language),
@@ -132,13 +139,28 @@ def fez_sheet_html(
         legend=_legend(keys, language, context=context, points=points, schematic=schematic),
         schematic=schematic,
         convergence=_convergence_deg(frame.box()),
+        credit=boundary_credit(context, language),
         tables=[
             _tables.district_table(districts, audit.fez, language=language),
             _tables.claims_table(
-                fez_claims(audit.claims), tolerance=audit.tolerance, empty="fez_no_claims", language=language
+                fez_claims(audit.claims),
+                tolerance=audit.tolerance,
+                empty="fez_no_claims",
+                language=language,
+                subjects=findings.fez_subject_names(districts, language),
             ),
         ],
     )
+
+
+def boundary_credit(context: gpd.GeoDataFrame | None, language: str) -> str:
+    """The credit the sheet gives NGII where it draws NGII's boundaries (publisher, base date, licence), as the
+    index pages' sources give it; empty when no context is drawn or its sources do not name NGII."""
+    if context is None or context.empty or "source" not in context:
+        return ""
+    if not context["source"].astype(str).str.contains("NGII", regex=False).any():
+        return ""
+    return i18n.text("credit_ngii_full", language)
 
 
 def _pillar_colour(row: pd.Series) -> str:
@@ -196,6 +218,11 @@ def _neighbourhood_bounds(parts: gpd.GeoDataFrame) -> list[float]:
     return [west - margin, south - margin, east + margin, north + margin]
 
 
+def _within_box(zones: gpd.GeoDataFrame, box: shapely.Geometry) -> gpd.GeoDataFrame:
+    """The zones the map box (EPSG:5186) shows some of: the legend keys only what the map shows."""
+    return zones[zones.to_crs(PLANAR_CRS).intersects(box).to_numpy()]
+
+
 def _within(points: gpd.GeoDataFrame | None, box: shapely.Geometry) -> gpd.GeoDataFrame | None:
     """The points inside the map box (EPSG:5186), or None."""
     if points is None or points.empty:
@@ -231,14 +258,13 @@ def _point_labels(points: gpd.GeoDataFrame | None, language: str) -> list[_svg.L
     ]
 
 
-def _zone_keys(zones: gpd.GeoDataFrame, language: str, *, others: bool) -> list[tuple[str, str]]:
-    keys = [
+def _zone_keys(zones: gpd.GeoDataFrame, language: str) -> list[tuple[str, str]]:
+    """One key per role the zones drawn have, in the colour their fill and outline are drawn in (the sheet's own
+    zones stand out by their heavier outline and bolder name, not by another colour)."""
+    return [
         (f"background:{style.role_color(role)};opacity:{_svg.OWN_FILL_OPACITY + 0.2}", i18n.role_label(role, language))
         for role in dict.fromkeys(zones["role"].fillna(""))
     ]
-    if others and zones["zone_id"].nunique() > 1:
-        keys.append(("background:#bbb;opacity:0.5", i18n.text("factsheet_other_zones", language)))
-    return keys
 
 
 def _legend(
@@ -253,9 +279,13 @@ def _legend(
     entries = list(keys)
     if schematic:
         entries.append(("border:0.5mm dashed #444;height:3mm", i18n.text("schematic_label", language)))
-    if context is not None and (context["kind"] != "border").any():
+    kinds = set(context["kind"]) if context is not None else set()
+    if _svg.UNIT_KIND in kinds:
+        line = f"border-top:0.3mm solid {style.UNIT_COLOR};opacity:{_svg.UNIT_OPACITY};height:0"
+        entries.append((line, i18n.text("layer_admin", language)))
+    if kinds - {_svg.UNIT_KIND, _svg.BORDER_KIND}:
         entries.append((f"border:0.3mm solid {style.CONTEXT_COLOR};opacity:0.6", i18n.text("layer_context", language)))
-    if context is not None and (context["kind"] == "border").any():
+    if _svg.BORDER_KIND in kinds:
         entries.append(("border-top:0.6mm dashed #333;height:0", i18n.text("layer_border", language)))
     if points is not None and not points.empty:
         entries.append(
@@ -275,14 +305,17 @@ def _page(
     schematic: bool,
     tables: Sequence[str],
     convergence: float,
+    credit: str = "",
 ) -> str:
     # The north arrow points to grid north; the note says how far that is from true north on this map.
-    note = i18n.text("factsheet_map_note", language, convergence=f"{abs(convergence):.1f}")
+    note = escape(i18n.text("factsheet_map_note", language, convergence=f"{abs(convergence):.1f}"))
+    if credit:
+        note += f'<br><span class="credit">{escape(credit)}</span>'
     parts = [
         f"<header><h1>{escape(title)}</h1>",
         f'<p class="date">{escape(i18n.text("built_on", language, date=_date_text(date)))}</p></header>',
         f'<figure class="map">{svg}',
-        f"<figcaption>{escape(note)}</figcaption></figure>",
+        f"<figcaption>{note}</figcaption></figure>",
         legend,
     ]
     if schematic:
@@ -299,9 +332,23 @@ def _page(
 """
 
 
+def map_size(scale: float = 1.0) -> dict[str, str]:
+    """The map's printed size at ``scale`` of its full width (:data:`MAP_WIDTH_MM`), its proportions kept, as
+    the stylesheet's custom properties (``--tb-map-width``, ``--tb-map-height``)."""
+    width = MAP_WIDTH_MM * scale
+    return {"map-width": f"{round(width, 1):g}mm", "map-height": f"{width * _svg.MAP_HEIGHT / _svg.MAP_WIDTH:.1f}mm"}
+
+
+def fit_css(map_scale: float, text_pt: float | None = None) -> str:
+    """CSS for a sheet that would run over its pages as it is: the map at ``map_scale`` of its width and, with
+    ``text_pt``, the text at that size (``factsheet-fit.css``)."""
+    if text_pt is None:
+        return _static.custom_properties(map_size(map_scale))
+    return _static.custom_properties({**map_size(map_scale), "fit-text": f"{text_pt:g}pt"}) + _FIT_CSS
+
+
 #: The page's stylesheet (``geo/maps/static/factsheet.css`` after the shared ``theme.css``; its fonts by the
 #: page's ``lang``), with the map's printed size.
-_CSS: Final = _static.stylesheet(
-    "factsheet.css",
-    {"map-width": f"{MAP_WIDTH_MM}mm", "map-height": f"{MAP_WIDTH_MM * _svg.MAP_HEIGHT / _svg.MAP_WIDTH:.1f}mm"},
-)
+_CSS: Final = _static.stylesheet("factsheet.css", map_size())
+#: The denser text of a sheet that would run over its pages (:func:`fit_css`).
+_FIT_CSS: Final = _static.read("factsheet-fit.css")

@@ -1,11 +1,12 @@
 """The fact sheet's map: an SVG drawn from the geometries in EPSG:5186, with labels placed so none is cut or hidden.
 
-No tiles: the NGII legal-dong/ri boundaries and the Gwangju/Jeonnam border are the background, so the map prints
-the same offline. Labels are placed greedily, most important first (the sheet's own subjects, then the site
-points, the other zones, the dong names last): each tries a few positions around its anchor, kept inside the
-map box and clear of the scale bar and the north arrow. A required label (the sheet's subjects, the belt's
-zones, the zones a claim is about, the site points) always finds a place, the least crowded one; any other
-label (the other zones of a national layer, the dong names) is left out where it would collide.
+No tiles: the NGII gu/si/gun and legal-dong/ri boundaries and the Gwangju/Jeonnam border are the background, so
+the map prints the same offline. Labels are placed greedily, most important first (the sheet's own subjects,
+then the site points, the other zones, the gu/si/gun names, the dong names last): each tries a few positions
+around its anchor, kept inside the map box and clear of the scale bar and the north arrow. A required label (the
+sheet's subjects, the belt's zones, the zones a claim is about, the site points) always finds a place, the least
+crowded one; any other label (the other zones of a national layer, the gu/si/gun and dong names) is left out
+where it would collide, and a gu/si/gun name also where it would lie on a zone.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ import shapely
 
 from .. import _format, i18n, style
 from .._html import escape
+from ..maps._context import BORDER_KIND, UNIT_KIND, unit_label_points, unit_name
 from ..schema import GeometryQuality, Status
-from ..settings import PLANAR_CRS
+from ..settings import GEOGRAPHIC_CRS, PLANAR_CRS
 
 #: The map's drawing box in SVG units (1 unit = 0.2 mm on paper: 180 mm × 150 mm).
 MAP_WIDTH: Final = 900
@@ -34,6 +36,8 @@ MAP_PADDING: Final = 0.08
 SVG_DECIMALS: Final = 1
 OWN_FILL_OPACITY: Final = 0.45
 OTHER_FILL_OPACITY: Final = 0.25
+#: Opacity of the white box behind a label (its halo): lines under it show faintly.
+LABEL_HALO_OPACITY: Final = 0.75
 #: Labels keep this far (SVG units) from the map's edge, and this far from each other.
 LABEL_MARGIN: Final = 4.0
 LABEL_GAP: Final = 4.0
@@ -42,6 +46,13 @@ LABEL_GAP: Final = 4.0
 WIDE_GLYPH_EM: Final = 1.0
 NARROW_GLYPH_EM: Final = 0.68
 BOLD_GLYPH_EM: Final = 0.76
+#: The usual advance of a non-CJK glyph in ems (DejaVu Sans text, regular and bold): the width of a label's halo.
+TYPICAL_GLYPH_EM: Final = 0.58
+TYPICAL_BOLD_GLYPH_EM: Final = 0.58
+#: The gu/si/gun outlines (SVG units, 0.2 mm: a 0.18 mm line) and names: thin, light, small, background.
+UNIT_WIDTH: Final = 0.9
+UNIT_OPACITY: Final = 0.8
+UNIT_LABEL_SIZE: Final = 10
 #: Where the scale bar and the north arrow sit (x0, y0, x1, y1): no label goes there.
 NORTH_ARROW_BOX: Final = (MAP_WIDTH - 68, 4, MAP_WIDTH - 12, 90)
 
@@ -59,8 +70,9 @@ class Area:
 
 @dataclass(frozen=True)
 class Label:
-    """A label to place at ``anchor`` (EPSG:5186): ``kind`` ``area`` (above the anchor), ``point`` (beside it) or
-    ``dong`` (on it); a ``required`` label is always placed, another only where it collides with nothing."""
+    """A label to place at ``anchor`` (EPSG:5186): ``kind`` ``area`` (above the anchor), ``point`` (beside it),
+    ``unit`` (on it or just above or below) or ``dong`` (on it); a ``required`` label is always placed, another
+    only where it collides with nothing."""
 
     text: str
     anchor: tuple[float, float]
@@ -70,6 +82,8 @@ class Label:
     halo: float = 4.0
     fill: str = "#111"
     required: bool = True
+    #: Kept off the zones drawn (their outlines and fill), not only off the other labels.
+    off_areas: bool = False
 
 
 class Frame:
@@ -144,9 +158,18 @@ def map_svg(
     view = frame.box()
     layers = [f'<rect x="0" y="0" width="{MAP_WIDTH}" height="{MAP_HEIGHT}" fill="#fbfbf8"/>']
     dong_labels: list[Label] = []
+    unit_labels: list[Label] = []
     if context is not None and not context.empty:
         planar = context.to_crs(PLANAR_CRS)
-        dongs = planar[(planar["kind"] != "border") & planar.intersects(view)]
+        units = planar[(planar["kind"] == UNIT_KIND) & planar.intersects(view)]
+        if len(units):
+            layers += [
+                f'<path class="unit" d="{path_data(geom.boundary.intersection(view.buffer(1)), frame)}" fill="none" '
+                f'stroke="{style.UNIT_COLOR}" stroke-opacity="{UNIT_OPACITY}" stroke-width="{UNIT_WIDTH}"/>'
+                for geom in units.geometry
+            ]
+            unit_labels = _unit_labels(units, areas, view, language)
+        dongs = planar[~planar["kind"].isin([BORDER_KIND, UNIT_KIND]) & planar.intersects(view)]
         for _, row in dongs.iterrows():
             layers.append(
                 f'<path class="context" d="{path_data(row.geometry, frame)}" fill="none" '
@@ -159,7 +182,7 @@ def map_svg(
                 dong_labels.append(
                     Label(str(name), tuple(anchor), "dong", 9, weight=400, halo=2.5, fill="#777", required=False)
                 )
-        for _, row in planar[planar["kind"] == "border"].iterrows():
+        for _, row in planar[planar["kind"] == BORDER_KIND].iterrows():
             layers.append(
                 f'<path class="border" d="{path_data(row.geometry.intersection(view.buffer(1)), frame)}" '
                 'fill="none" stroke="#333" stroke-width="2.2" stroke-dasharray="10 4 2 4"/>'
@@ -172,10 +195,15 @@ def map_svg(
         )
     if points is not None and not points.empty:
         for xy in frame.xy(shapely.get_coordinates(points.to_crs(PLANAR_CRS).geometry.values)):
-            dot = f'<circle cx="{xy[0]:.1f}" cy="{xy[1]:.1f}" r="4" fill="#000" stroke="#fff" stroke-width="1.2"/>'
-            layers.append(dot)
+            layers.append(
+                f'<circle class="point" cx="{xy[0]:.1f}" cy="{xy[1]:.1f}" r="4" fill="#000" stroke="#fff" '
+                'stroke-width="1.2"/>'
+            )
     scale_bar, scale_box = _scale_bar(frame, language)
-    layers += place_labels([*labels, *dong_labels], frame, reserved=[scale_box, NORTH_ARROW_BOX])
+    drawn = shapely.union_all([shapely.transform(area.geometry, frame.xy) for area in areas]) if areas else None
+    layers += place_labels(
+        [*labels, *unit_labels, *dong_labels], frame, reserved=[scale_box, NORTH_ARROW_BOX], areas=drawn
+    )
     layers += [scale_bar, _north_arrow(language)]
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {MAP_WIDTH} {MAP_HEIGHT}" '
@@ -183,13 +211,47 @@ def map_svg(
     )
 
 
+def _unit_labels(units: gpd.GeoDataFrame, areas: Sequence[Area], view: shapely.Geometry, language: str) -> list[Label]:
+    """The gu/si/gun names (EPSG:5186 ``units``): small, grey, placed away from the zones (``areas``) and only
+    where they collide with no other label (they come after every label but the dongs')."""
+    avoid = shapely.union_all([area.geometry for area in areas]) if areas else None
+    to_geographic = gpd.GeoSeries([g for g in (avoid, view) if g is not None], crs=PLANAR_CRS).to_crs(GEOGRAPHIC_CRS)
+    anchors = gpd.GeoSeries(
+        unit_label_points(
+            units.to_crs(GEOGRAPHIC_CRS),
+            avoid=to_geographic.iloc[0] if avoid is not None else None,
+            view=to_geographic.iloc[-1],
+        ),
+        crs=GEOGRAPHIC_CRS,
+    ).to_crs(PLANAR_CRS)
+    return [
+        Label(
+            unit_name(row, language),
+            (point.x, point.y),
+            "unit",
+            UNIT_LABEL_SIZE,
+            weight=400,
+            halo=2.5,
+            fill=style.UNIT_LABEL_COLOR,
+            required=False,
+            off_areas=True,
+        )
+        for (_, row), point in zip(units.iterrows(), anchors, strict=True)
+        if view.contains(point)
+    ]
+
+
 # --- labels -------------------------------------------------------------------------------------------------
 
 
-def text_width(text: str, size: float, *, bold: bool = False) -> float:
-    """Estimated advance of ``text`` at font ``size`` (SVG units): CJK glyphs one em, the others a bit under."""
+def text_width(text: str, size: float, *, bold: bool = False, typical: bool = False) -> float:
+    """Estimated advance of ``text`` at font ``size`` (SVG units): CJK glyphs one em, the others a bit under
+    (generous, for collisions; ``typical``: the usual advance, for the box drawn behind a label)."""
     wide = sum(unicodedata.east_asian_width(ch) in "WF" for ch in text)
-    narrow = BOLD_GLYPH_EM if bold else NARROW_GLYPH_EM
+    if typical:
+        narrow = TYPICAL_BOLD_GLYPH_EM if bold else TYPICAL_GLYPH_EM
+    else:
+        narrow = BOLD_GLYPH_EM if bold else NARROW_GLYPH_EM
     return size * (wide * WIDE_GLYPH_EM + (len(text) - wide) * narrow)
 
 
@@ -201,6 +263,8 @@ def _candidates(label: Label, x: float, y: float) -> list[tuple[float, float, st
     if label.kind == "area":
         return [(x, y - 12, "middle"), (x, y + size + 2, "middle"), (x, y - 14 - size * 1.2, "middle"),
                 (x, y + size * 2.4 + 2, "middle")]  # fmt: skip
+    if label.kind == "unit":
+        return [(x, y, "middle"), (x, y - size * 1.5, "middle"), (x, y + size * 1.5, "middle")]
     return [(x, y, "middle")]
 
 
@@ -249,9 +313,16 @@ class _Boxes:
         return sum(_overlap(box, other) for other in near)
 
 
-def place_labels(labels: Sequence[Label], frame: Frame, *, reserved: Sequence[Sequence[float]] = ()) -> list[str]:
+def place_labels(
+    labels: Sequence[Label],
+    frame: Frame,
+    *,
+    reserved: Sequence[Sequence[float]] = (),
+    areas: shapely.Geometry | None = None,
+) -> list[str]:
     """The SVG ``<text>`` of each label that finds a place: the required ones first, each group in the order
-    given (earlier labels win); a required label takes the least crowded place, another only a free one."""
+    given (earlier labels win); a required label takes the least crowded place, another only a free one, and a
+    label that is ``off_areas`` only one clear of ``areas`` (the zones drawn, in SVG units)."""
     taken = _Boxes(reserved)
     placed = []
     for label in [*(lb for lb in labels if lb.required), *(lb for lb in labels if not lb.required)]:
@@ -261,6 +332,8 @@ def place_labels(labels: Sequence[Label], frame: Frame, *, reserved: Sequence[Se
             dx, dy = _inside(_box(label, cx, cy, anchor))
             box = _box(label, cx + dx, cy + dy, anchor)
             crowding = taken.crowding(box)
+            if label.off_areas and areas is not None and shapely.intersects(areas, shapely.box(*box)):
+                continue
             if best is None or crowding < best[0]:
                 best = (crowding, cx + dx, cy + dy, anchor, box)
             if crowding == 0:
@@ -269,13 +342,27 @@ def place_labels(labels: Sequence[Label], frame: Frame, *, reserved: Sequence[Se
             continue
         _, lx, ly, anchor, box = best
         taken.add(box)
-        css = {"area": "zone-label", "point": "point-label", "dong": "context-label"}[label.kind]
-        placed.append(
-            f'<text x="{lx:.1f}" y="{ly:.1f}" class="{css}" text-anchor="{anchor}" font-size="{label.size:g}" '
-            f'font-weight="{label.weight}" fill="{label.fill}" stroke="#fff" stroke-width="{label.halo:g}" '
-            f'paint-order="stroke">{escape(label.text)}</text>'
-        )
+        css = {"area": "zone-label", "point": "point-label", "unit": "unit-label", "dong": "context-label"}[label.kind]
+        placed.append(_label_svg(label, lx, ly, anchor, css))
     return placed
+
+
+def _label_svg(label: Label, x: float, baseline: float, anchor: str, css: str) -> str:
+    """A placed label: its text on a halo, a translucent white box as wide as the text and its halo.
+
+    Not a white stroke around the glyphs: Chromium prints stroked text as Type 3 fonts (glyphs as drawings,
+    which some readers render poorly and search badly), while filled text on a box keeps the real fonts.
+    """
+    width = text_width(label.text, label.size, bold=label.weight >= 600, typical=True) + label.halo
+    x0 = {"start": x - label.halo / 2, "middle": x - width / 2, "end": x - width + label.halo / 2}[anchor]
+    top = baseline - label.size * 0.95 - label.halo / 4
+    height = label.size * 1.25 + label.halo / 2
+    return (
+        f'<g class="{css}"><rect x="{x0:.1f}" y="{top:.1f}" width="{width:.1f}" height="{height:.1f}" '
+        f'rx="{label.size / 4:.1f}" fill="#fff" fill-opacity="{LABEL_HALO_OPACITY}"/>'
+        f'<text x="{x:.1f}" y="{baseline:.1f}" text-anchor="{anchor}" font-size="{label.size:g}" '
+        f'font-weight="{label.weight}" fill="{label.fill}">{escape(label.text)}</text></g>'
+    )
 
 
 # --- scale bar and north arrow ------------------------------------------------------------------------------

@@ -3,20 +3,20 @@ the published claims with their verdicts and sources, failing ones first. Every 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Final
 
 import geopandas as gpd
 import pandas as pd
 
-from .. import _format, headline, i18n, units
-from .._html import escape
+from .. import _format, explain, headline, i18n, units
+from .._html import escape, link, site_name
 from ..area import area_table, union_area_m2
 from ..audit import AuditResult
 from ..belt import union
 from ..fez import pillar_label
-from ..schema import BELT, GeometryQuality, Note, Verdict
+from ..maps._text import NBSP
+from ..schema import GeometryQuality, Verdict
 from ..settings import PLANAR_CRS
 
 
@@ -61,12 +61,6 @@ def _quality(row: Mapping[str, object], language: str) -> str:
     quality = row.get("geometry_quality", "")
     known = {GeometryQuality.SCHEMATIC: "schematic_short", GeometryQuality.SUPPLIED: "outline_supplied"}
     return i18n.text(known[quality], language) if quality in known else str(quality or "")
-
-
-def _unit(unit: object, language: str) -> str:
-    """A published figure's unit in ``language`` (``m2`` → ㎡, ``pyeong`` → 평/坪), else as it is."""
-    key = f"unit_{unit}"
-    return i18n.text(key, language) if key in i18n.MESSAGES else str(unit)
 
 
 def _area_headers(language: str, *extra: str) -> list[str]:
@@ -157,62 +151,61 @@ def _total_row(name: str, m2: float, members: gpd.GeoDataFrame, officials: Seque
     return f'<tr class="total">{"".join(cells)}</tr>'
 
 
-def _verdict_label(verdict: object, language: str) -> str:
-    return i18n.text(Verdict(verdict).message, language) if verdict in set(Verdict) else str(verdict)
-
-
 def _present(value: object) -> bool:
     return isinstance(value, str) and bool(value.strip())
 
 
-def claims_table(claims: pd.DataFrame, *, tolerance: float, empty: str, language: str) -> str:
-    """The claims with their verdicts and sources, failing ones first; the message ``empty`` when there are none."""
+def claims_table(
+    claims: pd.DataFrame, *, tolerance: float, empty: str, language: str, subjects: Mapping[str, str]
+) -> str:
+    """The claims, failing ones first, each explained as the maps explain it (:mod:`geo.explain`): what it is
+    about (``subjects`` names each subject), who published it and when, the figure as published with its
+    areas, and the finding in words; the message ``empty`` when there are none."""
+    shown = f"±{tolerance * 100:g} %"
     first = i18n.text("factsheet_failing_first", language)
-    heading = f"{i18n.text('audit', language)} (±{tolerance * 100:g} %; {first})"
+    heading = f"{i18n.text('audit', language)} ({shown}; {first})"
     if claims.empty:
         return f"<h2>{escape(heading)}</h2><p>{escape(i18n.text(empty, language))}</p>"
-    failing = claims["verdict"] != Verdict.HOLDS
-    ordered = pd.concat([claims[failing], claims[~failing]])
+    order = claims["verdict"].map({Verdict.OFF: 0, Verdict.UNCHECKED: 1, Verdict.NOT_FOUND: 1, Verdict.ROUNDING: 2})
+    ordered = claims.iloc[order.fillna(3).to_numpy().argsort(kind="stable")]
     # The sheet's count, in the words and colours every other output uses (geo.headline).
     counted = headline.tally(claims, "belt")
-    stated = headline.sentence(counted, tolerance=f"±{tolerance * 100:g} %", language=language, named=False)
+    stated = headline.sentence(counted, tolerance=shown, language=language, named=False)
     lead = f'<p class="headline {headline.css_class(counted)}">{escape(stated)}</p>'
     headers = [
-        i18n.text(f"report_col_{key}", language)
-        for key in ("claim", "subject", "published", "claimed_m2", "measured_m2", "measured_diff", "verdict", "source")
+        i18n.text(key, language) for key in ("sheet_col_subject", "source", "sheet_col_published", "sheet_col_finding")
     ]
+    pyeong, m2 = i18n.text("unit_pyeong", language), i18n.text("unit_m2", language)
     rows = []
-    for _, claim in ordered.iterrows():
+    for claim in ordered.to_dict("records"):
         publisher = claim.get(f"publisher_{language}")
         if not _present(publisher):
             publisher = claim.get("publisher", "")
-        subject = i18n.text("subject_belt", language) if claim["subject"] == BELT else claim["subject"]
-        verdict = _verdict_label(claim["verdict"], language)
-        if bool(claim.get("uncertain")):
-            verdict += f" ({i18n.text('uncertain_claim', language)})"
-        note = claim.get("audit_note")
-        if claim["verdict"] in (Verdict.UNCHECKED, Verdict.NOT_FOUND) and note in set(Note):
-            verdict += f": {i18n.text(Note(note).message, language)}"
-        figure = float(claim["figure"])
-        published = f"{_format.number(figure, 0 if figure.is_integer() else 2)} {_unit(claim['unit'], language)}"
-        source = " · ".join(str(v) for v in (publisher, claim.get("date"), claim.get("url")) if _present(v))
-        row_class = ' class="off"' if claim["verdict"] != Verdict.HOLDS else ""
+        source = escape(" ".join(str(v) for v in (publisher, claim.get("date")) if _present(v)))
+        url = claim.get("url")
+        if _present(url):
+            source += f'<br><span class="site">{link(url, site_name(str(url)))}</span>'
+        if claim.get("uncertain") is True:
+            source += f' <span class="tag">{escape(i18n.text("uncertain_claim", language))}</span>'
+        verdict = claim.get("verdict")
+        css = "ok" if verdict in (Verdict.HOLDS, Verdict.ROUNDING) else "off"
+        areas = (
+            f"{escape(_format.number(claim.get('claimed_pyeong')))}{NBSP}{escape(pyeong)} · "
+            f"{escape(_format.number(claim.get('claimed_m2')))}{NBSP}{escape(m2)}"
+        )
+        finding = explain.finding(claim, tolerance=shown, language=language)
+        subject = str(claim.get("subject"))
         rows.append(
-            f'<tr{row_class}><td class="id">{_breakable(claim["claim_id"])}</td>'
-            f'<td class="id">{_breakable(subject)}</td>'
-            f'<td class="num">{escape(published)}</td>{_num(claim["claimed_m2"], 0)}{_num(claim["geometry_m2"], 0)}'
-            f'<td class="num">{escape(_format.percent(claim["difference_pct"]))}</td>'
-            f'<td class="verdict">{escape(verdict)}</td>'
-            f'<td class="source">{escape(source)}</td></tr>'
+            f'<tr class="{css}"><td>{escape(short_name(subjects.get(subject, subject)))}</td>'
+            f'<td class="source">{source}</td>'
+            f'<td class="published"><b>{escape(explain.published(claim, language))}</b><br>'
+            f'<span class="areas">= {areas}</span></td>'
+            f'<td class="finding"><b class="verdict">{escape(explain.verdict_text(claim, language))}</b> — '
+            f"{escape(finding)}</td></tr>"
         )
     table = _table("claims", heading, headers, rows)
     title_end = table.index("</h2>") + len("</h2>")
     return table[:title_end] + lead + table[title_end:]
-
-
-def _breakable(identifier: object) -> str:
-    """An id, escaped, that may wrap after its ``_``, ``/`` and ``-`` instead of at any letter."""
-    return re.sub(r"([_/-])", r"\1<wbr>", escape(str(identifier)))
 
 
 def _table(kind: str, title: str, headers: Sequence[str], rows: Sequence[str]) -> str:

@@ -19,6 +19,7 @@ How a map is built (private helpers, shared by the maps above):
   panel, controls and layout, rendering;
 - ``_context`` — legal dongs, ri and the border, and raster overlays; ``_canvas`` — the zone layer, on one
   canvas in the compact parcel encoding beyond 200 features; ``_text`` — names and quantities;
+- ``_location`` — the location table (straight-line distances) of the index pages and fact sheets;
 - ``_leaflet`` — the folium elements; ``_controls``, ``_layout``, ``_css`` — their JavaScript and stylesheet,
   files in ``static/`` read by ``_static``; ``_assets`` — Leaflet itself, inlined or from a CDN.
 
@@ -28,6 +29,7 @@ from data is escaped before it reaches the page.
 
 from ._assets import ASSET_MODES
 from ._base import MapOptions, MapPage, Title, build_date, map_options, map_title, render_html
+from ._location import location_section
 from ._text import zone_title
 from .belt import belt_map, zone_map
 from .content import zone_distances_m
@@ -63,6 +65,7 @@ __all__ = [
     "index_files",
     "index_page",
     "languages_index_page",
+    "location_section",
     "map_files",
     "map_options",
     "map_title",

@@ -250,6 +250,7 @@ def add_controls(page: MapPage) -> None:
             "fullscreen",
             "measure",
             "measure_hint",
+            "measure_hint_touch",
             "measure_finish",
             "measure_clear",
             "measure_area",

@@ -22,13 +22,20 @@ POPUP_WIDTH_PX: Final = 420
 # - on narrow or short maps the panel (a <details>) starts closed, a one-line bar; it never covers the controls
 #   on the left (its width is capped beside them) nor those at the bottom (its height is capped above them);
 # - the scale bar (bottom left) is lifted above the attribution (bottom right) where they would overlap;
-# - the map opens fitted to t.bounds within the part of the map the panel and controls leave free: the
-#   panel beside the map or above it, whichever gives the closer view;
-# - popups pan clear of the panel, the controls and the edges (autoPanPadding from the same free area), their
-#   size capped to it; on narrow maps opening one closes the panel;
-# - labels: where two overlap the one of lower priority is hidden (zones 3, points 2, dongs 1); a zone label
-#   first tries one line above and below; recomputed on every zoom;
-# - printing (or print emulation) and any change of size lay it out again and refit.
+# - the map opens on t.bounds within the part of the map the panel and controls leave free (beside or below
+#   the panel, beside or below the controls on the left: whichever gives the closest view), with the zones,
+#   markers and their labels inside it: after each fit, whatever still sticks out (a marker's pin above its
+#   point, a label beside it) widens the padding on that side and the map is fitted again;
+# - labels (any layer's: a label carries a priority, zones 3, points 2, context names 1) are placed by priority,
+#   the most constrained first: each at the first of its candidate places (a point's name right, left, above or
+#   below its marker; a zone's name on it, a line up or down, or half its width aside) that is inside the map
+#   and clear of the panel, the controls, every marker and the labels already placed; else it is hidden;
+#   placed again after every move and zoom;
+# - popups pan clear of the panel, the controls and the edges, their size capped to the free area; on narrow
+#   maps opening one closes the panel; when it closes, the map goes back to the view it had before (unless
+#   the reader moved the map meanwhile);
+# - printing (or print emulation) and any change of size lay it out again and refit; on paper the collapsed
+#   lists of the printed findings are open, and the printed legend follows the map in the page.
 LAYOUT_JS: Final = _static.read("layout.js")
 
 # A north arrow (shown in print, where the map stands alone on paper).

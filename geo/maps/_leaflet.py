@@ -15,13 +15,15 @@ from .._html import script_json
 
 
 class GeoJsonLayer(MacroElement):
-    """GeoJSON features that carry ``style`` and the escaped HTML of a ``tooltip``, ``label`` and ``popup``."""
+    """GeoJSON features that carry ``style`` and the escaped HTML of a ``tooltip``, ``label`` and ``popup``;
+    ``attribution`` (escaped HTML) is shown in the map's attribution while the layer is on."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = L.geoJSON({{ this.data }}, {
             interactive: {{ this.interactive }},
+            {% if this.attribution %}attribution: {{ this.attribution }},{% endif %}
             style: function (feature) { return feature.properties.style || {}; },
             onEachFeature: function (feature, layer) {
                 var p = feature.properties;
@@ -38,11 +40,12 @@ class GeoJsonLayer(MacroElement):
 """
     )
 
-    def __init__(self, data: dict, *, interactive: bool = True) -> None:
+    def __init__(self, data: dict, *, interactive: bool = True, attribution: str = "") -> None:
         super().__init__()
         self._name = "TriangleBeltGeoJson"
         self.data = script_json(data)
         self.interactive = script_json(interactive)
+        self.attribution = script_json(attribution) if attribution else ""
 
 
 class LabelLayer(MacroElement):

@@ -32,9 +32,9 @@ from ._base import (
     with_points,
 )
 from ._canvas import LARGE_LAYER_FEATURES, add_zone_layer
-from ._context import add_context, add_overlay
+from ._context import add_context, add_overlay, context_legend
 from ._text import zone_title
-from .content import belt_features, belt_panel, legend_html, point_features, zone_panel, zone_short
+from .content import belt_features, belt_panel, legend_html, point_features, points_legend, zone_panel, zone_short
 from .findings import findings_short
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ def _zone_layers_map(
     for overlay in options.overlays:
         add_overlay(page, overlay)
     if context is not None:
-        add_context(page, context)
+        add_context(page, context, avoid=shapely.union_all(zones.geometry.values))
 
     # The belt goes under the zones: a wide halo around them that leaves their dashed outlines visible.
     if audit.belt["members"]:
@@ -137,6 +137,7 @@ def _zone_layers_map(
         panel = print_panel = zone_panel(zones, audit, focus, language)
         short, colour = zone_short(zones, audit, focus, language), ""
     legend = legend_html(zones, language=language, has_triangle=belt_triangle(zones) is not None)
+    legend += points_legend(points, language=language) + context_legend(context, language)
     short_class = f"tb-short {colour}".strip()
     add_panel(
         page,

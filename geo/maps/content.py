@@ -17,11 +17,11 @@ import shapely
 from .. import _format as fmt
 from .. import i18n, style, units
 from .._html import URL_PATTERN, escape, first_url, link, linkify, site_name
-from ..area import GEOD
 from ..audit import AuditResult
 from ..belt import belt_geometry, belt_triangle, triangle_outline, triangle_sides_m
+from ..location import zone_distances_m
 from ..schema import GeometryQuality, Status
-from ..settings import COORDINATE_DECIMALS, GEOGRAPHIC_CRS, PLANAR_CRS
+from ..settings import COORDINATE_DECIMALS, GEOGRAPHIC_CRS
 from ._text import NBSP, localised, localised_column, qty, tolerance_text, zone_name, zone_title
 from .findings import area_summary_html, claims_table, findings_html, subject_names
 
@@ -38,32 +38,6 @@ METRES_PER_KM: Final = 1000.0
 FOCUS_CLASS: Final = " tb-focus"
 #: Label priorities for the collision handling in the browser: a higher one wins where two labels overlap.
 LABEL_PRIORITY: Final = {"zone": 3, "point": 2, "context": 1}
-
-
-def zone_distances_m(points: gpd.GeoDataFrame, zones: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Geodesic distance (GRS80, metres) from every point to every zone feature; 0 inside a zone.
-
-    The nearest point of each zone is found in EPSG:5186 (planar; it moves the nearest point by far less
-    than a metre at these distances), and the distance to it is measured along the GRS80 geodesic.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Index of ``points``, one column per ``zones['feature_id']``, in metres.
-    """
-    from pyproj import Transformer
-
-    planar_points = points.to_crs(PLANAR_CRS).geometry.values
-    planar_zones = zones.to_crs(PLANAR_CRS).geometry.values
-    to_lonlat = Transformer.from_crs(PLANAR_CRS, GEOGRAPHIC_CRS, always_xy=True)
-    columns = {}
-    for feature_id, zone in zip(zones["feature_id"], planar_zones, strict=True):
-        ends = shapely.get_coordinates(shapely.shortest_line(planar_points, zone)).reshape(-1, 2, 2)
-        lon, lat = to_lonlat.transform(ends[..., 0], ends[..., 1])
-        _, _, distance = GEOD.inv(lon[:, 0], lat[:, 0], lon[:, 1], lat[:, 1])
-        inside = shapely.intersects(zone, planar_points)
-        columns[feature_id] = np.where(inside, 0.0, np.abs(distance))
-    return pd.DataFrame(columns, index=points.index)
 
 
 def zone_features(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str, focus: str | None = None) -> dict:
@@ -111,11 +85,11 @@ def zone_popup(
         url = first_url(source_text)
         label = source_text.replace(url, "").strip(" ,;") if url else source_text
         source_html = link(url, label or i18n.text("source", language)) if url else escape(label)
-        official_html = (
-            f"{qty(fmt.number(official), i18n.text('unit_m2', language))} "
-            f"({qty(fmt.number(units.m2_to_pyeong(official)), i18n.text('unit_pyeong', language))})"
-            + (f"<br><small>{t('source')}: {source_html}</small>" if source_html else "")
-        )
+        official_html = i18n.bracketed(
+            qty(fmt.number(official), i18n.text("unit_m2", language)),
+            qty(fmt.number(units.m2_to_pyeong(official)), i18n.text("unit_pyeong", language)),
+            language,
+        ) + (f"<br><small>{i18n.labelled(t('source'), source_html, language)}</small>" if source_html else "")
     if row.get("geometry_quality") == GeometryQuality.SCHEMATIC:
         outline = f'<span class="tb-warn">{escape(i18n.text("schematic_label", language))}</span>'
     else:
@@ -147,7 +121,8 @@ def zone_popup(
         f'<div class="tb-popup-body"><h3>{escape(zone_name(row, language))}</h3>'
         f'<div class="tb-role">{swatch}{escape(i18n.role_label(role, language))}</div>'
         f"<table>{table}</table>"
-        f"<h4>{t('audit')} ({tolerance_text(audit)})</h4>{claims_table(claims, language=language)}</div>"
+        f"<h4>{i18n.bracketed(t('audit'), tolerance_text(audit), language)}</h4>"
+        f"{claims_table(claims, language=language, tolerance=tolerance_text(audit))}</div>"
     )
 
 
@@ -181,7 +156,7 @@ def belt_features(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str)
                 },
                 tooltip=(
                     f"<b>{escape(i18n.text('layer_triangle', language))}</b><br>"
-                    f"{escape(i18n.text('side_lengths', language))}: {escape(lengths)}"
+                    + i18n.labelled(escape(i18n.text("side_lengths", language)), escape(lengths), language)
                 ),
             )
         )
@@ -221,7 +196,7 @@ def point_features(
         popup = (
             f'<div class="tb-popup-body"><h3>{name}</h3>{uncertain}{note}'
             f"<h4>{escape(i18n.text('distances', language))}</h4><table>{items}</table>"
-            f"<p><small>{escape(i18n.text('source', language))}: {source_html}</small></p></div>"
+            f"<p><small>{i18n.labelled(escape(i18n.text('source', language)), source_html, language)}</small></p></div>"
         )
         features.append(feature(row.geometry, label=name, popup=popup))
     return collection(features)
@@ -238,7 +213,8 @@ def belt_panel(zones: gpd.GeoDataFrame, audit: AuditResult, *, language: str, ho
     if not belt["members"]:
         return f"<p>{t('belt_empty')}</p>{findings}"
     measured = area_summary_html(belt, heading="belt_measured", official="belt_official_sum", language=language)
-    return f'<h2 class="tb-audit-title">{t("audit")} ({tolerance_text(audit)})</h2>{findings}{measured}'
+    title = i18n.bracketed(t("audit"), tolerance_text(audit), language)
+    return f'<h2 class="tb-audit-title">{title}</h2>{findings}{measured}'
 
 
 def zone_panel(zones: gpd.GeoDataFrame, audit: AuditResult, zone_id: str, language: str) -> str:
@@ -252,12 +228,15 @@ def zone_panel(zones: gpd.GeoDataFrame, audit: AuditResult, zone_id: str, langua
     measured = f'<p><span class="tb-big">{pyeong}</span> = {m2}</p>'
     feature_ids = list(parts["feature_id"])
     claims = audit.claims[audit.claims["subject"].isin([zone_id, *feature_ids])]
-    claims = claims.iloc[np.argsort(claims["within_tolerance"].map({False: 0, True: 1}).fillna(2), kind="stable")]
+    claims = claims.iloc[np.argsort(claims["holds"].map({False: 0, True: 1}).fillna(2), kind="stable")]
     schematic = (zones.loc[zones["zone_id"] == zone_id, "geometry_quality"] == GeometryQuality.SCHEMATIC).all()
     note = f'<p class="tb-warn">{t("schematic_note")}</p>' if schematic else ""
     return (
-        f'{measured}<h2 class="tb-audit-title">{t("audit")} ({tolerance_text(audit)})</h2>'
-        f"{claims_table(claims, language=language, subjects=subject_names(zones, language))}{note}"
+        f'{measured}<h2 class="tb-audit-title">{i18n.bracketed(t("audit"), tolerance_text(audit), language)}</h2>'
+        + claims_table(
+            claims, language=language, tolerance=tolerance_text(audit), subjects=subject_names(zones, language)
+        )
+        + note
     )
 
 
@@ -331,6 +310,16 @@ def legend_html(zones: gpd.GeoDataFrame, *, language: str, has_triangle: bool) -
         f"<h2>{t('legend_title')}</h2><h3>{t('legend_roles')}</h3>{role_rows}{status_block}"
         f"<h3>{t('legend_outline')}</h3>{outline_rows}"
     )
+
+
+def points_legend(points: gpd.GeoDataFrame | None, *, language: str) -> str:
+    """The legend row of the site points, drawn as Leaflet's marker (its image, inlined); empty without points."""
+    if points is None or not len(points):
+        return ""
+    from ._assets import image_data_url
+
+    marker = f'<img class="tb-marker-key" src="{image_data_url("marker-icon.png")}" alt="" width="10" height="16">'
+    return f'<div class="tb-row">{marker}{escape(i18n.text("layer_points", language))}</div>'
 
 
 def round_degrees(value: float) -> float:

@@ -22,7 +22,7 @@ from .._html import escape, first_url, link, site_name
 from ..area import area_m2
 from ..audit import AuditResult
 from ..belt import belt_triangle
-from ..fez import PILLARS, is_fez_subject, pillar_label
+from ..fez import PILLARS, district_ground, is_fez_subject, pillar_label
 from ..schema import GeometryQuality
 from ..settings import GEOGRAPHIC_CRS
 from ._base import (
@@ -37,7 +37,7 @@ from ._base import (
     with_points,
 )
 from ._canvas import add_zone_layer
-from ._context import add_context, add_overlay
+from ._context import add_context, add_overlay, context_legend
 from ._text import attribute_records, localised_column, qty, tolerance_text, zone_name
 from .content import (
     LABEL_PRIORITY,
@@ -46,6 +46,7 @@ from .content import (
     collection,
     feature,
     point_features,
+    points_legend,
     role_legend_rows,
     round_degrees,
 )
@@ -88,10 +89,14 @@ def fez_map(
     for overlay in options.overlays:
         add_overlay(page, overlay)
     if options.context is not None:
-        add_context(page, options.context)
+        drawn = [*districts.geometry.values, *zones.loc[zones["in_belt"].astype(bool)].geometry.values]
+        add_context(page, options.context, avoid=shapely.union_all(drawn))
     if audit.belt["members"]:
         add_feature_layer(page, "layer_belt", belt_features(zones, audit, language=language))
-        add_zone_layer(page, zones[zones["in_belt"].astype(bool)], audit)
+        # A belt zone part that is a district's ground is drawn once, as the district (one colour, one meaning).
+        drawn = zones[zones["in_belt"].astype(bool) & ~district_ground(zones, districts)]
+        if len(drawn):
+            add_zone_layer(page, drawn, audit)
 
     fez_layer = folium.FeatureGroup(name=escape(i18n.text("layer_fez", language)), show=True)
     fez_layer.add_child(_leaflet.GeoJsonLayer(district_features(districts, language=language)))
@@ -103,7 +108,8 @@ def fez_map(
 
     panel = fez_panel(districts, audit, language=language)
     short, colour = fez_short(audit, language=language)
-    legend = fez_legend(districts, zones, language=language)
+    legend = fez_legend(districts, zones, language=language) + points_legend(points, language=language)
+    legend += context_legend(options.context, language)
     short_class = f"tb-short {colour}".strip()
     add_panel(
         page,
@@ -134,7 +140,8 @@ def _source_html(text: object, language: str) -> str:
 def _source_line(text: object, language: str) -> str:
     """``<br><small>Source: …</small>`` for a source with a link, else nothing."""
     source = _source_html(text, language)
-    return f"<br><small>{escape(i18n.text('source', language))}: {source}</small>" if source else ""
+    label = escape(i18n.text("source", language))
+    return f"<br><small>{i18n.labelled(label, source, language)}</small>" if source else ""
 
 
 def district_features(districts: gpd.GeoDataFrame, *, language: str) -> dict:
@@ -213,7 +220,7 @@ def fez_claims(audit: AuditResult) -> pd.DataFrame:
     if claims.empty:
         return claims
     chosen = claims[claims["subject"].map(is_fez_subject).astype(bool)]
-    within = chosen["within_tolerance"]
+    within = chosen["holds"]
     order = np.select([within.notna() & ~within.fillna(True).astype(bool), within.notna()], [0, 1], default=2)
     return chosen.iloc[np.argsort(order, kind="stable")]
 
@@ -242,12 +249,13 @@ def fez_panel(districts: gpd.GeoDataFrame, audit: AuditResult, *, language: str)
         summary_html = area_summary_html(
             audit.fez, heading="fez_measured", official="fez_official_sum", later="fez_later_sum", language=language
         )
-    return f'<h2 class="tb-audit-title">{t("audit")} ({tolerance})</h2>{findings}{summary_html}'
+    return f'<h2 class="tb-audit-title">{i18n.bracketed(t("audit"), tolerance, language)}</h2>{findings}{summary_html}'
 
 
 def fez_legend(districts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, language: str) -> str:
-    """The three pillars (always, in :data:`geo.fez.PILLARS` order), the belt's zones by role (drawn in their
-    colours beside the districts), the belt and the outlines: every colour the map draws."""
+    """The three pillars (always, in :data:`geo.fez.PILLARS` order), the belt's zones by role (those drawn in their
+    colours beside the districts, not those that are a district's ground), the belt and the outlines, the context:
+    every colour the map draws."""
 
     def t(key: str) -> str:
         return escape(i18n.text(key, language))
@@ -266,6 +274,6 @@ def fez_legend(districts: gpd.GeoDataFrame, zones: gpd.GeoDataFrame, *, language
     if belt_triangle(zones) is not None:
         outlines += f'<div class="tb-row"><span class="tb-line tb-triangle-line"></span>{t("layer_triangle")}</div>'
     outline_block = f"<h3>{t('legend_outline')}</h3>{outlines}" if outlines else ""
-    in_belt = zones[zones["in_belt"].astype(bool)]
-    roles = f"<h3>{t('legend_roles')}</h3>{role_legend_rows(in_belt, language=language)}" if len(in_belt) else ""
+    drawn = zones[zones["in_belt"].astype(bool) & ~district_ground(zones, districts)]
+    roles = f"<h3>{t('legend_roles')}</h3>{role_legend_rows(drawn, language=language)}" if len(drawn) else ""
     return f"<h2>{t('legend_title')}</h2><h3>{t('legend_pillars')}</h3>{rows}{roles}{outline_block}"

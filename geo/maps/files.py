@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Final
 
 import geopandas as gpd
+import pandas as pd
 
 from .. import i18n
 from .._errors import InputError
@@ -185,6 +186,7 @@ def write_index(
     files: Sequence[tuple[str, int]] = (),
     zone_ids: Sequence[str] | None = None,
     fez: gpd.GeoDataFrame | bool | None = None,
+    locations: pd.DataFrame | None = None,
 ) -> list[Path]:
     """Write the index pages of ``out``: ``index_<lang>.html`` per language and the landing ``index.html``.
 
@@ -193,7 +195,8 @@ def write_index(
     (the FEZ districts, or True), the FEZ map and the FEZ's claims by district name; it states the audit's
     findings and lists ``files``: ``(name, size in bytes)`` of the folder's outputs, in the order given (a
     build passes :meth:`geo.io.OutputFolder.sizes`). Maps and index pages among them are linked instead of
-    listed; a map's size not in ``files`` is read from the folder.
+    listed; a map's size not in ``files`` is read from the folder. ``locations``
+    (:func:`geo.location.location_table`) puts the straight-line distances on the per-language pages.
 
     Returns
     -------
@@ -239,6 +242,7 @@ def write_index(
             },
             fez_file=fez_file,
             districts=districts,
+            locations=locations,
         )
         pages.append(out.text(f"index_{language}.html", page))
     landing = languages_index_page(

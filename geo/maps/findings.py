@@ -12,12 +12,12 @@ import numpy as np
 import pandas as pd
 
 from .. import _format as fmt
-from .. import headline, i18n
+from .. import explain, headline, i18n
 from .._html import escape, link
 from ..audit import AuditResult
 from ..fez import FEZ
-from ..schema import BELT, Note, Verdict
-from ._text import NBSP, attribute_records, qty, tolerance_text, zone_name, zone_titles
+from ..schema import BELT, Verdict
+from ._text import attribute_records, qty, tolerance_text, zone_name, zone_titles
 
 
 def claim_publisher(claim: dict | pd.Series, language: str) -> str:
@@ -29,14 +29,12 @@ def claim_publisher(claim: dict | pd.Series, language: str) -> str:
     return ""
 
 
-def claims_table(claims: pd.DataFrame, *, language: str, subjects: dict[str, str] | None = None) -> str:
-    """The claims, one row each: source (and subject, given ``subjects``), claimed area, difference, verdict."""
-
-    def t(key: str) -> str:
-        return escape(i18n.text(key, language))
-
+def claims_table(claims: pd.DataFrame, *, language: str, tolerance: str, subjects: dict[str, str] | None = None) -> str:
+    """The claims, one stacked row each (:mod:`geo.explain`), so nothing is clipped on a phone: source and
+    verdict on the first line, the figure as published with its areas below, then the difference in words and,
+    where the verdict needs one, the reason. Grouped under the subjects' names, given ``subjects``."""
     if claims.empty:
-        return f"<p>{t('no_claims')}</p>"
+        return f"<p>{escape(i18n.text('no_claims', language))}</p>"
     pyeong, m2 = i18n.text("unit_pyeong", language), i18n.text("unit_m2", language)
     rows = []
     records = claims.to_dict("records")
@@ -48,43 +46,42 @@ def claims_table(claims: pd.DataFrame, *, language: str, subjects: dict[str, str
     for claim in records:
         if subjects is not None and str(claim.get("subject")) != current:
             current = str(claim.get("subject"))
-            rows.append(
-                f'<tr class="tb-subject-row"><th colspan="4">{escape(subjects.get(current, current))}</th></tr>'
-            )
-        source = " ".join(s for s in (claim_publisher(claim, language), str(claim.get("date") or "")) if s).strip()
-        date = str(claim.get("date") or "").strip()
-        # The date stays on one line on a phone; the publisher may wrap.
-        source_html = " ".join(
-            part
-            for part in (
-                escape(claim_publisher(claim, language)),
-                f'<span class="tb-q">{escape(date)}</span>' * bool(date),
-            )
-            if part
-        )
-        verdict = claim.get("verdict")
-        wording = Verdict(verdict) if verdict in set(Verdict) else Verdict.NOT_FOUND
-        css = "tb-ok" if verdict == Verdict.HOLDS else "tb-off"
-        uncertain = f' <span class="tb-tag">{t("uncertain_claim")}</span>' if claim.get("uncertain") is True else ""
-        # A claim that could not be checked says why (its audit note, in the page's language).
-        note = claim.get("audit_note")
-        why = ""
-        if verdict in (Verdict.UNCHECKED, Verdict.NOT_FOUND) and note in set(Note):
-            why = f'<br><small class="tb-why">{t(Note(note).message)}</small>'
-        rows.append(
-            f'<tr class="{"tb-row-ok" if verdict == Verdict.HOLDS else "tb-row-off"}">'
-            f'<td class="tb-src">{link(claim.get("url"), source, label_html=source_html)}{uncertain}</td>'
-            f'<td class="num">{qty(fmt.number(claim.get("claimed_pyeong")), pyeong)}'
-            f"<br>{qty(fmt.number(claim.get('claimed_m2')), m2)}</td>"
-            f'<td class="num">{fmt.percent(claim.get("difference_pct"), typographic=True).replace(" ", NBSP)}</td>'
-            f'<td class="{css}">{t(wording.message)}{why}</td>'
-            "</tr>"
-        )
-    header = (
-        f'<tr><th>{t("source")}</th><th class="num">{t("claimed")}</th><th class="num">{t("difference")}</th>'
-        f"<th>{t('verdict')}</th></tr>"
+            rows.append(f'<tr class="tb-subject-row"><th>{escape(subjects.get(current, current))}</th></tr>')
+        rows.append(_claim_row(claim, language=language, tolerance=tolerance, units=(pyeong, m2)))
+    return f'<table class="tb-claims"><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _claim_row(claim: dict, *, language: str, tolerance: str, units: tuple[str, str]) -> str:
+    """One claim as a stacked cell: source · verdict / as published (= pyeong · m²) / difference / reason."""
+    publisher = claim_publisher(claim, language)
+    date = str(claim.get("date") or "").strip()
+    source = " ".join(s for s in (publisher, date) if s)
+    # The date stays on one line on a phone; the publisher may wrap.
+    source_html = " ".join(
+        part for part in (escape(publisher), f'<span class="tb-q">{escape(date)}</span>' * bool(date)) if part
     )
-    return f'<table class="tb-claims"><thead>{header}</thead><tbody>{"".join(rows)}</tbody></table>'
+    verdict = claim.get("verdict")
+    holds = verdict in (Verdict.HOLDS, Verdict.ROUNDING)
+    css = "tb-ok" if verdict == Verdict.HOLDS else "tb-round" if verdict == Verdict.ROUNDING else "tb-off"
+    uncertain = (
+        f' <span class="tb-tag">{escape(i18n.text("uncertain_claim", language))}</span>'
+        if claim.get("uncertain") is True
+        else ""
+    )
+    pyeong, m2 = units
+    areas = f"{qty(fmt.number(claim.get('claimed_pyeong')), pyeong)} · {qty(fmt.number(claim.get('claimed_m2')), m2)}"
+    difference = explain.difference(claim, language)
+    reason = explain.reason(claim, tolerance=tolerance, language=language)
+    return (
+        f'<tr class="{"tb-row-ok" if holds else "tb-row-off"}"><td>'
+        f'<div class="tb-claim-head"><span class="tb-src">{link(claim.get("url"), source, label_html=source_html)}'
+        f'{uncertain}</span><span class="tb-verdict {css}">{escape(explain.verdict_text(claim, language))}</span></div>'
+        f'<div class="tb-claim-figure"><span class="tb-published">{escape(explain.published(claim, language))}</span>'
+        f' <span class="tb-areas">= {areas}</span></div>'
+        + (f'<div class="tb-claim-diff">{escape(difference)}</div>' if difference else "")
+        + (f'<div class="tb-why">{escape(reason)}</div>' if reason else "")
+        + "</td></tr>"
+    )
 
 
 def belt_subjects(zones: gpd.GeoDataFrame) -> set[str]:
@@ -118,7 +115,7 @@ def findings_claims(zones: gpd.GeoDataFrame, audit: AuditResult, scope: str = "b
     claims = headline.scope_claims(audit, scope)
     if claims.empty:
         return claims
-    within = claims["within_tolerance"]
+    within = claims["holds"]
     failing = within.notna() & ~within.fillna(True).astype(bool)
     order = np.select([failing, within.notna()], [0, 1], default=2)
     return claims.iloc[np.argsort(order, kind="stable")]
@@ -177,27 +174,34 @@ def claims_findings(
 ) -> str:
     """How many of ``claims`` hold, lie outside or were not checked (:func:`geo.headline.sentence`), then the
     tables: failing, holding (folded), unchecked."""
-    within = claims["within_tolerance"]
+    within = claims["holds"]
     off = claims[within.notna() & ~within.fillna(True).astype(bool)]
-    holds = claims[within.notna() & within.fillna(False).astype(bool)]
+    rounding = claims[claims["verdict"] == Verdict.ROUNDING]
+    holds = claims[within.notna() & within.fillna(False).astype(bool) & (claims["verdict"] != Verdict.ROUNDING)]
     unchecked = claims[within.isna()]
     counted = headline.tally(claims, "belt")
     text = headline.sentence(counted, tolerance=tolerance, language=language, named=False)
     css = f"tb-finding {headline.css_class(counted)}"
     parts = [f'<p class="{css}" data-off="{len(off)}" data-holds="{len(holds)}">{escape(text)}</p>'] if lead else []
     if len(off):
-        parts.append(claims_table(off, language=language, subjects=subjects))
+        parts.append(claims_table(off, language=language, tolerance=tolerance, subjects=subjects))
+    if len(rounding):
+        summary = escape(i18n.text("findings_rounding", language, n=len(rounding)))
+        parts.append(
+            f'<p class="tb-subhead">{summary}</p>'
+            f"{claims_table(rounding, language=language, tolerance=tolerance, subjects=subjects)}"
+        )
     if len(holds):
         summary = escape(i18n.text("findings_holds", language, holds=len(holds), tolerance=tolerance))
         parts.append(
             f'<details class="tb-holds"{" open" if holds_open else ""}><summary>{summary}</summary>'
-            f"{claims_table(holds, language=language, subjects=subjects)}</details>"
+            f"{claims_table(holds, language=language, tolerance=tolerance, subjects=subjects)}</details>"
         )
     if len(unchecked):
         summary = escape(i18n.text("findings_unchecked", language, n=len(unchecked)))
         parts.append(
             f'<details class="tb-unchecked" open><summary>{summary}</summary>'
-            f"{claims_table(unchecked, language=language, subjects=subjects)}</details>"
+            f"{claims_table(unchecked, language=language, tolerance=tolerance, subjects=subjects)}</details>"
         )
     return "".join(parts)
 
@@ -239,11 +243,11 @@ def area_summary_html(summary: dict, *, heading: str, official: str, language: s
     )
     if summary.get("official_sum_m2") is not None:
         html += (
-            f"<p>{t(official)}: {qty(fmt.number(summary['official_sum_m2']), m2)} = "
+            f"<p>{i18n.labelled(t(official), qty(fmt.number(summary['official_sum_m2']), m2), language)} = "
             f"{qty(fmt.number(summary['official_sum_pyeong']), pyeong)}</p>"
         )
     if later is not None and summary.get("later_sum_m2") is not None:
-        html += f"<p>{t(later)}: {qty(fmt.number(summary['later_sum_m2']), m2)}</p>"
+        html += f"<p>{i18n.labelled(t(later), qty(fmt.number(summary['later_sum_m2']), m2), language)}</p>"
     if summary.get("schematic"):
         html += f'<p class="tb-warn">{t("schematic_note")}</p>'
     elif 0 < summary.get("schematic_share", 0) < 1:

@@ -20,7 +20,9 @@ from .._html import escape
 from ..audit import AuditResult
 from ..schema import GeometryQuality
 from . import _static
+from ._location import location_section
 from ._text import NBSP, qty
+from .credits import sources_section
 from .findings import findings_html
 
 log = logging.getLogger(__name__)
@@ -29,10 +31,13 @@ log = logging.getLogger(__name__)
 FILE_MESSAGES_BY_NAME: Final = {
     "audit_claims.csv": "file_audit_claims",
     "zone_areas.csv": "file_zone_areas",
+    "locations.csv": "file_locations",
     "audit.md": "file_audit_md",
     "audit.json": "file_audit_json",
     "distance_to_transport.tif": "file_raster",
 }
+#: Message id describing an output file by the start of its name: the one-page summaries (``summary_<lang>.pdf``).
+FILE_MESSAGES_BY_PREFIX: Final = {"summary_": "file_summary"}
 FILE_MESSAGES_BY_SUFFIX: Final = {
     ".gpkg": "file_gpkg",
     ".geojson": "file_geojson",
@@ -60,6 +65,7 @@ def index_page(
     sizes: Mapping[str, int | None] | None = None,
     fez_file: str | None = None,
     districts: gpd.GeoDataFrame | None = None,
+    locations: pd.DataFrame | None = None,
 ) -> str:
     """A page in ``language`` linking the belt map and each zone map (``(file name, zone name)`` pairs).
 
@@ -69,6 +75,8 @@ def index_page(
     outline; with the ``zones`` too, the findings first: how many claims hold and which do not, every claim
     on the belt and its zones listed, failing ones first. ``files`` (``(name, size in bytes)``) are listed
     with what each is; ``sizes`` gives the maps' sizes. ``fez_file`` links the Free Economic Zone map.
+    ``locations`` (:func:`geo.location.location_table`) adds the straight-line distances from each zone to the
+    airports, rail and ports, with their sources.
 
     The table works offline: its few lines of JavaScript are inline, and without JavaScript it is a table.
     """
@@ -102,6 +110,8 @@ def index_page(
         f'<p class="tb-nav"><a href="index.html">{escape(i18n.text("index_languages", language))}</a></p></header>'
         f"{findings}{_matches_section(audit, language)}"
         f"<h2>{escape(i18n.text('index_zones', language))}</h2>{belt_link}{zones_html}{note}"
+        f"{location_section(locations, language=language)}"
+        f"{sources_section(audit.claims, language=language) if audit is not None else ''}"
         f"{files_table(files, language=language)}"
     )
     return page(title, body, language=language, script=_TABLE_JS if audit is not None and zone_ids is not None else "")
@@ -190,10 +200,13 @@ def files_table(files: Sequence[tuple[str, int]], *, language: str, level: int =
 
 
 def file_message(name: str) -> str:
-    """Message id of what the output file ``name`` is (by its name, else its suffix)."""
+    """Message id of what the output file ``name`` is (by its name, the start of its name, else its suffix)."""
     base = PurePath(name).name
     if base in FILE_MESSAGES_BY_NAME:
         return FILE_MESSAGES_BY_NAME[base]
+    for prefix, message in FILE_MESSAGES_BY_PREFIX.items():
+        if base.startswith(prefix):
+            return message
     return FILE_MESSAGES_BY_SUFFIX.get(PurePath(base).suffix.lower(), "file_other")
 
 
@@ -251,14 +264,19 @@ def _findings_section(
     belt = audit.belt
     pyeong, m2 = i18n.text("unit_pyeong", language), i18n.text("unit_m2", language)
     heading = (
-        f"<h{level}>{escape(i18n.text('index_findings', language))}: {escape(i18n.text('audit', language))} "
-        f"(±{audit.tolerance * 100:g}{NBSP}%)</h{level}>"
+        f"<h{level}>"
+        + i18n.labelled(
+            escape(i18n.text("index_findings", language)),
+            i18n.bracketed(escape(i18n.text("audit", language)), f"±{audit.tolerance * 100:g}{NBSP}%", language),
+            language,
+        )
+        + f"</h{level}>"
     )
     if belt["members"]:
         area_pyeong, area_m2 = f"{belt['area_pyeong']:,.0f}", f"{belt['area_m2']:,.0f}"
+        label = escape(i18n.text("belt_measured", language))
         measured = (
-            f"<p><strong>{escape(i18n.text('belt_measured', language))}: {qty(area_pyeong, pyeong)}</strong> = "
-            f"{qty(area_m2, m2)}</p>"
+            f"<p><strong>{i18n.labelled(label, qty(area_pyeong, pyeong), language)}</strong> = {qty(area_m2, m2)}</p>"
         )
     else:
         measured = f"<p>{escape(i18n.text('belt_empty', language))}</p>"
@@ -299,7 +317,7 @@ def _index_zone_table(
         (i18n.text("unit_m2", language), "num"),
         (i18n.text("unit_ha", language), "num"),
         (i18n.text("unit_pyeong", language), "num"),
-        (f"{i18n.text('official_figure', language)} ({i18n.text('unit_m2', language)})", "num"),
+        (i18n.bracketed(i18n.text("official_figure", language), i18n.text("unit_m2", language), language), "num"),
         (i18n.text("index_claims", language), "num"),
         (i18n.text("verdict", language), "text"),
         (i18n.text("status", language), "text"),
@@ -330,7 +348,7 @@ def _index_zone_table(
     counts: dict[str, list] = {}
     if not claims.empty:
         part_zone = dict(zip(measured["feature_id"].astype(str), measured["_zone"], strict=False))
-        for subject, within in zip(claims["subject"].astype(str), claims["within_tolerance"], strict=True):
+        for subject, within in zip(claims["subject"].astype(str), claims["holds"], strict=True):
             zone_id = subject if subject in area_of else part_zone.get(subject)
             if zone_id is not None:
                 counts.setdefault(zone_id, []).append(within)

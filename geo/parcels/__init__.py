@@ -6,10 +6,17 @@ the exact ellipsoidal area (GRS80, geodesic edges, :func:`geo.area.area_m2`) of 
 
 Method
 ------
-- Parcels are streamed in partitions (GeoParquet files or row groups, chunks of a vector file, slices of a
-  GeoDataFrame) on dask; the zones, small, are sent to every task. Each partition is reduced to a small partial
-  aggregate per (zone, category), and the partials are added up: memory does not grow with the parcel layer.
-  GeoParquet partitions whose bounding box (GeoParquet ``bbox`` metadata) misses every zone are not read.
+- Parcels are streamed in partitions (GeoParquet files or runs of their row groups, chunks of a vector file,
+  slices of a GeoDataFrame) on dask; the zones, small, are sent to every task. Each partition is reduced to a
+  small partial aggregate per (zone, category), and the partials are added up: memory does not grow with the
+  parcel layer. GeoParquet partitions whose bounding box (GeoParquet ``bbox`` metadata) misses every zone are
+  not read.
+- A GeoParquet partition is read by its own task, the land field and the geometry only, a batch of rows at a
+  time. Each parcel's box is read from its WKB in Arrow's buffers (``geo.parcels._wkb``) and tested against the
+  zones' boxes; only the parcels whose box meets one become geometries, so the parcels away from the zones,
+  nearly all of a national cadastre, cost a read and a box. The parcels kept are those an STRtree of the whole
+  partition would give, and go through the same clipping and measuring, so the result is the one of reading the
+  partition with geopandas, bit for bit.
 - A parcel is counted in a zone when the part of it inside the zone (parcels cut by the boundary are clipped;
   the intersection is computed in EPSG:4326, the zones' CRS) is larger than ``min_piece_m2`` (default
   :data:`MIN_PIECE_M2`, 1 dm²: boundary slivers of neighbouring parcels are noise). A parcel in two zones counts
@@ -57,7 +64,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -66,9 +73,10 @@ from pyproj import CRS
 
 from ._constants import AUDIT_COLUMNS, DEFAULT_PARTITION_ROWS, MIN_PIECE_M2
 from ._extent import read_parcels
+from ._parquet import geoparquet_frame_partial, parquet_partial
 from ._reduce import combine, partition_partial
 from ._scheduler import check_scheduler, compute
-from ._sources import ParcelSource
+from ._sources import ParcelSource, Partition
 from ._zones import ZoneSet, densify_geodesic
 from .output import FORMATS, to_csv, to_json, to_table, write_parquet
 
@@ -116,8 +124,8 @@ def land_audit(
         Cadastral parcels (polygons in any CRS, e.g. EPSG:5186 or EPSG:4326): a vector file GDAL reads (Shapefile,
         GeoPackage, FlatGeobuf, GeoJSON…), a GeoParquet file, a folder or glob pattern of GeoParquet partitions, a
         GeoDataFrame or a dask_geopandas GeoDataFrame. For tens of millions of parcels use GeoParquet partitions
-        (spatially sorted, so that partitions away from the zones are skipped). With a ``tcp://`` scheduler the
-        path must be readable by the workers.
+        (files or row groups of about 100,000 parcels; spatially sorted, partitions away from the zones are
+        skipped). With a ``tcp://`` scheduler the path must be readable by the workers.
     land_field
         Field holding the land category, matched case-insensitively. By default the category is read from the
         suffix of ``jibun`` (e.g. ``123-4 장`` → 공장용지); a field named ``jibun`` is read that way too, any other
@@ -133,7 +141,8 @@ def land_audit(
     assume_crs
         CRS of parcels that have none (e.g. a shapefile without .prj).
     partition_rows
-        Parcels per partition for vector files and GeoDataFrames (GeoParquet keeps its own partitions).
+        Parcels per partition for vector files and GeoDataFrames. GeoParquet keeps its files as partitions, and
+        a file of several row groups is read in runs of whole row groups of at most this many parcels.
     min_piece_m2
         Parts of a parcel inside a zone of at most this many m² are ignored (see the module docstring).
 
@@ -175,20 +184,28 @@ def land_audit(
         source.land_column,
     )
     payload = dask.delayed(zone_set, pure=True)
-    partial = dask.delayed(partition_partial, pure=True)
-    tasks = [
-        partial(
-            part.frame,
-            payload,
-            boxes_in(part.crs),
-            part.land_column,
-            source.land_source,
-            part.crs.to_wkt(),
-            min_piece_m2,
-        )
-        for part in partitions
-    ]
+    tasks = [_task(part, payload, boxes_in(part.crs), source.land_source, min_piece_m2) for part in partitions]
     partials = compute(tasks, scheduler)
+    log.info("land audit: read %d parcels in %d partitions", sum(p.rows for p in partials), len(partials))
     result = combine(zone_set, partials)
     result.attrs.update({"land_field": source.land_column, "land_source": source.land_source, "source": source.name})
     return result
+
+
+def _task(part: Partition, zones: Any, boxes: np.ndarray, land_source: str, min_piece_m2: float) -> Any:
+    """The delayed :class:`Partial` of one partition: a GeoParquet run read by the task itself from Arrow's
+    buffers, or a GeoDataFrame partition clipped with shapely."""
+    import dask
+
+    run = part.file
+    if run is None:
+        reduce = dask.delayed(partition_partial, pure=True)
+        return reduce(part.frame, zones, boxes, part.land_column, land_source, part.crs.to_wkt(), min_piece_m2)
+    if not run.wkb:
+        reduce = dask.delayed(geoparquet_frame_partial, pure=True)
+        return reduce(run.path, run.geometry, part.land_column, part.crs, zones, boxes, land_source, min_piece_m2)
+    reduce = dask.delayed(parquet_partial, pure=True)
+    return reduce(
+        run.path, run.row_groups, run.geometry, part.land_column, part.crs, zones, boxes, land_source,
+        min_piece_m2, run.label,
+    )  # fmt: skip

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -19,21 +18,19 @@ from ..settings import GEOGRAPHIC_CRS, M2_PER_PYEONG
 from ._constants import _KEYS_PER_ZONE, AUDIT_COLUMNS, OVERLAP_NOISE_REL, ZONE_NAME_COLUMNS
 from ._zones import ZoneSet
 
-if TYPE_CHECKING:
-    pass
-
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class Partial:
     """One partition's contribution: per (zone, category) key the parcel count and exact sum terms of the areas,
-    and per zone the union of the parts (for the covered area)."""
+    per zone the union of the parts (for the covered area), and the number of parcels read."""
 
     keys: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     counts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     sums: list[tuple[float, ...]] = field(default_factory=list)
     unions: dict[int, shapely.Geometry] = field(default_factory=dict)
+    rows: int = 0
 
 
 def partition_partial(
@@ -45,15 +42,41 @@ def partition_partial(
     crs_wkt: str,
     min_piece_m2: float,
 ) -> Partial:
-    """Clip one partition's parcels to the zones and reduce them to a :class:`Partial`."""
+    """Clip one partition's parcels (a GeoDataFrame) to the zones and reduce them to a :class:`Partial`."""
     if len(part) == 0:
         return Partial()
     geometries = np.asarray(part.geometry.values, dtype=object)
     zone_index, parcel_index = shapely.STRtree(geometries).query(boxes)
+    crs = part.crs if part.crs is not None else CRS.from_wkt(crs_wkt)
+    partial = reduce_pairs(
+        geometries, part[land_column], zone_index, parcel_index, crs, zones, land_source, min_piece_m2
+    )
+    partial.rows = len(part)
+    return partial
+
+
+def reduce_pairs(
+    geometries: np.ndarray,
+    land_values: pd.Series,
+    zone_index: np.ndarray,
+    parcel_index: np.ndarray,
+    crs: CRS,
+    zones: ZoneSet,
+    land_source: str,
+    min_piece_m2: float,
+) -> Partial:
+    """The :class:`Partial` of the (zone, parcel) pairs whose boxes meet: ``geometries`` (in ``crs``) and
+    ``land_values`` are the parcels, by position, that ``parcel_index`` refers to.
+
+    The pairs are taken in (zone, parcel) order, whatever order they were found in, so that the per-zone
+    unions are made in the same order by every path that finds the same pairs.
+    """
     if len(parcel_index) == 0:
         return Partial()
+    order = np.lexsort((parcel_index, zone_index))
+    zone_index, parcel_index = zone_index[order], parcel_index[order]
     candidates, inverse = np.unique(parcel_index, return_inverse=True)
-    lonlat = _to_lonlat(geometries[candidates], part.crs if part.crs is not None else CRS.from_wkt(crs_wkt))
+    lonlat = _to_lonlat(geometries[candidates], crs)
     parcel_geoms = lonlat[inverse]
     # A private copy of the zones, prepared for the predicates: tasks on threads must not prepare shared objects.
     own_zones = shapely.from_wkb(shapely.to_wkb(zones.geometries))
@@ -70,7 +93,7 @@ def partition_partial(
     if len(areas) == 0:
         return Partial()
 
-    values = part[land_column].iloc[candidates[owner]]
+    values = land_values.iloc[candidates[owner]]
     numbers = (
         land.category_numbers_from_jibun(values)
         if land_source == "jibun"

@@ -108,7 +108,11 @@ def compute(tasks: list[Any], scheduler: Any) -> list[Any]:
         return _on_cluster(tasks, scheduler)
     if scheduler is not None and not isinstance(scheduler, str):
         return _gather(scheduler, tasks, str(getattr(scheduler, "scheduler", "the client's scheduler")))
-    return list(dask.compute(*tasks, scheduler=scheduler or "threads"))
+    from dask.base import named_schedulers
+
+    # dask's own scheduler by its function, not its name: given a name, dask imports dask.distributed (half a
+    # second and some 60 MB) to look for a client it would not use.
+    return list(dask.compute(*tasks, scheduler=named_schedulers[scheduler or "threads"]))
 
 
 def _on_cluster(tasks: list[Any], address: str) -> list[Any]:

@@ -2,9 +2,9 @@
 
 Each partition carries its own CRS and the spelling of its land field: GeoParquet files of one folder may be
 written in different CRSs (EPSG:4326 beside EPSG:5174) or spell ``jibun`` differently, so every file's footer
-is read first; files that agree are read together, each group in its own CRS, and every partition is
-transformed to EPSG:4326 by the task that reduces it. A file without the land field, without GeoParquet
-metadata or without a CRS is refused by name before anything is computed.
+is read first, and each file (or run of its row groups) is a partition of its own, in its own CRS, read and
+transformed to EPSG:4326 by the task that reduces it (:mod:`geo.parcels._parquet`). A file without the land
+field, without GeoParquet metadata or without a CRS is refused by name before anything is computed.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import glob
 import json
 import logging
 import os
+import sys
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -35,15 +36,43 @@ log = logging.getLogger(__name__)
 BoxesIn = Callable[[CRS], np.ndarray]
 #: What the GeoParquet specification says a missing ``crs`` means.
 GEOPARQUET_DEFAULT_CRS = "OGC:CRS84"
+#: The fix a message about a file that is not GeoParquet suggests.
+PARQUET_FIX = "write it with geopandas to_parquet or ogr2ogr -f Parquet"
 
 
 @dataclass(frozen=True)
 class Partition:
-    """One partition to reduce: a delayed GeoDataFrame, its CRS and the name of its land field."""
+    """One partition to reduce, in its own CRS with its own spelling of the land field: either a delayed
+    GeoDataFrame (``frame``), or a run of row groups of a GeoParquet file (``file``) read by the task itself."""
 
     frame: Any
     crs: CRS
     land_column: str
+    file: ParquetRun | None = None
+
+
+@dataclass(frozen=True)
+class ParquetRun:
+    """Row groups of one GeoParquet file: where, which, its geometry column and encoding, and its name in
+    messages."""
+
+    path: str
+    row_groups: tuple[int, ...]
+    geometry: str
+    wkb: bool
+    label: str
+
+
+@dataclass(frozen=True)
+class _Footer:
+    """What the footer of a GeoParquet file says: geometry column, columns, CRS, encoding, bbox, row groups."""
+
+    geometry: str
+    columns: list[str]
+    crs: object
+    wkb: bool
+    bbox: tuple[float, float, float, float] | None
+    row_group_rows: list[int]
 
 
 @dataclass
@@ -83,11 +112,11 @@ class ParcelSource:
         if glob.has_magic(text):
             if not glob.glob(text):
                 raise InputFileNotFoundError(f"{text}: no file matches; check the pattern")
-            return cls._from_parquet(text, land_field, assume_crs)
+            return cls._from_parquet(text, land_field, assume_crs, rows)
         if not path.exists():
             raise InputFileNotFoundError(f"{path}: no such file or folder; check the path")
         if path.is_dir() or path.suffix.lower() in PARQUET_SUFFIXES:
-            return cls._from_parquet(text, land_field, assume_crs)
+            return cls._from_parquet(text, land_field, assume_crs, rows)
         return cls._from_vector(path, land_field, layer, encoding, assume_crs, rows)
 
     @classmethod
@@ -111,52 +140,41 @@ class ParcelSource:
         return cls(name, column, kind, lambda boxes_in: _dask_partitions(selected, crs, column, boxes_in))
 
     @classmethod
-    def _from_parquet(cls, location: str, land_field, assume_crs) -> ParcelSource:
-        import dask_geopandas
-
+    def _from_parquet(cls, location: str, land_field, assume_crs, rows: int) -> ParcelSource:
         name = Path(location).name or location
         files = _parquet_files(location)
         if not files:
             raise InputFileNotFoundError(f"{name}: holds no Parquet file; check the path")
-        groups: dict[tuple[str, str, str], list[str]] = {}
-        crs_of: dict[str, CRS] = {}
-        kind = "jibun"
+        parts: list[tuple[Partition, tuple[float, float, float, float] | None]] = []
+        kind, first_column = "jibun", None
         for file in files:
             label = _label(file, location)
-            geometry, columns, crs_value = _geoparquet_schema(file, label)
-            column, kind = _land_column(label, [c for c in columns if c != geometry], land_field)
-            crs = _crs(crs_value, label, assume_crs)
-            groups.setdefault((crs.to_wkt(), column, geometry), []).append(file)
-            crs_of[crs.to_wkt()] = crs
-        if len({wkt for wkt, _, _ in groups}) > 1:
+            footer = _geoparquet_footer(file, label)
+            column, kind = _land_column(label, [c for c in footer.columns if c != footer.geometry], land_field)
+            first_column = first_column or column
+            crs = _crs(footer.crs, label, assume_crs)
+            runs = _row_group_runs(footer.row_group_rows, rows) if footer.wkb else [()]
+            for run in runs:
+                source = ParquetRun(file, run, footer.geometry, footer.wkb, label)
+                parts.append((Partition(None, crs, column, source), footer.bbox))
+        crss = {part.crs.to_wkt(): part.crs for part, _ in parts}
+        if len(crss) > 1:
             log.info(
                 "%s: GeoParquet files in %d CRSs (%s); each is read in its own and transformed to EPSG:4326",
                 name,
-                len({wkt for wkt, _, _ in groups}),
-                ", ".join(sorted({_crs_name(crs_of[wkt]) for wkt, _, _ in groups})),
+                len(crss),
+                ", ".join(sorted({_crs_name(crs) for crs in crss.values()})),
             )
-        frames = []
-        for (wkt, column, geometry), group in groups.items():
-            try:
-                ddf = dask_geopandas.read_parquet(group, columns=[column, geometry])
-            except (OSError, ValueError) as error:
-                raise InputError(
-                    f"{name}: cannot be read as GeoParquet ({first_line(error)}); write it with geopandas "
-                    "to_parquet or ogr2ogr -f Parquet"
-                ) from None
-            crs = crs_of[wkt]
-            frames.append((ddf if ddf.crs is not None else ddf.set_crs(crs), crs, column))
-        first_column = next(iter(groups))[1]
 
         def partitions(boxes_in: BoxesIn) -> list[Partition]:
-            found = [_dask_partitions(ddf, crs, column, boxes_in, log_skipped=False) for ddf, crs, column in frames]
-            kept = [part for parts in found for part in parts]
-            total = sum(ddf.npartitions for ddf, _, _ in frames)
-            if len(kept) < total:
-                log.info("reading %d of %d parcel partitions (the others lie away from the zones)", len(kept), total)
+            kept = [part for part, bbox in parts if bbox is None or _meets(bbox, boxes_in(part.crs))]
+            if len(kept) < len(parts):
+                log.info(
+                    "reading %d of %d parcel partitions (the others lie away from the zones)", len(kept), len(parts)
+                )
             return kept
 
-        return cls(name, first_column, kind, partitions)
+        return cls(name, first_column or JIBUN_FIELD, kind, partitions)
 
     @classmethod
     def _from_vector(cls, path: Path, land_field, layer, encoding, assume_crs, rows: int) -> ParcelSource:
@@ -195,11 +213,10 @@ class ParcelSource:
 
 
 def _is_dask_frame(value: object) -> bool:
-    try:
-        import dask_geopandas
-    except ImportError:
-        return False
-    return isinstance(value, dask_geopandas.GeoDataFrame)
+    # A dask GeoDataFrame can only exist if dask_geopandas is imported; importing it to ask would cost a second
+    # and tens of MB (dask.dataframe) on every run that reads files.
+    dask_geopandas = sys.modules.get("dask_geopandas")
+    return dask_geopandas is not None and isinstance(value, dask_geopandas.GeoDataFrame)
 
 
 def _land_column(name: str, fields: Sequence[str], land_field: str | None) -> tuple[str, str]:
@@ -233,16 +250,13 @@ def _crs(value: object, name: str, assume_crs: str | None) -> CRS:
         raise InputError(f"{name}: the CRS it declares cannot be read; rewrite it with its CRS set") from None
 
 
-def _dask_partitions(
-    ddf: Any, crs: CRS, column: str, boxes_in: BoxesIn, *, log_skipped: bool = True
-) -> list[Partition]:
+def _dask_partitions(ddf: Any, crs: CRS, column: str, boxes_in: BoxesIn) -> list[Partition]:
     """The partitions of ``ddf`` (in ``crs``), less those whose known bounds miss every zone box in that CRS."""
     spatial = getattr(ddf, "spatial_partitions", None)
     if spatial is not None and len(spatial) == ddf.npartitions:
         tree = shapely.STRtree(np.asarray(spatial.values, dtype=object))
         keep = np.unique(tree.query(boxes_in(crs))[1])
-        if log_skipped:
-            log.info("reading %d of %d parcel partitions (the others lie away from the zones)", len(keep), len(spatial))
+        log.info("reading %d of %d parcel partitions (the others lie away from the zones)", len(keep), len(spatial))
         if len(keep) == 0:
             return []
         if len(keep) < ddf.npartitions:
@@ -274,27 +288,75 @@ def _label(file: str, location: str) -> str:
     return path.name
 
 
-def _geoparquet_schema(file: str, label: str) -> tuple[str, list[str], object]:
-    """The geometry column, the column names and the CRS (PROJJSON, a text, or None if unknown) of a GeoParquet
-    file, from its footer; :class:`InputError` naming the file for anything else."""
+def _geoparquet_footer(file: str, label: str) -> _Footer:
+    """What the footer of a GeoParquet file says (:class:`_Footer`); :class:`InputError` naming the file for
+    anything that is not GeoParquet."""
     import pyarrow
     import pyarrow.parquet
 
-    fix = "write it with geopandas to_parquet or ogr2ogr -f Parquet"
     try:
-        schema = pyarrow.parquet.read_schema(file)
+        metadata = pyarrow.parquet.read_metadata(file)
+        schema = metadata.schema.to_arrow_schema()
     except (OSError, pyarrow.ArrowException) as error:
-        raise InputError(f"{label}: cannot be read as GeoParquet ({first_line(error)}); {fix}") from None
+        raise InputError(f"{label}: cannot be read as GeoParquet ({first_line(error)}); {PARQUET_FIX}") from None
     try:
         geo = json.loads((schema.metadata or {})[b"geo"])
         geometry = geo["primary_column"]
         column = geo["columns"][geometry]
         crs = column.get("crs", GEOPARQUET_DEFAULT_CRS)
+        encoding = str(column.get("encoding", "WKB"))
     except (KeyError, TypeError, ValueError, AttributeError):
-        raise InputError(f"{label}: is Parquet without GeoParquet metadata (no geometry column); {fix}") from None
+        raise InputError(
+            f"{label}: is Parquet without GeoParquet metadata (no geometry column); {PARQUET_FIX}"
+        ) from None
     if not isinstance(geometry, str) or geometry not in schema.names:
-        raise InputError(f"{label}: its GeoParquet metadata names a geometry column it does not have; {fix}")
-    return geometry, list(schema.names), crs
+        raise InputError(f"{label}: its GeoParquet metadata names a geometry column it does not have; {PARQUET_FIX}")
+    field = schema.field(geometry)
+    wkb = encoding.upper() == "WKB" and (
+        pyarrow.types.is_binary(field.type) or pyarrow.types.is_large_binary(field.type)
+    )
+    sizes = [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
+    return _Footer(geometry, list(schema.names), crs, wkb, _bbox(column.get("bbox")), sizes)
+
+
+def _bbox(value: object) -> tuple[float, float, float, float] | None:
+    """A GeoParquet ``bbox`` (2D or 3D) as (minx, miny, maxx, maxy), or None when absent or unreadable."""
+    try:
+        numbers = [float(v) for v in value]  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        return None
+    if len(numbers) == 4:
+        return numbers[0], numbers[1], numbers[2], numbers[3]
+    if len(numbers) == 6:
+        return numbers[0], numbers[1], numbers[3], numbers[4]
+    return None
+
+
+def _meets(bbox: tuple[float, float, float, float], boxes: np.ndarray) -> bool:
+    """Whether a file's bbox meets one of the zones' boxes (edges included); a bbox with NaN meets them all."""
+    if any(np.isnan(bbox)):
+        return True
+    zone = shapely.bounds(boxes)
+    return bool(
+        np.any((zone[:, 0] <= bbox[2]) & (zone[:, 2] >= bbox[0]) & (zone[:, 1] <= bbox[3]) & (zone[:, 3] >= bbox[1]))
+    )
+
+
+def _row_group_runs(sizes: list[int], rows: int) -> list[tuple[int, ...]]:
+    """Consecutive row groups in runs of at most ``rows`` rows (a larger row group is a run of its own); a file
+    without row groups is one empty run."""
+    runs: list[tuple[int, ...]] = []
+    current: list[int] = []
+    count = 0
+    for index, size in enumerate(sizes):
+        if current and count + size > rows:
+            runs.append(tuple(current))
+            current, count = [], 0
+        current.append(index)
+        count += size
+    if current or not runs:
+        runs.append(tuple(current))
+    return runs
 
 
 def _crs_name(crs: CRS) -> str:

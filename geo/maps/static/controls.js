@@ -71,7 +71,9 @@ var Measure = L.Control.extend({
         var toggle = box.querySelector(".tb-measure-toggle"), panel = box.querySelector(".tb-measure-panel");
         var out = box.querySelector(".tb-measure-out");
         toggle.title = t.measure; toggle.setAttribute("aria-label", t.measure);
-        box.querySelector(".tb-measure-hint").textContent = t.measure_hint;
+        // A phone is tapped, not clicked: the hint says so where the main pointer is a finger.
+        var touch = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
+        box.querySelector(".tb-measure-hint").textContent = touch ? t.measure_hint_touch : t.measure_hint;
         box.querySelector(".tb-measure-method").textContent = t.measure_method;
         box.querySelector(".tb-measure-finish").textContent = t.measure_finish;
         box.querySelector(".tb-measure-clear").textContent = t.measure_clear;
