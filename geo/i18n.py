@@ -112,6 +112,67 @@ MESSAGES: Final[dict[str, dict[str, str | Plural]]] = {
     "location_sources": {"ko": "출처", "en": "Sources", "ja": "出典"},
     "file_locations": {"ko": "직선거리 표 (CSV)", "en": "Straight-line distances (CSV)", "ja": "直線距離表（CSV）"},
     "layer_parcels": {"ko": "필지", "en": "Parcels", "ja": "筆地"},
+    # --- The land-use map of the parcels (geo.maps.landuse): panel, legend and parcel popups. ---
+    "landuse_title": {"ko": "토지이용 (지목)", "en": "land use (land category)", "ja": "土地利用（地目）"},
+    "landuse_legend": {
+        "ko": "지목 (구역 면적 중 비율)",
+        "en": "Land category (share of the zone's area)",
+        "ja": "地目（区域面積に占める割合）",
+    },
+    "landuse_outside_only": {"ko": "구역 밖에만 있음", "en": "outside the zone only", "ja": "区域外のみ"},
+    "landuse_zone_outline": {"ko": "구역 경계", "en": "Zone boundary", "ja": "区域の境界"},
+    "landuse_zone_area": {"ko": "구역 면적", "en": "Zone area", "ja": "区域面積"},
+    "landuse_parcels": {
+        "ko": "구역에 걸친 필지 {count}개",
+        "en": Plural("{count} parcel touches the zone", "{count} parcels touch the zone"),
+        "ja": "区域にかかる筆地 {count} 筆",
+    },
+    "landuse_no_parcels": {
+        "ko": "구역에 걸친 필지가 없습니다",
+        "en": "No parcel reaches the zone",
+        "ja": "区域にかかる筆地はありません",
+    },
+    "landuse_uncovered": {
+        "ko": "어느 필지에도 속하지 않는 면적: {area} ({share})",
+        "en": "In no parcel: {area} ({share} of the zone)",
+        "ja": "どの筆地にも属さない面積：{area}（区域の{share}）",
+    },
+    "landuse_overlap": {
+        "ko": "필지끼리 겹치는 면적: {area} (지적 오류로 보임; 지목별 면적에 두 번 들어감)",
+        "en": "Parcels overlap on {area} (cadastre errors; counted in both categories)",
+        "ja": "筆地どうしが重なる面積：{area}（地籍の誤りとみられ、地目別面積に二重に含まれる）",
+    },
+    "landuse_drawn": {
+        "ko": "지도에는 구역 범위 안의 필지 {count}개를 표시합니다",
+        "en": Plural(
+            "The map draws {count} parcel within the zone's extent",
+            "The map draws {count} parcels within the zone's extent",
+        ),
+        "ja": "地図には区域の範囲内の筆地 {count} 筆を表示します",
+    },
+    "landuse_method": {
+        "ko": "면적: GRS80 타원체의 측지 면적 (필지 ∩ 구역); 1평 = 400/121 m²",
+        "en": "Areas: GRS80 ellipsoid, geodesic edges (parcel ∩ zone); 1 pyeong = 400/121 m²",
+        "ja": "面積：GRS80楕円体上の測地線面積（筆地 ∩ 区域）；1坪 = 400/121 m²",
+    },
+    "landuse_hint": {
+        "ko": "필지를 누르면 고유번호·지번·지목·면적이 나옵니다",
+        "en": "Tap or click a parcel for its number, lot number, category and area",
+        "ja": "筆地をタップまたはクリックすると固有番号・地番・地目・面積を表示します",
+    },
+    "landuse_offline": {
+        "ko": "배경지도는 꺼져 있어 오프라인에서도 요청 없이 열립니다; 온라인이면 레이어 메뉴에서 켜십시오",
+        "en": (
+            "Basemaps are off, so the map opens offline without any request; "
+            "switch one on in the layers menu when online"
+        ),
+        "ja": "背景地図はオフのため、オフラインでも通信なしで開きます。オンラインならレイヤーメニューで表示できます",
+    },
+    "landuse_pnu": {"ko": "고유번호 (PNU)", "en": "Parcel number (PNU)", "ja": "筆地固有番号（PNU）"},
+    "landuse_jibun": {"ko": "지번", "en": "Lot number (jibun)", "ja": "地番"},
+    "landuse_category": {"ko": "지목", "en": "Land category", "ja": "地目"},
+    "landuse_area": {"ko": "필지 면적 (GRS80)", "en": "Parcel area (GRS80)", "ja": "筆地の面積（GRS80）"},
+    # --- end of the land-use map ---
     "basemap_light": {"ko": "밝은 배경 (Esri)", "en": "Light grey (Esri)", "ja": "淡色背景（Esri）"},
     "basemap_osm": {"ko": "OpenStreetMap", "en": "OpenStreetMap", "ja": "OpenStreetMap"},
     "basemap_imagery": {"ko": "위성영상 (Esri)", "en": "Imagery (Esri)", "ja": "衛星画像（Esri）"},

@@ -16,6 +16,7 @@ import click
 
 from .. import parcels as land_parcels
 from ..io import OutputFolder
+from ..settings import LANGUAGES
 from . import options
 
 #: Output formats: the text formats of :mod:`geo.parcels` and a Parquet file.
@@ -51,12 +52,29 @@ DISTRIBUTED_LOGGERS = ("distributed", "distributed.client", "distributed.gc", "t
     metavar="tcp://HOST:PORT",
     help="A dask.distributed scheduler to run on (default: threads on this machine).",
 )
-def parcels(zones, parcels_path, land_field, format_, out, scheduler) -> int:  # fmt: skip
+@click.option(
+    "--map",
+    "map_folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    metavar="FOLDER",
+    help="Also write each zone's land-use map (landuse_<zone>_<lang>.html, offline) into FOLDER.",
+)
+@options.language_option(default=None, help="With --map: the maps in one language (default: all three).")
+def parcels(zones, parcels_path, land_field, format_, out, scheduler, map_folder, lang) -> int:  # fmt: skip
     """For each zone: parcels touching it, area of parcel ∩ zone per land category (GRS80), share, remainder."""
     if format_ == PARQUET and out is None:
         raise click.UsageError("--format parquet writes a file; pass --out FILE.parquet")
+    zone_frame = zones.load()
     with _quiet_distributed(scheduler):
-        audit = land_parcels.land_audit(zones.load(), parcels_path, land_field=land_field, scheduler=scheduler)
+        audit = land_parcels.land_audit(zone_frame, parcels_path, land_field=land_field, scheduler=scheduler)
+    if map_folder is not None:
+        from ..maps import landuse
+
+        parcel_frame = land_parcels.read_parcels(zone_frame, parcels_path, land_field=land_field)
+        folder = OutputFolder(map_folder, protect=(zones.file, parcels_path))
+        languages = (lang,) if lang else LANGUAGES
+        written = landuse.write_landuse_maps(folder, zone_frame, parcel_frame, audit, languages=languages)
+        click.echo(f"wrote {len(written)} land-use maps to {map_folder}", err=True)
     target = None if out is None else OutputFolder(out.parent, protect=(zones.file, parcels_path)) / out.name
     if format_ == PARQUET:
         path = land_parcels.write_parquet(audit, target)

@@ -72,6 +72,7 @@ import pandas as pd
 from pyproj import CRS
 
 from ._constants import AUDIT_COLUMNS, DEFAULT_PARTITION_ROWS, MIN_PIECE_M2
+from ._extent import read_parcels
 from ._parquet import geoparquet_frame_partial, parquet_partial
 from ._reduce import combine, partition_partial
 from ._scheduler import check_scheduler, compute
@@ -86,6 +87,7 @@ __all__ = [
     "MIN_PIECE_M2",
     "densify_geodesic",
     "land_audit",
+    "read_parcels",
     "to_csv",
     "to_json",
     "to_table",
