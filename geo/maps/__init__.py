@@ -48,6 +48,7 @@ from .files import (
     zone_map_ids,
 )
 from .index import index_page, languages_index_page
+from .landuse import landuse_map, write_landuse_maps
 from .parcels import parcels_map
 
 __all__ = [
@@ -64,6 +65,7 @@ __all__ = [
     "fez_map",
     "index_files",
     "index_page",
+    "landuse_map",
     "languages_index_page",
     "location_section",
     "map_files",
@@ -73,6 +75,7 @@ __all__ = [
     "parcels_map",
     "render_html",
     "write_index",
+    "write_landuse_maps",
     "write_maps",
     "zone_distances_m",
     "zone_file_stems",
