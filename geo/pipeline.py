@@ -263,30 +263,16 @@ def run(out: str | os.PathLike, *, options: BuildOptions = BuildOptions()) -> Bu
         from . import screenshot
 
         with screenshot.browser() as open_browser:
-            factsheet.write_factsheets(
-                folder,
-                zones,
-                audit,
-                languages=the_plan.languages,
-                context=context,
-                points=points,
-                zone_ids=the_plan.zone_ids,
-                fez=the_plan.fez,
-                title=the_plan.title,
-                locations=locations,
-                open_browser=open_browser,
-            )
-            factsheet.write_summaries(
-                folder,
-                zones,
-                audit,
-                languages=the_plan.languages,
-                context=context,
-                points=points,
-                fez=the_plan.fez,
-                title=the_plan.title,
-                open_browser=open_browser,
-            )
+            shared = {
+                "languages": the_plan.languages,
+                "context": context,
+                "points": points,
+                "fez": the_plan.fez,
+                "title": the_plan.title,
+                "open_browser": open_browser,
+            }
+            factsheet.write_factsheets(folder, zones, audit, zone_ids=the_plan.zone_ids, locations=locations, **shared)
+            factsheet.write_summaries(folder, zones, audit, **shared)
     export.export_geopackage(
         folder / export.GEOPACKAGE_NAME,
         zones,
