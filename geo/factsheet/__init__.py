@@ -18,6 +18,7 @@ Every string from data is escaped.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -128,12 +129,6 @@ def write_factsheets(
     """
     for language in languages:
         i18n.check_language(language)
-    if open_browser is None:
-        with browser() as started:
-            return write_factsheets(
-                out, zones, audit, languages=languages, context=context, points=points, zone_ids=zone_ids, fez=fez,
-                title=title, open_browser=started, locations=locations,
-            )  # fmt: skip
     out = output_folder(out)
     date = build_timestamp(out.protect)[0]
     common = {"context": context, "points": points, "date": date}
@@ -147,11 +142,17 @@ def write_factsheets(
     if fez is not None:
         sheets.append((FEZ_SHEET, lambda language: fez_sheet_html(fez, zones, audit, language=language, **common)))
     written = []
-    for stem, page_html in sheets:
-        for language in languages:
-            written.append(out.bytes(_name(stem, language), _fitted_pdf(open_browser, page_html(language))))
-            log.info("fact sheet %s", written[-1])
+    with _browser(open_browser) as started:
+        for stem, page_html in sheets:
+            for language in languages:
+                written.append(out.bytes(_name(stem, language), _fitted_pdf(started, page_html(language))))
+                log.info("fact sheet %s", written[-1])
     return written
+
+
+def _browser(open_browser: object | None) -> contextlib.AbstractContextManager:
+    """The browser to print with: ``open_browser`` as given, or one started here and closed after."""
+    return contextlib.nullcontext(open_browser) if open_browser is not None else browser()
 
 
 def write_summaries(
@@ -179,25 +180,20 @@ def write_summaries(
     """
     for language in languages:
         i18n.check_language(language)
-    if open_browser is None:
-        with browser() as started:
-            return write_summaries(
-                out, zones, audit, languages=languages, context=context, points=points, fez=fez, title=title,
-                open_browser=started,
-            )  # fmt: skip
     out = output_folder(out)
     common = {"context": context, "points": points, "date": build_timestamp(out.protect)[0], "title": title}
     written = []
-    for language in languages:
-        for listed in range(MAX_LISTED_CLAIMS, -1, -1):
-            page = summary_html(zones, audit, language=language, districts=fez, listed=listed, **common)
-            pdf = _print_pdf(open_browser, page)
-            if _page_count(pdf) == 1:
-                break
-        else:
-            log.warning("the summary in %s runs over one page even without the claims listed", language)
-        written.append(out.bytes(summary_name(language), pdf))
-        log.info("summary %s", written[-1])
+    with _browser(open_browser) as started:
+        for language in languages:
+            for listed in range(MAX_LISTED_CLAIMS, -1, -1):
+                page = summary_html(zones, audit, language=language, districts=fez, listed=listed, **common)
+                pdf = _print_pdf(started, page)
+                if _page_count(pdf) == 1:
+                    break
+            else:
+                log.warning("the summary in %s runs over one page even without the claims listed", language)
+            written.append(out.bytes(summary_name(language), pdf))
+            log.info("summary %s", written[-1])
     return written
 
 
