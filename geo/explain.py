@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import Final
 
 from . import _format as fmt
-from . import i18n, units
+from . import i18n
 from .schema import Note, Verdict
 
 #: A figure with its unit inside a published quote: 220万坪, 약 714만㎡, 407만1천㎡, 4.371㎢, 15만 평, 7.14 km².
@@ -48,7 +48,6 @@ _UNITS: Final = {
 SAME_PCT: Final = 0.005
 #: Factors that betray a unit slip when the published figure is this many times the area (within 2 %).
 _SLIPS: Final = {1_000: "×1,000", 1_000_000: "×1,000,000", 100: "×100", 10_000: "×10,000", 10: "×10"}
-_PYEONG_AS_M2: Final = units.M2_PER_UNIT["pyeong"]
 _SLIP_TOLERANCE: Final = 0.02
 #: What separates two sentences: a space, none after Japanese 。.
 _SENTENCE_GAP: Final = {"ja": ""}
@@ -166,8 +165,8 @@ def verdict_text(claim: Mapping, language: str) -> str:
 
 
 def _slip(claim: Mapping) -> str:
-    """``×1,000`` (or another factor) when the published figure is that many times the area, or pyeong and m²
-    swapped; ``""`` otherwise."""
+    """``×1,000`` (or another power of ten, ``÷`` when smaller) when the published figure is that many times the
+    area, within 2 %; ``""`` otherwise."""
     claimed, measured = claim.get("claimed_m2"), claim.get("geometry_m2")
     if not (_finite(claimed) and _finite(measured)) or measured <= 0:
         return ""
